@@ -1,0 +1,39 @@
+# JobExpressway. `make run` sets up and serves the product; `make test` runs the tests.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
+export GRADIO_ANALYTICS_ENABLED := False
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+export PYTHONUNBUFFERED := 1
+
+.PHONY: setup run init test demo bench clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@echo ">> installing Python packages into $(VENV) (first time: a few minutes)"
+	$(BIN)/pip install --progress-bar on --upgrade pip
+	$(BIN)/pip install --progress-bar on -r requirements.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+init: setup
+	$(BIN)/python -m engine init
+
+run: init
+	@echo ">> serving on http://127.0.0.1:8501"
+	$(BIN)/streamlit run Home.py --server.headless true --server.address 127.0.0.1 --server.port 8501
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	for f in bench/*.py; do $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) data/jobexpressway.db*

@@ -1,0 +1,245 @@
+"""Jobs: storage, keyword search (SQLite FTS5), filters, pagination, saved jobs and view/save events."""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlite_utils
+
+from engine.authz import Actor, NotFound
+from engine.store import insert_row, one, transaction, utcnow
+
+# The fields of one job, in the order the project's CSV format writes them.
+JOB_FIELDS = (
+    "title", "description", "company", "location", "category", "created_date", "deadline",
+    "salary_min", "salary_max", "requirements", "responsibilities", "contact_email", "required_skills",
+    "education_level", "remote", "employment_type",
+)
+SORTS = {
+    "relevance": "rank",  # only meaningful with a keyword query; falls back to newest
+    "newest": "j.created_date DESC, j.id DESC",
+    "salary": "COALESCE(j.salary_max, j.salary_min, 0) DESC, j.id DESC",
+    "deadline": "CASE WHEN j.deadline IS NULL THEN 1 ELSE 0 END, j.deadline ASC, j.id",
+}
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def job_fingerprint(job: dict) -> str:
+    """Same title, company, location and opening text = same posting, whatever its source."""
+    key = "|".join(
+        re.sub(r"\s+", " ", str(job.get(k) or "")).strip().lower()
+        for k in ("title", "company", "location")
+    ) + "|" + re.sub(r"\s+", " ", str(job.get("description") or ""))[:300].strip().lower()
+    return hashlib.sha1(key.encode()).hexdigest()
+
+
+def _row_for_db(job: dict) -> dict:
+    row = {k: job.get(k) for k in JOB_FIELDS if k in job}
+    skills = job.get("required_skills") or []
+    if isinstance(skills, str):
+        skills = json.loads(skills) if skills.startswith("[") else [s.strip() for s in skills.split(",") if s.strip()]
+    row["required_skills"] = json.dumps(list(dict.fromkeys(skills)))
+    for text_col in ("description", "company", "location", "requirements", "responsibilities"):
+        row[text_col] = row.get(text_col) or ""
+    row["category"] = row.get("category") or "Other"
+    row["created_date"] = row.get("created_date") or date.today().isoformat()
+    if row.get("remote") is not None:
+        row["remote"] = 1 if row["remote"] in (True, 1, "1", "true", "True", "yes") else 0
+    row["status"] = job.get("status", "open")
+    row["source"] = job.get("source", "generated")
+    row["company_id"] = job.get("company_id")
+    row["posted_by"] = job.get("posted_by")
+    row["fraud_score"] = job.get("fraud_score")
+    row["fingerprint"] = job.get("fingerprint") or job_fingerprint(job)
+    row["updated_at"] = utcnow()
+    return row
+
+
+def add_jobs(db: sqlite_utils.Database, jobs: Iterable[dict], batch_size: int = 2000) -> tuple[int, int]:
+    """Insert jobs, skipping postings already stored (same fingerprint). Returns (inserted, duplicates)."""
+    inserted = duplicates = 0
+    batch: list[dict] = []
+
+    def flush() -> None:
+        nonlocal inserted, duplicates
+        with transaction(db):
+            for row in batch:
+                cur = db.execute(
+                    f"INSERT OR IGNORE INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+                    list(row.values()),
+                )
+                if cur.rowcount:
+                    inserted += 1
+                else:
+                    duplicates += 1
+        batch.clear()
+
+    for job in jobs:
+        batch.append(_row_for_db(job))
+        if len(batch) >= batch_size:
+            flush()
+    if batch:
+        flush()
+    return inserted, duplicates
+
+
+def add_job(db: sqlite_utils.Database, job: dict) -> int:
+    """Insert one job (used for postings made in the app) and return its id."""
+    with transaction(db):
+        return insert_row(db, "jobs", _row_for_db(job))
+
+
+def decode_job(row: dict) -> dict:
+    job = dict(row)
+    try:
+        job["required_skills"] = json.loads(job.get("required_skills") or "[]")
+    except (TypeError, ValueError):
+        job["required_skills"] = []
+    return job
+
+
+def visible_to_candidates_sql(alias: str = "j") -> str:
+    """Open, not expired. Pending-review (possible fraud) and closed jobs stay hidden from candidates."""
+    return f"{alias}.status = 'open' AND ({alias}.deadline IS NULL OR {alias}.deadline >= date('now'))"
+
+
+def get_job(db: sqlite_utils.Database, job_id: int, actor: Actor | None = None) -> dict:
+    """One job. Jobs that are not public are shown only to their company's recruiters and the admin."""
+    row = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
+    if row is None:
+        raise NotFound(f"There is no job with id {job_id}.")
+    public = row["status"] == "open"
+    if not public and not (actor and (actor.is_admin or (actor.is_recruiter and actor.company_id == row["company_id"]))):
+        raise NotFound(f"There is no job with id {job_id}.")
+    return decode_job(row)
+
+
+def fts_query(text: str) -> str | None:
+    """Turn free text into a safe FTS5 query: words only (quotes and operators dropped), all required,
+    the last one as a prefix so results appear while typing."""
+    words = _WORD.findall(text or "")
+    if not words:
+        return None
+    quoted = [f'"{w}"' for w in words[:20]]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+@dataclass
+class JobFilters:
+    query: str = ""
+    category: str | list[str] | None = None
+    location: str = ""
+    salary_min: int | None = None   # the job pays at least this (its max, or min when no max)
+    salary_max: int | None = None   # the job's min is at most this
+    remote: bool | None = None
+    posted_since: str | None = None  # YYYY-MM-DD
+    company_id: int | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    include_hidden: bool = False     # recruiters/admin listing their own jobs
+
+
+@dataclass
+class SearchResult:
+    jobs: list[dict]
+    total: int
+    page: int
+    per_page: int
+    pages: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pages = max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
+
+
+def search_jobs(db: sqlite_utils.Database, filters: JobFilters) -> SearchResult:
+    where: list[str] = []
+    params: list = []
+    match = fts_query(filters.query)
+    join = ""
+    if match:
+        join = "JOIN jobs_fts ON jobs_fts.rowid = j.id"
+        where.append("jobs_fts MATCH ?")
+        params.append(match)
+    if not filters.include_hidden:
+        where.append(visible_to_candidates_sql())
+    if filters.category:
+        cats = [filters.category] if isinstance(filters.category, str) else list(filters.category)
+        where.append(f"j.category IN ({', '.join('?' for _ in cats)})")
+        params.extend(cats)
+    if filters.location.strip():
+        where.append("j.location LIKE ?")
+        params.append(f"%{filters.location.strip()}%")
+    if filters.salary_min is not None:
+        where.append("COALESCE(j.salary_max, j.salary_min) >= ?")
+        params.append(int(filters.salary_min))
+    if filters.salary_max is not None:
+        where.append("j.salary_min <= ?")
+        params.append(int(filters.salary_max))
+    if filters.remote is not None:
+        where.append("j.remote = ?")
+        params.append(1 if filters.remote else 0)
+    if filters.posted_since:
+        where.append("j.created_date >= ?")
+        params.append(filters.posted_since)
+    if filters.company_id is not None:
+        where.append("j.company_id = ?")
+        params.append(filters.company_id)
+    where_sql = ("WHERE " + " AND ".join(where)) if where else ""
+    sort = SORTS.get(filters.sort, SORTS["newest"])
+    if sort == "rank" and not match:
+        sort = SORTS["newest"]
+    if sort == "rank":
+        sort = "jobs_fts.rank, j.id"
+    per_page = max(1, min(int(filters.per_page), 100))
+    page = max(1, int(filters.page))
+    total = db.execute(f"SELECT count(*) FROM jobs j {join} {where_sql}", params).fetchone()[0]
+    rows = db.query(
+        f"SELECT j.* FROM jobs j {join} {where_sql} ORDER BY {sort} LIMIT ? OFFSET ?",
+        [*params, per_page, (page - 1) * per_page],
+    )
+    return SearchResult([decode_job(r) for r in rows], total, page, per_page)
+
+
+def categories(db: sqlite_utils.Database) -> list[str]:
+    return [r["category"] for r in db.query("SELECT DISTINCT category FROM jobs ORDER BY category")]
+
+
+def save_job(db: sqlite_utils.Database, actor: Actor, job_id: int) -> None:
+    get_job(db, job_id, actor)
+    with transaction(db):
+        db.execute("INSERT OR IGNORE INTO saved_jobs (user_id, job_id, saved_at) VALUES (?, ?, ?)",
+                   [actor.user_id, job_id, utcnow()])
+        record_event(db, actor, job_id, "save")
+
+
+def unsave_job(db: sqlite_utils.Database, actor: Actor, job_id: int) -> None:
+    with transaction(db):
+        db.execute("DELETE FROM saved_jobs WHERE user_id = ? AND job_id = ?", [actor.user_id, job_id])
+
+
+def is_saved(db: sqlite_utils.Database, actor: Actor, job_id: int) -> bool:
+    return one(db, "SELECT 1 AS x FROM saved_jobs WHERE user_id = ? AND job_id = ?", [actor.user_id, job_id]) is not None
+
+
+def saved_jobs(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
+    rows = db.query(
+        "SELECT j.*, s.saved_at FROM saved_jobs s JOIN jobs j ON j.id = s.job_id WHERE s.user_id = ? ORDER BY s.saved_at DESC",
+        [actor.user_id],
+    )
+    return [decode_job(r) for r in rows]
+
+
+def record_event(db: sqlite_utils.Database, actor: Actor, job_id: int, kind: str) -> None:
+    """A candidate's view/save/apply, kept for re-ranking recommendations."""
+    if not actor.is_candidate:
+        return
+    with transaction(db):
+        db.execute("INSERT INTO job_events (user_id, job_id, kind, at) VALUES (?, ?, ?, ?)",
+                   [actor.user_id, job_id, kind, utcnow()])

@@ -1,0 +1,395 @@
+"""The SQLite database: connection settings, schema migrations and transactions.
+
+Every connection runs in autocommit mode with WAL journaling; writes that belong together go through
+``transaction(db)``, which takes the write lock up front (BEGIN IMMEDIATE) so two writers queue instead of
+deadlocking, and rolls everything back on error. sqlite-utils is used for reads and schema work; its own
+write helpers commit on their own, so multi-row writes use ``insert_row``/``execute`` inside a transaction.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from engine import config
+
+DB_FILENAME = "jobexpressway.db"
+_migrated: set[str] = set()
+_migrate_lock = threading.Lock()
+
+
+def utcnow() -> str:
+    """ISO-8601 UTC timestamp with seconds, the one time format stored in the database."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def db_path(data_dir: str | Path | None = None) -> Path:
+    return config.data_dir(data_dir) / DB_FILENAME
+
+
+def connect(data_dir: str | Path | None = None, *, migrate: bool = True) -> sqlite_utils.Database:
+    """A new connection to the data dir's database (one per call or session: connections are not shared)."""
+    path = db_path(data_dir)
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=30, check_same_thread=False)
+    db = sqlite_utils.Database(conn)
+    _configure(db)
+    if migrate and str(path) not in _migrated:
+        with _migrate_lock:
+            apply_migrations(db)
+            _migrated.add(str(path))
+    return db
+
+
+def memory_db() -> sqlite_utils.Database:
+    """An in-memory database with the full schema, for unit tests."""
+    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    db = sqlite_utils.Database(conn)
+    _configure(db)
+    apply_migrations(db)
+    return db
+
+
+def _configure(db: sqlite_utils.Database) -> None:
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA busy_timeout = 30000")
+    db.execute("PRAGMA synchronous = NORMAL")
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """All writes inside commit together or not at all. Nested use joins the outer transaction."""
+    conn = db.conn
+    if conn.in_transaction:
+        yield db
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+def insert_row(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> int:
+    """INSERT one row (lists/dicts stored as JSON) without committing; returns its rowid."""
+    cols = list(row)
+    values = [json.dumps(v) if isinstance(v, (list, dict)) else v for v in row.values()]
+    sql = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' for _ in cols)})"
+    return db.execute(sql, values).lastrowid
+
+
+def update_row(db: sqlite_utils.Database, table: str, pk: Any, changes: dict[str, Any], pk_col: str = "id") -> None:
+    if not changes:
+        return
+    values = [json.dumps(v) if isinstance(v, (list, dict)) else v for v in changes.values()]
+    sets = ", ".join(f"[{c}] = ?" for c in changes)
+    db.execute(f"UPDATE [{table}] SET {sets} WHERE [{pk_col}] = ?", [*values, pk])
+
+
+def one(db: sqlite_utils.Database, sql: str, params: Any = ()) -> dict | None:
+    rows = list(db.query(sql, params))
+    return rows[0] if rows else None
+
+
+# --- migrations ------------------------------------------------------------------------------------
+# Append only: never edit a migration that has shipped. Each is tracked by name, so migrations added on
+# different branches apply cleanly in list order.
+Migration = Callable[[sqlite_utils.Database], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(fn: Migration) -> Migration:
+    MIGRATIONS.append((fn.__name__, fn))
+    return fn
+
+
+def apply_migrations(db: sqlite_utils.Database) -> list[str]:
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    done = {r["name"] for r in db.query("SELECT name FROM _migrations")}
+    applied = []
+    for name, fn in MIGRATIONS:
+        if name in done:
+            continue
+        with transaction(db):
+            fn(db)
+            db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", [name, utcnow()])
+        applied.append(name)
+    return applied
+
+
+@migration
+def m001_initial(db: sqlite_utils.Database) -> None:
+    for sql in _INITIAL_SCHEMA.split(";\n"):
+        if sql.strip():
+            db.execute(sql)
+
+
+_INITIAL_SCHEMA = """
+CREATE TABLE companies (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    industry TEXT,
+    location TEXT,
+    website TEXT,
+    email TEXT,
+    access_status TEXT NOT NULL DEFAULT 'none',   -- none | pending | granted | denied | revoked
+    created_at TEXT NOT NULL
+);
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('candidate', 'recruiter', 'admin')),
+    name TEXT NOT NULL,
+    company_id INTEGER REFERENCES companies(id),
+    location TEXT,
+    preferred_category TEXT,
+    skills TEXT NOT NULL DEFAULT '[]',            -- JSON list of skill names
+    education TEXT,
+    experience TEXT,
+    headline TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,                  -- sha256 of the cookie/URL token; the token itself is never stored
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE TABLE company_permissions (
+    company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    permission TEXT NOT NULL,                     -- post_jobs | view_applicants | change_status | schedule_interviews
+    granted_by INTEGER REFERENCES users(id),
+    granted_at TEXT NOT NULL,
+    PRIMARY KEY (company_id, permission)
+);
+CREATE TABLE access_requests (
+    id INTEGER PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    message TEXT,
+    status TEXT NOT NULL DEFAULT 'pending',      -- pending | granted | denied
+    created_at TEXT NOT NULL,
+    decided_at TEXT,
+    decided_by INTEGER REFERENCES users(id)
+);
+CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    company TEXT NOT NULL DEFAULT '',
+    company_id INTEGER REFERENCES companies(id),
+    location TEXT NOT NULL DEFAULT '',
+    category TEXT NOT NULL DEFAULT 'Other',
+    created_date TEXT NOT NULL,                   -- YYYY-MM-DD
+    deadline TEXT,                                -- YYYY-MM-DD, NULL = open until closed
+    salary_min INTEGER,                           -- yearly, in salary_currency
+    salary_max INTEGER,
+    salary_currency TEXT DEFAULT 'USD',
+    requirements TEXT NOT NULL DEFAULT '',
+    responsibilities TEXT NOT NULL DEFAULT '',
+    contact_email TEXT,
+    required_skills TEXT NOT NULL DEFAULT '[]',   -- JSON list
+    education_level TEXT,
+    remote INTEGER,                               -- 1 remote, 0 on-site, NULL unknown
+    employment_type TEXT,                         -- Full-time | Part-time | Contract | Internship | Temporary
+    status TEXT NOT NULL DEFAULT 'open',          -- open | closed | pending_review | rejected
+    fraud_score REAL,
+    source TEXT NOT NULL DEFAULT 'generated',
+    fingerprint TEXT UNIQUE,                      -- de-duplication key of an imported/generated posting
+    posted_by INTEGER REFERENCES users(id),
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX idx_jobs_category ON jobs(category);
+CREATE INDEX idx_jobs_created ON jobs(created_date);
+CREATE INDEX idx_jobs_status_created ON jobs(status, created_date);
+CREATE INDEX idx_jobs_company ON jobs(company_id);
+CREATE VIRTUAL TABLE jobs_fts USING fts5(
+    title, company, category, location, required_skills, description,
+    content='jobs', content_rowid='id', tokenize='porter unicode61'
+);
+CREATE TRIGGER jobs_ai AFTER INSERT ON jobs BEGIN
+    INSERT INTO jobs_fts(rowid, title, company, category, location, required_skills, description)
+    VALUES (new.id, new.title, new.company, new.category, new.location, new.required_skills, new.description);
+END;
+CREATE TRIGGER jobs_ad AFTER DELETE ON jobs BEGIN
+    INSERT INTO jobs_fts(jobs_fts, rowid, title, company, category, location, required_skills, description)
+    VALUES ('delete', old.id, old.title, old.company, old.category, old.location, old.required_skills, old.description);
+END;
+CREATE TRIGGER jobs_au AFTER UPDATE OF title, company, category, location, required_skills, description ON jobs BEGIN
+    INSERT INTO jobs_fts(jobs_fts, rowid, title, company, category, location, required_skills, description)
+    VALUES ('delete', old.id, old.title, old.company, old.category, old.location, old.required_skills, old.description);
+    INSERT INTO jobs_fts(rowid, title, company, category, location, required_skills, description)
+    VALUES (new.id, new.title, new.company, new.category, new.location, new.required_skills, new.description);
+END;
+CREATE TABLE saved_jobs (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    saved_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, job_id)
+);
+CREATE TABLE job_events (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,                           -- view | save | apply
+    at TEXT NOT NULL
+);
+CREATE INDEX idx_job_events_user ON job_events(user_id, at);
+CREATE TABLE resumes (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    template TEXT NOT NULL,
+    data TEXT NOT NULL DEFAULT '{}',              -- JSON resume document
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE resume_versions (
+    id INTEGER PRIMARY KEY,
+    resume_id INTEGER NOT NULL REFERENCES resumes(id) ON DELETE CASCADE,
+    template TEXT NOT NULL,
+    data TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE resume_shares (
+    token_hash TEXT PRIMARY KEY,
+    resume_id INTEGER NOT NULL REFERENCES resumes(id) ON DELETE CASCADE,
+    version_id INTEGER NOT NULL REFERENCES resume_versions(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE TABLE applications (
+    id INTEGER PRIMARY KEY,
+    job_id INTEGER NOT NULL REFERENCES jobs(id),
+    candidate_id INTEGER NOT NULL REFERENCES users(id),
+    resume_id INTEGER REFERENCES resumes(id),
+    resume_version_id INTEGER REFERENCES resume_versions(id),
+    resume_pdf_path TEXT,                         -- an uploaded PDF, relative to the data dir
+    cover_letter TEXT,
+    status TEXT NOT NULL DEFAULT 'applied',
+    fit_score REAL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (job_id, candidate_id)
+);
+CREATE INDEX idx_applications_candidate ON applications(candidate_id);
+CREATE TABLE application_events (
+    id INTEGER PRIMARY KEY,
+    application_id INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    from_status TEXT,
+    to_status TEXT NOT NULL,
+    actor_id INTEGER REFERENCES users(id),
+    note TEXT,
+    at TEXT NOT NULL
+);
+CREATE INDEX idx_application_events_app ON application_events(application_id, at);
+CREATE TABLE application_notes (
+    id INTEGER PRIMARY KEY,
+    application_id INTEGER NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+    author_id INTEGER NOT NULL REFERENCES users(id),
+    body TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,                           -- interview_invitation | offer | thank_you | rejection | status | access | info
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    link TEXT,
+    attachment_path TEXT,                         -- relative to the data dir
+    application_id INTEGER REFERENCES applications(id),
+    interview_id INTEGER,
+    created_at TEXT NOT NULL,
+    read_at TEXT
+);
+CREATE INDEX idx_messages_user ON messages(user_id, created_at);
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    to_email TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    ics TEXT,                                     -- iCalendar attachment text
+    attachment_path TEXT,
+    user_id INTEGER REFERENCES users(id),
+    status TEXT NOT NULL DEFAULT 'queued',        -- queued | sent | failed
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    sent_at TEXT
+);
+CREATE TABLE interviews (
+    id INTEGER PRIMARY KEY,
+    application_id INTEGER REFERENCES applications(id),
+    company_id INTEGER REFERENCES companies(id),
+    created_by INTEGER NOT NULL REFERENCES users(id),
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'scheduled',       -- scheduled | instant
+    starts_at TEXT NOT NULL,                      -- UTC ISO-8601
+    timezone TEXT NOT NULL DEFAULT 'UTC',
+    duration_min INTEGER NOT NULL DEFAULT 30,
+    room_token_hash TEXT NOT NULL UNIQUE,
+    room_code TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL DEFAULT 'scheduled',     -- scheduled | accepted | reschedule_requested | held | cancelled
+    candidate_response TEXT,
+    notes TEXT,
+    decision TEXT,                                -- offered | not_selected
+    question TEXT,
+    expires_at TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    ended_at TEXT
+);
+CREATE TABLE interview_participants (
+    interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    role TEXT NOT NULL,                           -- host | candidate | guest
+    PRIMARY KEY (interview_id, user_id)
+);
+CREATE TABLE recordings (
+    id INTEGER PRIMARY KEY,
+    interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+    path TEXT NOT NULL,                           -- relative to the data dir
+    status TEXT NOT NULL DEFAULT 'recording',     -- recording | ready | failed | deleted
+    duration_s REAL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT
+);
+CREATE TABLE room_chat (
+    id INTEGER PRIMARY KEY,
+    interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+    user_id INTEGER REFERENCES users(id),
+    body TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE code_pads (
+    interview_id INTEGER PRIMARY KEY REFERENCES interviews(id) ON DELETE CASCADE,
+    language TEXT NOT NULL DEFAULT 'python',
+    code TEXT NOT NULL DEFAULT '',
+    revision INTEGER NOT NULL DEFAULT 0,
+    updated_by INTEGER REFERENCES users(id),
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE coach_sessions (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    track TEXT NOT NULL,
+    level TEXT NOT NULL,
+    job_id INTEGER REFERENCES jobs(id),
+    score REAL,
+    report TEXT,                                  -- JSON: per-question scores and feedback
+    started_at TEXT NOT NULL,
+    finished_at TEXT
+)
+"""
