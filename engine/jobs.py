@@ -27,6 +27,7 @@ SORTS = {
     "deadline": "CASE WHEN j.deadline IS NULL THEN 1 ELSE 0 END, j.deadline ASC, j.id",
 }
 _WORD = re.compile(r"\w+", re.UNICODE)
+_FTS_OPERATORS = {"AND", "OR", "NOT", "NEAR"}  # typed words, not operators: they carry no meaning in a job search
 
 
 def job_fingerprint(job: dict) -> str:
@@ -122,7 +123,7 @@ def get_job(db: sqlite_utils.Database, job_id: int, actor: Actor | None = None) 
 def fts_query(text: str) -> str | None:
     """Turn free text into a safe FTS5 query: words only (quotes and operators dropped), all required,
     the last one as a prefix so results appear while typing."""
-    words = _WORD.findall(text or "")
+    words = [w for w in _WORD.findall(text or "") if w.upper() not in _FTS_OPERATORS]
     if not words:
         return None
     quoted = [f'"{w}"' for w in words[:20]]

@@ -129,9 +129,19 @@ def apply_migrations(db: sqlite_utils.Database) -> list[str]:
 
 @migration
 def m001_initial(db: sqlite_utils.Database) -> None:
-    for sql in _INITIAL_SCHEMA.split(";\n"):
-        if sql.strip():
-            db.execute(sql)
+    execute_script(db, _INITIAL_SCHEMA)
+
+
+def execute_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run several statements inside the current transaction (sqlite3's executescript would commit first)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        db.execute(statement)
 
 
 _INITIAL_SCHEMA = """
@@ -391,5 +401,5 @@ CREATE TABLE coach_sessions (
     report TEXT,                                  -- JSON: per-question scores and feedback
     started_at TEXT NOT NULL,
     finished_at TEXT
-)
+);
 """
