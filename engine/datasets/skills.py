@@ -1,6 +1,6 @@
 """Skill extraction: find the project's known skills in free text (requirements, descriptions, resumes).
 
-Matching is case-insensitive on word boundaries, longest name first (so "Apache Spark" wins over "Spark"),
+Matching is case-insensitive on whole words, longest phrase first (so "Apache Spark" wins over "Spark"),
 and understands aliases ("js" -> JavaScript, "k8s" -> Kubernetes). Names that are also ordinary words or
 single letters ("Go", "R", "Lean", "Research") match only as written with a capital, to keep "go to market"
 from reading as the Go language.
@@ -11,6 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from engine.datasets.cleaning import words
 from engine.datasets.vocabulary import SKILL_ALIASES, all_skills
 
 # Match only in their capitalised form: ordinary English words or single letters.
@@ -22,11 +23,6 @@ CASE_SENSITIVE = {
     "Onboarding", "Storytelling", "Photography", "Spanish", "French", "German", "Mandarin", "Mainframe",
     "Encryption", "Accounting", "Procurement", "Housekeeping", "Prescribing",
 }
-# Characters that continue a skill name ("C++", "C#", ".NET", "Node.js"): a match must not touch them.
-_LEFT = r"(?<![\w+#/.-])"
-_RIGHT = r"(?![\w+#&]|[.-]\w)"
-
-
 def _key(name: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name)).strip().lower()
 
@@ -40,20 +36,17 @@ def _lookup() -> dict[str, str]:
     return table
 
 
-def _alternation(names) -> str:
-    # Longest first so the regex engine prefers "Apache Spark" to "Spark"; flexible whitespace inside names.
-    parts = [r"\s+".join(re.escape(w) for w in n.split()) for n in sorted(names, key=len, reverse=True)]
-    return "|".join(parts)
-
-
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern, re.Pattern]:
+def _phrases() -> tuple[dict[str, str], frozenset[str], dict[str, int]]:
+    """(lower-case phrase -> canonical, phrases that must match with their capital,
+    first word -> length in words of the longest phrase starting with it)."""
     table = _lookup()
-    exact = sorted(s for s in CASE_SENSITIVE if _key(s) in table)
-    exact_keys = {_key(s) for s in exact}
-    insensitive = [k for k in table if k not in exact_keys]
-    return (re.compile(_LEFT + "(" + _alternation(insensitive) + ")" + _RIGHT, re.IGNORECASE),
-            re.compile(_LEFT + "(" + _alternation(exact) + ")" + _RIGHT))
+    exact = frozenset(_key(s) for s in CASE_SENSITIVE if _key(s) in table)
+    longest: dict[str, int] = {}
+    for key in table:
+        parts = key.split(" ")
+        longest[parts[0]] = max(longest.get(parts[0], 0), len(parts))
+    return table, exact, longest
 
 
 def normalise_skill(name: str) -> str:
@@ -66,16 +59,25 @@ def extract_skills(text: str) -> list[str]:
     """Known skills named in the text, canonical names, in order of first mention, each once."""
     if not text:
         return []
-    text = unicodedata.normalize("NFKC", text)
-    table = _lookup()
-    found: list[tuple[int, str]] = []
-    for pattern in _patterns():
-        for m in pattern.finditer(text):
-            canonical = table.get(_key(m.group(1)))
-            if canonical:
-                found.append((m.start(), canonical))
-    found.sort()
-    return list(dict.fromkeys(name for _, name in found))
+    table, exact, longest = _phrases()
+    tokens = words(unicodedata.normalize("NFKC", text))
+    found: list[str] = []
+    i = 0
+    while i < len(tokens):
+        first = tokens[i][0].lower()
+        for n in range(min(longest.get(first, 0), len(tokens) - i), 0, -1):  # longest phrase first: "Apache Spark" > "Spark"
+            span = tokens[i:i + n]
+            if any(not joined for _, joined in span[1:]):
+                continue
+            surface = " ".join(w for w, _ in span)
+            key = surface.lower()
+            if key in table and (key not in exact or surface in CASE_SENSITIVE):
+                found.append(table[key])
+                i += n
+                break
+        else:
+            i += 1
+    return list(dict.fromkeys(found))
 
 
 def known_skills() -> tuple[str, ...]:

@@ -713,7 +713,7 @@ SKILL_ALIASES = {
     "ms word": "Word", "microsoft word": "Word", "office 365": "Microsoft 365", "o365": "Microsoft 365",
     "basic life support": "BLS", "advanced cardiac life support": "ACLS", "ehr": "Electronic Health Records",
     "emr": "Electronic Health Records", "electronic medical records": "Electronic Health Records",
-    "cdl": "CDL", "commercial driver's license": "CDL", "forklift": "Forklift Operation",
+    "cdl": "CDL", "forklift": "Forklift Operation",
     "autocad": "AutoCAD", "solidworks": "SolidWorks", "plc": "PLC Programming", "nec": "National Electrical Code",
     "osha": "OSHA Safety", "hvac": "HVAC Systems", "servsafe": "ServSafe",
     "point of sale": "POS Systems", "seo": "SEO", "search engine optimization": "SEO", "sem": "SEM",
