@@ -129,13 +129,11 @@ def restore_session(conn) -> Actor | None:
 
 
 def render_account_box() -> None:
-    """Sidebar: who is signed in and a sign-out button, or a sign-in link for guests."""
+    """Sidebar: who is signed in and a sign-out button (guests have "Sign in" in the menu)."""
     actor = current_actor()
+    if actor is None:
+        return
     with st.sidebar:
-        st.divider()
-        if actor is None:
-            st.page_link("pages/sign_in.py", label="Sign in or create an account", icon=":material/login:")
-            return
         st.markdown(f"**{actor.name}**  \n{actor.email}")
         st.caption(f"Signed in as {actor.role}")
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
