@@ -401,3 +401,44 @@ def message_attachment(db: sqlite_utils.Database, actor: Actor, message_id: int)
         raise NotFound(f"There is no attachment for message {message_id}.")
     path = resolve(db, msg["attachment_path"])
     return f"{msg['kind']}_{msg['id']}.pdf", path.read_bytes()
+
+
+def my_resumes(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
+    """The candidate's builder resumes to choose from when applying (id, title, updated_at), newest first."""
+    require_role(actor, "candidate")
+    return list(db.query("SELECT id, title, template, updated_at FROM resumes WHERE user_id = ? "
+                         "ORDER BY updated_at DESC, id DESC", [actor.user_id]))
+
+
+def applied_on(db: sqlite_utils.Database, actor: Actor, job_id: int) -> dict | None:
+    """The candidate's application to this job, if any (to show its status instead of the apply form)."""
+    if not actor.is_candidate:
+        return None
+    return one(db, "SELECT id, status, created_at FROM applications WHERE job_id = ? AND candidate_id = ?",
+               [_as_id(job_id), actor.user_id])
+
+
+def schedule_by_hand(db: sqlite_utils.Database, actor: Actor, application_id: int, starts_at, duration_min: int,
+                     link: str, timezone_name: str = "UTC", note: str | None = None) -> dict:
+    """Move an accepted application to interview_scheduled and send the invitation (with .ics) for a meeting
+    arranged outside the app (date, time and link typed by the recruiter). The interview rooms feature does
+    the same with its own rooms."""
+    from datetime import datetime, timezone
+
+    if not isinstance(starts_at, datetime):
+        raise ValueError("The interview needs a date and a time.")
+    link = (link or "").strip()
+    if not link.startswith(("http://", "https://")):
+        raise ValueError("The meeting link must start with http:// or https://.")
+    if not 5 <= int(duration_min) <= 480:
+        raise ValueError("The interview lasts between 5 minutes and 8 hours.")
+    aware = starts_at if starts_at.tzinfo else starts_at.replace(tzinfo=timezone.utc)
+    if aware < datetime.now(timezone.utc):
+        raise ValueError("The interview time is in the past.")
+    with transaction(db):
+        app = change_status(db, actor, application_id, "interview_scheduled", note=note)
+        email = notify.interview_invitation_email(app["candidate_name"], app["job_title"], app["company_name"], aware,
+                                                  int(duration_min), link, timezone_name=timezone_name,
+                                                  attendee_email=app["candidate_email"])
+        notify.notify_user(db, app["candidate_id"], email, link=link, application_id=app["id"])
+    return app

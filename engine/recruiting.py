@@ -206,3 +206,10 @@ def review_pending_job(db: sqlite_utils.Database, admin: Actor, job_id: int, dec
         if job["posted_by"]:
             notify.notify_user(db, job["posted_by"], notify.job_decision_email(job["title"], approved))
     return decode_job(one(db, "SELECT * FROM jobs WHERE id = ?", [job["id"]]))
+
+
+def companies_with_jobs(db: sqlite_utils.Database, admin: Actor) -> list[dict]:
+    """Admin: companies (id, name, jobs) to pick from on the recruiter dashboard."""
+    require_role(admin, "admin")
+    return list(db.query("SELECT c.id, c.name, (SELECT count(*) FROM jobs j WHERE j.company_id = c.id) AS jobs "
+                         "FROM companies c ORDER BY c.name"))

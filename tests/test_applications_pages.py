@@ -1,0 +1,136 @@
+"""Pages of the applications feature, driven with Streamlit's AppTest against a tmp data dir."""
+import pytest
+from applications_fixtures import World, make_resume
+from streamlit.testing.v1 import AppTest
+
+from engine import applications as A
+
+from pathlib import Path
+
+TIMEOUT = 60
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def w(db):
+    return World(db)
+
+
+def page(path, actor, **query):
+    at = AppTest.from_file(str(ROOT / path), default_timeout=TIMEOUT)
+    if actor is not None:
+        at.session_state["actor"] = actor
+    for k, v in query.items():
+        at.query_params[k] = str(v)
+    return at.run()
+
+
+def by_label(widgets, label):
+    return next(x for x in widgets if x.label == label)
+
+
+def texts(at):
+    return " ".join(str(x.value) for kind in (at.markdown, at.caption, at.success, at.error, at.warning, at.info)
+                    for x in kind)
+
+
+def test_my_applications_timeline_inbox_letters_and_withdraw(w):
+    offered = A.apply(w.db, w.cand, w.job_a)["id"]
+    for s in ["under_review", "accepted", "interview_scheduled", "interviewed", "offered"]:
+        A.change_status(w.db, w.rec_a, offered, s)
+    pending = A.apply(w.db, w.cand, w.job_b)["id"]
+    at = page("pages/my_applications.py", w.cand)
+    assert not at.exception
+    assert "Offered" in texts(at) and "Shortlisted" in texts(at)
+    history = at.dataframe[0].value
+    assert set(history["Job title"]) == {"Data Engineer", "Nurse"} and set(history["Company"]) == {"Acme", "Globex"}
+    assert any(b.label == "Download offer letter (PDF)" for b in at.get("download_button"))
+    # withdrawing needs the confirmation first
+    button = at.button(key=f"withdraw_{pending}")
+    assert button.disabled
+    at.checkbox(key=f"confirm_withdraw_{pending}").check().run()
+    at.button(key=f"withdraw_{pending}").click().run()
+    assert not at.exception
+    assert A.get_application(w.db, w.cand, pending)["status"] == "withdrawn"
+
+
+def test_my_applications_needs_a_candidate(w):
+    at = page("pages/my_applications.py", w.rec_a)
+    assert [e.value for e in at.error] == ["This page is for candidate accounts."]
+    assert page("pages/my_applications.py", None).info[0].value.startswith("Please sign in")
+
+
+def test_recruiter_post_job_validation_then_success(w):
+    at = page("pages/recruiter.py", w.rec_a)
+    assert not at.exception
+    # the post form is the second form on the page (the first edits an existing job)
+    by_label(at.text_input, "Title *")  # exists
+    post_title = [t for t in at.text_input if t.label == "Title *"][-1]
+    post_title.set_value("")
+    [n for n in at.number_input if n.label == "Minimum salary (yearly)"][-1].set_value(-10)
+    [b for b in at.button if b.label == "Post job"][0].click().run()
+    errors = " ".join(e.value for e in at.error)
+    assert "Title is required" in errors and "Description is required" in errors and "cannot be negative" in errors
+    [t for t in at.text_input if t.label == "Title *"][-1].set_value("Platform Engineer")
+    [t for t in at.text_input if t.label == "Location *"][-1].set_value("Lisbon")
+    [t for t in at.text_area if t.label == "Description *"][-1].set_value("Run our platform")
+    [n for n in at.number_input if n.label == "Minimum salary (yearly)"][-1].set_value(50000)
+    [b for b in at.button if b.label == "Post job"][0].click().run()
+    assert not at.exception and "is live" in texts(at)
+    row = w.db.execute("SELECT company_id, status FROM jobs WHERE title = 'Platform Engineer'").fetchone()
+    assert row == (w.company_a, "open")
+
+
+def test_recruiter_changes_status_and_adds_note(w):
+    app_id = A.apply(w.db, w.cand, w.job_a)["id"]
+    at = page("pages/recruiter.py", w.rec_a, job=w.job_a)
+    assert not at.exception and "José Müller" in texts(at)
+    at.selectbox(key=f"next_{app_id}").set_value("under_review")
+    at.button(key=f"change_{app_id}").click().run()
+    assert not at.exception
+    assert A.get_application(w.db, w.admin, app_id)["status"] == "under_review"
+    at.text_input(key=f"new_note_{app_id}").set_value("Call back Tuesday")
+    at.button(key=f"save_note_{app_id}").click().run()
+    assert [n["body"] for n in A.notes(w.db, w.rec_a, app_id)] == ["Call back Tuesday"]
+
+
+def test_recruiter_page_never_shows_other_company(w):
+    A.apply(w.db, w.cand, w.job_a)
+    at = page("pages/recruiter.py", w.rec_b)
+    assert not at.exception
+    assert "Data Engineer" not in texts(at) and "José" not in texts(at)
+    assert all("Data Engineer" not in str(df.value) for df in at.dataframe)
+
+
+def test_admin_applications_refuses_non_admin_and_lists_for_admin(w):
+    A.apply(w.db, w.cand, w.job_a)
+    for who in (w.cand, w.rec_a):
+        at = page("pages/admin_applications.py", who)
+        assert [e.value for e in at.error] == ["This page is for admin accounts."] and not at.dataframe
+    at = page("pages/admin_applications.py", w.admin)
+    assert not at.exception
+    assert list(at.dataframe[0].value["Candidate"]) == ["José Müller"]
+    at.text_input[0].set_value("abc").run()
+    assert "The job id is a number." in [e.value for e in at.error]
+
+
+def test_pipeline_page_renders_for_recruiter(w):
+    app_id = A.apply(w.db, w.cand, w.job_a)["id"]
+    A.change_status(w.db, w.rec_a, app_id, "under_review")
+    at = page("pages/pipeline.py", w.rec_a)
+    assert not at.exception
+    assert at.metric[0].value == "1"
+
+
+def test_apply_panel_with_builder_resume(w):
+    rid, vid = make_resume(w.db, w.cand.user_id, "Data CV")
+    at = page("pages/job.py", w.cand, job=w.job_a)
+    assert not at.exception
+    at.radio[0].set_value("Data CV (builder, #%d)" % rid)
+    at.text_area[0].set_value("I love data")
+    at.button[0].click().run()
+    assert not at.exception and "Application sent" in texts(at)
+    app = A.list_for_candidate(w.db, w.cand)[0]
+    assert (app["resume_id"], app["resume_version_id"], app["cover_letter"]) == (rid, vid, "I love data")
+    again = page("pages/job.py", w.cand, job=w.job_a)
+    assert "You applied on" in texts(again)
