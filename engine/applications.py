@@ -163,6 +163,22 @@ def _user_name(db, user_id: int) -> str:
 
 # --- status changes --------------------------------------------------------------------------------
 
+def _authorize_change(db, actor: Actor, application_id, new_status: str) -> dict:
+    app = get_application(db, actor, application_id)
+    if actor.is_candidate and new_status != "withdrawn":
+        raise AccessDenied("Candidates can only withdraw their applications.")
+    if actor.is_recruiter:
+        perm = "schedule_interviews" if new_status == "interview_scheduled" else "change_status"
+        require_permission(db, actor, perm)
+    if new_status == "withdrawn" and not actor.is_candidate:
+        raise AccessDenied("Only the candidate can withdraw an application.")
+    check_transition(app["status"], new_status)
+    return app
+
+
+LETTER_FOR_STATUS = {"offered": "offer", "not_selected": "thank_you"}
+
+
 def change_status(
     db: sqlite_utils.Database, actor: Actor, application_id: int, new_status: str, note: str | None = None
 ) -> dict:
@@ -172,28 +188,31 @@ def change_status(
     recruiters acting at once never skip a step or lose an event."""
     if new_status not in STATUS_LABELS:
         raise IllegalTransition(f"Unknown status '{new_status}'. Known: {', '.join(STATUS_LABELS)}.")
+    letter = None
+    if new_status in LETTER_FOR_STATUS and not db.conn.in_transaction:
+        # Rendering a PDF takes ~1 s: do it before taking the write lock, so other writers are not held up.
+        # Everything is checked again under the lock; a letter for a change that lost a race is dropped.
+        ahead = _authorize_change(db, actor, application_id, new_status)
+        letter = letters.render_letter(LETTER_FOR_STATUS[new_status], _letter_info(ahead))
     with transaction(db):
-        app = get_application(db, actor, application_id)
-        if actor.is_candidate and new_status != "withdrawn":
-            raise AccessDenied("Candidates can only withdraw their applications.")
-        if actor.is_recruiter:
-            perm = "schedule_interviews" if new_status == "interview_scheduled" else "change_status"
-            require_permission(db, actor, perm)
-        if new_status == "withdrawn" and not actor.is_candidate:
-            raise AccessDenied("Only the candidate can withdraw an application.")
-        check_transition(app["status"], new_status)
+        app = _authorize_change(db, actor, application_id, new_status)
         now = utcnow()
         db.execute("UPDATE applications SET status = ?, updated_at = ? WHERE id = ?", [new_status, now, app["id"]])
         insert_row(db, "application_events", {
             "application_id": app["id"], "from_status": app["status"], "to_status": new_status,
             "actor_id": actor.user_id, "note": (note or "").strip() or None, "at": now,
         })
-        _tell_candidate(db, app, new_status)
+        _tell_candidate(db, app, new_status, letter)
         app = dict(app, status=new_status, updated_at=now)
     return app
 
 
-def _tell_candidate(db, app: dict, new_status: str) -> None:
+def _letter_info(app: dict) -> letters.LetterInfo:
+    return letters.LetterInfo(app["candidate_name"], app["job_title"], app["company_name"], app.get("job_location") or "",
+                              app.get("salary_min"), app.get("salary_max"), app.get("salary_currency") or "USD")
+
+
+def _tell_candidate(db, app: dict, new_status: str, letter: bytes | None = None) -> None:
     """The inbox message + email for a status change (same transaction). Offer and not-selected carry a PDF."""
     name, title, company = app["candidate_name"], app["job_title"], app["company_name"]
     attachment = None
@@ -205,11 +224,11 @@ def _tell_candidate(db, app: dict, new_status: str) -> None:
         email = notify.rejection_email(name, title, company)
     elif new_status == "withdrawn":
         email = notify.withdrawn_email(name, title, company)
-    elif new_status in ("offered", "not_selected"):
-        info = letters.LetterInfo(name, title, company, app.get("job_location") or "", app.get("salary_min"),
-                                  app.get("salary_max"), app.get("salary_currency") or "USD")
-        kind = "offer" if new_status == "offered" else "thank_you"
-        attachment = letters.save_letter(db, kind, info)
+    elif new_status in LETTER_FOR_STATUS:
+        kind = LETTER_FOR_STATUS[new_status]
+        if letter is None:
+            letter = letters.render_letter(kind, _letter_info(app))
+        attachment = letters.store_letter(db, kind, letter)
         email = (notify.offer_email if kind == "offer" else notify.thank_you_email)(name, title, company)
     else:
         email = notify.status_update_email(name, title, company, STATUS_LABELS[new_status])

@@ -126,15 +126,19 @@ def test_no_smtp_configured_leaves_outbox_alone(w, monkeypatch):
     assert w.db.execute("SELECT status FROM outbox").fetchone()[0] == "queued"
 
 
-@pytest.mark.parametrize("kind, heading", [("offer", "Offer of employment"), ("thank_you", "Thank you")])
-def test_letters_render_unicode_names(db, data_dir, kind, heading):
-    info = letters.LetterInfo("Zoë Øster-Müller", "Data Engineer", "Acmé GmbH", "Berlin", 60000, 80000, "EUR")
+@pytest.mark.parametrize("kind, heading, name", [
+    ("offer", "Offer of employment", "Zoë Øster-Müller"),       # Latin-1: built-in font
+    ("thank_you", "Thank you", "Zoë Øster-Müller"),
+    ("offer", "Offer of employment", "Łukasz Wałęsa"),          # beyond Latin-1: DejaVu embedded
+])
+def test_letters_render_unicode_names(db, data_dir, kind, heading, name):
+    info = letters.LetterInfo(name, "Data Engineer", "Acmé GmbH", "Berlin", 60000, 80000, "EUR")
     rel = letters.save_letter(db, kind, info)
     assert rel.startswith("letters/") and rel.endswith(f"-{kind}.pdf")
     text = PdfReader(data_dir / rel).pages[0].extract_text()
-    assert heading in text and "Zoë Øster-Müller" in text and "Acmé GmbH" in text
+    assert heading in text and name in text and "Acmé GmbH" in text
     if kind == "offer":
-        assert "60,000 – 80,000 EUR" in text
+        assert "60,000 to 80,000 EUR" in text
 
 
 def _set_events(db, app_id, times):
