@@ -118,22 +118,16 @@ def pct(values, q):
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else None
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--threads", type=int, default=8)
-    ap.add_argument("--writes", type=int, default=200, help="writes per thread")
-    ap.add_argument("--shared-apps", type=int, default=150, help="applications the recruiters race on")
-    ap.add_argument("--out", default=None)
-    args = ap.parse_args()
+def run(threads_n: int, writes: int, shared_apps: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
-        world = setup(data_dir, args.threads, args.writes, args.shared_apps)
+        world = setup(data_dir, threads_n, writes, shared_apps)
         db = store.connect(data_dir)
         before = counts(db)
         results: dict[int, Counter] = {}
         latencies: dict[str, list[float]] = {}
-        threads = [threading.Thread(target=worker, args=(data_dir, t, args.writes, world, results, latencies, 1000 + t))
-                   for t in range(args.threads)]
+        threads = [threading.Thread(target=worker, args=(data_dir, t, writes, world, results, latencies, 1000 + t))
+                   for t in range(threads_n)]
         start = time.perf_counter()
         for th in threads:
             th.start()
@@ -158,7 +152,7 @@ def main() -> int:
         committed = total["apply"] + total["status"] + total["note"]
         report = {
             "what": "concurrent writers on one SQLite WAL database (engine.applications: apply, change_status, add_note)",
-            "threads": args.threads, "writes_per_thread": args.writes, "shared_applications": args.shared_apps,
+            "threads": threads_n, "writes_per_thread": writes, "shared_applications": shared_apps,
             "cpu_count": __import__("os").cpu_count(),
             "wall_s": round(wall, 3),
             "operations": dict(total),
@@ -175,11 +169,30 @@ def main() -> int:
             "event_chains_checked": checked, "broken_event_chains": broken,
             "letters_written": letters,
         }
+    return report
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--writes", type=int, default=200, help="writes per thread")
+    ap.add_argument("--shared-apps", type=int, default=150, help="applications the recruiters race on")
+    ap.add_argument("--out", default=None)
+    args = ap.parse_args()
+    concurrent = run(args.threads, args.writes, args.shared_apps)
+    # the same total work by one writer, for the ratio
+    single = run(1, args.threads * args.writes, args.shared_apps)
+    report = dict(concurrent, single_writer_baseline={
+        k: single[k] for k in ("wall_s", "committed_writes", "committed_writes_per_s", "latency_ms", "no_write_lost",
+                               "broken_event_chains")},
+        concurrent_vs_single_throughput=round(concurrent["committed_writes_per_s"] / single["committed_writes_per_s"], 2),
+        load_average_at_end=[round(x, 2) for x in __import__("os").getloadavg()])
     out = Path(args.out) if args.out else config.artifacts_dir() / "bench" / "concurrency.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))
-    return 0 if report["no_write_lost"] and broken == 0 else 1
+    ok = all(r["no_write_lost"] and r["broken_event_chains"] == 0 for r in (concurrent, single))
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
