@@ -166,7 +166,7 @@ def retry_delivery(
 
 # --- background sender -----------------------------------------------------------------------------
 _sender_lock = threading.Lock()
-_senders: dict[str, threading.Thread] = {}
+_senders: dict[str, tuple[threading.Thread, threading.Event]] = {}
 
 
 def start_background_sender(data_dir: str | None = None, interval_s: float = 60.0) -> threading.Thread | None:
@@ -176,20 +176,28 @@ def start_background_sender(data_dir: str | None = None, interval_s: float = 60.
         return None
     key = str(config.data_dir(data_dir))
     with _sender_lock:
-        thread = _senders.get(key)
-        if thread and thread.is_alive():
-            return thread
-        thread = threading.Thread(target=_sender_loop, args=(key, interval_s), name="outbox-sender", daemon=True)
-        _senders[key] = thread
+        if key in _senders and _senders[key][0].is_alive():
+            return _senders[key][0]
+        stop = threading.Event()
+        thread = threading.Thread(target=_sender_loop, args=(key, interval_s, stop), name="outbox-sender", daemon=True)
+        _senders[key] = (thread, stop)
         thread.start()
         return thread
 
 
-def _sender_loop(data_dir: str, interval_s: float) -> None:
+def stop_background_sender(data_dir: str | None = None, timeout: float = 10.0) -> None:
+    key = str(config.data_dir(data_dir))
+    with _sender_lock:
+        entry = _senders.pop(key, None)
+    if entry:
+        entry[1].set()
+        entry[0].join(timeout)
+
+
+def _sender_loop(data_dir: str, interval_s: float, stop: threading.Event) -> None:
     from engine import store
 
-    pause = threading.Event()
-    while True:
+    while not stop.is_set():
         try:
             db = store.connect(data_dir)
             try:
@@ -198,4 +206,4 @@ def _sender_loop(data_dir: str, interval_s: float) -> None:
                 db.close()
         except Exception:  # a bad run must not kill the sender; the next one retries
             pass
-        pause.wait(max(1.0, interval_s))
+        stop.wait(max(0.2, interval_s))

@@ -189,3 +189,44 @@ def test_pipeline_figures_on_a_small_dataset(w):
 def test_pipeline_empty_company(w):
     figures = pipeline.dashboard(w.db, w.rec_b)
     assert figures["funnel"]["count"].sum() == 0 and figures["over_time"].empty and figures["conversion"].empty
+
+
+def test_background_sender_delivers_what_is_queued(w, data_dir, monkeypatch):
+    import time
+
+    received = Inbox()
+    controller = Controller(received, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMTP_PORT", str(controller.port))
+    try:
+        assert mail.start_background_sender(str(data_dir), interval_s=0.2) is not None
+        A.apply(w.db, w.cand, w.job_a)
+        deadline = time.time() + 20
+        while not received.messages and time.time() < deadline:
+            time.sleep(0.1)
+    finally:
+        mail.stop_background_sender(str(data_dir))
+        controller.stop()
+    assert [m["Subject"] for m in received.messages] == ["Application received: Data Engineer at Acme"]
+
+
+def test_schedule_by_hand_sends_invitation_with_ics(w):
+    from datetime import timedelta
+
+    app_id = A.apply(w.db, w.cand, w.job_a)["id"]
+    A.change_status(w.db, w.rec_a, app_id, "under_review")
+    with pytest.raises(A.IllegalTransition):  # not shortlisted yet
+        A.schedule_by_hand(w.db, w.rec_a, app_id, datetime.now() + timedelta(days=2), 30, "https://meet.example/x")
+    A.change_status(w.db, w.rec_a, app_id, "accepted")
+    with pytest.raises(ValueError, match="interview time is in the past"):
+        A.schedule_by_hand(w.db, w.rec_a, app_id, datetime(2020, 1, 1, 10, 0), 30, "https://meet.example/x")
+    with pytest.raises(ValueError, match="http"):
+        A.schedule_by_hand(w.db, w.rec_a, app_id, datetime.now() + timedelta(days=2), 30, "meet.example/x")
+    when = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=3)
+    A.schedule_by_hand(w.db, w.rec_a, app_id, when, 45, "https://meet.example/room-1")
+    assert A.get_application(w.db, w.cand, app_id)["status"] == "interview_scheduled"
+    msg = A.inbox(w.db, w.cand)[0]
+    assert msg["kind"] == "interview_invitation" and msg["link"] == "https://meet.example/room-1"
+    ics = w.db.execute("SELECT ics FROM outbox WHERE kind = 'interview_invitation'").fetchone()[0]
+    assert f"DTSTART:{when:%Y%m%dT%H%M%S}Z" in ics and "meet.example/room-1" in ics
