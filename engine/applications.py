@@ -400,9 +400,13 @@ def resume_for_application(db: sqlite_utils.Database, actor: Actor, application_
 
 def inbox(db: sqlite_utils.Database, actor: Actor, unread_only: bool = False) -> list[dict]:
     require_role(actor, "candidate", "recruiter", "admin")
-    extra = " AND read_at IS NULL" if unread_only else ""
-    return list(db.query(f"SELECT * FROM messages WHERE user_id = ?{extra} ORDER BY created_at DESC, id DESC",
-                         [actor.user_id]))
+    extra = " AND m.read_at IS NULL" if unread_only else ""
+    # an invitation from the interview rooms carries its interview: its start, zone and length come along
+    return list(db.query(
+        "SELECT m.*, i.starts_at AS interview_starts_at, i.timezone AS interview_timezone, "
+        "i.duration_min AS interview_duration_min, i.status AS interview_status FROM messages m "
+        f"LEFT JOIN interviews i ON i.id = m.interview_id WHERE m.user_id = ?{extra} "
+        "ORDER BY m.created_at DESC, m.id DESC", [actor.user_id]))
 
 
 def mark_read(db: sqlite_utils.Database, actor: Actor, message_id: int) -> None:

@@ -1,4 +1,7 @@
 """Candidate: my applications with their timelines, my application history, my inbox (invitations, letters)."""
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 import pandas as pd
 import streamlit as st
 
@@ -6,6 +9,17 @@ from engine import applications as A
 from engine.authz import AccessDenied, NotFound
 from ui.session import db as open_db
 from ui.session import require
+
+
+
+def local_time(iso_utc: str, zone: str | None) -> datetime:
+    when = datetime.fromisoformat(iso_utc)
+    when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    try:
+        return when.astimezone(ZoneInfo(zone or "UTC"))
+    except (ValueError, KeyError, ZoneInfoNotFoundError):
+        return when
+
 
 actor = require("candidate")
 st.title("My applications")
@@ -59,6 +73,10 @@ with tab_inbox:
         new = "" if msg["read_at"] else " · **new**"
         with st.expander(f"{msg['subject']}", icon=icon, expanded=not msg["read_at"] and msg["kind"] != "application"):
             st.caption(f"{msg['created_at'][:16].replace('T', ' ')} UTC{new}")
+            if msg["interview_starts_at"]:
+                when = local_time(msg["interview_starts_at"], msg["interview_timezone"])
+                st.markdown(f"**Date:** {when:%A %d %B %Y} · **Time:** {when:%H:%M} ({msg['interview_timezone']}) · "
+                            f"**Length:** {msg['interview_duration_min']} min")
             st.text(msg["body"])
             if msg["link"]:
                 label = "Join the interview room" if msg["kind"] == "interview_invitation" else "Open"

@@ -134,3 +134,28 @@ def test_apply_panel_with_builder_resume(w):
     assert (app["resume_id"], app["resume_version_id"], app["cover_letter"]) == (rid, vid, "I love data")
     again = page("pages/job.py", w.cand, job=w.job_a)
     assert "You applied on" in texts(again)
+
+
+def test_pages_reachable_through_the_app_menu(w):
+    at = page("Home.py", w.admin)
+    assert not at.exception
+    for path in ("pages/recruiter.py", "pages/pipeline.py", "pages/admin_applications.py"):
+        at.switch_page(path).run()
+        assert not at.exception, path
+
+
+def test_inbox_shows_interview_date_and_time(w):
+    from engine.store import utcnow
+
+    app_id = A.apply(w.db, w.cand, w.job_a)["id"]
+    iv = w.db.execute(
+        "INSERT INTO interviews (application_id, company_id, created_by, title, starts_at, timezone, duration_min, "
+        "room_token_hash, room_code, expires_at, created_at) VALUES (?, ?, ?, 'Interview', '2030-05-06T14:30:00+00:00', "
+        "'Europe/Berlin', 45, 'h', 'c', '2030-05-07T00:00:00+00:00', ?)", [app_id, w.company_a, w.rec_a.user_id, utcnow()]).lastrowid
+    w.db.execute("INSERT INTO messages (user_id, kind, subject, body, link, interview_id, created_at) VALUES "
+                 "(?, 'interview_invitation', 'Interview invitation', 'See you', 'http://x/room', ?, ?)",
+                 [w.cand.user_id, iv, utcnow()])
+    at = page("pages/my_applications.py", w.cand)
+    assert not at.exception
+    assert "**Time:** 16:30 (Europe/Berlin)" in texts(at) and "Monday 06 May 2030" in texts(at)
+    assert any(b.label == "Join the interview room" for b in at.get("link_button"))
