@@ -16,6 +16,7 @@ except (ValueError, NotFound):
     st.error("There is no such job.")
     st.stop()
 st.title(job["title"])
-st.caption(f"{job['company']} · {job['location']} · {job['category']}" + (f" · apply by {job['deadline']}" if job["deadline"] else ""))
+deadline = f" · apply by {job['deadline']}" if job["deadline"] else ""
+st.caption(f"{job['company']} · {job['location']} · {job['category']}{deadline}")
 st.write(job["description"])
 render_apply(job, actor)  # Apply

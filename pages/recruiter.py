@@ -123,8 +123,8 @@ with tab_applicants:
         if applicants and "change_status" in allowed:
             with st.form("bulk_status"):
                 st.markdown("**Change status in bulk**")
-                chosen = st.multiselect("Applications", [a["id"] for a in applicants],
-                                        format_func=lambda i: f"#{i} " + next(a["candidate_name"] for a in applicants if a["id"] == i))
+                names = {a["id"]: a["candidate_name"] for a in applicants}
+                chosen = st.multiselect("Applications", list(names), format_func=lambda i: f"#{i} {names[i]}")
                 target = st.selectbox("New status", [s for s in A.STATUS_LABELS if s not in ("applied", "withdrawn")],
                                       format_func=A.STATUS_LABELS.get, key="bulk_target")
                 if st.form_submit_button("Apply to selected"):

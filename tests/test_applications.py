@@ -2,7 +2,7 @@
 import threading
 
 import pytest
-from applications_fixtures import World, future, make_company, make_job, make_resume, make_user, past, pdf_bytes
+from applications_fixtures import World, make_company, make_job, make_resume, make_user, past, pdf_bytes
 
 from engine import applications as A
 from engine import store
@@ -97,7 +97,8 @@ def test_whole_forward_path_with_events_letters_and_mail(w, data_dir):
     for status in FORWARD + ["offered"]:
         A.change_status(w.db, w.rec_a, app_id, status, note=f"to {status}")
     events = A.history(w.db, w.admin, app_id)
-    assert [(e["from_status"], e["to_status"]) for e in events] == list(zip([None, "applied", *FORWARD], ["applied", *FORWARD, "offered"]))
+    path = [None, "applied", *FORWARD, "offered"]
+    assert [(e["from_status"], e["to_status"]) for e in events] == list(zip(path, path[1:]))
     assert all(e["at"] and e["actor_id"] for e in events)
     assert {e["actor_id"] for e in events[1:]} == {w.rec_a.user_id}
     kinds = [m["kind"] for m in A.inbox(w.db, w.cand)]
