@@ -96,7 +96,7 @@ def deliver_outbox(
         smtp = _open(settings)
     except (OSError, smtplib.SMTPException) as exc:
         # The server is down or refuses us: nothing is the messages' fault, so no attempt is counted.
-        report.skipped = f"Mail server {settings.host}:{settings.port} unreachable: {exc}"
+        report.skipped = f"Mail server {settings.host}:{settings.port} unavailable ({type(exc).__name__}: {exc})"
         with transaction(db):
             for row in rows:
                 update_row(db, "outbox", row["id"], {"last_error": report.skipped[:500], "last_attempt_at": now})

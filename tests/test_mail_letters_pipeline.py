@@ -74,9 +74,9 @@ def test_server_down_keeps_mail_queued_and_a_retry_delivers(w):
     A.apply(w.db, w.cand, w.job_a)
     port = free_port()  # nothing listens here yet
     report = mail.deliver_outbox(w.db, _settings(port))
-    assert report.sent == 0 and "unreachable" in report.skipped
+    assert report.sent == 0 and "unavailable" in report.skipped
     row = w.db.execute("SELECT status, attempts, last_error FROM outbox").fetchone()
-    assert row[0] == "queued" and row[1] == 0 and "unreachable" in row[2]
+    assert row[0] == "queued" and row[1] == 0 and "unavailable" in row[2]
     received = Inbox()
     controller = Controller(received, hostname="127.0.0.1", port=port)
     controller.start()
@@ -230,3 +230,25 @@ def test_schedule_by_hand_sends_invitation_with_ics(w):
     assert msg["kind"] == "interview_invitation" and msg["link"] == "https://meet.example/room-1"
     ics = w.db.execute("SELECT ics FROM outbox WHERE kind = 'interview_invitation'").fetchone()[0]
     assert f"DTSTART:{when:%Y%m%dT%H%M%S}Z" in ics and "meet.example/room-1" in ics
+
+
+def test_login_when_credentials_are_configured(w):
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (b"mailer", b"s3cret")
+        return AuthResult(success=ok)
+
+    A.apply(w.db, w.cand, w.job_a)
+    received = Inbox()
+    controller = Controller(received, hostname="127.0.0.1", port=free_port(), authenticator=authenticator,
+                            auth_require_tls=False)
+    controller.start()
+    try:
+        wrong = SmtpSettings("127.0.0.1", controller.port, "mailer", "nope", "JX <no-reply@jx.test>", False)
+        assert "unavailable" in mail.deliver_outbox(w.db, wrong).skipped  # login refused: nothing lost, stays queued
+        right = SmtpSettings("127.0.0.1", controller.port, "mailer", "s3cret", "JX <no-reply@jx.test>", False)
+        assert mail.deliver_outbox(w.db, right).sent == 1
+    finally:
+        controller.stop()
+    assert len(received.messages) == 1
