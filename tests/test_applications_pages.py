@@ -160,3 +160,33 @@ def test_inbox_shows_interview_date_and_time(w):
     assert not at.exception
     assert "**Time:** 16:30 (Europe/Berlin)" in texts(at) and "Monday 06 May 2030" in texts(at)
     assert any(b.label == "Join the interview room" for b in at.get("link_button"))
+
+
+def test_apply_panel_upload_refuses_renamed_file_then_accepts_pdf(w):
+    from applications_fixtures import pdf_bytes
+
+    at = page("pages/job.py", w.cand2, job=w.job_a)
+    at.radio[0].set_value("Upload a PDF")
+    at.get("file_uploader")[0].upload("resume.pdf", b"GIF89a definitely an image", "application/pdf")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("not a PDF" in e.value for e in at.error)
+    assert A.list_for_candidate(w.db, w.cand2) == []
+    at.get("file_uploader")[0].upload("resume.pdf", pdf_bytes(), "application/pdf")
+    at.button[0].click().run()
+    assert not at.exception and "Application sent" in texts(at)
+    assert A.list_for_candidate(w.db, w.cand2)[0]["resume_pdf_path"].startswith("uploads/")
+
+
+def test_recruiter_bulk_status_change_reports_each(w):
+    a1 = A.apply(w.db, w.cand, w.job_a)["id"]
+    a2 = A.apply(w.db, w.cand2, w.job_a)["id"]
+    A.change_status(w.db, w.rec_a, a2, "under_review")
+    at = page("pages/recruiter.py", w.rec_a, job=w.job_a)
+    by_label(at.multiselect, "Applications").set_value([a1, a2])
+    at.selectbox(key="bulk_target").set_value("under_review")
+    by_label(at.button, "Apply to selected").click().run()
+    assert not at.exception
+    assert "1 of 2 changed." in [x.value for x in at.warning]
+    assert any(f"#{a2}:" in e.value and "Allowed next" in e.value for e in at.error)
+    assert A.get_application(w.db, w.admin, a1)["status"] == "under_review"
