@@ -4,6 +4,7 @@ import streamlit as st
 from engine import jobs
 from engine.authz import NotFound
 from ui import job_widgets
+from ui.apply_panel import render_apply
 from ui.session import current_actor, db
 
 actor = current_actor()  # guests may read jobs too
@@ -60,9 +61,8 @@ with side:
         job_widgets.save_toggle(conn, actor, job, key_prefix="job_save")
         if actor is None:
             st.page_link("pages/sign_in.py", label="Sign in to save or apply", icon=":material/login:")
-    # SLOT job/apply — the applications area draws its apply panel here, one line:
-    #   with apply_area: <its ui module>.apply_panel(conn, actor, job)
-    apply_area = st.container()
+    with st.container():
+        render_apply(job, actor)
 
 # SLOT job/similar — the recommendations area lists similar jobs here, one line:
 #   with similar_area: <its ui module>.similar_jobs(conn, actor, job)
