@@ -25,6 +25,9 @@ $(STAMP): requirements.txt
 init: setup
 	$(BIN)/python -m engine init
 
+demo: init
+	$(BIN)/python -m engine demo
+
 run: init
 	@echo ">> serving on http://127.0.0.1:8501"
 	$(BIN)/streamlit run Home.py --server.headless true --server.address 127.0.0.1 --server.port 8501

@@ -18,6 +18,7 @@ from engine.commands import EVALUATORS, TRAINERS
 COMMAND_MODULES = [
     "engine.commands.jobs",
     "engine.commands.applications",
+    "engine.commands.demo",
 ]
 
 
