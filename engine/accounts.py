@@ -361,7 +361,10 @@ def home_summary(db: sqlite_utils.Database, actor: Actor | None) -> dict:
     """The few counts the landing page shows, for whoever is looking."""
     from engine.jobs import visible_to_candidates_sql
 
-    summary = {"open_jobs": db.execute(f"SELECT count(*) FROM jobs j WHERE {visible_to_candidates_sql()}").fetchone()[0]}
+    def count(sql: str, *params) -> int:
+        return db.execute(sql, list(params)).fetchone()[0]
+
+    summary = {"open_jobs": count(f"SELECT count(*) FROM jobs j WHERE {visible_to_candidates_sql()}")}
     if actor is None:
         return summary
     if actor.is_candidate:
@@ -371,12 +374,19 @@ def home_summary(db: sqlite_utils.Database, actor: Actor | None) -> dict:
             label for field, label in (("skills", "skills"), ("preferred_category", "preferred category"),
                                        ("education", "education"), ("experience", "experience"))
             if not profile.get(field)]
+        summary["applications"] = count("SELECT count(*) FROM applications WHERE candidate_id = ?", actor.user_id)
+        summary["unread_messages"] = count("SELECT count(*) FROM messages WHERE user_id = ? AND read_at IS NULL",
+                                           actor.user_id)
     elif actor.is_recruiter and actor.company_id is not None:
         row = one(db, "SELECT access_status FROM companies WHERE id = ?", [actor.company_id])
         summary["access_status"] = row["access_status"] if row else "none"
-        summary["company_jobs"] = db.execute("SELECT count(*) FROM jobs WHERE company_id = ?", [actor.company_id]).fetchone()[0]
+        summary["company_jobs"] = count("SELECT count(*) FROM jobs WHERE company_id = ?", actor.company_id)
+        summary["new_applicants"] = count("SELECT count(*) FROM applications a JOIN jobs j ON j.id = a.job_id "
+                                          "WHERE j.company_id = ? AND a.status = 'applied'", actor.company_id)
     elif actor.is_admin:
-        summary["pending_requests"] = db.execute("SELECT count(*) FROM access_requests WHERE status = 'pending'").fetchone()[0]
+        summary["pending_requests"] = count("SELECT count(*) FROM access_requests WHERE status = 'pending'")
+        summary["held_jobs"] = count("SELECT count(*) FROM jobs WHERE status = 'pending_review'")
+        summary["applications"] = count("SELECT count(*) FROM applications")
     return summary
 
 

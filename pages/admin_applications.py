@@ -35,6 +35,9 @@ with tab_apps:
         st.error(str(exc))
         rows = []
     st.caption(f"{len(rows)} application(s)")
+    if not rows:
+        st.info("No application matches these filters. Widen the dates or clear the status; candidates' "
+                "applications appear here as soon as they apply.", icon=":material/lightbulb:")
     if rows:
         st.dataframe(pd.DataFrame([{
             "ID": r["id"], "Applied": r["created_at"][:10], "Job": f"#{r['job_id']} {r['job_title']}",

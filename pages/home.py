@@ -1,7 +1,9 @@
-"""Landing page: what JobExpressway does and, for whoever is here, what to do next."""
+"""Landing page and hub: what JobExpressway does and, for whoever is here, every service of their role one click
+away (a card per service, with a live note where there is something new)."""
 import streamlit as st
 
 from engine import accounts
+from ui.hub import service_cards
 from ui.session import current_actor, db
 
 actor = current_actor()
@@ -15,17 +17,14 @@ if summary["open_jobs"] == 0:
     st.info("The job catalogue is empty. Load it with `python -m engine init` (generated jobs) "
             "or `python -m engine import-jobs FILE`, then reload this page.")
 
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 if actor is None:
-    cols = st.columns(3)
-    cols[0].metric("Open jobs", f"{summary['open_jobs']:,}")
-    with cols[1].container(border=True):
-        st.markdown("**Looking for a job?** Create a free account, add your skills and get matched.")
-        st.page_link("pages/sign_in.py", label="Sign up or sign in", icon=":material/login:")
-    with cols[2].container(border=True):
-        st.markdown("**Hiring?** Register your company, request access, then post jobs and review applicants.")
-        st.page_link("pages/sign_in.py", label="Register a company", icon=":material/domain:")
-    st.page_link("pages/jobs.py", label="Browse all jobs without an account", icon=":material/work:")
-    # SLOT home/guest — other areas add a one-line teaser here (e.g. the interview coach).
+    st.metric("Open jobs", f"{summary['open_jobs']:,}")
+    service_cards(None)
 
 elif actor.is_candidate:
     st.subheader(f"Welcome back, {actor.name}")
@@ -33,13 +32,14 @@ elif actor.is_candidate:
         st.warning("Complete your profile to get better job matches: add your "
                    + ", ".join(summary["missing_profile_fields"]) + ".")
         st.page_link("pages/profile.py", label="Edit my profile", icon=":material/person:")
-    cols = st.columns(2)
+    cols = st.columns(3)
     cols[0].metric("Open jobs", f"{summary['open_jobs']:,}")
-    cols[1].metric("Saved jobs", summary["saved_jobs"])
-    st.page_link("pages/jobs.py", label="Browse and search jobs", icon=":material/work:")
-    st.page_link("pages/saved.py", label="My saved jobs", icon=":material/bookmark:")
-    # SLOT home/candidate — the recommendations area adds its one-line panel here, e.g.
-    #   <its ui module>.recommended_jobs(conn, actor)
+    cols[1].metric("My applications", summary["applications"])
+    cols[2].metric("Saved jobs", summary["saved_jobs"])
+    service_cards("candidate", {
+        "applications": plural(summary["unread_messages"], "new message") if summary["unread_messages"] else "",
+        "saved": plural(summary["saved_jobs"], "saved job") if summary["saved_jobs"] else "",
+    })
 
 elif actor.is_recruiter:
     st.subheader(f"Welcome back, {actor.name}")
@@ -50,14 +50,21 @@ elif actor.is_recruiter:
         st.info("Your access request is waiting for the admin. You will get a message when it is answered.")
     else:
         st.warning("Your company has no access yet. Send an access request from your profile page.")
-    st.page_link("pages/profile.py", label="Company profile and access", icon=":material/domain:")
-    st.metric("Your company's jobs", summary.get("company_jobs", 0))
-    # SLOT home/recruiter — recruiter areas (job posting, applicants) add one-line links here.
+    cols = st.columns(2)
+    cols[0].metric("Your company's jobs", summary.get("company_jobs", 0))
+    cols[1].metric("New applicants", summary.get("new_applicants", 0))
+    service_cards("recruiter", {
+        "applicants": plural(summary["new_applicants"], "new applicant") if summary.get("new_applicants") else "",
+        "profile": "" if status == "granted" else "Request access here",
+    })
 
 elif actor.is_admin:
     st.subheader("Administration")
-    cols = st.columns(2)
+    cols = st.columns(3)
     cols[0].metric("Open jobs", f"{summary['open_jobs']:,}")
     cols[1].metric("Access requests waiting", summary["pending_requests"])
-    st.page_link("pages/admin_companies.py", label="Review companies and access requests", icon=":material/domain:")
-    # SLOT home/admin — other admin areas add one-line links here.
+    cols[2].metric("Applications", summary["applications"])
+    service_cards("admin", {
+        "companies": plural(summary["pending_requests"], "request") + " waiting" if summary["pending_requests"] else "",
+        "applications": plural(summary["held_jobs"], "job") + " held for review" if summary["held_jobs"] else "",
+    })

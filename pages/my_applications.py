@@ -7,6 +7,7 @@ import streamlit as st
 
 from engine import applications as A
 from engine.authz import AccessDenied, NotFound
+from ui.hub import empty_state
 from ui.session import db as open_db
 from ui.session import require
 
@@ -37,7 +38,11 @@ tab_apps, tab_history, tab_inbox = st.tabs(["Applications", "History", f"Inbox (
 
 with tab_apps:
     if not apps:
-        st.info("You have not applied to any job yet. Find one under Jobs and press Apply.")
+        empty_state("No applications yet. Find a job you like and press **Apply** on its page; its status and "
+                    "every message about it will show up here.",
+                    ("pages/recommendations.py", "See your recommendations", ":material/recommend:"),
+                    ("pages/jobs.py", "Browse jobs", ":material/work:"),
+                    ("pages/resume_builder.py", "Build a resume first", ":material/description:"))
     for app in apps:
         title = f"{app['job_title']} — {app['company_name']} · {app['status_label']}"
         with st.expander(title, expanded=str(app["id"]) == focus or len(apps) == 1):
@@ -66,7 +71,7 @@ with tab_history:
 
 with tab_inbox:
     if not messages:
-        st.caption("Your inbox is empty.")
+        st.caption("Your inbox is empty. Messages about your applications, interview invitations and letters arrive here.")
     for msg in messages:
         icon = {"interview_invitation": ":material/event:", "offer": ":material/celebration:",
                 "thank_you": ":material/mail:", "rejection": ":material/mail:"}.get(msg["kind"], ":material/notifications:")

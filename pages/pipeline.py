@@ -6,6 +6,7 @@ import streamlit as st
 from engine import pipeline
 from engine import recruiting as R
 from engine.authz import AccessDenied, NotFound
+from ui.hub import empty_state
 from ui.session import db as open_db
 from ui.session import require
 
@@ -33,7 +34,8 @@ c2.metric("In progress", int(status[["applied", "under_review", "accepted", "int
 c3.metric("Offers", int(status["offered"]))
 c4.metric("Offer rate", f"{(status['offered'] / total * 100) if total else 0:.1f}%")
 if total == 0:
-    st.info("No applications yet: the charts fill in as candidates apply.")
+    empty_state("No applications yet: the charts fill in as candidates apply. Post a job to start receiving them.",
+                ("pages/recruiter.py", "Recruiter dashboard", ":material/dashboard:"))
     st.stop()
 
 left, right = st.columns(2)

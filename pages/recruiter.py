@@ -41,7 +41,9 @@ except (AccessDenied, NotFound) as exc:
     st.error(str(exc))
     st.stop()
 
-tab_jobs, tab_post, tab_applicants = st.tabs(["Jobs", "Post a job", "Applicants"])
+TAB_FROM_QUERY = {"post": "Post a job", "applicants": "Applicants"}  # the Home hub links straight to a tab
+tab_jobs, tab_post, tab_applicants = st.tabs(["Jobs", "Post a job", "Applicants"],
+                                             default=TAB_FROM_QUERY.get(st.query_params.get("tab", ""), "Jobs"))
 
 
 def show_problems(exc: Exception) -> None:
@@ -54,7 +56,8 @@ def show_problems(exc: Exception) -> None:
 
 with tab_jobs:
     if not jobs:
-        st.info("No jobs yet. Post one in the next tab.")
+        st.info("No jobs yet. Open the **Post a job** tab to publish your first opening; applicants will "
+                "appear under **Applicants**.", icon=":material/lightbulb:")
     else:
         st.dataframe(pd.DataFrame([{
             "ID": j["id"], "Title": j["title"], "Status": j["status"], "Deadline": j["deadline"] or "—",
@@ -101,7 +104,7 @@ with tab_applicants:
     if "view_applicants" not in allowed:
         st.warning("Your company has not been granted permission to view applicants.")
     elif not jobs:
-        st.caption("No jobs, so no applicants yet.")
+        st.info("No jobs, so no applicants yet: post a job first.", icon=":material/lightbulb:")
     else:
         wanted = st.query_params.get("job")
         index = next((i for i, j in enumerate(jobs) if str(j["id"]) == wanted), 0)
@@ -112,7 +115,11 @@ with tab_applicants:
         except (AccessDenied, NotFound) as exc:
             st.error(str(exc))
             applicants, ranked = [], False
-        st.caption("Ranked by fit to the job." if ranked else "In the order they applied (fit ranking not available).")
+        if not applicants:
+            st.info("No one has applied to this job yet. Applicants show up here as soon as they apply; the "
+                    "pipeline dashboard follows them through every stage.", icon=":material/lightbulb:")
+        else:
+            st.caption("Ranked by fit to the job." if ranked else "In the order they applied (fit ranking not available).")
         if applicants:
             st.dataframe(pd.DataFrame([{
                 "ID": a["id"], "Candidate": a["candidate_name"], "Status": a["status_label"],

@@ -3,6 +3,7 @@ import streamlit as st
 
 from engine import jobs
 from ui import job_widgets
+from ui.hub import empty_state
 from ui.session import db, require
 
 actor = require("candidate")
@@ -11,8 +12,9 @@ st.title("Saved jobs")
 
 saved = jobs.saved_jobs(conn, actor)
 if not saved:
-    st.info("You have not saved any jobs yet. Open a job and press **Save** to keep it here.")
-    st.page_link("pages/jobs.py", label="Browse jobs", icon=":material/work:")
+    empty_state("You have not saved any jobs yet. Open a job and press **Save** to keep it here.",
+                ("pages/jobs.py", "Browse jobs", ":material/work:"),
+                ("pages/recommendations.py", "See your recommendations", ":material/recommend:"))
     st.stop()
 
 st.caption(f"{len(saved)} saved job{'s' if len(saved) != 1 else ''}, newest first")
