@@ -1,0 +1,111 @@
+"""Helpers of the browser journeys: start the servers the way `make run` does on a prepared data dir, open
+Debian chromium, wait for Streamlit's step-wise rendering, check accessibility basics, save screenshots."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+TIMEOUT_MS = 45_000   # the shared 2-core machine can be slow to rerun a page
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_env(data_dir: Path, **extra: str) -> dict:
+    return {**os.environ, "JOBEXPRESSWAY_DATA_DIR": str(data_dir), "JOBEXPRESSWAY_BCRYPT_ROUNDS": "4",
+            "JOBEXPRESSWAY_DEMO_ACCOUNTS": "1", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+            "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **extra}
+
+
+def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:
+    deadline = time.time() + timeout
+    while True:
+        try:
+            if urllib.request.urlopen(url, timeout=2).status == 200:
+                return
+        except OSError:
+            if time.time() > deadline or proc.poll() is not None:
+                raise RuntimeError(f"{url} never answered:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+
+
+@contextmanager
+def streamlit_server(data_dir: Path, log_dir: Path, env: dict):
+    """`make run`'s server (streamlit run Home.py, headless, loopback) on a free port."""
+    port = free_port()
+    log_path = log_dir / "streamlit.log"
+    log = open(log_path, "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{url}/_stcore/health", proc, log_path)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def wait_rerun(page) -> None:
+    """Wait until Streamlit has finished running the script (its status widget goes away)."""
+    page.wait_for_timeout(200)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=TIMEOUT_MS)
+
+
+def shot(page, name: str) -> Path:
+    """A screenshot of the visible screen (PNG, viewport only to keep files small)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    wait_rerun(page)
+    path = SCREENSHOTS / f"journey_{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+A11Y_JS = """() => {
+  const visible = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+  const unlabelled = [];
+  for (const el of document.querySelectorAll('input, textarea, select')) {
+    // tabindex=-1: a widget's internal mirror (the date picker's native input), outside the focus order
+    if (el.type === 'hidden' || !visible(el) || el.getAttribute('tabindex') === '-1') continue;
+    const byFor = el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`);
+    const labelledBy = (el.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean)
+      .some(id => (document.getElementById(id)?.textContent || '').trim());
+    const ok = (el.getAttribute('aria-label') || '').trim() || labelledBy || byFor || el.closest('label')
+      || (el.getAttribute('title') || '').trim();
+    if (!ok) unlabelled.push(el.outerHTML.slice(0, 160));
+  }
+  const noAlt = [...document.querySelectorAll('img')].filter(i => visible(i) && !i.hasAttribute('alt'))
+    .map(i => i.outerHTML.slice(0, 160));
+  const buttons = [...document.querySelectorAll('button')].filter(b => visible(b)
+    && !(b.textContent || '').trim() && !(b.getAttribute('aria-label') || '').trim() && !(b.getAttribute('title') || '').trim())
+    .map(b => b.outerHTML.slice(0, 160));
+  return {unlabelled, noAlt, buttons};
+}"""
+
+
+def accessibility_problems(page) -> dict:
+    """Form fields without a label, images without alt text, buttons without a name (on the current screen)."""
+    wait_rerun(page)
+    found = page.evaluate(A11Y_JS)
+    return {k: v for k, v in found.items() if v}

@@ -1,0 +1,302 @@
+"""The whole journey in a real browser (Debian chromium through Playwright) against the servers `make run`
+starts, on a data dir prepared with `init --jobs 300`:
+
+- candidate: sign up, fill the profile, find a job, apply, follow the status as the company moves it, read and
+  download the offer letter;
+- recruiter: company sign-up, access request, approval by the admin (signed in with the keyboard only), post a
+  job, see the applicants, shortlist one, schedule the interview, hold it, decide, watch the pipeline move.
+
+Each main screen is saved under artifacts/screenshots/journey_*.png and checked for accessibility basics
+(labelled form fields, images with alt text, named buttons).
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from tests.journey_helpers import (CHROMIUM, CHROMIUM_ARGS, ROOT, TIMEOUT_MS, accessibility_problems, server_env, shot,
+                                   streamlit_server, wait_rerun)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.timeout(400),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (apt-get install -y chromium)"),
+]
+JOB_TITLE = "Streaming Data Engineer"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """A data dir as `make run` leaves it (init with 300 jobs and the demo accounts) plus one job of the demo
+    company for the candidate to find; the Streamlit server on it."""
+    tmp = tmp_path_factory.mktemp("journey")
+    data_dir = tmp / "data"
+    env = server_env(data_dir)
+    subprocess.run([sys.executable, "-m", "engine", "init", "--jobs", "300"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    os.environ["JOBEXPRESSWAY_DATA_DIR"] = str(data_dir)
+    from engine import accounts, recruiting, store
+    from engine.demo import _actor_by_email
+
+    db = store.connect(data_dir)
+    recruiter = _actor_by_email(db, accounts.DEMO_RECRUITER[0])
+    job = recruiting.post_job(db, recruiter, {
+        "title": JOB_TITLE, "location": "London, United Kingdom", "category": "Data Engineering",
+        "description": "Build streaming pipelines with Kafka and Spark for our analytics platform.",
+        "required_skills": ["Python", "Apache Kafka", "Apache Spark", "SQL"], "salary_min": 60000,
+        "salary_max": 80000, "employment_type": "Full-time"})
+    with streamlit_server(data_dir, tmp, env) as url:
+        yield {"url": url, "db": db, "data_dir": data_dir, "job_id": job["id"], "tmp": tmp}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def new_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
+def assert_accessible(page, screen: str) -> None:
+    problems = accessibility_problems(page)
+    assert not problems, f"{screen}: {problems}"
+
+
+def open_home(page, url: str) -> None:
+    page.goto(url)
+    page.get_by_role("heading", name="JobExpressway").first.wait_for()
+    wait_rerun(page)
+
+
+def nav(page, name: str) -> None:
+    """Click a page in the sidebar menu."""
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+    wait_rerun(page)
+
+
+def sign_in_with_keyboard(page, url: str, email: str, password: str) -> None:
+    """Sign in without the mouse: focus the email field, type, Tab to the password, type, Enter submits."""
+    from playwright.sync_api import expect
+
+    open_home(page, url)
+    nav(page, "Sign in")
+    email_box = page.get_by_label("Email", exact=True)
+    email_box.focus()
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Password", exact=True)).to_be_focused()
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+    wait_rerun(page)
+
+
+def fill_form_field(form, label: str, value: str) -> None:
+    form.get_by_label(label, exact=True).fill(value)
+
+
+def test_candidate_journey(world, browser):
+    from playwright.sync_api import expect
+
+    from engine import applications
+    from engine.accounts import DEMO_RECRUITER
+    from engine.demo import _actor_by_email
+
+    page = new_page(browser)
+    url, db = world["url"], world["db"]
+    open_home(page, url)
+    expect(page.get_by_text("Looking for a job?")).to_be_visible()
+    assert_accessible(page, "guest home")
+    shot(page, "guest_home")
+
+    # sign up
+    page.get_by_role("link", name="Sign up or sign in").click()
+    page.get_by_role("tab", name="I'm looking for a job").click()
+    form = page.locator("[data-testid='stForm']").filter(has_text="Create candidate account")
+    fill_form_field(form, "Full name *", "Nora Journey")
+    fill_form_field(form, "Email *", "nora@example.com")
+    fill_form_field(form, "Password *", "journey123")
+    fill_form_field(form, "Repeat password *", "journey123")
+    fill_form_field(form, "Location *", "London, United Kingdom")
+    assert_accessible(page, "sign-up form")
+    form.get_by_role("button", name="Create candidate account").click()
+    expect(page.get_by_text("Welcome back, Nora Journey")).to_be_visible()
+
+    # fill the profile: skills (typed into the multiselect), experience
+    nav(page, "Profile")
+    profile = page.locator("[data-testid='stForm']").filter(has_text="Save profile")
+    skills = profile.get_by_label("Skills", exact=True)
+    for skill in ("Python", "Apache Kafka", "SQL"):
+        skills.click()
+        page.keyboard.type(skill)
+        page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    profile.get_by_label("Experience", exact=True).fill("Three years building data pipelines with Kafka, Spark and Python.")
+    assert_accessible(page, "profile")
+    profile.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("Profile saved", exact=False)).to_be_visible()
+    nav(page, "Home")
+    expect(page.get_by_role("link", name="My applications").first).to_be_visible()
+    shot(page, "candidate_home")
+
+    # find the job and apply
+    nav(page, "Browse jobs")
+    search = page.get_by_role("textbox", name="Search jobs")
+    search.fill("streaming data engineer")
+    search.press("Enter")
+    wait_rerun(page)
+    page.get_by_role("link", name=JOB_TITLE, exact=True).first.click()
+    expect(page.get_by_role("heading", name=JOB_TITLE)).to_be_visible()
+    page.get_by_text("No resume (my profile only)").click()
+    page.get_by_label("Cover letter (optional)", exact=True).fill("Kafka and Spark are what I do every day.")
+    assert_accessible(page, "job page")
+    page.get_by_role("button", name="Apply", exact=True).click()
+    expect(page.get_by_text("Application sent")).to_be_visible()
+    shot(page, "candidate_applied")
+
+    # the company moves the application as its recruiter would
+    recruiter = _actor_by_email(db, DEMO_RECRUITER[0])
+    app_id = db.execute("SELECT id FROM applications WHERE job_id = ?", [world["job_id"]]).fetchone()[0]
+    applications.change_status(db, recruiter, app_id, "under_review")
+    nav(page, "My applications")
+    expect(page.get_by_text(f"{JOB_TITLE} — ").first).to_contain_text("Under review")
+    applications.change_status(db, recruiter, app_id, "accepted")
+    applications.schedule_by_hand(db, recruiter, app_id, datetime.now(timezone.utc) + timedelta(days=2), 45,
+                                  "https://meet.example.com/journey")
+    applications.change_status(db, recruiter, app_id, "interviewed")
+    applications.change_status(db, recruiter, app_id, "offered")
+    page.reload()
+    page.get_by_role("heading", name="My applications").wait_for()
+    expect(page.get_by_text(f"{JOB_TITLE} — ").first).to_contain_text("Offered")
+    shot(page, "candidate_applications")
+
+    # read and download the offer letter from the inbox
+    page.get_by_role("tab", name="Inbox").click()
+    expect(page.get_by_role("button", name="Download offer letter (PDF)")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download offer letter (PDF)").click()
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 1000
+    assert_accessible(page, "inbox")
+    shot(page, "candidate_offer")
+    page.context.close()
+
+
+def test_recruiter_journey(world, browser):
+    from playwright.sync_api import expect
+
+    from engine import accounts, applications
+    from engine.accounts import DEMO_ADMIN
+
+    url, db = world["url"], world["db"]
+    recruiter_page = new_page(browser)
+    open_home(recruiter_page, url)
+    recruiter_page.get_by_role("link", name="Register a company").click()
+    recruiter_page.get_by_role("tab", name="We're hiring").click()
+    form = recruiter_page.locator("[data-testid='stForm']").filter(has_text="Create company account")
+    for label, value in (("Company name *", "Journey Robotics"), ("Industry *", "Robotics"),
+                         ("Location *", "Munich, Germany"), ("Website", "journey-robotics.example.com"),
+                         ("Your name", "Rita Recruiter"), ("Work email *", "rita@journey-robotics.example.com"),
+                         ("Password *", "recruit123"), ("Repeat password *", "recruit123")):
+        fill_form_field(form, label, value)
+    form.get_by_role("button", name="Create company account").click()
+    request = recruiter_page.get_by_label("Request access", exact=True)
+    request.fill("We hire robotics engineers in Munich.")
+    assert_accessible(recruiter_page, "company profile")
+    recruiter_page.get_by_role("button", name="Send access request").click()
+    expect(recruiter_page.get_by_text("pending", exact=False).first).to_be_visible()
+    shot(recruiter_page, "recruiter_access_requested")
+
+    # the admin approves it (signed in with the keyboard only)
+    admin_page = new_page(browser)
+    sign_in_with_keyboard(admin_page, url, *DEMO_ADMIN)
+    expect(admin_page.get_by_role("heading", name="Administration")).to_be_visible()
+    shot(admin_page, "admin_home")
+    admin_page.get_by_role("link", name="Companies & access").first.click()
+    expect(admin_page.get_by_text("Journey Robotics").first).to_be_visible()
+    assert_accessible(admin_page, "companies & access")
+    shot(admin_page, "admin_access_request")
+    admin_page.get_by_role("button", name="Grant").first.click()
+    wait_rerun(admin_page)
+    company = db.execute("SELECT id, access_status FROM companies WHERE name = 'Journey Robotics'").fetchone()
+    assert company[1] == "granted"
+    admin_page.context.close()
+
+    # post a job
+    open_home(recruiter_page, url)
+    expect(recruiter_page.get_by_text("Your company has access")).to_be_visible()
+    shot(recruiter_page, "recruiter_home")
+    recruiter_page.get_by_role("link", name="Post a job").first.click()
+    post = recruiter_page.locator("[data-testid='stForm']").filter(has_text="Post job")
+    post.get_by_label("Title *", exact=True).fill("Robotics Software Engineer")
+    post.get_by_label("Location *", exact=True).fill("Munich, Germany")
+    post.get_by_label("Description *", exact=True).fill("Write the motion-planning software of our warehouse robots in C++ and Python.")
+    post.get_by_label("Required skills (comma separated)", exact=True).fill("C++, Python, ROS")
+    assert_accessible(recruiter_page, "post a job")
+    post.get_by_role("button", name="Post job").click()
+    expect(recruiter_page.get_by_text("is live")).to_be_visible()
+    job_id = db.execute("SELECT id FROM jobs WHERE title = 'Robotics Software Engineer'").fetchone()[0]
+
+    # two candidates apply
+    for name in ("Ben Builder", "Cleo Coder"):
+        candidate = accounts.sign_up_candidate(db, name=name, email=f"{name.split()[0].lower()}@example.com",
+                                               password="Passw0rd!", location="Munich", skills=["Python", "C++", "ROS"])
+        applications.apply(db, candidate, job_id, cover_letter=f"{name} would love to build robots.")
+
+    # applicants: review, shortlist, schedule, hold, decide
+    recruiter_page.goto(f"{url}/recruiter?tab=applicants&job={job_id}")
+    expect(recruiter_page.get_by_text("Ben Builder").first).to_be_visible()
+    shot(recruiter_page, "recruiter_applicants")
+    ben = db.execute("SELECT a.id FROM applications a JOIN users u ON u.id = a.candidate_id "
+                     "WHERE u.name = 'Ben Builder'").fetchone()[0]
+
+    def expander():
+        return recruiter_page.get_by_test_id("stExpander").filter(has_text=f"#{ben} Ben Builder")
+
+    def move(expected_label: str) -> None:
+        box = expander()
+        if not box.get_by_role("button", name="Change status").is_visible():
+            box.locator("summary").click()
+        box.get_by_role("button", name="Change status").click()
+        expect(expander().locator("summary")).to_contain_text(expected_label)
+
+    move("Under review")
+    move("Shortlisted")
+    # schedule: by hand (date tomorrow, a meeting link)
+    box = expander()
+    if not box.get_by_role("button", name="Change status").is_visible():
+        box.locator("summary").click()
+    box.get_by_text("…or enter a date, time and meeting link by hand").click()
+    date_box = box.get_by_label("Date", exact=True)
+    date_box.fill((datetime.now(timezone.utc) + timedelta(days=2)).strftime("%Y/%m/%d"))
+    date_box.press("Enter")
+    box.get_by_label("Meeting link", exact=True).fill("https://meet.example.com/robotics")
+    box.get_by_role("button", name="Send invitation").click()
+    expect(expander().locator("summary")).to_contain_text("Interview scheduled")
+    move("Interviewed")
+    move("Offered")
+    assert db.execute("SELECT status FROM applications WHERE id = ?", [ben]).fetchone()[0] == "offered"
+    shot(recruiter_page, "recruiter_decided")
+
+    # the pipeline dashboard moved
+    nav(recruiter_page, "Hiring pipeline")
+    offers = recruiter_page.get_by_test_id("stMetric").filter(has_text="Offers")
+    expect(offers).to_contain_text("1")
+    expect(recruiter_page.get_by_test_id("stMetric").filter(has_text="Applications")).to_contain_text("2")
+    assert_accessible(recruiter_page, "pipeline")
+    shot(recruiter_page, "recruiter_pipeline")
+    recruiter_page.context.close()
