@@ -403,3 +403,9 @@ CREATE TABLE coach_sessions (
     finished_at TEXT
 );
 """
+
+
+@migration
+def m130_recsys_jobs_updated_at(db: sqlite_utils.Database) -> None:
+    # the job index syncs by "updated_at >= watermark" on every recommendation: keep that a seek, not a scan
+    db.execute("CREATE INDEX IF NOT EXISTS idx_jobs_updated ON jobs(updated_at)")
