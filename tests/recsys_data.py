@@ -44,3 +44,37 @@ def tiny_jobs(per_occupation: int = 15, seed: int = 7) -> list[dict]:
                 "created_date": "2026-01-01",
             })
     return jobs
+
+
+def build_catalogue(path, per_occupation: int = 8):
+    """A data dir holding tiny_jobs() and their built index; returns the path."""
+    from engine import jobs, store
+    from engine.recsys.index import build_index
+
+    db = store.connect(path)
+    jobs.add_jobs(db, tiny_jobs(per_occupation))
+    build_index(db)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    return path
+
+
+def copy_catalogue(src, dst):
+    """A private copy (database + saved index) so a test may change it; the copy loads without re-embedding."""
+    import shutil
+
+    from engine.recsys.index import forget_indexes
+
+    shutil.copytree(src, dst)
+    forget_indexes()
+    return dst
+
+
+def add_candidate(db, name="Cand", skills=(), **profile) -> int:
+    from engine.store import insert_row, utcnow
+    import json
+
+    now = utcnow()
+    return insert_row(db, "users", {"email": f"{name.lower()}@example.com", "password_hash": "x", "role": "candidate",
+                                    "name": name, "skills": json.dumps(list(skills)), "created_at": now,
+                                    "updated_at": now, **profile})

@@ -90,8 +90,8 @@ def rank_applicants(db: sqlite_utils.Database, actor: Actor, job_id: int) -> lis
     job = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
     if job is None:
         raise NotFound(f"There is no job with id {job_id}.")
+    require_company_scope(actor, job["company_id"])  # first: other companies' jobs stay "not found"
     require_permission(db, actor, "view_applicants")
-    require_company_scope(actor, job["company_id"])
     apps = list(db.query(
         "SELECT a.*, u.name AS candidate_name, u.email AS candidate_email FROM applications a "
         "JOIN users u ON u.id = a.candidate_id WHERE a.job_id = ? ORDER BY a.id", [job_id]))
