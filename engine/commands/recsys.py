@@ -30,6 +30,7 @@ def register(sub, common) -> None:
     p.add_argument("target", choices=sorted(TRAINERS) if TRAINERS else ["encoder"])
     p.add_argument("--max-pairs", type=int, default=None, help="encoder: training pairs (default 1600)")
     p.add_argument("--epochs", type=int, default=None)
+    p.add_argument("--eval-queries", type=int, default=None, help="encoder: held-out queries per dataset (default 300)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("index", parents=[common], help="the FAISS job index of this data dir")
@@ -47,6 +48,8 @@ def _train_encoder(args) -> int:
         cfg.max_pairs = args.max_pairs
     if args.epochs:
         cfg.epochs = args.epochs
+    if args.eval_queries:
+        cfg.eval_queries = args.eval_queries
     card = train_encoder(cfg)
     ev = card["evaluation"]
     for part in ev["after"]:
