@@ -406,6 +406,17 @@ CREATE TABLE coach_sessions (
 
 
 @migration
+def m140_applications_outbox_retry(db: sqlite_utils.Database) -> None:
+    """Delivery bookkeeping for the outbox: when the next try is due (backoff between runs) and when the
+    last one happened; plus the indexes the recruiter and admin listings filter on."""
+    db.execute("ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT")
+    db.execute("ALTER TABLE outbox ADD COLUMN last_attempt_at TEXT")
+    db.execute("CREATE INDEX idx_outbox_status ON outbox(status, next_attempt_at)")
+    db.execute("CREATE INDEX idx_applications_job ON applications(job_id, status)")
+    db.execute("CREATE INDEX idx_application_notes_app ON application_notes(application_id)")
+
+
+@migration
 def m130_recsys_jobs_updated_at(db: sqlite_utils.Database) -> None:
     # the job index syncs by "updated_at >= watermark" on every recommendation: keep that a seek, not a scan
     db.execute("CREATE INDEX IF NOT EXISTS idx_jobs_updated ON jobs(updated_at)")

@@ -1,16 +1,11 @@
-"""Recommendation commands: recommend, similar, train encoder, index build.
-
-`train` dispatches on TRAINERS and takes more targets from other modules (classifier, fraud): add an
-entry ``TRAINERS["classifier"] = (help, function(args))``.
-"""
+"""Recommendation commands: recommend, similar, index build|status, and the `train encoder` target."""
 from __future__ import annotations
 
 import sys
 import time
 
 from engine import store
-
-TRAINERS: dict = {}
+from engine.commands import register_trainer
 
 
 def register(sub, common) -> None:
@@ -26,18 +21,19 @@ def register(sub, common) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_similar)
 
-    p = sub.add_parser("train", parents=[common], help="train a model (encoder = Job-Rec-v1)")
-    p.add_argument("target", choices=sorted(TRAINERS) if TRAINERS else ["encoder"])
-    p.add_argument("--max-pairs", type=int, default=None, help="encoder: training pairs (default 1600)")
-    p.add_argument("--epochs", type=int, default=None)
-    p.add_argument("--eval-queries", type=int, default=None, help="encoder: held-out queries per dataset (default 300)")
-    p.set_defaults(func=cmd_train)
+    register_trainer("encoder", _train_encoder, "fine-tune all-MiniLM-L6-v2 into Job-Rec-v1", _encoder_arguments)
 
     p = sub.add_parser("index", parents=[common], help="the FAISS job index of this data dir")
     p.add_argument("action", choices=["build", "status"])
     p.add_argument("--rebuild", action="store_true", help="re-embed every job even when cached")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_index)
+
+
+def _encoder_arguments(p) -> None:
+    p.add_argument("--max-pairs", type=int, default=None, help="training pairs (default 1600)")
+    p.add_argument("--epochs", type=int, default=None)
+    p.add_argument("--eval-queries", type=int, default=None, help="held-out queries per dataset (default 300)")
 
 
 def _train_encoder(args) -> int:
@@ -51,17 +47,15 @@ def _train_encoder(args) -> int:
     if args.eval_queries:
         cfg.eval_queries = args.eval_queries
     card = train_encoder(cfg)
+    if args.json:
+        from engine.cli import print_json
+
+        print_json({k: v for k, v in card.items() if k != "split"})
+        return 0
     ev = card["evaluation"]
     for part in ev["after"]:
         print(f"held-out {part}: before {ev['before'].get(part)}\n{'':>{len(part) + 10}}after  {ev['after'][part]}")
     return 0
-
-
-TRAINERS["encoder"] = ("fine-tune all-MiniLM-L6-v2 into Job-Rec-v1", _train_encoder)
-
-
-def cmd_train(args) -> int:
-    return TRAINERS[args.target][1](args)
 
 
 def _rows(recs) -> list[dict]:

@@ -33,13 +33,16 @@ def _norm(skill: str) -> str:
 
 def match_skills(required, have=None, text: str = "") -> tuple[list[str], list[str]]:
     """(matched, missing) of a job's required skills, against a skills list and/or a free text.
-    Case-insensitive; a skill counts as present in the text when it appears as whole words."""
+    Skills are compared by their canonical names (engine.datasets.skills: "k8s" = "Kubernetes"), and a
+    skill counts as present in the text when the skill extractor finds it or it appears as whole words."""
+    from engine.datasets.skills import extract_skills, normalise_skill
+
     required = as_list(required)
-    have_norm = {_norm(s) for s in as_list(have)}
+    have_norm = {_norm(normalise_skill(s)) for s in as_list(have)} | {_norm(s) for s in extract_skills(text or "")}
     padded = f" {_norm(text or '')} "
     matched, missing = [], []
     for skill in required:
-        n = _norm(skill)
+        n = _norm(normalise_skill(skill))
         (matched if n and (n in have_norm or f" {n} " in padded) else missing).append(skill)
     return matched, missing
 

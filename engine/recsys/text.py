@@ -82,6 +82,8 @@ def job_text(job: Mapping[str, Any], *, description_words: int = JOB_DESCRIPTION
     responsibilities = clean(job.get("responsibilities"))
     if not description:  # some real postings carry their text in requirements only
         description = clean(job.get("requirements"))
+    if responsibilities and responsibilities[:80] in description:  # some sources repeat one text in both
+        responsibilities = ""
     return _sentence(
         clean(job.get("title")),
         first_words(description, description_words),
