@@ -97,8 +97,22 @@ def _education_line(level: str, field: str) -> str:
     return f"{level} in {field}, or equivalent experience."
 
 
-def _fill(template: str, rng: random.Random, skills: list[str]) -> str:
-    return template.format(skill=rng.choice(skills)) if "{skill}" in template else template
+_SLOT = re.compile(r"\{([^}]*)\}")
+
+
+def _duties(templates: tuple[str, ...], rng: random.Random, skills: list[str], k: int) -> list[str]:
+    """k responsibilities; a {A|B} slot is filled with one of the posting's skills that fits the sentence,
+    and a template whose skills the posting lacks is left out."""
+    fitting = []
+    for template in templates:
+        slot = _SLOT.search(template)
+        if slot is None:
+            fitting.append(template)
+            continue
+        options = [s for s in slot.group(1).split("|") if s in skills]
+        if options:
+            fitting.append(template[:slot.start()] + rng.choice(options) + template[slot.end():])
+    return rng.sample(fitting, k=min(k, len(fitting)))
 
 
 def _one_job(rng: random.Random, names: tuple[list[str], list[str]], companies: _Companies, today: date) -> dict:
@@ -125,7 +139,7 @@ def _one_job(rng: random.Random, names: tuple[list[str], list[str]], companies: 
     senior = prefix.strip() in ("Senior", "Lead")
 
     # Skills: the role's core ones plus a few more from the same category, sometimes one soft skill.
-    extra_pool = [s for s in cat.pool if s not in role.core]
+    extra_pool = [s for s in (role.related or cat.pool) if s not in role.core]
     extras = rng.sample(extra_pool, k=min(len(extra_pool), rng.randint(1, 3)))
     soft = rng.sample(SOFT_SKILLS, k=rng.choice((0, 1, 1, 2)))
     if senior and "Leadership" not in soft:
@@ -147,7 +161,7 @@ def _one_job(rng: random.Random, names: tuple[list[str], list[str]], companies: 
         created = today - timedelta(days=rng.randint(0, HISTORY_DAYS - 1))
         deadline = today + timedelta(days=rng.randint(14, 84))
 
-    duties = [_fill(t, rng, hard) for t in rng.sample(cat.duties, k=rng.randint(4, min(6, len(cat.duties))))]
+    duties = _duties(cat.duties, rng, hard, k=rng.randint(4, 6))
     if senior:
         duties.append(f"Mentor other members of the {cat.team} and lead by example")
     if yrs_hi == 0:
@@ -166,7 +180,7 @@ def _one_job(rng: random.Random, names: tuple[list[str], list[str]], companies: 
     where = f"{city} (remote within the US)" if remote else city
     benefits = rng.sample(BENEFITS["field" if cat.name in FIELD_CATEGORIES else "office"], k=3)
     description = " ".join((
-        f"{company} is hiring a {title} to join its {cat.team} in {where}.",
+        f"{company} is hiring {'an' if title[0] in 'AEIOU' else 'a'} {title} to join its {cat.team} in {where}.",
         f"Our {cat.team} {cat.intro}.",
         f"In this {employment.lower()} role you will {_lower_first(duties[0])} and {_lower_first(duties[1])}.",
         f"You will work mainly with {_join(hard[:4])}.",
