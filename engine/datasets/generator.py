@@ -11,9 +11,11 @@ import random
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
+from functools import lru_cache
 
 from faker import Faker
 
+from engine.datasets.skills import extract_skills
 from engine.datasets.vocabulary import CATEGORIES, LADDERS, SOFT_SKILLS, Category, Role
 from engine.jobs import job_fingerprint
 
@@ -100,19 +102,26 @@ def _education_line(level: str, field: str) -> str:
 _SLOT = re.compile(r"\{([^}]*)\}")
 
 
-def _duties(templates: tuple[str, ...], rng: random.Random, skills: list[str], k: int) -> list[str]:
-    """k responsibilities; a {A|B} slot is filled with one of the posting's skills that fits the sentence,
-    and a template whose skills the posting lacks is left out."""
+@lru_cache(maxsize=None)
+def _named_in(template: str) -> tuple[str, ...]:
+    """Skills a duty template names in passing, outside its slot ("Orchestrate ETL jobs with {...}")."""
+    return tuple(extract_skills(_SLOT.sub(" ", template)))
+
+
+def _duties(templates: tuple[str, ...], rng: random.Random, skills: list[str], k: int) -> tuple[list[str], list[str]]:
+    """k responsibilities and the skills they name in passing. A {A|B} slot is filled with one of the
+    posting's skills that fits the sentence; a template whose skills the posting lacks is left out."""
     fitting = []
     for template in templates:
         slot = _SLOT.search(template)
         if slot is None:
-            fitting.append(template)
+            fitting.append((template, template))
             continue
         options = [s for s in slot.group(1).split("|") if s in skills]
         if options:
-            fitting.append(template[:slot.start()] + rng.choice(options) + template[slot.end():])
-    return rng.sample(fitting, k=min(k, len(fitting)))
+            fitting.append((template, template[:slot.start()] + rng.choice(options) + template[slot.end():]))
+    chosen = rng.sample(fitting, k=min(k, len(fitting)))
+    return [text for _, text in chosen], [s for template, _ in chosen for s in _named_in(template)]
 
 
 def _one_job(rng: random.Random, names: tuple[list[str], list[str]], companies: _Companies, today: date) -> dict:
@@ -161,7 +170,11 @@ def _one_job(rng: random.Random, names: tuple[list[str], list[str]], companies: 
         created = today - timedelta(days=rng.randint(0, HISTORY_DAYS - 1))
         deadline = today + timedelta(days=rng.randint(14, 84))
 
-    duties = _duties(cat.duties, rng, hard, k=rng.randint(4, 6))
+    duties, named = _duties(cat.duties, rng, hard, k=rng.randint(4, 6))
+    # a duty may name a skill in passing ("Orchestrate ETL jobs"): the posting then asks for it too
+    named = [s for s in dict.fromkeys(named) if s in cat.pool and s not in hard]
+    extras, hard = [*extras, *named], [*hard, *named]
+    skills = list(dict.fromkeys([*role.core, *extras, *soft]))
     if senior:
         duties.append(f"Mentor other members of the {cat.team} and lead by example")
     if yrs_hi == 0:

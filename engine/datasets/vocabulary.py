@@ -10,6 +10,7 @@ education levels it hires at, how often it is remote, and its seniority ladder.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 # Education levels, lowest first (the same words the importers map other sources onto).
 EDUCATION_LEVELS = (
@@ -58,7 +59,7 @@ class Category:
     company_patterns: tuple[str, ...] = ()   # "{last}" / "{city}" templates; default: Faker companies
     part_time: float = 0.05
 
-    @property
+    @cached_property
     def pool(self) -> tuple[str, ...]:
         seen = dict.fromkeys(self.skills)
         for role in self.roles:
