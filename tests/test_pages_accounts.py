@@ -252,3 +252,23 @@ def test_google_sign_in_shown_and_identity_mapped_with_auth_secrets(conn):
     actor = at.session_state["actor"]
     assert (actor.email, actor.role, actor.name) == ("gina@gmail.com", "candidate", "Gina G")
     assert accounts.actor_for_session(conn, at.session_state["session_token"]) == actor
+
+
+@pytest.mark.parametrize("role", ["guest", "candidate", "recruiter", "admin"])
+def test_every_page_renders_for_every_role(conn, role):
+    actor = None
+    if role == "candidate":
+        actor = candidate(conn)
+    elif role == "recruiter":
+        actor = accounts.sign_up_company(conn, email="hr@acme.com", password="secret123", company_name="Acme",
+                                         industry="Software", location="Paris")
+    elif role == "admin":
+        actor = Actor(accounts.create_user(conn, email="root@site.com", password="secret123", role="admin", name="Root"), "admin")
+    pages = ["pages/home.py", "pages/jobs.py", "pages/job.py", "pages/saved.py", "pages/sign_in.py",
+             "pages/profile.py", "pages/admin_companies.py"]
+    at = app(actor)
+    for page in pages:
+        at.query_params["id"] = "1"
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert at.main.children, page  # something was drawn
