@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "engine.commands.jobs",
     "engine.commands.applications",
     "engine.commands.recsys",
+    "engine.commands.accounts",
 ]
 
 

@@ -35,7 +35,7 @@ if actor is not None and actor.is_candidate:
 
 back_to_jobs()
 st.title(job["title"])
-st.caption(" · ".join(str(x) for x in (job["company"], job["location"], job["category"]) if x))
+st.caption(" · ".join(job_widgets.plain_markdown(str(x)) for x in (job["company"], job["location"], job["category"]) if x))
 if job["status"] != "open":
     st.warning(f"This job is {job['status'].replace('_', ' ')} and not shown to candidates.")
 
@@ -57,7 +57,7 @@ with side:
             "Education": job.get("education_level"), "Posted": job.get("created_date"),
             "Apply by": job.get("deadline") or "Open until filled", "Contact": job.get("contact_email"),
         }
-        st.markdown("  \n".join(f"{k}: **{v}**" for k, v in facts.items() if v))
+        st.markdown("  \n".join(f"{k}: **{job_widgets.plain_markdown(str(v))}**" for k, v in facts.items() if v))
         job_widgets.save_toggle(conn, actor, job, key_prefix="job_save")
         if actor is None:
             st.page_link("pages/sign_in.py", label="Sign in to save or apply", icon=":material/login:")

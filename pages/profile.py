@@ -5,6 +5,7 @@ import streamlit as st
 from engine import accounts, companies
 from ui import auth
 from ui.account_forms import candidate_fields, show_errors
+from ui.job_widgets import plain_markdown
 from ui.session import db, require, set_actor
 
 actor = require("candidate", "recruiter", "admin")
@@ -82,7 +83,7 @@ if actor.is_recruiter:
     if access["requests"]:
         with st.expander("Request history"):
             for r in access["requests"]:
-                st.markdown(f"- {r['created_at'][:16].replace('T', ' ')} · **{r['status']}** · {r['message'] or '(no message)'}")
+                st.markdown(f"- {r['created_at'][:16].replace('T', ' ')} · **{r['status']}** · {plain_markdown(r['message'] or '(no message)')}")
 
     with st.expander("Add a colleague's recruiter account"):
         with st.form("add_colleague", clear_on_submit=False):
