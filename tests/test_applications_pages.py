@@ -124,7 +124,7 @@ def test_pipeline_page_renders_for_recruiter(w):
 
 def test_apply_panel_with_builder_resume(w):
     rid, vid = make_resume(w.db, w.cand.user_id, "Data CV")
-    at = page("pages/job.py", w.cand, job=w.job_a)
+    at = page("pages/job.py", w.cand, id=w.job_a)
     assert not at.exception
     at.radio[0].set_value("Data CV (builder, #%d)" % rid)
     at.text_area[0].set_value("I love data")
@@ -132,7 +132,7 @@ def test_apply_panel_with_builder_resume(w):
     assert not at.exception and "Application sent" in texts(at)
     app = A.list_for_candidate(w.db, w.cand)[0]
     assert (app["resume_id"], app["resume_version_id"], app["cover_letter"]) == (rid, vid, "I love data")
-    again = page("pages/job.py", w.cand, job=w.job_a)
+    again = page("pages/job.py", w.cand, id=w.job_a)
     assert "You applied on" in texts(again)
 
 
@@ -165,7 +165,7 @@ def test_inbox_shows_interview_date_and_time(w):
 def test_apply_panel_upload_refuses_renamed_file_then_accepts_pdf(w):
     from applications_fixtures import pdf_bytes
 
-    at = page("pages/job.py", w.cand2, job=w.job_a)
+    at = page("pages/job.py", w.cand2, id=w.job_a)
     at.radio[0].set_value("Upload a PDF")
     at.get("file_uploader")[0].upload("resume.pdf", b"GIF89a definitely an image", "application/pdf")
     at.button[0].click().run()
