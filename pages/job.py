@@ -4,7 +4,7 @@ import streamlit as st
 from engine import jobs
 from engine.authz import NotFound
 from ui import job_widgets
-from ui.apply_panel import render_apply
+from ui.apply_panel import apply_panel
 from ui.session import current_actor, db
 
 actor = current_actor()  # guests may read jobs too
@@ -62,7 +62,7 @@ with side:
         if actor is None:
             st.page_link("pages/sign_in.py", label="Sign in to save or apply", icon=":material/login:")
     with st.container():
-        render_apply(job, actor)
+        apply_panel(conn, actor, job)
 
 # SLOT job/similar — the recommendations area lists similar jobs here, one line:
 #   with similar_area: <its ui module>.similar_jobs(conn, actor, job)
