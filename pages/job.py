@@ -5,6 +5,7 @@ from engine import jobs
 from engine.authz import NotFound
 from ui import job_widgets
 from ui.apply_panel import apply_panel
+from ui.recommendations import render_similar_jobs
 from ui.session import current_actor, db
 
 actor = current_actor()  # guests may read jobs too
@@ -64,6 +65,4 @@ with side:
     with st.container():
         apply_panel(conn, actor, job)
 
-# SLOT job/similar — the recommendations area lists similar jobs here, one line:
-#   with similar_area: <its ui module>.similar_jobs(conn, actor, job)
-similar_area = st.container()
+render_similar_jobs(job)

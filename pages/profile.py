@@ -6,6 +6,7 @@ from engine import accounts, companies
 from ui import auth
 from ui.account_forms import candidate_fields, show_errors
 from ui.job_widgets import plain_markdown
+from ui.recommendations import render_recommendations
 from ui.session import db, require, set_actor
 
 actor = require("candidate", "recruiter", "admin")
@@ -35,7 +36,8 @@ with st.form("profile"):
     if st.form_submit_button("Save profile", type="primary"):
         save_changes({"name": name, "email": email, **extra}, "Profile saved.")
 
-# SLOT profile/candidate — other areas add one-line panels here (e.g. recommendations, resumes).
+if actor.is_candidate:
+    render_recommendations(actor)  # refreshed from the saved profile on every run
 
 if actor.is_recruiter:
     st.header("Company")
