@@ -24,18 +24,20 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/jobs.py", "Browse jobs", ":material/work:", ALL, "Jobs", "jobs"),
     PageSpec("pages/job.py", "Job", ":material/description:", ALL, "Jobs", "job", hidden=True),
     PageSpec("pages/saved.py", "Saved jobs", ":material/bookmark:", ("candidate",), "Jobs", "saved"),
+    PageSpec("pages/recommendations.py", "Recommended for you", ":material/recommend:", ("candidate",), "Jobs",
+             "recommendations"),
     PageSpec("pages/sign_in.py", "Sign in", ":material/login:", ("guest",), "Account", "sign-in"),
     PageSpec("pages/profile.py", "Profile", ":material/person:", SIGNED_IN, "Account", "profile"),
     PageSpec("pages/admin_companies.py", "Companies & access", ":material/domain:", ("admin",), "Admin", "admin-companies"),
     # applications
     PageSpec("pages/my_applications.py", "My applications", ":material/assignment:", ("candidate",), "Applications",
-             "my_applications"),
+             "my-applications"),
     PageSpec("pages/recruiter.py", "Recruiter dashboard", ":material/work:", ("recruiter", "admin"), "Recruiting",
              "recruiter"),
     PageSpec("pages/pipeline.py", "Hiring pipeline", ":material/monitoring:", ("recruiter", "admin"), "Recruiting",
              "pipeline"),
     PageSpec("pages/admin_applications.py", "Applications & mail", ":material/admin_panel_settings:", ("admin",),
-             "Admin", "admin_applications"),
+             "Admin", "admin-applications"),
 ]
 
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from engine import accounts
 from ui.hub import service_cards
+from ui.recommendations import render_recommendations
 from ui.session import current_actor, db
 
 actor = current_actor()
@@ -40,6 +41,7 @@ elif actor.is_candidate:
         "applications": plural(summary["unread_messages"], "new message") if summary["unread_messages"] else "",
         "saved": plural(summary["saved_jobs"], "saved job") if summary["saved_jobs"] else "",
     })
+    render_recommendations(actor)
 
 elif actor.is_recruiter:
     st.subheader(f"Welcome back, {actor.name}")

@@ -50,7 +50,7 @@ def test_guests_see_no_signed_in_page():
 @pytest.mark.parametrize("role", ["guest", "candidate", "recruiter", "admin"])
 def test_home_links_to_every_service_of_the_role(db, role):
     actor = _actors(db)[role]
-    at = open_page(actor=actor)
+    at = open_page(actor=actor, timeout=240)  # a candidate's Home loads the matching model once
     assert not at.exception
     links = {(link.proto.page, link.proto.label) for link in at.get("page_link")}
     expected = navigation.services_for(role)
@@ -88,5 +88,5 @@ def test_hub_link_opens_the_recruiters_post_tab(db):
     at = open_page("pages/recruiter.py", recruiter, tab="post")
     assert not at.exception
     assert at.tabs[1].label == "Post a job"
-    link = next(link for link in open_page(actor=recruiter).get("page_link") if link.proto.label == "Post a job")
+    link = next(link for link in open_page(actor=recruiter, timeout=240).get("page_link") if link.proto.label == "Post a job")
     assert "tab=post" in link.proto.query_string
