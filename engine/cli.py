@@ -18,12 +18,9 @@ from engine.commands import EVALUATORS, TRAINERS
 COMMAND_MODULES = [
     "engine.commands.jobs",
     "engine.commands.applications",
-<<<<<<< HEAD
-    "engine.commands.demo",
-=======
     "engine.commands.recsys",
     "engine.commands.accounts",
->>>>>>> main
+    "engine.commands.demo",
 ]
 
 

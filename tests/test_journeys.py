@@ -151,7 +151,18 @@ def test_candidate_journey(world, browser):
     expect(page.get_by_text("Profile saved", exact=False)).to_be_visible()
     nav(page, "Home")
     expect(page.get_by_role("link", name="My applications").first).to_be_visible()
+
+    # five recommendations with scores (the server builds the job index on first use), then one of them
+    # with its similar jobs
+    scores = page.get_by_test_id("stMain").get_by_text("% match")
+    expect(scores).to_have_count(5, timeout=240_000)
     shot(page, "candidate_home")
+    href = page.get_by_test_id("stMain").locator("a[href*='job?id=']").first.get_attribute("href")
+    page.goto(url + "/" + href.lstrip("/"))
+    expect(page.get_by_role("heading", name="Similar jobs")).to_be_visible()
+    expect(page.get_by_test_id("stMain").get_by_text("% match").first).to_be_visible(timeout=120_000)
+    assert_accessible(page, "job page with similar jobs")
+    shot(page, "candidate_similar_jobs")
 
     # find the job and apply
     nav(page, "Browse jobs")

@@ -18,10 +18,11 @@ def catalogue(tmp_path_factory):
 
 
 def _home(data, monkeypatch, actor):
+    # through Home.py's navigation, as the server runs it (the home page links to other pages)
+    from conftest import open_page
+
     monkeypatch.setenv("JOBEXPRESSWAY_DATA_DIR", str(data))
-    at = AppTest.from_file(str(ROOT / "pages" / "home.py"), default_timeout=120)
-    at.session_state["actor"] = actor
-    return at.run()
+    return open_page(actor=actor, timeout=120)
 
 
 def test_candidate_sees_top5_with_skills(catalogue, tmp_path, monkeypatch):
@@ -29,7 +30,7 @@ def test_candidate_sees_top5_with_skills(catalogue, tmp_path, monkeypatch):
     user = add_candidate(store.connect(data), "Ux", ["Figma", "Prototyping"], headline="UX designer")
     at = _home(data, monkeypatch, Actor(user, "candidate"))
     assert not at.exception
-    assert [s.value for s in at.subheader] == ["Recommended for you"]
+    assert "Recommended for you" in [s.value for s in at.subheader]
     jobs = [m.value for m in at.markdown if "](/job?id=" in m.value]
     assert len(jobs) == 5 and "UX Designer" in jobs[0]
     assert any("You have:" in c.value and "Figma" in c.value for c in at.caption)
@@ -40,4 +41,4 @@ def test_empty_profile_gets_a_prompt(catalogue, tmp_path, monkeypatch):
     user = add_candidate(store.connect(data), "Blank")
     at = _home(data, monkeypatch, Actor(user, "candidate"))
     assert not at.exception
-    assert "Add your skills" in at.info[0].value
+    assert any("Add your skills" in i.value for i in at.info)
