@@ -67,16 +67,23 @@ def streamlit_server(data_dir: Path, log_dir: Path, env: dict):
         log.close()
 
 
-def wait_rerun(page) -> None:
-    """Wait until Streamlit has finished running the script (its status widget goes away)."""
+def wait_rerun(page, timeout_ms: int = TIMEOUT_MS) -> None:
+    """Wait (best effort) until Streamlit has finished running the script: its status widget goes away. A
+    fragment polling every few seconds (a progress panel) keeps it coming back, so callers still wait for the
+    specific element they need."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.wait_for_timeout(200)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=TIMEOUT_MS)
+    try:
+        page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=timeout_ms)
+    except PlaywrightTimeout:
+        pass
 
 
 def shot(page, name: str) -> Path:
     """A screenshot of the visible screen (PNG, viewport only to keep files small)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    wait_rerun(page)
+    wait_rerun(page, 8000)
     path = SCREENSHOTS / f"journey_{name}.png"
     page.screenshot(path=str(path))
     return path
@@ -106,6 +113,6 @@ A11Y_JS = """() => {
 
 def accessibility_problems(page) -> dict:
     """Form fields without a label, images without alt text, buttons without a name (on the current screen)."""
-    wait_rerun(page)
+    wait_rerun(page, 8000)
     found = page.evaluate(A11Y_JS)
     return {k: v for k, v in found.items() if v}
