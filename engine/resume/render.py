@@ -56,7 +56,6 @@ class ResumePDF(FPDF):
                 except Exception:  # noqa: BLE001 - without HarfBuzz RTL still renders, unshaped
                     pass
         self.set_auto_page_break(True, margin=16)
-        self.alias_nb_pages()
         self.set_title(f"Resume – {resume.personal.name}" if self.unicode else "Resume")
         self.set_creator("JobExpressway")
 
@@ -81,15 +80,21 @@ class ResumePDF(FPDF):
             self.set_fill_color(*self.tpl.accent)
             self.rect(0, 0, self.sidebar_width, self.h, style="F")
 
-    def footer(self) -> None:
-        if self.pages_count < 2 and self.page == 1:
+    def number_pages(self) -> None:
+        """'Name · page n/N' at the foot of every page, once the page count is known (one-page resumes: none)."""
+        total = self.pages_count
+        if total < 2:
             return
-        self.set_y(-11)
-        self.font("", 7.5)
-        self.color(self.tpl.muted)
-        left = self.sidebar_width + 8 if self.sidebar_width else self.l_margin
-        self.set_x(left)
-        self.cell(self.w - left - 10, 5, self.t(f"{self.footer_name} · page {self.page_no()}/{{nb}}"), align="R")
+        self.reuse_pages = False
+        self.set_auto_page_break(False)
+        for n in range(1, total + 1):
+            self.page = n
+            self.font("", 7.5)
+            self.color(self.tpl.muted)
+            left = self.sidebar_width + 8 if self.sidebar_width else 12
+            self.set_xy(left, self.h - 11)
+            self.cell(self.w - left - 12, 5, self.t(f"{self.footer_name} · page {n}/{total}"), align="R")
+        self.page = total
 
     @property
     def accept_page_break(self) -> bool:
@@ -389,4 +394,5 @@ def render_pdf(resume: Resume, template: str = "modern") -> bytes:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         _LAYOUTS[tpl.layout](pdf, resume)
+        pdf.number_pages()
         return bytes(pdf.output())
