@@ -97,12 +97,12 @@ ACTION_VERBS = {"achieved", "analysed", "analyzed", "automated", "built", "clean
                 "planned", "prepared", "presented", "published", "ran", "reduced", "refactored", "researched",
                 "resolved", "saved", "shipped", "streamlined", "supported", "taught", "tested", "trained", "wrote"}
 # Words the offline writer itself may add; everything else in its output comes from the user or the job.
-TEMPLATE_WORDS = {"Delivered", "Led", "Supported", "Developed", "Collaborated", "Contributed", "Built", "Managed",
+TEMPLATE_WORDS = {"Used", "Delivered", "Led", "Supported", "Developed", "Collaborated", "Contributed", "Built", "Managed",
                   "Early-career", "Junior", "Experienced", "Senior", "Skilled", "Graduate", "Recent", "Strengths",
                   "Seeking", "Studied", "Brings", "Hands-on", "Keen", "Looking", *GERUNDS.values()}
 
 
-def strengthen(note: str, emphasise: list[str] | None = None, tech: list[str] | None = None) -> str:
+def strengthen(note: str) -> str:
     """Rewrite one note as a bullet: action verb first, filler dropped, numbers and names kept as typed."""
     text = re.sub(r"\s+", " ", note).strip().strip("•-*–— ").rstrip(".;")
     if not text:
@@ -122,17 +122,19 @@ def strengthen(note: str, emphasise: list[str] | None = None, tech: list[str] | 
     elif first.lower() not in ACTION_VERBS and not text[:1].isupper() and first.lower() not in {v.lower() for v in TEMPLATE_WORDS}:
         text = f"Delivered {text}"
     text = text[:1].upper() + text[1:]
-    for skill in (emphasise or []):
-        # the entry's own tech list names a skill the job wants that the note left out: say it was used
-        if tech and any(skill.lower() == t.lower() for t in tech) and not mentions(text, skill):
-            text = f"{text} using {next(t for t in tech if t.lower() == skill.lower())}"
-            break
     return text
 
 
 def offline_bullets(notes: list[str], job: dict | None = None, tech: list[str] | None = None) -> list[str]:
     wanted = job_skills(job)
-    rewritten = [b for b in (strengthen(n, wanted, tech) for n in _split_notes(notes)) if b]
+    rewritten = [b for b in (strengthen(n) for n in _split_notes(notes)) if b]
+    if not rewritten:
+        return []
+    # the entry's own tech list names skills the job wants that no bullet shows: say so in one more bullet
+    unshown = [t for t in (tech or []) if any(t.lower() == w.lower() for w in wanted)
+               and not any(mentions(b, t) for b in rewritten)]
+    if unshown:
+        rewritten.append("Used " + (", ".join(unshown[:-1]) + " and " + unshown[-1] if len(unshown) > 1 else unshown[0]))
     # bullets that show a skill the job asks for go first; the order is otherwise the user's
     return sorted(rewritten, key=lambda b: -sum(mentions(b, s) for s in wanted))
 
