@@ -20,6 +20,8 @@ class PageSpec:
 
 PAGES: list[PageSpec] = [
     PageSpec("pages/home.py", "Home", ":material/home:", ALL, "Jobs", "home"),
+    PageSpec("pages/resume_builder.py", "Resume builder", ":material/description:", ("candidate",), "Career", "resume_builder"),
+    PageSpec("pages/resume_share.py", "Shared resume", ":material/share:", ALL, "Career", "resume_share"),
 ]
 
 

@@ -167,3 +167,8 @@ def restore_version(db: sqlite_utils.Database, actor: Actor, resume_id: int, ver
         update_row(db, "resumes", resume_id, {"data": data, "template": v.template, "updated_at": now})
         insert_row(db, "resume_versions", {"resume_id": resume_id, "template": v.template, "data": data, "created_at": now})
     return get_resume(db, actor, resume_id)
+
+
+def profile_draft(db: sqlite_utils.Database, actor: Actor) -> Resume:
+    """What a new resume would start with: the signed-in user's profile."""
+    return from_profile(one(db, "SELECT * FROM users WHERE id = ?", [actor.user_id]))

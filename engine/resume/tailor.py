@@ -128,3 +128,28 @@ def tailor(resume: Resume, job: dict, template: str = "modern") -> TailorReport:
             tips.append(Tip("projects", "Describe a project that used one of the job's skills: for a first job, "
                                         "projects are your strongest evidence."))
     return report
+
+
+def jobs_to_tailor_for(db, actor, query: str = "", limit: int = 20) -> list[dict]:
+    """The job picker's list: the candidate's applied and saved jobs first, then open jobs matching ``query``
+    (by title, skills, company; FTS search), without repeats."""
+    from engine.jobs import JobFilters, decode_job, search_jobs
+
+    rows = db.query(
+        "SELECT j.*, 'applied' AS picked_because FROM applications a JOIN jobs j ON j.id = a.job_id "
+        "WHERE a.candidate_id = ? "
+        "UNION ALL SELECT j.*, 'saved' FROM saved_jobs s JOIN jobs j ON j.id = s.job_id WHERE s.user_id = ?",
+        [actor.user_id, actor.user_id])
+    mine = [decode_job(r) for r in rows]
+    if query.strip():
+        q = query.strip().lower()
+        mine = [j for j in mine if q in f"{j['title']} {j['company']} {' '.join(j['required_skills'])}".lower()]
+        found = search_jobs(db, JobFilters(query=query, per_page=limit)).jobs
+    else:
+        found = search_jobs(db, JobFilters(per_page=limit, sort="newest")).jobs
+    seen, out = set(), []
+    for job in [*mine, *found]:
+        if job["id"] not in seen:
+            seen.add(job["id"])
+            out.append(job)
+    return out[:limit + len(mine)]

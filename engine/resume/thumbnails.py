@@ -57,12 +57,13 @@ def cache_dir() -> Path:
     return path
 
 
-def thumbnail(resume: Resume, template: str, width_px: int = 360) -> bytes:
-    """First page of ``render_pdf(resume, template)`` as PNG, from the cache when the same picture exists."""
+def thumbnail(resume: Resume, template: str, width_px: int = 360, pdf: bytes | None = None) -> bytes:
+    """First page of ``render_pdf(resume, template)`` as PNG, from the cache when the same picture exists.
+    Pass ``pdf`` when it was just rendered, to skip rendering it again."""
     path = cache_dir() / f"{cache_key(resume, template, width_px)}.png"
     if path.is_file():
         return path.read_bytes()
-    png = page_png(render_pdf(resume, template), 0, width_px)
+    png = page_png(pdf if pdf is not None else render_pdf(resume, template), 0, width_px)
     tmp = path.with_suffix(f".tmp{os.getpid()}{threading.get_ident()}")
     tmp.write_bytes(png)
     os.replace(tmp, path)
