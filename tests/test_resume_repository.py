@@ -71,3 +71,16 @@ def test_several_resumes_switch_template_delete(db):
         repo.set_template(db, me, a.id, "fancy")
     repo.delete_resume(db, me, b.id)
     assert [s.title for s in repo.list_resumes(db, me)] == ["A"]
+
+
+def test_load_version_for_applications_reads_the_pinned_version(db):
+    me = add_user(db)
+    stored = repo.create_resume(db, me, "CV", "compact", sample_resume())
+    pinned = stored.version_id
+    r = stored.resume
+    r.summary = "Later edit"
+    repo.save_resume(db, me, stored.id, r)
+    v = repo.load_version(db, pinned)
+    assert v.resume == sample_resume() and v.template == "compact" and v.resume_id == stored.id
+    with pytest.raises(NotFound):
+        repo.load_version(db, 10**6)

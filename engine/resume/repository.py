@@ -172,3 +172,12 @@ def restore_version(db: sqlite_utils.Database, actor: Actor, resume_id: int, ver
 def profile_draft(db: sqlite_utils.Database, actor: Actor) -> Resume:
     """What a new resume would start with: the signed-in user's profile."""
     return from_profile(one(db, "SELECT * FROM users WHERE id = ?", [actor.user_id]))
+
+
+def load_version(db: sqlite_utils.Database, version_id: int) -> Version:
+    """One stored version by id, WITHOUT an access check: for code that has already checked the caller's
+    right to see it (an application's resume shown to its recruiter, the CLI)."""
+    r = one(db, "SELECT * FROM resume_versions WHERE id = ?", [version_id])
+    if r is None:
+        raise NotFound(f"There is no resume version {version_id}.")
+    return Version(r["id"], r["resume_id"], r["template"], Resume.from_json(r["data"]), r["created_at"])
