@@ -72,7 +72,7 @@ def main() -> None:
     print("thumbnail", results["thumbnail"], flush=True)
     # baseline: the full system fonts (what fpdf2 would load without the trimmed copies)
     original = fonts.font_path
-    fonts.font_path = lambda filename, cut="europe": fonts.SYSTEM_DIR / filename
+    fonts.font_path = lambda filename, cut="latin": fonts.SYSTEM_DIR / filename
     try:
         results["baseline_system_fonts"] = {
             n: {"one_page": timed(lambda: render_pdf(one, n), max(5, args.repeat // 3))} for n in TEMPLATES}

@@ -17,38 +17,36 @@ FAMILIES = {
     "serif": ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf"),
     "condensed": ("DejaVuSansCondensed.ttf", "DejaVuSansCondensed-Bold.ttf", "DejaVuSansCondensed-Oblique.ttf"),
 }
-# Two cuts: "europe" (Latin, Greek, Cyrillic, punctuation, symbols) serves most resumes and is fastest;
-# "world" adds Hebrew and Arabic and is used only when the resume has such text.
+# Three cuts, the smallest that covers a resume's text is used (fewer glyphs = faster parse and subset):
+# "latin" (Western and Central European Latin, punctuation, a few symbols) serves most resumes; "europe" adds
+# Latin Extended, Greek, Cyrillic and symbol blocks; "world" adds Hebrew and Arabic.
+_LATIN = [(0x20, 0x17F), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2122, 0x2122), (0x2190, 0x2193), (0x25A0, 0x25CF),
+          (0x2605, 0x2606), (0x2713, 0x2714)]
 _EUROPE = [(0x20, 0x36F), (0x370, 0x3FF), (0x400, 0x52F), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x20A0, 0x20CF),
            (0x2100, 0x214F), (0x2190, 0x21FF), (0x25A0, 0x25FF), (0x2600, 0x26FF), (0x2700, 0x27BF)]
 _WORLD = _EUROPE + [(0x590, 0x5FF), (0x600, 0x6FF), (0x2200, 0x22FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF)]
-CUTS = {"europe": _EUROPE, "world": _WORLD}
-EUROPE_CHARS = frozenset(chr(u) for a, b in _EUROPE for u in range(a, b + 1))
+CUTS = {"latin": _LATIN, "europe": _EUROPE, "world": _WORLD}
+_CHARS = {name: frozenset(chr(u) for a, b in ranges for u in range(a, b + 1)) for name, ranges in CUTS.items()}
 _lock = threading.Lock()
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 
 
 def cache_dir(cut: str) -> Path:
     return config.artifacts_dir() / "fonts" / f"dejavu-{cut}-v{CACHE_VERSION}"
 
 
-def cut_for(text: str) -> str:
-    """The smallest cut that covers ``text`` (characters no cut has simply fall back or are left out)."""
-    return "europe" if set(text) <= EUROPE_CHARS or not (set(text) - EUROPE_CHARS) & _world_only() else "world"
-
-
-_WORLD_ONLY: frozenset[str] | None = None
-
-
-def _world_only() -> frozenset[str]:
-    global _WORLD_ONLY
-    if _WORLD_ONLY is None:
-        _WORLD_ONLY = frozenset(chr(u) for a, b in _WORLD for u in range(a, b + 1)) - EUROPE_CHARS
-    return _WORLD_ONLY
-
-
 def available() -> bool:
     return all((SYSTEM_DIR / f).is_file() for files in FAMILIES.values() for f in files)
+
+
+def cut_for(text: str) -> str:
+    """The smallest cut holding every character of ``text`` that any cut holds (characters no cut has, such
+    as Chinese or colour emoji, are left out by the renderer whichever cut is used)."""
+    chars = set(text) & _CHARS["world"]
+    for name in ("latin", "europe"):
+        if chars <= _CHARS[name]:
+            return name
+    return "world"
 
 
 def _trim(src: Path, dst: Path, cut: str) -> None:
@@ -71,7 +69,7 @@ def _trim(src: Path, dst: Path, cut: str) -> None:
     os.replace(tmp, dst)   # atomic: a concurrent render never reads half a file
 
 
-def font_path(filename: str, cut: str = "europe") -> Path:
+def font_path(filename: str, cut: str = "latin") -> Path:
     """The trimmed copy of a system font (made on first use), or the system file if trimming fails."""
     dst = cache_dir(cut) / filename
     if dst.is_file():
@@ -87,6 +85,6 @@ def font_path(filename: str, cut: str = "europe") -> Path:
     return dst
 
 
-def family_files(family: str, cut: str = "europe") -> tuple[Path, Path, Path]:
+def family_files(family: str, cut: str = "latin") -> tuple[Path, Path, Path]:
     regular, bold, italic = FAMILIES[family]
     return font_path(regular, cut), font_path(bold, cut), font_path(italic, cut)

@@ -115,6 +115,45 @@ class ResumePDF(FPDF):
                 self.add_page()
                 self.x = x
 
+    def wrap(self, text: str, width: float) -> list[str]:
+        """Greedy word wrap measured word by word. fpdf2's own multi_cell re-measures the growing line on
+        every character, which dominated the render time of long resumes (see bench/resume.py)."""
+        width -= 0.05
+        space = self.get_string_width(" ")
+        out: list[str] = []
+        for paragraph in text.split("\n"):
+            line, line_w = "", 0.0
+            for word in paragraph.split(" "):
+                if not word:
+                    continue
+                ww = self.get_string_width(word)
+                if line and line_w + space + ww <= width:
+                    line, line_w = f"{line} {word}", line_w + space + ww
+                    continue
+                if line:
+                    out.append(line)
+                while ww > width:   # a word wider than the column (a long URL): split it
+                    cut = len(word) - 1
+                    while cut > 1 and self.get_string_width(word[:cut]) > width:
+                        cut = max(1, int(cut * width / self.get_string_width(word[:cut]))) if cut > 8 else cut - 1
+                    out.append(word[:cut])
+                    word = word[cut:]
+                    ww = self.get_string_width(word)
+                line, line_w = word, ww
+            out.append(line)
+        return out
+
+    def text_block(self, text: str, x: float, width: float, lh: float) -> None:
+        """Left-aligned wrapped text at ``x``; breaks pages like multi_cell (right-to-left text goes to
+        multi_cell, whose bidi handling covers the whole paragraph)."""
+        if self.text_shaping:
+            self.set_x(x)
+            self.multi_cell(width, lh, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            return
+        for line in self.wrap(text, width):
+            self.set_x(x)
+            self.cell(width, lh, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
     @property
     def col_w(self) -> float:
         return self.w - self.l_margin - self.r_margin
@@ -133,8 +172,7 @@ def para(pdf: ResumePDF, text: str, size: float | None = None, style: str = "", 
     size = size or pdf.tpl.base_size
     pdf.font(style, size)
     pdf.color(color or pdf.tpl.ink)
-    pdf.set_x(pdf.l_margin)
-    pdf.multi_cell(pdf.col_w, size * 0.3528 * lh, pdf.t(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.text_block(pdf.t(text), pdf.l_margin, pdf.col_w, size * 0.3528 * lh)
 
 
 def bullets(pdf: ResumePDF, items: list[str], size: float | None = None, indent: float = 4.5) -> None:
@@ -147,8 +185,8 @@ def bullets(pdf: ResumePDF, items: list[str], size: float | None = None, indent:
         y = pdf.y
         pdf.set_x(pdf.l_margin + 1)
         pdf.cell(indent - 1, lh, pdf.t("•"))
-        pdf.set_xy(pdf.l_margin + indent, y)
-        pdf.multi_cell(pdf.col_w - indent, lh, pdf.t(item), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_y(y)
+        pdf.text_block(pdf.t(item), pdf.l_margin + indent, pdf.col_w - indent, lh)
     pdf.ln(0.8)
 
 
