@@ -106,3 +106,16 @@ def test_share_page_valid_forged_and_revoked(db):
     share.revoke_share(db, me, stored.id, token)
     revoked = share_page(token)
     assert revoked.error and "not found" in revoked.error[0].value
+
+
+def test_tailor_tab_shows_gap_and_tips_for_the_picked_job(db):
+    from engine.jobs import add_job
+
+    me = add_user(db)
+    add_job(db, {"title": "BI Analyst", "company": "Acme", "required_skills": ["SQL", "Power BI"]})
+    repo.create_resume(db, me, "CV", resume=sample_resume())
+    at = builder(me)
+    assert not at.exception
+    assert "Power BI" in " ".join(m.value for m in at.markdown)
+    assert [m.label for m in at.metric] == ["Match score", "Skills you show", "Skills missing"]
+    assert at.metric[2].value == "1"

@@ -55,3 +55,19 @@ def test_score_is_the_recruiter_fit_score():
     report = tailor.tailor(r, JOB)
     expected = fit.fit_score(text.resume_text(r.to_dict()), JOB)
     assert report.score == pytest.approx(float(expected.score))
+
+
+def test_job_picker_lists_saved_jobs_first_then_search(db):
+    from engine.jobs import add_job, save_job
+    from resume_helpers import add_user
+
+    me = add_user(db)
+    older = add_job(db, {"title": "Warehouse Assistant", "company": "Depot", "created_date": "2020-01-01"})
+    add_job(db, {"title": "Data Analyst", "company": "Acme", "required_skills": ["SQL"]})
+    add_job(db, {"title": "Data Engineer", "company": "Beta", "required_skills": ["Spark"]})
+    save_job(db, me, older)
+    jobs = tailor.jobs_to_tailor_for(db, me)
+    assert jobs[0]["id"] == older and jobs[0]["picked_because"] == "saved"
+    assert len({j["id"] for j in jobs}) == len(jobs) == 3
+    found = tailor.jobs_to_tailor_for(db, me, "data")
+    assert [j["title"] for j in found] and all("Data" in j["title"] for j in found)
