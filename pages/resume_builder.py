@@ -8,7 +8,7 @@ from engine.resume import share, suggest, tailor
 from engine.resume.model import ResumeInvalid, validate
 from engine.resume.render import SECTION_TITLES, render_pdf
 from engine.resume.samples import sample_resume
-from engine.resume.templates import TEMPLATES
+from engine.resume.templates import DEFAULT_TEMPLATE, TEMPLATES
 from engine.resume.thumbnails import page_count, thumbnail
 from ui import resume as form
 from ui.session import db as get_db
@@ -24,8 +24,8 @@ def template_picker(current: str, key: str, preview) -> str:
     """Three thumbnails rendered from the real PDF; returns the chosen template name."""
     cols = st.columns(len(TEMPLATES))
     for col, tpl in zip(cols, TEMPLATES.values()):
-        with col:
-            st.image(thumbnail(preview, tpl.name, 300), caption=f"{tpl.label} — {tpl.description}")
+        with col.container(border=True):
+            st.image(thumbnail(preview, tpl.name, 420), caption=f"{tpl.label} — {tpl.description}")
     names = list(TEMPLATES)
     return st.radio("Design", names, index=names.index(current), key=key, horizontal=True,
                     format_func=lambda n: TEMPLATES[n].label)
@@ -34,7 +34,7 @@ def template_picker(current: str, key: str, preview) -> str:
 resumes = repo.list_resumes(db, actor)
 NEW = -1
 options = [s.id for s in resumes] + [NEW]
-labels = {s.id: f"{s.title} ({TEMPLATES[s.template].label}, saved {s.updated_at[:16].replace('T', ' ')})" for s in resumes}
+labels = {s.id: f"{s.title} ({TEMPLATES.get(s.template, TEMPLATES[DEFAULT_TEMPLATE]).label}, saved {s.updated_at[:16].replace('T', ' ')})" for s in resumes}
 labels[NEW] = "➕ New resume"
 if "resume_pick_next" in ss:   # set by Create/Copy/Delete before the select box exists
     ss["resume_selected"] = ss.pop("resume_pick_next")
@@ -66,6 +66,10 @@ except NotFound as exc:
     st.error(str(exc))
     st.stop()
 rid = stored.id
+if stored.template not in TEMPLATES:   # a design that no longer exists: show the default, keep the content
+    st.warning(f"The design '{stored.template}' is no longer available; showing {TEMPLATES[DEFAULT_TEMPLATE].label}. "
+               "Pick one in the Design tab.")
+    stored.template = DEFAULT_TEMPLATE
 if rid not in form.drafts():
     form.set_draft(rid, stored.resume)
 draft = form.sync(rid)
@@ -102,7 +106,7 @@ with edit:
         with st.expander("Summary", expanded=True):
             st.text_area("A few lines on who you are and what you want next", value=draft.summary,
                          key=f"{form.prefix(rid)}|summary", height=110)
-            st.button("✨ Generate summary", key="resume_gen_summary", on_click=generate_summary,
+            st.button("Generate summary", key="resume_gen_summary", on_click=generate_summary, icon=":material/auto_awesome:",
                       help="Drafts a summary from your own entries" + (f" for {target_job['title']}" if target_job else ""))
         for section in ("education", "experience", "projects"):
             with st.expander(SECTION_TITLES[section] + f" ({len(getattr(draft, section))})", expanded=section == "experience"):
@@ -114,6 +118,8 @@ with edit:
                 form.entries_form(rid, draft, section)
         with st.expander("Links"):
             form.links_form(rid, draft)
+        if draft != stored.resume:
+            st.caption("You have unsaved changes.")
         if st.button("Save", type="primary", key="resume_save", icon=":material/save:"):
             try:
                 saved, notices = repo.save_resume(db, actor, rid, form.sync(rid))
@@ -128,9 +134,10 @@ with edit:
         for n in notices:
             (st.error if n.level == "error" else st.warning)(str(n), icon=":material/info:")
         pdf = render_pdf(draft, stored.template)
-        st.image(thumbnail(draft, stored.template, 520, pdf), caption=f"Page 1 of {page_count(pdf)} · {TEMPLATES[stored.template].label}")
         st.download_button("Download PDF", data=pdf, file_name=f"{(draft.personal.name or 'resume').replace(' ', '_')}_resume.pdf",
-                           mime="application/pdf", key="resume_download", icon=":material/download:")
+                           mime="application/pdf", key="resume_download", icon=":material/download:", type="primary")
+        with st.container(border=True):
+            st.image(thumbnail(draft, stored.template, 560, pdf), caption=f"Page 1 of {page_count(pdf)} · {TEMPLATES[stored.template].label}")
 
 with design:
     st.caption("Pictures show your last saved version in each design; switching keeps all your content.")
@@ -138,10 +145,10 @@ with design:
     if chosen != stored.template and st.button(f"Use {TEMPLATES[chosen].label}", key="resume_use_template"):
         repo.set_template(db, actor, rid, chosen)
         st.rerun()
-    st.markdown("**Section order**")
+    order_box = st.expander("Section order")
     order = [s for s in (draft.order or TEMPLATES[stored.template].order)]
     for i, name in enumerate(order):
-        c = st.columns([4, 1, 1])
+        c = order_box.columns([6, 1, 1])
         c[0].write(SECTION_TITLES[name])
         def move(i=i, step=-1):
             r = form.sync(rid)
@@ -152,7 +159,7 @@ with design:
             form.set_draft(rid, r)
         c[1].button("↑", key=f"resume_order_up_{i}", on_click=move, kwargs={"i": i, "step": -1}, disabled=i == 0)
         c[2].button("↓", key=f"resume_order_down_{i}", on_click=move, kwargs={"i": i, "step": 1}, disabled=i == len(order) - 1)
-    st.caption("Save in the Edit tab to keep the order.")
+    order_box.caption("Save in the Edit tab to keep the order.")
 
 with fit:
     query = st.text_input("Search jobs by title, skill or company", key="resume_job_query")

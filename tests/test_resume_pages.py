@@ -119,3 +119,12 @@ def test_tailor_tab_shows_gap_and_tips_for_the_picked_job(db):
     assert "Power BI" in " ".join(m.value for m in at.markdown)
     assert [m.label for m in at.metric] == ["Match score", "Skills you show", "Skills missing"]
     assert at.metric[2].value == "1"
+
+
+def test_builder_survives_a_design_that_no_longer_exists(db):
+    me = add_user(db)
+    stored = repo.create_resume(db, me, "CV", resume=sample_resume())
+    db.execute("UPDATE resumes SET template = 'retired' WHERE id = ?", [stored.id])
+    at = builder(me)
+    assert not at.exception and any("no longer available" in w.value for w in at.warning)
+    assert at.get("download_button")

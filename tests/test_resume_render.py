@@ -87,3 +87,13 @@ def test_thumbnail_is_a_png_of_the_pdf_and_is_cached(data_dir):
 def test_page_count_matches_pypdf():
     pdf = render_pdf(long_resume(8, 6), "modern")
     assert page_count(pdf) == pdf_text(pdf)[1]
+
+
+def test_without_system_fonts_the_pdf_falls_back_to_core_fonts(monkeypatch, tmp_path):
+    from engine.resume import fonts
+
+    monkeypatch.setattr(fonts, "SYSTEM_DIR", tmp_path)   # a machine without DejaVu
+    r = sample_resume("Zoë Ø'Brien")
+    r.summary = "Analyst 🚀 — مرحبا"
+    text, pages = pdf_text(render_pdf(r, "modern"))
+    assert pages == 1 and "Zoë Ø'Brien" in text and "Analyst ?" in text

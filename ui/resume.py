@@ -114,7 +114,7 @@ def entries_form(rid: int, r: Resume, section: str, generate=None) -> None:
             b[2].button("✕", key=f"{p}|{section}|{i}|remove", help="Remove this entry",
                         on_click=_change, args=(rid, remove_entry, section, i))
             if generate and section in ("experience", "projects"):
-                b[3].button("✨ Generate bullets", key=f"{p}|{section}|{i}|generate",
+                b[3].button("Generate bullets", icon=":material/auto_awesome:", key=f"{p}|{section}|{i}|generate",
                             on_click=generate, args=(section, i))
     st.button(ADD_LABELS[section], key=f"{p}|{section}|add", icon=":material/add:",
               on_click=_change, args=(rid, add_entry, section, SECTION_TYPES[section]()))
