@@ -97,3 +97,24 @@ def test_without_system_fonts_the_pdf_falls_back_to_core_fonts(monkeypatch, tmp_
     r.summary = "Analyst 🚀 — مرحبا"
     text, pages = pdf_text(render_pdf(r, "modern"))
     assert pages == 1 and "Zoë Ø'Brien" in text and "Analyst ?" in text
+
+
+def test_thumbnail_cache_is_pruned_oldest_first(data_dir, monkeypatch):
+    import os
+    import time as _time
+
+    from engine.resume import thumbnails
+
+    monkeypatch.setattr(thumbnails, "MAX_CACHED", 2)
+    r = sample_resume()
+    paths = []
+    folder = data_dir / "cache" / "resume_thumbs"
+    for i in range(3):
+        r.summary = f"Version {i}"
+        before = set(folder.glob("*.png")) if folder.exists() else set()
+        thumbnails.thumbnail(r, "compact", 120)
+        [new] = set(folder.glob("*.png")) - before
+        os.utime(new, (_time.time() + i, _time.time() + i))
+        paths.append(new)
+    left = set((data_dir / "cache" / "resume_thumbs").glob("*.png"))
+    assert left == set(paths[1:])

@@ -17,7 +17,8 @@ from engine import config
 from engine.resume.model import Resume
 from engine.resume.render import render_pdf
 
-RENDER_VERSION = "3"   # bump when a layout changes so old cached pictures are not shown
+RENDER_VERSION = "3"
+MAX_CACHED = 2000      # live previews make a picture per edit; the oldest go once there are more than this   # bump when a layout changes so old cached pictures are not shown
 _pdfium_lock = threading.Lock()   # PDFium is not thread-safe; Streamlit runs sessions in threads
 
 
@@ -67,4 +68,22 @@ def thumbnail(resume: Resume, template: str, width_px: int = 360, pdf: bytes | N
     tmp = path.with_suffix(f".tmp{os.getpid()}{threading.get_ident()}")
     tmp.write_bytes(png)
     os.replace(tmp, path)
+    prune(path.parent)
     return png
+
+
+def prune(folder: Path, keep: int | None = None) -> int:
+    """Delete the least recently written pictures beyond ``keep``; returns how many went."""
+    keep = MAX_CACHED if keep is None else keep
+    files = list(folder.glob("*.png"))
+    if len(files) <= keep:
+        return 0
+    files.sort(key=lambda f: f.stat().st_mtime)
+    gone = 0
+    for f in files[: len(files) - keep]:
+        try:
+            f.unlink()
+            gone += 1
+        except FileNotFoundError:   # another session pruned it first
+            pass
+    return gone
