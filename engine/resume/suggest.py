@@ -98,8 +98,8 @@ ACTION_VERBS = {"achieved", "analysed", "analyzed", "automated", "built", "clean
                 "resolved", "saved", "shipped", "streamlined", "supported", "taught", "tested", "trained", "wrote"}
 # Words the offline writer itself may add; everything else in its output comes from the user or the job.
 TEMPLATE_WORDS = {"Used", "Delivered", "Led", "Supported", "Developed", "Collaborated", "Contributed", "Built", "Managed",
-                  "Early-career", "Junior", "Experienced", "Senior", "Skilled", "Graduate", "Recent", "Strengths",
-                  "Seeking", "Studied", "Brings", "Hands-on", "Keen", "Looking", *GERUNDS.values()}
+                  "Early-career", "Junior", "Experienced", "Senior", "Skilled", "Strengths", "Looking",
+                  *GERUNDS.values()}
 
 
 def strengthen(note: str) -> str:
