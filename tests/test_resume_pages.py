@@ -128,3 +128,26 @@ def test_builder_survives_a_design_that_no_longer_exists(db):
     at = builder(me)
     assert not at.exception and any("no longer available" in w.value for w in at.warning)
     assert at.get("download_button")
+
+
+def test_history_restore_and_share_link_from_the_page(db):
+    me = add_user(db)
+    stored = repo.create_resume(db, me, "CV", resume=sample_resume())
+    r = stored.resume
+    r.summary = "Newer summary"
+    repo.save_resume(db, me, stored.id, r)
+    at = builder(me)
+    button(at, f"resume_restore_{stored.version_id}").click()
+    at.run()
+    assert not at.exception
+    assert next(t for t in at.text_area if t.key.endswith("|summary")).value == sample_resume().summary
+    button(at, "resume_share_create").click()
+    at.run()
+    url = at.code[0].value
+    assert "/resume_share?token=" in url
+    assert share.resolve_share(db, url.split("token=")[1]).resume.summary == sample_resume().summary
+    revoke = next(b for b in at.button if b.key.startswith("resume_revoke_"))
+    revoke.click()
+    at.run()
+    with pytest.raises(Exception, match="not found"):
+        share.resolve_share(db, url.split("token=")[1])
