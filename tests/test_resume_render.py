@@ -118,3 +118,10 @@ def test_thumbnail_cache_is_pruned_oldest_first(data_dir, monkeypatch):
         paths.append(new)
     left = set((data_dir / "cache" / "resume_thumbs").glob("*.png"))
     assert left == set(paths[1:])
+
+
+def test_modern_sidebar_overflow_continues_on_the_next_page():
+    r = sample_resume()
+    r.skills = [f"Skill number {i}" for i in range(60)]
+    text, pages = pdf_text(render_pdf(r, "modern"))
+    assert pages == 2 and all(f"Skill number {i}" in text for i in range(60))
