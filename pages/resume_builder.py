@@ -4,7 +4,7 @@ import streamlit as st
 
 from engine.authz import AccessDenied, NotFound
 from engine.resume import repository as repo
-from engine.resume import share, suggest, tailor
+from engine.resume import fonts, share, suggest, tailor
 from engine.resume.model import ResumeInvalid, validate
 from engine.resume.render import SECTION_TITLES, render_pdf
 from engine.resume.samples import sample_resume
@@ -133,6 +133,9 @@ with edit:
         _, notices = validate(draft)
         for n in notices:
             (st.error if n.level == "error" else st.warning)(str(n), icon=":material/info:")
+        missing = fonts.undrawable(draft.to_json())
+        if missing:
+            st.caption(f"The PDF font cannot draw {' '.join(missing[:12])}; they stay in your resume but not in the PDF.")
         pdf = render_pdf(draft, stored.template)
         st.download_button("Download PDF", data=pdf, file_name=f"{(draft.personal.name or 'resume').replace(' ', '_')}_resume.pdf",
                            mime="application/pdf", key="resume_download", icon=":material/download:", type="primary")

@@ -125,3 +125,10 @@ def test_modern_sidebar_overflow_continues_on_the_next_page():
     r.skills = [f"Skill number {i}" for i in range(60)]
     text, pages = pdf_text(render_pdf(r, "modern"))
     assert pages == 2 and all(f"Skill number {i}" in text for i in range(60))
+
+
+def test_undrawable_characters_are_reported():
+    from engine.resume import fonts
+
+    assert fonts.undrawable("José Ø'Brien — שלום مرحبا ✓") == []
+    assert fonts.undrawable("Analyst 🚀 中文") == ["中", "文", "🚀"]

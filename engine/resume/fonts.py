@@ -88,3 +88,10 @@ def font_path(filename: str, cut: str = "latin") -> Path:
 def family_files(family: str, cut: str = "latin") -> tuple[Path, Path, Path]:
     regular, bold, italic = FAMILIES[family]
     return font_path(regular, cut), font_path(bold, cut), font_path(italic, cut)
+
+
+def undrawable(text: str) -> list[str]:
+    """Characters of ``text`` that no font cut can draw (Chinese, colour emoji...): the PDF leaves them out,
+    the document keeps them. Shown to the user beside the preview."""
+    return sorted({c for c in text if c not in _CHARS["world"] and c.isprintable() and not c.isspace()
+                   and ord(c) not in (0x200D, 0xFE0F)})
