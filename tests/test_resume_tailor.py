@@ -40,20 +40,20 @@ def test_suggests_moving_the_section_with_more_evidence_up():
 
 
 def test_score_missing_recommender_still_gives_the_rest(monkeypatch):
-    def no_recsys(resume, job):
-        raise ImportError("engine.recsys")
-    monkeypatch.setattr(tailor, "match_score", no_recsys)
+    def broken(resume, job):
+        raise RuntimeError("encoder unavailable")
+    monkeypatch.setattr(tailor, "match_score", broken)
     report = tailor.tailor(sample_resume(), JOB)
-    assert report.score is None and "recommender" in report.score_note and report.missing == ["Power BI"]
+    assert report.score is None and "could not be computed" in report.score_note and report.missing == ["Power BI"]
 
 
 @pytest.mark.slow
 def test_score_is_the_recruiter_fit_score():
-    fit = pytest.importorskip("engine.recsys.fit")
-    text = pytest.importorskip("engine.recsys.text")
+    from engine.recsys import fit
+
     r = sample_resume()
     report = tailor.tailor(r, JOB)
-    expected = fit.fit_score(text.resume_text(r.to_dict()), JOB)
+    expected = fit.fit_score(fit.resume_text(r.to_dict()), JOB, skills=r.to_dict()["skills"])
     assert report.score == pytest.approx(float(expected.score))
 
 
@@ -71,3 +71,25 @@ def test_job_picker_lists_saved_jobs_first_then_search(db):
     assert len({j["id"] for j in jobs}) == len(jobs) == 3
     found = tailor.jobs_to_tailor_for(db, me, "data")
     assert [j["title"] for j in found] and all("Data" in j["title"] for j in found)
+
+
+@pytest.mark.slow
+def test_builder_score_equals_the_score_in_the_recruiters_ranking(db):
+    """The candidate tailoring a resume and the recruiter ranking the application see one number."""
+    from applications_fixtures import World, make_job
+
+    from engine import applications
+    from engine import jobs
+    from engine.recsys.fit import rank_applicants
+    from engine.resume import repository
+
+    w = World(db)
+    job_id = make_job(db, w.company_a, title="Data Analyst", required_skills=JOB["required_skills"],
+                      description=JOB["description"])
+    resume_id = repository.create_resume(db, w.cand, title="Analyst CV").id
+    repository.save_resume(db, w.cand, resume_id, sample_resume())
+    applications.apply(db, w.cand, job_id, resume_id=resume_id)
+    job = jobs.get_job(db, job_id)
+    builder = tailor.tailor(repository.get_resume(db, w.cand, resume_id).resume, job).score
+    ranked = rank_applicants(db, w.rec_a, job_id)
+    assert ranked[0]["score"] == pytest.approx(builder, abs=1e-4)

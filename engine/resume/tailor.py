@@ -43,11 +43,10 @@ def resume_plain_text(resume: Resume) -> str:
 
 
 def match_score(resume: Resume, job: dict):
-    """The recruiter-side fit score. # wired at merge: engine.recsys is written by recsys-core."""
-    from engine.recsys.fit import fit_score  # wired at merge
-    from engine.recsys.text import resume_text  # wired at merge
+    """The recruiter-side fit score (imported here: loading the encoder is only worth it when asked)."""
+    from engine.recsys.fit import resume_fit
 
-    return fit_score(resume_text(resume.to_dict()), job)
+    return resume_fit(resume.to_dict(), job)
 
 
 def skills_gap(resume: Resume, job: dict) -> tuple[list[str], list[str], list[str]]:
@@ -82,8 +81,6 @@ def tailor(resume: Resume, job: dict, template: str = "modern") -> TailorReport:
     try:
         result = match_score(resume, job)
         score = float(result.score)
-    except ImportError:
-        note = "The match score appears once the recommender is installed."
     except Exception as exc:  # noqa: BLE001 - the rest of the report is still useful
         note = f"The match score could not be computed ({type(exc).__name__})."
     matched, missing, to_list = skills_gap(resume, job)
