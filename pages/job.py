@@ -5,6 +5,7 @@ from engine import jobs
 from engine.authz import NotFound
 from ui import job_widgets
 from ui.apply_panel import render_apply
+from ui.recommendations import render_similar_jobs
 from ui.session import current_actor, db
 
 actor = current_actor()  # guests may read jobs too
@@ -67,3 +68,5 @@ with side:
 # SLOT job/similar — the recommendations area lists similar jobs here, one line:
 #   with similar_area: <its ui module>.similar_jobs(conn, actor, job)
 similar_area = st.container()
+with similar_area:
+    render_similar_jobs(job)

@@ -5,6 +5,7 @@ import streamlit as st
 from engine import accounts, companies
 from ui import auth
 from ui.account_forms import candidate_fields, show_errors
+from ui.recommendations import render_recommendations
 from ui.session import db, require, set_actor
 
 actor = require("candidate", "recruiter", "admin")
@@ -35,6 +36,8 @@ with st.form("profile"):
         save_changes({"name": name, "email": email, **extra}, "Profile saved.")
 
 # SLOT profile/candidate — other areas add one-line panels here (e.g. recommendations, resumes).
+if actor.is_candidate:
+    render_recommendations(actor)
 
 if actor.is_recruiter:
     st.header("Company")
