@@ -445,4 +445,4 @@ CREATE INDEX idx_jobs_filter ON jobs(id, status, deadline, created_date, categor
 @migration
 def m111_jobs_visible_index(db: sqlite_utils.Database) -> None:
     """Counting every visible job (browsing without filters) reads the narrowest index."""
-    db.execute("CREATE INDEX idx_jobs_visible ON jobs(status, deadline)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_jobs_visible ON jobs(status, deadline)")
