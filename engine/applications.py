@@ -139,7 +139,7 @@ def apply(
             record_event(db, actor, job["id"], "apply")
             name = _user_name(db, actor.user_id)
             notify.notify_user(db, actor.user_id, notify.application_received_email(name, job["title"], job["company"]),
-                               link=notify.app_link("my_applications", application=app_id), application_id=app_id)
+                               link=notify.app_link("my-applications", application=app_id), application_id=app_id)
     except sqlite3.IntegrityError:
         remove_quietly(db, pdf_path)
         _refuse_if_applied(db, actor, job["id"])
@@ -232,7 +232,7 @@ def _tell_candidate(db, app: dict, new_status: str, letter: bytes | None = None)
         email = (notify.offer_email if kind == "offer" else notify.thank_you_email)(name, title, company)
     else:
         email = notify.status_update_email(name, title, company, STATUS_LABELS[new_status])
-    notify.notify_user(db, app["candidate_id"], email, link=notify.app_link("my_applications", application=app["id"]),
+    notify.notify_user(db, app["candidate_id"], email, link=notify.app_link("my-applications", application=app["id"]),
                        attachment_path=attachment, application_id=app["id"])
 
 

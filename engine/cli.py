@@ -19,6 +19,8 @@ COMMAND_MODULES = [
     "engine.commands.jobs",
     "engine.commands.applications",
     "engine.commands.recsys",
+    "engine.commands.accounts",
+    "engine.commands.resume",
 ]
 
 

@@ -29,13 +29,15 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/admin_companies.py", "Companies & access", ":material/domain:", ("admin",), "Admin", "admin-companies"),
     # applications
     PageSpec("pages/my_applications.py", "My applications", ":material/assignment:", ("candidate",), "Applications",
-             "my_applications"),
+             "my-applications"),
     PageSpec("pages/recruiter.py", "Recruiter dashboard", ":material/work:", ("recruiter", "admin"), "Recruiting",
              "recruiter"),
     PageSpec("pages/pipeline.py", "Hiring pipeline", ":material/monitoring:", ("recruiter", "admin"), "Recruiting",
              "pipeline"),
     PageSpec("pages/admin_applications.py", "Applications & mail", ":material/admin_panel_settings:", ("admin",),
-             "Admin", "admin_applications"),
+             "Admin", "admin-applications"),
+    PageSpec("pages/resume_builder.py", "Resume builder", ":material/description:", ("candidate",), "Career", "resume_builder"),
+    PageSpec("pages/resume_share.py", "Shared resume", ":material/share:", ALL, "Career", "resume_share", hidden=True),
 ]
 
 

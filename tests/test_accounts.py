@@ -215,7 +215,7 @@ def test_recruiter_of_one_company_cannot_act_for_another(db):
 
 
 def test_bootstrap_creates_admin_and_demo_accounts_once(db):
-    messages = accounts.ensure_bootstrap_accounts(db)
+    messages = accounts.ensure_bootstrap_accounts(db, demo=True)
     generated = next(m for m in messages if m.startswith("Admin account created"))
     password = generated.split(" / ")[1].split()[0]
     assert accounts.authenticate(db, accounts.GENERATED_ADMIN_EMAIL, password).role == "admin"
@@ -226,7 +226,7 @@ def test_bootstrap_creates_admin_and_demo_accounts_once(db):
     assert companies.company_permissions(db, recruiter)["permissions"] == sorted(companies.PERMISSIONS)
     assert "Spark" in " ".join(accounts.get_profile(db, accounts.authenticate(db, *accounts.DEMO_CANDIDATE))["skills"])
     counts = (db["users"].count, db["companies"].count)
-    assert accounts.ensure_bootstrap_accounts(db) == []
+    assert accounts.ensure_bootstrap_accounts(db, demo=True) == []
     assert (db["users"].count, db["companies"].count) == counts == (4, 1)
 
 
@@ -252,3 +252,19 @@ def test_company_api_is_reachable_from_accounts():
     assert accounts.grant_access is companies.grant_access
     with pytest.raises(AttributeError):
         accounts.no_such_thing  # noqa: B018
+
+
+def test_cli_bootstrap_and_set_password(data_dir, monkeypatch, capsys):
+    from engine import store
+    from engine.cli import main
+
+    assert main(["bootstrap-accounts", "--no-demo", "--data-dir", str(data_dir)]) == 0
+    assert "admin@jobexpressway.local / " in capsys.readouterr().out
+    assert main(["bootstrap-accounts", "--no-demo", "--data-dir", str(data_dir)]) == 0
+    assert "already exist" in capsys.readouterr().out
+    monkeypatch.setenv("NEW_PW", "fresh-pass-1")
+    assert main(["set-password", "ADMIN@jobexpressway.local", "--password-env", "NEW_PW", "--data-dir", str(data_dir)]) == 0
+    assert accounts.authenticate(store.connect(data_dir), "admin@jobexpressway.local", "fresh-pass-1").role == "admin"
+    monkeypatch.setenv("NEW_PW", "weak")
+    assert main(["set-password", "admin@jobexpressway.local", "--password-env", "NEW_PW", "--data-dir", str(data_dir)]) == 2
+    assert "at least 8" in capsys.readouterr().err

@@ -14,6 +14,11 @@ UPLOAD = "Upload a PDF"
 
 def render_apply(job: dict, actor: Actor | None) -> None:
     """Everything a candidate needs to apply to ``job`` (a job dict with at least id and title)."""
+    apply_panel(open_db(), actor, job)
+
+
+def apply_panel(db, actor: Actor | None, job: dict) -> None:
+    """The same, for the job page's apply slot: ``with apply_area: apply_panel.apply_panel(conn, actor, job)``."""
     st.subheader("Apply")
     if actor is None:
         st.info("Sign in as a candidate to apply.")
@@ -21,11 +26,10 @@ def render_apply(job: dict, actor: Actor | None) -> None:
     if not actor.is_candidate:
         st.caption("Only candidate accounts apply to jobs.")
         return
-    db = open_db()
     prior = A.applied_on(db, actor, job["id"])
     if prior:
         st.success(f"You applied on {prior['created_at'][:10]}. Status: {A.STATUS_LABELS[prior['status']]}.")
-        st.markdown(f"[Follow it in My applications](my_applications?application={prior['id']})")
+        st.markdown(f"[Follow it in My applications](my-applications?application={prior['id']})")
         return
     resumes = A.my_resumes(db, actor)
     options = [f"{r['title']} (builder, #{r['id']})" for r in resumes] + [UPLOAD, NO_RESUME]
@@ -51,4 +55,4 @@ def render_apply(job: dict, actor: Actor | None) -> None:
         st.error(str(exc))
         return
     st.success(f"Application sent for {app['job_title']}. A confirmation is in your inbox.")
-    st.markdown(f"[Follow it in My applications](my_applications?application={app['id']})")
+    st.markdown(f"[Follow it in My applications](my-applications?application={app['id']})")

@@ -47,10 +47,8 @@ def job_form(key: str, job: dict | None = None, submit_label: str = "Post job") 
 def rank_by_fit(db, actor, job_id: int, applicants: list[dict]) -> tuple[list[dict], bool]:
     """Applicants best fit first when the recommender's rank_applicants is there; plain order otherwise.
     Accepts its answer as dicts (application_id or id, with fit_score or score) or (application_id, score) pairs."""
-    try:
-        from engine.recsys.fit import rank_applicants  # wired at merge: recsys-core writes it
-    except ImportError:
-        return applicants, False
+    from engine.recsys.fit import rank_applicants
+
     try:
         ranked = rank_applicants(db, actor, job_id)
     except Exception as exc:  # the ranking is a help, never a reason to hide applicants
