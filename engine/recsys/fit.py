@@ -64,12 +64,6 @@ def fit_score(text: str, job: dict, skills=None) -> FitResult:
     return _combine(float(vectors[0] @ vectors[1]), matched, missing)
 
 
-def resume_fit(data: dict, job: dict) -> FitResult:
-    """Fit of a resume document to a job: the score the recruiter sees for an application with this resume
-    (rank_applicants scores an attached resume the same way), and the one the resume builder shows."""
-    return fit_score(resume_text(data), job, skills=as_list(data.get("skills")))
-
-
 def resume_fit(resume: dict | str, job: dict) -> FitResult:
     """Fit of a resume document (the resume builder's JSON) to a job: the score its application would get
     in the recruiter's ranking."""
