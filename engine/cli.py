@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "engine.commands.applications",
     "engine.commands.recsys",
     "engine.commands.accounts",
+    "engine.commands.resume",
     "engine.commands.demo",
 ]
 

@@ -27,7 +27,8 @@ SORTS = {
     "deadline": "j.deadline IS NULL, j.deadline, j.id",  # open-ended postings last
 }
 _WORD = re.compile(r"\w+", re.UNICODE)
-RANK_CAP = 2000  # keyword queries with more matches skip per-row bm25 scoring (see search_jobs)
+RANK_CAP = 1000   # keyword searches with more matches skip per-row bm25 scoring (see search_jobs)
+COUNT_CAP = 2000  # keyword/category/location searches count this far, then report "2,000+"
 # bm25 weights of jobs_fts's columns: title, company, category, location, required_skills, description
 BM25 = "bm25(jobs_fts, 10.0, 2.0, 3.0, 1.0, 4.0, 1.0)"
 _FTS_OPERATORS = {"AND", "OR", "NOT", "NEAR"}  # typed words, not operators: they carry no meaning in a job search
@@ -123,12 +124,6 @@ def get_job(db: sqlite_utils.Database, job_id: int, actor: Actor | None = None) 
     return decode_job(row)
 
 
-def title_query(text: str) -> str | None:
-    """The same words as fts_query, all required in the title."""
-    match = fts_query(text)
-    return None if match is None else " ".join(f"title : {phrase}" for phrase in match.split(" "))
-
-
 def fts_query(text: str) -> str | None:
     """Turn free text into a safe FTS5 query: words only (quotes and operators dropped), all required,
     the last one as a prefix so results appear while typing."""
@@ -162,6 +157,7 @@ class SearchResult:
     total: int
     page: int
     per_page: int
+    capped: bool = False   # a keyword search stopped counting at COUNT_CAP: show "2,000+"
     pages: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -199,42 +195,67 @@ def _filter_sql(filters: JobFilters) -> tuple[list[str], list]:
     return where, params
 
 
+def _fts_match(filters: JobFilters) -> tuple[str | None, bool]:
+    """The full-text query for the keyword plus the location and (with a keyword) category filters: they
+    narrow the candidates inside the index; the SQL filters still apply exactly. Returns (match, has_keyword)."""
+    keyword = fts_query(filters.query)
+    parts = [f"({keyword})"] if keyword else []
+    if filters.category and keyword:  # alone, a category is answered faster by its covering index
+        cats = [filters.category] if isinstance(filters.category, str) else list(filters.category)
+        phrases = ['"' + " ".join(_WORD.findall(c)) + '"' for c in cats if _WORD.findall(c)]
+        if phrases:
+            parts.append("{category} : (" + " OR ".join(phrases) + ")")
+    if location := fts_query(filters.location):
+        parts.append(f"location : ({location})")
+    return (" AND ".join(parts) or None), keyword is not None
+
+
 def search_jobs(db: sqlite_utils.Database, filters: JobFilters) -> SearchResult:
     """One page of jobs matching the filters, and how many match in all.
 
-    Speed (bench/jobs.py): the keyword matches are computed once (a materialised CTE) and joined to the
-    narrow ``idx_jobs_filter`` index with CROSS JOIN, so SQLite neither re-runs MATCH per job nor reads wide
-    job rows to check filters; the page is chosen by id first and only its rows are read in full.
-    Relevance is bm25 with the title weighted most; a broad query with more than RANK_CAP matches is
-    ordered title matches first, then newest, which costs no per-row scoring."""
+    Speed (bench/jobs.py, indexes in store.m110): keyword, category and location go into one full-text
+    query, whose matches are computed once (a materialised CTE) and joined to the narrow
+    ``idx_jobs_filter`` index with CROSS JOIN, so SQLite neither re-runs MATCH per job nor reads wide job
+    rows to check filters. Counting stops at COUNT_CAP matches (``capped``). Relevance is bm25 with the
+    title weighted most when there are at most RANK_CAP matches; broader keyword searches list newest
+    first, walking the date index until the page is full. The page is chosen by id first and only its
+    rows are read in full. Without any of the three, covering indexes answer count and page alone."""
     where, params = _filter_sql(filters)
     where_sql = ("WHERE " + " AND ".join(where)) if where else ""
-    match = fts_query(filters.query)
+    and_where = (" AND " + " AND ".join(where)) if where else ""
+    match, has_keyword = _fts_match(filters)
     sort = SORTS.get(filters.sort, SORTS["newest"])
-    if sort == "rank" and not match:
+    if sort == "rank" and not has_keyword:
         sort = SORTS["newest"]
     per_page = max(1, min(int(filters.per_page), 100))
     page = max(1, int(filters.page))
+    limit = [per_page, (page - 1) * per_page]
+    capped = False
     if match:
         source = "m CROSS JOIN jobs j INDEXED BY idx_jobs_filter ON j.id = m.id"
         cte = "WITH m AS MATERIALIZED (SELECT rowid AS id{} FROM jobs_fts WHERE jobs_fts MATCH ?) "
-        total = db.execute(cte.format("") + f"SELECT count(*) FROM {source} {where_sql}", [match, *params]).fetchone()[0]
-        extra, extra_params = "", []
-        if sort == "rank" and total <= RANK_CAP:
-            extra, sort = f", {BM25} AS score", "m.score, j.id"
-        elif sort == "rank":
-            extra = ", rowid IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?) AS in_title"
-            extra_params = [title_query(filters.query)]
-            sort = "m.in_title DESC, j.created_date DESC, j.id DESC"
-        id_sql = cte.format(extra) + f"SELECT j.id FROM {source} {where_sql} ORDER BY {sort} LIMIT ? OFFSET ?"
-        id_params = [*extra_params, match, *params]
+        total = db.execute(cte.format("") + f"SELECT count(*) FROM (SELECT 1 FROM {source} {where_sql} "
+                           f"LIMIT {COUNT_CAP + 1})", [match, *params]).fetchone()[0]
+        capped = total > COUNT_CAP
+        total = min(total, COUNT_CAP)
+        broad = sort == "rank" and total > RANK_CAP
+        sort = SORTS["newest"] if broad else sort
+        if sort == "rank":
+            id_sql = (cte.format(f", {BM25} AS score") + f"SELECT j.id FROM {source} {where_sql} "
+                      "ORDER BY m.score, j.id LIMIT ? OFFSET ?")
+        elif not capped:  # a few thousand matches at most: sort them
+            id_sql = cte.format("") + f"SELECT j.id FROM {source} {where_sql} ORDER BY {sort} LIMIT ? OFFSET ?"
+        else:  # many matches: walk an index in the page's order, keeping the matching ones
+            id_sql = (f"SELECT j.id FROM jobs j WHERE j.id IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?)"
+                      f"{and_where} ORDER BY {sort} LIMIT ? OFFSET ?")
+        id_params = [match, *params]
     else:
         total = db.execute(f"SELECT count(*) FROM jobs j {where_sql}", params).fetchone()[0]
         id_sql = f"SELECT j.id FROM jobs j {where_sql} ORDER BY {sort} LIMIT ? OFFSET ?"
         id_params = params
-    ids = [r[0] for r in db.execute(id_sql, [*id_params, per_page, (page - 1) * per_page]).fetchall()]
+    ids = [r[0] for r in db.execute(id_sql, [*id_params, *limit]).fetchall()]
     rows = {r["id"]: r for r in db.query(f"SELECT * FROM jobs WHERE id IN ({', '.join('?' for _ in ids)})", ids)}
-    return SearchResult([decode_job(rows[i]) for i in ids if i in rows], total, page, per_page)
+    return SearchResult([decode_job(rows[i]) for i in ids if i in rows], total, page, per_page, capped)
 
 
 def categories(db: sqlite_utils.Database) -> list[str]:

@@ -38,6 +38,8 @@ PAGES: list[PageSpec] = [
              "pipeline"),
     PageSpec("pages/admin_applications.py", "Applications & mail", ":material/admin_panel_settings:", ("admin",),
              "Admin", "admin-applications"),
+    PageSpec("pages/resume_builder.py", "Resume builder", ":material/description:", ("candidate",), "Career", "resume_builder"),
+    PageSpec("pages/resume_share.py", "Shared resume", ":material/share:", ALL, "Career", "resume_share", hidden=True),
 ]
 
 

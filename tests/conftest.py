@@ -31,6 +31,22 @@ def open_page(path: str | None = None, actor=None, timeout: float = 60, **query)
     return at
 
 
+@pytest.fixture(autouse=True)
+def frame_runs_every_time(monkeypatch):
+    """AppTest makes a new PagesManager per run, which re-detects the pages/ folder and then runs the page
+    file alone (Streamlit's old folder mode), skipping Home.py from the second run on. The server decides
+    once and st.navigation turns folder mode off; do the same here so every run goes through the frame."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
     path = tmp_path / "data"

@@ -215,7 +215,7 @@ def test_recruiter_of_one_company_cannot_act_for_another(db):
 
 
 def test_bootstrap_creates_admin_and_demo_accounts_once(db):
-    messages = accounts.ensure_bootstrap_accounts(db)
+    messages = accounts.ensure_bootstrap_accounts(db, demo=True)
     generated = next(m for m in messages if m.startswith("Admin account created"))
     password = generated.split(" / ")[1].split()[0]
     assert accounts.authenticate(db, accounts.GENERATED_ADMIN_EMAIL, password).role == "admin"
@@ -226,7 +226,7 @@ def test_bootstrap_creates_admin_and_demo_accounts_once(db):
     assert companies.company_permissions(db, recruiter)["permissions"] == sorted(companies.PERMISSIONS)
     assert "Spark" in " ".join(accounts.get_profile(db, accounts.authenticate(db, *accounts.DEMO_CANDIDATE))["skills"])
     counts = (db["users"].count, db["companies"].count)
-    assert accounts.ensure_bootstrap_accounts(db) == []
+    assert accounts.ensure_bootstrap_accounts(db, demo=True) == []
     assert (db["users"].count, db["companies"].count) == counts == (4, 1)
 
 

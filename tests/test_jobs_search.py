@@ -9,8 +9,9 @@ from engine.datasets.generator import generate_jobs
 
 def _job(title, description="", days_old=0, **kw):
     created = (date.today() - timedelta(days=days_old)).isoformat()
-    return dict(title=title, description=description or f"{title} wanted", company="Acme", location="Austin, TX",
-                category="Software Engineering", created_date=created, required_skills=[], **kw)
+    job = dict(title=title, description=description or f"{title} wanted", company="Acme", location="Austin, TX",
+               category="Software Engineering", created_date=created, required_skills=[])
+    return {**job, **kw}
 
 
 def test_title_matches_rank_first(db):
@@ -20,13 +21,28 @@ def test_title_matches_rank_first(db):
     assert titles == ["Python Developer", "Office Manager"]
 
 
-def test_broad_queries_fall_back_to_title_first_then_newest(db, monkeypatch):
-    monkeypatch.setattr(jobs, "RANK_CAP", 1)
+@pytest.mark.parametrize("rank_cap, count_cap", [(1, 100), (1, 2)])
+def test_broad_queries_list_newest_first_and_cap_the_count(db, monkeypatch, rank_cap, count_cap):
+    monkeypatch.setattr(jobs, "RANK_CAP", rank_cap)
+    monkeypatch.setattr(jobs, "COUNT_CAP", count_cap)
     jobs.add_jobs(db, [_job("Office Manager", "Python tooling", days_old=0),
                        _job("Python Developer", "Old posting", days_old=9),
-                       _job("Senior Python Developer", "New posting", days_old=1)])
-    titles = [j["title"] for j in jobs.search_jobs(db, jobs.JobFilters(query="python")).jobs]
-    assert titles == ["Senior Python Developer", "Python Developer", "Office Manager"]
+                       _job("Senior Python Developer", "New posting", days_old=1),
+                       _job("Nurse", "Patient care", days_old=0)])
+    r = jobs.search_jobs(db, jobs.JobFilters(query="python"))
+    assert [j["title"] for j in r.jobs] == ["Office Manager", "Senior Python Developer", "Python Developer"]
+    assert (r.total, r.capped) == ((3, False) if count_cap > 3 else (2, True))
+
+
+def test_category_and_location_narrow_the_full_text_query(db):
+    jobs.add_jobs(db, [_job("Data Engineer", location="Austin, TX"),
+                       _job("Data Analyst", location="Chicago, IL", category="Data Science & Analytics"),
+                       _job("Data Scientist", location="Austin, TX", category="Data Science & Analytics")])
+    f = jobs.JobFilters(query="data", category="Data Science & Analytics", location="austin")
+    assert [j["title"] for j in jobs.search_jobs(db, f).jobs] == ["Data Scientist"]
+    f = jobs.JobFilters(category=["Data Science & Analytics", "Software Engineering"], location="ca")
+    assert jobs.search_jobs(db, f).total == 0  # "ca" is a word of a place, not part of "Chicago"
+    assert jobs.search_jobs(db, jobs.JobFilters(location="Chicago, IL")).total == 1
 
 
 @pytest.mark.parametrize("sort", ["newest", "salary", "deadline", "relevance"])

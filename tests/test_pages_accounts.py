@@ -23,22 +23,6 @@ def sample_jobs(n: int):
                    created_date=f"2026-{1 + i % 11:02d}-{1 + i % 28:02d}")
 
 
-@pytest.fixture(autouse=True)
-def frame_runs_every_time(monkeypatch):
-    """AppTest makes a new PagesManager per run, which re-detects the pages/ folder and then runs the page
-    file alone (Streamlit's old folder mode), skipping Home.py from the second run on. The server decides
-    once and st.navigation turns folder mode off; do the same here so every run goes through the frame."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
 @pytest.fixture
 def conn(db, monkeypatch):
     monkeypatch.setenv("JOBEXPRESSWAY_BCRYPT_ROUNDS", "4")

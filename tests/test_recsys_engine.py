@@ -133,3 +133,26 @@ def test_rank_applicants_orders_by_fit_for_permitted_recruiters_only(db):
     with pytest.raises(NotFound):
         rank_applicants(db, Actor(98, "recruiter", company_id=company + 1), job_id)
     assert len(rank_applicants(db, Actor(1, "admin"), job_id)) == 2
+
+
+def test_background_build_reports_progress_and_resumes_from_cached_embeddings(db, tmp_path, monkeypatch):
+    import time
+
+    from engine.recsys import encoder as enc
+
+    saved = tmp_path / "data" / "index"
+    (saved / "jobs.faiss").unlink()  # as if the process died before the first save;
+    (saved / "meta.json").unlink()   # the embedding cache survives
+    idx.forget_indexes()
+    with pytest.raises(idx.IndexNotReady):
+        idx.get_index(db, inline_limit=0)
+    embedded = []
+    real_encode = enc.Encoder.encode
+    monkeypatch.setattr(enc.Encoder, "encode", lambda self, texts, **kw: embedded.extend(texts) or real_encode(self, texts, **kw))
+    status = idx.start_background_build(tmp_path / "data")
+    deadline = time.time() + 120
+    while status.state == "building" and time.time() < deadline:
+        time.sleep(0.2)
+    assert status.state == "ready" and status.done == status.total == 64 and status.fraction == 1.0
+    assert embedded == []  # every vector came from the cache
+    assert recommend(db, NURSE, k=1)[0].category == "Nursing"

@@ -5,7 +5,7 @@ from engine import store
 
 def test_migrations_apply_once(tmp_path):
     db = store.connect(tmp_path)
-    names = [r["name"] for r in db.query("SELECT name FROM _migrations")]
+    names = [r["name"] for r in db.query("SELECT name FROM _migrations ORDER BY rowid")]
     assert names == [name for name, _ in store.MIGRATIONS]
     assert store.apply_migrations(db) == []
 

@@ -11,9 +11,9 @@ from engine.authz import NotFound
 from engine.recsys import encoder as enc
 from engine.recsys.index import IndexNotReady, start_background_build
 from engine.recsys.recommend import EmptyProfile, Recommendation, recommend, similar_jobs
+from ui.job_widgets import job_link
 from ui.session import db
 
-JOB_PAGE = "job"          # url_path of the job page; a job is opened with ?id=<job id>
 PROFILE_PAGE = "pages/profile.py"
 
 
@@ -23,15 +23,13 @@ def _encoder():
     return enc.load_encoder()
 
 
-def _job_link(job_id: int, title: str) -> str:
-    return f"[{title}](/{JOB_PAGE}?id={job_id})"
-
-
 def _render_list(recs: list[Recommendation], with_skills: bool = True) -> None:
     for rec in recs:
         with st.container(border=True):
             left, right = st.columns([3, 1])
-            left.markdown(f"**{_job_link(rec.job_id, rec.title)}**  \n{rec.company} · {rec.location} · {rec.category}")
+            with left:
+                job_link({"id": rec.job_id, "title": rec.title})
+                st.caption(" · ".join(x for x in (rec.company, rec.location, rec.category) if x))
             score = min(max(rec.score, 0.0), 1.0)
             right.progress(score, text=f"{score:.0%} match")
             if with_skills and (rec.matched_skills or rec.missing_skills):

@@ -55,6 +55,10 @@ def init_database(db, jobs: int = DEFAULT_JOBS, seed: int = 42, progress: bool =
                     disable=not progress, mininterval=0.5)
     with store.transaction(db):
         inserted, _ = add_jobs(db, postings)
+    # A bulk load leaves the full-text index in many segments and every page in the WAL file: merge the
+    # one and fold the other into the database, or the first searches read through both.
+    db.execute("INSERT INTO jobs_fts(jobs_fts) VALUES ('optimize')")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return inserted
 
 

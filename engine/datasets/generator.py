@@ -153,7 +153,6 @@ def _one_job(rng: random.Random, names: tuple[list[str], list[str]], companies: 
     soft = rng.sample(SOFT_SKILLS, k=rng.choice((0, 1, 1, 2)))
     if senior and "Leadership" not in soft:
         soft.append("Leadership")
-    skills = list(dict.fromkeys([*role.core, *extras, *soft]))
     hard = [*role.core, *extras]
 
     education = rng.choices([e[0] for e in cat.education], weights=[e[1] for e in cat.education])[0]

@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,10 +109,22 @@ def encode(texts: list[str], batch_size: int = 64, show_progress: bool = False) 
     return load_encoder().encode(texts, batch_size=batch_size, show_progress=show_progress)
 
 
+_VERSION_TTL_S = 10.0   # every recommendation asks; re-reading the model folder each time costs ~1-10 ms
+_version_memo: dict[str, tuple[float, str]] = {}
+
+
 def model_version() -> str:
-    """The stamp of the model ``load_encoder()`` would use, computed without loading it."""
+    """The stamp of the model ``load_encoder()`` would use, computed without loading it (re-checked at
+    most every 10 s, so a newly trained model is picked up within that)."""
+    key = str(finetuned_path())
+    now = time.monotonic()
+    memo = _version_memo.get(key)
+    if memo and memo[0] > now:
+        return memo[1]
     chosen, name = (finetuned_path(), MODEL_NAME) if _has_weights(finetuned_path()) else (pretrained_path(), PRETRAINED_NAME)
-    return f"{name}@{folder_version(chosen)}"
+    version = f"{name}@{folder_version(chosen)}"
+    _version_memo[key] = (now + _VERSION_TTL_S, version)
+    return version
 
 
 def encoder_notice() -> str | None:
@@ -123,3 +136,4 @@ def clear_cache() -> None:
     """Forget loaded models (tests; after training a new model in the same process)."""
     with _lock:
         _cache.clear()
+        _version_memo.clear()

@@ -64,6 +64,21 @@ def fit_score(text: str, job: dict, skills=None) -> FitResult:
     return _combine(float(vectors[0] @ vectors[1]), matched, missing)
 
 
+def resume_fit(resume: dict | str, job: dict) -> FitResult:
+    """Fit of a resume document (the resume builder's JSON) to a job: the score its application would get
+    in the recruiter's ranking."""
+    data = resume
+    if isinstance(resume, str):
+        import json
+
+        try:
+            data = json.loads(resume)
+        except ValueError:
+            data = {}
+    skills = as_list(data.get("skills")) if isinstance(data, dict) else []
+    return fit_score(resume_text(resume), job, skills=skills)
+
+
 def applicant_text(db: sqlite_utils.Database, application: dict) -> tuple[str, list[str], str]:
     """(text, skills, source) of an application: the resume version attached to it, else the latest version
     of its resume, else the candidate's profile."""
