@@ -181,7 +181,8 @@ def main() -> None:
     out = {"what": "warm AppTest render per page and role (median after one warm-up) on a demo DB; cold start of "
                    "streamlit run Home.py on an existing setup", "targets_s": {"warm_page": WARM_TARGET_S,
                                                                                "cold_home": COLD_TARGET_S},
-           "jobs": args.jobs, "machine": f"{os.cpu_count()} CPUs, shared", "summary": summary, "cold": cold,
+           "jobs": args.jobs, "machine": f"{os.cpu_count()} CPUs, shared",
+           "load_average_at_end": [round(x, 1) for x in os.getloadavg()], "summary": summary, "cold": cold,
            "pages": rows, "command": "nice -n 10 .venv/bin/python bench/pages.py" + (
                f" --jobs {args.jobs}" if args.jobs != 3_000 else "")}
     args.out.parent.mkdir(parents=True, exist_ok=True)

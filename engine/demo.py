@@ -239,6 +239,31 @@ def _ensure_candidates(db, count: int, rng: random.Random, report: DemoReport, l
     return out
 
 
+# --- resumes -------------------------------------------------------------------------------------------------
+def _ensure_resumes(db, candidates: list[Actor], rng: random.Random) -> dict[int, int]:
+    """One builder resume per candidate (from their profile, a design each, a generated summary); returns
+    candidate id -> resume id."""
+    from engine.resume import repository, suggest
+    from engine.resume.templates import TEMPLATES
+
+    out: dict[int, int] = {}
+    designs = list(TEMPLATES)
+    for i, candidate in enumerate(candidates):
+        existing = repository.list_resumes(db, candidate)
+        if existing:
+            out[candidate.user_id] = existing[0].id
+            continue
+        stored = repository.create_resume(db, candidate, f"{candidate.name.split()[0]}'s resume", designs[i % len(designs)])
+        draft = stored.resume
+        draft.summary = suggest.generate_summary(draft, None).text
+        try:
+            stored, _ = repository.save_resume(db, candidate, stored.id, draft)
+        except ValueError:   # a profile the validator wants fixed first: keep the first draft
+            pass
+        out[candidate.user_id] = stored.id
+    return out
+
+
 # --- applications ----------------------------------------------------------------------------------------
 def _timeline(rng: random.Random, steps: int, now: datetime) -> list[datetime]:
     """When the application was made and each later change happened: spread over the last five weeks."""
@@ -256,9 +281,9 @@ def _schedule(db, recruiter: Actor, app_id: int, starts: datetime) -> None:
 
 
 def _make_application(db, candidate: Actor, recruiter: Actor, job: dict, target: str, rng: random.Random,
-                      now: datetime, report: DemoReport) -> None:
+                      now: datetime, report: DemoReport, resume_id: int | None) -> None:
     letter = rng.choice(COVER_LETTERS).format(company=job["company"], title=job["title"])
-    app = applications.apply(db, candidate, job["id"], cover_letter=letter or None)
+    app = applications.apply(db, candidate, job["id"], resume_id=resume_id, cover_letter=letter or None)
     for step in PATHS[target]:
         if step == "interview_scheduled":
             # upcoming for those waiting at this stage, already held for those who went further
@@ -299,8 +324,8 @@ def _backdate(db, app_id: int, times: list[datetime]) -> None:
                    [stamps[0], app["job_id"], app["candidate_id"]])
 
 
-def _ensure_applications(db, staff, posted, candidates: list[Actor], rng: random.Random, report: DemoReport, log,
-                         progress) -> None:
+def _ensure_applications(db, staff, posted, candidates: list[Actor], resumes: dict[int, int], rng: random.Random,
+                         report: DemoReport, log, progress) -> None:
     """Applications in every stage: skipped when the demo candidates already have applications."""
     ids = [c.user_id for c in candidates]
     marks = ",".join("?" * len(ids))
@@ -345,7 +370,7 @@ def _ensure_applications(db, staff, posted, candidates: list[Actor], rng: random
     from tqdm import tqdm
 
     for candidate, recruiter, job, target in tqdm(work, desc="Demo applications", unit="app", disable=not progress):
-        _make_application(db, candidate, recruiter, job, target, rng, now, report)
+        _make_application(db, candidate, recruiter, job, target, rng, now, report, resumes.get(candidate.user_id))
     log(f"{report.applications} applications: " + ", ".join(f"{k} {v}" for k, v in sorted(report.statuses.items())))
 
 
@@ -390,7 +415,8 @@ def build_demo(db: sqlite_utils.Database, *, candidates: int = 16, seed: int = 7
     staff = _ensure_companies(db, report, log)
     posted = _ensure_jobs(db, staff, rng, report, log)
     people = _ensure_candidates(db, candidates, rng, report, log)
-    _ensure_applications(db, staff, posted, people, rng, report, log, progress)
+    resumes = _ensure_resumes(db, people, rng)
+    _ensure_applications(db, staff, posted, people, resumes, rng, report, log, progress)
     _ensure_activity(db, people, rng)
     return report
 

@@ -72,6 +72,18 @@ def test_candidate_sees_applications_inbox_letters_and_saved_jobs(world):
     assert profile["skills"] and profile["experience"] and profile["education"] and profile["headline"]
 
 
+def test_candidates_have_builder_resumes_sent_with_their_applications(world):
+    db, _ = world
+    from engine.resume import repository
+
+    dana = _actor(db, accounts.DEMO_CANDIDATE[0])
+    resumes = repository.list_resumes(db, dana)
+    assert resumes and resumes[0].resume.summary and resumes[0].resume.personal.name == dana.name
+    assert db.execute("SELECT count(*) FROM applications WHERE resume_id IS NULL").fetchone()[0] == 0
+    sent = applications.resume_for_application(db, dana, applications.list_for_candidate(db, dana)[0]["id"])
+    assert sent["kind"] == "builder" and sent["data"]
+
+
 def test_admin_sees_companies_a_pending_request_and_all_applications(world):
     db, _ = world
     admin = _actor(db, accounts.DEMO_ADMIN[0])
