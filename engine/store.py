@@ -403,3 +403,19 @@ CREATE TABLE coach_sessions (
     finished_at TEXT
 );
 """
+
+
+@migration
+def m170_meetings_room_state(db: sqlite_utils.Database) -> None:
+    """Room chat rows get a kind (text | reaction); room_presence says who is in a room now."""
+    execute_script(db, """
+ALTER TABLE room_chat ADD COLUMN kind TEXT NOT NULL DEFAULT 'text';
+CREATE INDEX idx_room_chat_room ON room_chat(interview_id, id);
+CREATE TABLE room_presence (
+    interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    last_seen TEXT NOT NULL,
+    PRIMARY KEY (interview_id, user_id)
+);
+CREATE INDEX idx_interview_participants_user ON interview_participants(user_id);
+""")
