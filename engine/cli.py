@@ -16,6 +16,7 @@ from engine.authz import AccessDenied, NotFound
 
 COMMAND_MODULES = [
     "engine.commands.jobs",
+    "engine.commands.meetings",
 ]
 
 
