@@ -20,6 +20,9 @@ class PageSpec:
 
 PAGES: list[PageSpec] = [
     PageSpec("pages/home.py", "Home", ":material/home:", ALL, "Jobs", "home"),
+    PageSpec("pages/interviews.py", "Interviews", ":material/event:", SIGNED_IN, "Interviews", "interviews"),
+    PageSpec("pages/join.py", "Join a room", ":material/video_call:", SIGNED_IN, "Interviews", "join"),
+    PageSpec("pages/room.py", "Interview room", ":material/videocam:", SIGNED_IN, "Interviews", "room"),
 ]
 
 

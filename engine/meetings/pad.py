@@ -101,6 +101,9 @@ def post_chat(db: sqlite_utils.Database, actor: Actor, interview_id: int, body: 
     if kind == "reaction":
         if body not in REACTIONS:
             raise ValueError("Unknown reaction.")
+    elif kind == "system":   # "agreed to be recorded" and the like, written by the room itself
+        if body not in ("agreed to be recorded", "joined", "left"):
+            raise ValueError("Unknown room notice.")
     elif kind == "text":
         if not body:
             raise ValueError("Write a message first.")

@@ -205,6 +205,15 @@ def get_interview(db: sqlite_utils.Database, actor: Actor, interview_id: int) ->
     return _decorate(db, actor, row)
 
 
+def interviews_for_application(db: sqlite_utils.Database, actor: Actor, application_id: int) -> list[dict]:
+    """Every interview of one application with its recordings (for the applicant's page and the profile)."""
+    from engine.meetings import recordings
+
+    applications.get_application(db, actor, application_id)   # candidate's own, company scope, or admin
+    rows = db.query("SELECT * FROM interviews WHERE application_id = ? ORDER BY starts_at DESC", [application_id])
+    return [dict(_decorate(db, actor, r), recordings=recordings.list_for_interview(db, r["id"])) for r in rows]
+
+
 def schedulable_applications(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
     """Shortlisted applications of the recruiter's company (all for the admin)."""
     if not (actor.is_admin or actor.is_recruiter):
