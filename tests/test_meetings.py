@@ -212,3 +212,42 @@ def test_question_chat_reactions_presence(db, s):
     assert {p["name"] for p in pad.present(db, s["cand"], iid)} == {"Carl Candidate", "Rita Recruiter"}
     later = datetime.now(timezone.utc) + timedelta(minutes=5)
     assert pad.present(db, s["cand"], iid, now=later) == []
+
+
+def test_recorder_factory_records_tracks_without_blocking_the_loop(db, s, data_dir):
+    """The recorder streamlit-webrtc gets: fed by aiortc tracks, it writes a playable file and settles its row."""
+    import asyncio
+    import time
+
+    import av
+    import numpy as np
+    from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack
+
+    iid = book(db, s).interview["id"]
+
+    class Moving(VideoStreamTrack):
+        async def recv(self):
+            pts, time_base = await self.next_timestamp()
+            img = np.zeros((120, 160, 3), dtype=np.uint8)
+            img[:, (pts // 3000) % 160] = 255
+            frame = av.VideoFrame.from_ndarray(img, format="rgb24")
+            frame.pts, frame.time_base = pts, time_base
+            return frame
+
+    async def call(seconds: float) -> float:
+        recorder = recordings.in_recorder_factory(iid, s["cand"].user_id, data_dir)()
+        recorder.addTrack(Moving())
+        recorder.addTrack(AudioStreamTrack())
+        await recorder.start()
+        worst = 0.0
+        for _ in range(int(seconds * 10)):
+            before = time.perf_counter()
+            await asyncio.sleep(0.1)
+            worst = max(worst, time.perf_counter() - before - 0.1)
+        await recorder.stop()
+        return worst
+
+    asyncio.run(call(2.0))
+    (row,) = recordings.list_for_interview(db, iid)
+    assert row["status"] == "ready" and row["duration_s"] > 1.0
+    assert (data_dir / row["path"]).stat().st_size > 0

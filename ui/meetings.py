@@ -109,6 +109,7 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
     if record and self_ctx.state.playing:
         st.caption(":red[:material/fiber_manual_record:] Recording your camera and microphone.")
     others = [(k, name, ctx) for k, (name, ctx) in peers.items() if k != me and ctx.state.playing]
+    st.session_state[f"room{interview_id}_rendered_peers"] = sorted(k for k, _, _ in others)
     if not others:
         st.info("Nobody else has started their camera yet.")
     for key, name, ctx in others:
@@ -150,11 +151,30 @@ def shared_screen(interview_id: int, actor: Actor) -> None:
         st.image(shot["frame"], caption=f"{shot['name']} is sharing their screen", use_container_width=True)
 
 
+def _peers_changed(interview_id: int) -> bool:
+    """True when someone started or left their camera since the video area was last drawn.
+
+    streamlit-server-state asks bound sessions to rerun on a change, but it replays the session's last client
+    state, which after a fragment's timed run is a fragment rerun; so the timed panel checks and asks for a
+    full rerun itself."""
+    rendered = st.session_state.get(f"room{interview_id}_rendered_peers")
+    if rendered is None:
+        return False
+    from streamlit_server_state import server_state
+
+    me = f"{st.session_state['actor'].user_id}:{_session_id()}"
+    peers = server_state[f"room_{interview_id}_peers"] if f"room_{interview_id}_peers" in server_state else {}
+    current = sorted(k for k, (_, ctx) in peers.items() if k != me and ctx.state.playing)
+    return current != rendered
+
+
 def live_panel(interview_id: int, actor: Actor) -> None:
     """Participants, shared screen, reactions and chat, refreshed every two seconds."""
 
     @st.fragment(run_every=2)
     def _panel() -> None:
+        if _peers_changed(interview_id):
+            st.rerun(scope="app")
         db = session.db()
         try:
             pads.heartbeat(db, actor, interview_id)
@@ -165,8 +185,9 @@ def live_panel(interview_id: int, actor: Actor) -> None:
             return
         shared_screen(interview_id, actor)
         st.markdown("**In the room now:** " + (", ".join(f"{p['name']} ({p['role']})" for p in here) or "nobody"))
-        cols = st.columns(len(pads.REACTIONS))
-        for col, emoji in zip(cols, pads.REACTIONS):
+        cols = st.columns(3)
+        for i, emoji in enumerate(pads.REACTIONS):
+            col = cols[i % 3]
             if col.button(emoji, key=f"room{interview_id}_react_{emoji}"):
                 pads.post_chat(db, actor, interview_id, emoji, kind="reaction")
                 st.rerun(scope="fragment")
