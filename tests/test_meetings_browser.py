@@ -52,7 +52,7 @@ def room_server(data_dir, tmp_path):
     port = free_port()
     env = dict(os.environ, JOBEXPRESSWAY_TEST_LOGIN="1", JOBEXPRESSWAY_DATA_DIR=str(data_dir),
                STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
-    log = open(tmp_path / "streamlit.log", "w")
+    log = open(os.environ.get("MEETINGS_BROWSER_LOG") or tmp_path / "streamlit.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "tests" / "browser_room_app.py"),
                              "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port)],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -102,6 +102,57 @@ def peer_video(page):
     return videos[0] if videos else None
 
 
+def own_video(page):
+    frames = webrtc_frames(page)
+    if not frames:
+        return None
+    try:
+        videos = frames[0].evaluate(VIDEOS_JS)
+    except Exception:
+        return None
+    return videos[0] if videos else None
+
+
+def ffprobe_duration(path: Path, fallback: float | None) -> float:
+    ffprobe = shutil.which("ffprobe")
+    if not ffprobe:
+        return fallback or 0.0
+    out = subprocess.run([ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "json", str(path)],
+                         capture_output=True, text=True, check=True)
+    return float(json.loads(out.stdout)["format"]["duration"])
+
+
+def test_one_participant_loopback_and_recording(room_server):
+    """The candidate's camera goes to the server and back (SENDRECV) and is recorded there."""
+    from playwright.sync_api import sync_playwright
+
+    s, booked, port = room_server["s"], room_server["booked"], room_server["port"]
+    token = booked.url.split("token=")[1]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_context(permissions=["camera", "microphone"]).new_page()
+            page.set_default_timeout(120_000)
+            page.goto(f"http://127.0.0.1:{port}/room?token={token}&test_login={s['cand'].user_id}")
+            page.get_by_text("This interview may be recorded").wait_for()
+            page.get_by_role("button", name="I agree to be recorded").click()
+            webrtc = page.frame_locator('iframe[src*="webrtc_streamer"]').first
+            webrtc.get_by_role("button", name="Start camera").click()
+            wait_for(lambda: (v := own_video(page)) and v["ready"] >= 2 and v["w"] > 0 and v, 180,
+                     "the camera to come back from the server")
+            first = own_video(page)["t"]
+            wait_for(lambda: (v := own_video(page)) and v["t"] > first + 8 and v, 180, "eight more seconds of video")
+            webrtc.get_by_role("button", name="Leave call").click()
+            db = room_server["db"]
+            (row,) = wait_for(lambda: (r := list(db.query("SELECT * FROM recordings"))) and r[0]["status"] != "recording"
+                              and r, 90, "the recording to settle")
+        finally:
+            browser.close()
+    assert row["status"] == "ready", row
+    assert row["path"].startswith(f"recordings/{booked.interview['id']}/")
+    assert ffprobe_duration(room_server["data_dir"] / row["path"], row["duration_s"]) > 1.0
+
+
 def test_two_participants_see_each_other_and_are_recorded(room_server):
     from playwright.sync_api import sync_playwright
 
@@ -134,14 +185,6 @@ def test_two_participants_see_each_other_and_are_recorded(room_server):
         finally:
             browser.close()
     assert {r["status"] for r in rows} == {"ready"}, rows
-    ffprobe = shutil.which("ffprobe")
     for r in rows:
-        path = room_server["data_dir"] / r["path"]
         assert r["path"].startswith(f"recordings/{booked.interview['id']}/")
-        if ffprobe:
-            out = subprocess.run([ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "json", str(path)],
-                                 capture_output=True, text=True, check=True)
-            duration = float(json.loads(out.stdout)["format"]["duration"])
-        else:
-            duration = r["duration_s"]
-        assert duration > 1.0, (r, duration)
+        assert ffprobe_duration(room_server["data_dir"] / r["path"], r["duration_s"]) > 1.0, r

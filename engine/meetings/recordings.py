@@ -181,13 +181,16 @@ class ThreadedRecorder:
             if "audio" in kinds:
                 streams["audio"] = container.add_stream("libopus", rate=48000)
             pending = [("video", first_video)] if first_video is not None else []
+            self.encoded = {"audio": 0, "video": 0}
             while True:
                 item = pending.pop() if pending else self._queue.get()
                 if item is None:
                     break
                 kind, frame = item
+                self.encoded[kind] += 1
                 for packet in streams[kind].encode(frame):
                     container.mux(packet)
+            log.warning("recording %s: encoded %s, dropped %s", self.path, self.encoded, self.dropped)
             for stream in streams.values():
                 for packet in stream.encode(None):
                     container.mux(packet)
