@@ -1,9 +1,10 @@
 """Interview-room widgets: the video call, screen sharing, the shared code pad and the live side panel.
 
 Multi-party video follows streamlit-webrtc's video-chat pattern: each participant sends their camera with
-a SENDRECV streamer; its context is published in streamlit-server-state under the room's key, and every
+a SENDRECV streamer; its context is published in a table shared by all sessions, and every
 other participant shows one RECVONLY streamer per peer whose source tracks are the peer's output tracks
-(the library relays them through aiortc's MediaRelay on the server). Screen sharing is a small component
+(the library relays them through aiortc's MediaRelay on the server). The contexts are shared through a
+process-level table (see _PEERS) instead of streamlit-server-state. Screen sharing is a small component
 around getDisplayMedia that sends about one JPEG frame per second; the server keeps the latest frame of
 each room in memory and the others see it refresh in a fragment.
 """
@@ -33,7 +34,17 @@ _screenshare = components.declare_component(
     "jx_screenshare", path=str(Path(__file__).resolve().parent / "components" / "screenshare"))
 _SCREENS: dict[int, dict] = {}        # room id -> latest shared frame (process memory, all sessions)
 _SCREENS_LOCK = threading.Lock()
+# room id -> {participant session: (name, webrtc context)}: the call's shared state across sessions. Plain
+# process memory, not streamlit-server-state: its automatic reruns replay a session's last client state,
+# which after a fragment's timed run is stale and reset the other participants' cameras in our tests.
+_PEERS: dict[int, dict] = {}
+_PEERS_LOCK = threading.Lock()
+_PEERS_SEEN: dict[tuple[int, str], float] = {}   # refreshed by each participant's side panel
+PEER_STALE_S = 20   # a closed tab stops refreshing; its entry is dropped after this long
 SCREEN_STALE_S = 5
+# Every stream is decoded and re-encoded by the server (aiortc, in Python, one event loop for all calls):
+# modest resolution and frame rate keep a 2-core server in real time with a few participants.
+VIDEO_CONSTRAINTS = {"width": {"ideal": 320}, "height": {"ideal": 240}, "frameRate": {"ideal": 15, "max": 15}}
 
 
 def _session_id() -> str:
@@ -71,7 +82,6 @@ def consent_notice(interview_id: int, actor: Actor) -> bool | None:
 
 def video_call(interview_id: int, actor: Actor, record: bool) -> None:
     """My camera (SENDRECV) and one RECVONLY view per other participant in the room."""
-    from streamlit_server_state import server_state, server_state_lock
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
     try:
@@ -79,31 +89,27 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
     except ValueError as exc:
         st.error(f"Video is not configured correctly: {exc}")
         return
-    room_key = f"room_{interview_id}_peers"
-    with server_state_lock[room_key]:
-        if room_key not in server_state:
-            server_state[room_key] = {}
     me = f"{actor.user_id}:{_session_id()}"
     st.caption(f"You: {actor.name}")
     self_ctx = webrtc_streamer(
         key=f"room-{interview_id}-self",
         mode=WebRtcMode.SENDRECV,
         rtc_configuration=config,
-        media_stream_constraints={"video": True, "audio": True},
+        media_stream_constraints={"video": VIDEO_CONSTRAINTS, "audio": True},
         in_recorder_factory=recordings.in_recorder_factory(interview_id, actor.user_id) if record else None,
         sendback_audio=False,            # no echo of my own voice
         media_toggle_controls=True,      # camera and microphone on/off in the player
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
         translations={"start": "Start camera", "stop": "Leave call"},
     )
-    with server_state_lock[room_key]:
-        peers = dict(server_state[room_key])
-        if self_ctx.state.playing and peers.get(me, (None, None))[1] is not self_ctx:
+    with _PEERS_LOCK:
+        peers = _PEERS.setdefault(interview_id, {})
+        if self_ctx.state.playing:
             peers[me] = (actor.name, self_ctx)
-            server_state[room_key] = peers
-        elif not self_ctx.state.playing and me in peers:
-            peers.pop(me)
-            server_state[room_key] = peers
+            _PEERS_SEEN[(interview_id, me)] = time.time()
+        else:
+            peers.pop(me, None)
+        peers = dict(peers)
     st.caption("If the browser blocks the camera or microphone, the player above shows the error; allow access "
                "in the address bar and press Start again. Chat and the code pad work without video.")
     if record and self_ctx.state.playing:
@@ -154,16 +160,21 @@ def shared_screen(interview_id: int, actor: Actor) -> None:
 def _peers_changed(interview_id: int) -> bool:
     """True when someone started or left their camera since the video area was last drawn.
 
-    streamlit-server-state asks bound sessions to rerun on a change, but it replays the session's last client
-    state, which after a fragment's timed run is a fragment rerun; so the timed panel checks and asks for a
-    full rerun itself."""
+    The timed side panel checks the shared peer table and asks for a full rerun, so the new participant's
+    video appears (or a departed one's disappears) within about two seconds."""
     rendered = st.session_state.get(f"room{interview_id}_rendered_peers")
     if rendered is None:
         return False
-    from streamlit_server_state import server_state
-
     me = f"{st.session_state['actor'].user_id}:{_session_id()}"
-    peers = server_state[f"room_{interview_id}_peers"] if f"room_{interview_id}_peers" in server_state else {}
+    now = time.time()
+    with _PEERS_LOCK:
+        table = _PEERS.get(interview_id, {})
+        if me in table:
+            _PEERS_SEEN[(interview_id, me)] = now
+        for key in [k for k in table if now - _PEERS_SEEN.get((interview_id, k), 0) > PEER_STALE_S]:
+            table.pop(key)
+            _PEERS_SEEN.pop((interview_id, key), None)
+        peers = dict(table)
     current = sorted(k for k, (_, ctx) in peers.items() if k != me and ctx.state.playing)
     return current != rendered
 

@@ -182,15 +182,32 @@ class ThreadedRecorder:
                 streams["audio"] = container.add_stream("libopus", rate=48000)
             pending = [("video", first_video)] if first_video is not None else []
             self.encoded = {"audio": 0, "video": 0}
+            last_pts: dict = {}
+            errors = 0
             while True:
                 item = pending.pop() if pending else self._queue.get()
                 if item is None:
                     break
                 kind, frame = item
-                self.encoded[kind] += 1
-                for packet in streams[kind].encode(frame):
-                    container.mux(packet)
-            log.warning("recording %s: encoded %s, dropped %s", self.path, self.encoded, self.dropped)
+                # Live streams change resolution under load and may repeat a timestamp; the muxer refuses
+                # both, so frames are scaled to the first size and out-of-order ones skipped.
+                if frame.pts is not None:
+                    if last_pts.get(kind) is not None and frame.pts <= last_pts[kind]:
+                        continue
+                    last_pts[kind] = frame.pts
+                if kind == "video" and (frame.width, frame.height) != (video.width, video.height):
+                    scaled = frame.reformat(width=video.width, height=video.height)
+                    scaled.pts, scaled.time_base = frame.pts, frame.time_base
+                    frame = scaled
+                try:
+                    for packet in streams[kind].encode(frame):
+                        container.mux(packet)
+                    self.encoded[kind] += 1
+                except av.error.FFmpegError:
+                    errors += 1
+                    if errors > 100:
+                        raise
+            log.info("recording %s: encoded %s, dropped %s, bad %s", self.path, self.encoded, self.dropped, errors)
             for stream in streams.values():
                 for packet in stream.encode(None):
                     container.mux(packet)
