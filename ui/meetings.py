@@ -40,7 +40,7 @@ _SCREENS_LOCK = threading.Lock()
 _PEERS: dict[int, dict] = {}
 _PEERS_LOCK = threading.Lock()
 _PEERS_SEEN: dict[tuple[int, str], float] = {}   # refreshed by each participant's side panel
-PEER_STALE_S = 20   # a closed tab stops refreshing; its entry is dropped after this long
+PEER_STALE_S = 60   # a closed tab stops refreshing; its entry is dropped after this long
 SCREEN_STALE_S = 5
 # Every stream is decoded and re-encoded by the server (aiortc, in Python, one event loop for all calls):
 # modest resolution and frame rate keep a 2-core server in real time with a few participants.
