@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "engine.commands.recsys",
     "engine.commands.accounts",
     "engine.commands.resume",
+    "engine.commands.meetings",
     "engine.commands.demo",
 ]
 

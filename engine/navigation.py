@@ -40,6 +40,9 @@ PAGES: list[PageSpec] = [
              "Admin", "admin-applications"),
     PageSpec("pages/resume_builder.py", "Resume builder", ":material/description:", ("candidate",), "Career", "resume_builder"),
     PageSpec("pages/resume_share.py", "Shared resume", ":material/share:", ALL, "Career", "resume_share", hidden=True),
+    PageSpec("pages/interviews.py", "Interviews", ":material/event:", SIGNED_IN, "Interviews", "interviews"),
+    PageSpec("pages/join.py", "Join a room", ":material/video_call:", SIGNED_IN, "Interviews", "join"),
+    PageSpec("pages/room.py", "Interview room", ":material/videocam:", SIGNED_IN, "Interviews", "room", hidden=True),
 ]
 
 

@@ -446,3 +446,19 @@ CREATE INDEX idx_jobs_filter ON jobs(id, status, deadline, created_date, categor
 def m111_jobs_visible_index(db: sqlite_utils.Database) -> None:
     """Counting every visible job (browsing without filters) reads the narrowest index."""
     db.execute("CREATE INDEX IF NOT EXISTS idx_jobs_visible ON jobs(status, deadline)")
+
+
+@migration
+def m170_meetings_room_state(db: sqlite_utils.Database) -> None:
+    """Room chat rows get a kind (text | reaction); room_presence says who is in a room now."""
+    execute_script(db, """
+ALTER TABLE room_chat ADD COLUMN kind TEXT NOT NULL DEFAULT 'text';
+CREATE INDEX idx_room_chat_room ON room_chat(interview_id, id);
+CREATE TABLE room_presence (
+    interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    last_seen TEXT NOT NULL,
+    PRIMARY KEY (interview_id, user_id)
+);
+CREATE INDEX idx_interview_participants_user ON interview_participants(user_id);
+""")

@@ -29,7 +29,8 @@ if result.total == 0:
     st.stop()
 
 first = (result.page - 1) * result.per_page + 1
-st.caption(f"{result.total:,} jobs · showing {first:,}–{first + len(result.jobs) - 1:,}")
+more = "+" if result.capped else ""
+st.caption(f"{result.total:,}{more} jobs · showing {first:,}–{first + len(result.jobs) - 1:,}")
 for job in result.jobs:
     job_widgets.job_card(job, footer=lambda j: job_widgets.save_toggle(conn, actor, j))
 job_widgets.pagination(result.pages, key="browse")

@@ -1,0 +1,28 @@
+"""Test-only entry point for the browser test: the product's interview pages, with a sign-in shortcut.
+
+`?test_login=<user id>` signs that user in. This file is never part of the product's navigation (Home.py);
+it exists so the browser test does not depend on the sign-in page. It refuses to run unless
+JOBEXPRESSWAY_TEST_LOGIN=1 is set, which only the test sets.
+"""
+import os
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from engine import store  # noqa: E402
+from engine.authz import Actor  # noqa: E402
+
+if os.environ.get("JOBEXPRESSWAY_TEST_LOGIN") != "1":
+    st.error("Test entry point: disabled.")
+    st.stop()
+wanted = st.query_params.get("test_login")
+if wanted and "actor" not in st.session_state:
+    row = store.one(store.connect(), "SELECT * FROM users WHERE id = ?", [int(wanted)])
+    st.session_state["actor"] = Actor(row["id"], row["role"], row["company_id"], row["name"], row["email"])
+pages = [st.Page(str(ROOT / "pages" / f"{name}.py"), url_path=name, default=name == "join")
+         for name in ("join", "room", "interviews")]
+st.navigation(pages, position="hidden").run()

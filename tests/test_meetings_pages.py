@@ -1,0 +1,107 @@
+"""Interviews, Join and Room pages through Streamlit's AppTest."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from engine import store
+from engine.meetings import schedule
+from meetings_seed import seed
+
+ROOT = Path(__file__).resolve().parent.parent
+WHEN = datetime.now().replace(microsecond=0, second=0) + timedelta(days=2)
+
+
+@pytest.fixture
+def world(data_dir):
+    db = store.connect(data_dir)
+    s = seed(db)
+    booked = schedule.schedule_interview(db, s["rec"], s["app"], WHEN, "UTC", 30, "Pairing interview")
+    return db, s, booked
+
+
+def page(path: str, actor, **params) -> AppTest:
+    """Run a page inside Home.py's navigation (so page links resolve), signed in as `actor`."""
+    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=30)
+    at.session_state["actor"] = actor
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.switch_page(path).run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for e in at.error] + [e.value for e in at.info] + [m.value for m in at.markdown]
+    parts += [w.value for w in at.warning] + [s.value for s in at.success] + [t.value for t in at.title]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_room_with_forged_token_is_refused(world):
+    _, s, _ = world
+    at = page("pages/room.py", s["cand"], token="forged-" + "x" * 30)
+    assert not at.exception
+    assert "not valid" in at.error[0].value
+    assert not at.title
+
+
+def test_room_refuses_a_stranger(world):
+    _, s, booked = world
+    at = page("pages/room.py", s["cand2"], token=booked.url.split("token=")[1])
+    assert "not invited" in at.error[0].value
+
+
+def test_room_with_valid_link_shows_consent_and_pad(world):
+    _, s, booked = world
+    at = page("pages/room.py", s["cand"], token=booked.url.split("token=")[1])
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Pairing interview"
+    assert "may be recorded" in texts(at)
+    assert [b.label for b in at.button][:2] == ["I agree to be recorded", "Join without recording"]
+    assert any(sb.label == "Language" for sb in at.selectbox)     # the code pad
+    assert any(b.label == "Run" for b in at.button)
+    at.button(key="pad{}_run".format(booked.interview["id"])).click().run()
+    assert not at.exception
+    assert any("[1, 2, 3]" in c.value for c in at.code)            # the starter program ran in the sandbox
+
+
+def test_interviews_page_schedules_with_preselected_application(world):
+    db, s, _ = world
+    from meetings_seed import add_accepted_application
+
+    second = add_accepted_application(db, s, "dana@mail.test")
+    at = page("pages/interviews.py", s["rec"], application=str(second))
+    assert not at.exception, at.exception
+    app_box = next(sb for sb in at.selectbox if sb.label == "Application")
+    assert app_box.value == second
+    next(sb for sb in at.selectbox if sb.label == "Time zone").set_value("Asia/Tokyo")
+    next(t for t in at.text_input if t.label == "Title").set_value("Second round")
+    submit = next(b for b in at.button if b.label == "Schedule and send the invitation")
+    submit.click().run()
+    assert not at.exception, at.exception
+    assert any("Scheduled" in m.value for m in at.success), texts(at)
+    row = store.one(db, "SELECT * FROM interviews WHERE application_id = ?", [second])
+    assert row["timezone"] == "Asia/Tokyo" and row["title"] == "Second round"
+
+
+def test_interviews_page_candidate_sees_upcoming_and_accepts(world):
+    db, s, booked = world
+    at = page("pages/interviews.py", s["cand"])
+    assert not at.exception, at.exception
+    assert "Pairing interview" in texts(at)
+    next(b for b in at.button if b.label == "Accept").click().run()
+    assert store.one(db, "SELECT status FROM interviews WHERE id = ?", [booked.interview["id"]])["status"] == "accepted"
+
+
+def test_join_page_new_call_and_bad_code(world):
+    db, s, _ = world
+    at = page("pages/join.py", s["cand"])
+    at.text_input[0].set_value("zzz-zzzz-zzz")
+    next(b for b in at.button if b.label == "Join").click().run()
+    assert "not valid" in at.error[0].value
+    next(b for b in at.button if b.label == "New call").click().run()
+    assert not at.exception
+    assert "/room?token=" in at.code[0].value
+    assert store.one(db, "SELECT kind FROM interviews WHERE created_by = ? ORDER BY id DESC",
+                     [s["cand"].user_id])["kind"] == "instant"

@@ -1,0 +1,342 @@
+"""Interview-room widgets: the video call, screen sharing, the shared code pad and the live side panel.
+
+Multi-party video follows streamlit-webrtc's video-chat pattern: each participant sends their camera with
+a SENDRECV streamer; its context is published in a table shared by all sessions, and every
+other participant shows one RECVONLY streamer per peer whose source tracks are the peer's output tracks
+(the library relays them through aiortc's MediaRelay on the server). The contexts are shared through a
+process-level table (see _PEERS) instead of streamlit-server-state. Screen sharing is a small component
+around getDisplayMedia that sends about one JPEG frame per second; the server keeps the latest frame of
+each room in memory and the others see it refresh in a fragment.
+"""
+from __future__ import annotations
+
+import base64
+import threading
+import time
+from pathlib import Path
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from engine.authz import AccessDenied, Actor, NotFound
+from engine.meetings import pad as pads
+from engine.meetings import recordings, rtc
+from engine.meetings.sandbox import available_languages, run_code
+from ui import session
+
+ACE_MODES = {"python": "python", "javascript": "javascript", "cpp": "c_cpp"}
+STARTERS = {
+    "python": "def solve(items):\n    return sorted(items)\n\nprint(solve([3, 1, 2]))\n",
+    "javascript": "function solve(items) {\n  return [...items].sort((a, b) => a - b);\n}\nconsole.log(solve([3, 1, 2]));\n",
+    "cpp": "#include <iostream>\n\nint main() {\n    std::cout << \"hello\" << std::endl;\n}\n",
+}
+_screenshare = components.declare_component(
+    "jx_screenshare", path=str(Path(__file__).resolve().parent / "components" / "screenshare"))
+_SCREENS: dict[int, dict] = {}        # room id -> latest shared frame (process memory, all sessions)
+_SCREENS_LOCK = threading.Lock()
+# room id -> {participant session: (name, webrtc context)}: the call's shared state across sessions. Plain
+# process memory, not streamlit-server-state: its automatic reruns replay a session's last client state,
+# which after a fragment's timed run is stale and reset the other participants' cameras in our tests.
+_PEERS: dict[int, dict] = {}
+_PEERS_LOCK = threading.Lock()
+_PEERS_SEEN: dict[tuple[int, str], float] = {}   # refreshed by each participant's side panel
+PEER_STALE_S = 60   # a closed tab stops refreshing; its entry is dropped after this long
+SCREEN_STALE_S = 5
+# Every stream is decoded and re-encoded by the server (aiortc, in Python, one event loop for all calls):
+# modest resolution and frame rate keep a 2-core server in real time with a few participants.
+VIDEO_CONSTRAINTS = {"width": {"ideal": 320}, "height": {"ideal": 240}, "frameRate": {"ideal": 15, "max": 15}}
+
+
+def _session_id() -> str:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else "test"
+
+
+def consent_notice(interview_id: int, actor: Actor) -> bool | None:
+    """Everyone sees the recording notice first; True = agreed, False = join unrecorded, None = not chosen."""
+    key = f"room{interview_id}_consent"
+    if key in st.session_state:
+        return st.session_state[key]
+    with st.container(border=True):
+        st.markdown("#### :material/radio_button_checked: This interview may be recorded")
+        st.write("With your agreement, your camera and microphone are recorded on the JobExpressway server from the "
+                 "moment you press START. The recording is linked to this interview: you and the company's recruiters "
+                 "can replay it, and it is deleted automatically after the retention period "
+                 f"({recordings.retention_days()} days). Without your agreement you still join, but nothing of yours "
+                 "is recorded.")
+        agree, decline = st.columns(2)
+        if agree.button("I agree to be recorded", type="primary", key=f"room{interview_id}_agree"):
+            st.session_state[key] = True
+            try:
+                pads.post_chat(session.db(), actor, interview_id, "agreed to be recorded", kind="system")
+            except (AccessDenied, NotFound, ValueError):
+                pass
+            st.rerun()
+        if decline.button("Join without recording", key=f"room{interview_id}_decline"):
+            st.session_state[key] = False
+            st.rerun()
+    return None
+
+
+def video_call(interview_id: int, actor: Actor, record: bool) -> None:
+    """My camera (SENDRECV) and one RECVONLY view per other participant in the room."""
+    from streamlit_webrtc import WebRtcMode, webrtc_streamer
+
+    try:
+        config = rtc.rtc_configuration()
+    except ValueError as exc:
+        st.error(f"Video is not configured correctly: {exc}")
+        return
+    me = f"{actor.user_id}:{_session_id()}"
+    st.caption(f"You: {actor.name}")
+    self_ctx = webrtc_streamer(
+        key=f"room-{interview_id}-self",
+        mode=WebRtcMode.SENDRECV,
+        rtc_configuration=config,
+        media_stream_constraints={"video": VIDEO_CONSTRAINTS, "audio": True},
+        in_recorder_factory=recordings.in_recorder_factory(interview_id, actor.user_id) if record else None,
+        sendback_audio=False,            # no echo of my own voice
+        media_toggle_controls=True,      # camera and microphone on/off in the player
+        video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
+        translations={"start": "Start camera", "stop": "Leave call"},
+    )
+    with _PEERS_LOCK:
+        peers = _PEERS.setdefault(interview_id, {})
+        if self_ctx.state.playing:
+            peers[me] = (actor.name, self_ctx)
+            _PEERS_SEEN[(interview_id, me)] = time.time()
+        else:
+            peers.pop(me, None)
+        peers = dict(peers)
+    st.caption("If the browser blocks the camera or microphone, the player above shows the error; allow access "
+               "in the address bar and press Start again. Chat and the code pad work without video.")
+    if record and self_ctx.state.playing:
+        st.caption(":red[:material/fiber_manual_record:] Recording your camera and microphone.")
+    others = [(k, name, ctx) for k, (name, ctx) in peers.items() if k != me and ctx.state.playing]
+    st.session_state[f"room{interview_id}_rendered_peers"] = sorted(k for k, _, _ in others)
+    if not others:
+        st.info("Nobody else has started their camera yet.")
+    for key, name, ctx in others:
+        st.caption(name)
+        webrtc_streamer(
+            key=f"room-{interview_id}-peer-{key}",
+            mode=WebRtcMode.RECVONLY,
+            rtc_configuration=config,
+            desired_playing_state=ctx.state.playing,
+            source_video_track=ctx.output_video_track,
+            source_audio_track=ctx.output_audio_track,
+            media_stream_constraints={"video": True, "audio": True},
+            video_html_attrs={"autoPlay": True, "controls": False, "style": {"width": "100%"}},
+        )
+
+
+def screen_share(interview_id: int, actor: Actor) -> None:
+    @st.fragment
+    def _sender() -> None:
+        value = _screenshare(interval_ms=1000, key=f"room{interview_id}_screen", default=None)
+        if not value:
+            return
+        with _SCREENS_LOCK:
+            if value.get("sharing") and value.get("frame", "").startswith("data:image/jpeg;base64,"):
+                raw = base64.b64decode(value["frame"].split(",", 1)[1])
+                if len(raw) < 2_000_000:
+                    _SCREENS[interview_id] = {"frame": raw, "by": actor.user_id, "name": actor.name, "at": time.time()}
+            elif not value.get("sharing") and _SCREENS.get(interview_id, {}).get("by") == actor.user_id:
+                _SCREENS.pop(interview_id, None)
+
+    _sender()
+
+
+def shared_screen(interview_id: int, actor: Actor) -> None:
+    """The latest frame someone else shares (called inside a refreshing fragment)."""
+    with _SCREENS_LOCK:
+        shot = _SCREENS.get(interview_id)
+    if shot and shot["by"] != actor.user_id and time.time() - shot["at"] < SCREEN_STALE_S:
+        st.image(shot["frame"], caption=f"{shot['name']} is sharing their screen", use_container_width=True)
+
+
+def _peers_changed(interview_id: int) -> bool:
+    """True when someone started or left their camera since the video area was last drawn.
+
+    The timed side panel checks the shared peer table and asks for a full rerun, so the new participant's
+    video appears (or a departed one's disappears) within about two seconds."""
+    rendered = st.session_state.get(f"room{interview_id}_rendered_peers")
+    if rendered is None:
+        return False
+    me = f"{st.session_state['actor'].user_id}:{_session_id()}"
+    now = time.time()
+    with _PEERS_LOCK:
+        table = _PEERS.get(interview_id, {})
+        if me in table:
+            _PEERS_SEEN[(interview_id, me)] = now
+        for key in [k for k in table if now - _PEERS_SEEN.get((interview_id, k), 0) > PEER_STALE_S]:
+            table.pop(key)
+            _PEERS_SEEN.pop((interview_id, key), None)
+        peers = dict(table)
+    current = sorted(k for k, (_, ctx) in peers.items() if k != me and ctx.state.playing)
+    return current != rendered
+
+
+def live_panel(interview_id: int, actor: Actor) -> None:
+    """Participants, shared screen, reactions and chat, refreshed every two seconds."""
+
+    @st.fragment(run_every=2)
+    def _panel() -> None:
+        if _peers_changed(interview_id):
+            st.rerun(scope="app")
+        db = session.db()
+        try:
+            pads.heartbeat(db, actor, interview_id)
+            here = pads.present(db, actor, interview_id)
+            messages = pads.chat(db, actor, interview_id, limit=60)
+        except (AccessDenied, NotFound) as exc:
+            st.error(str(exc))
+            return
+        shared_screen(interview_id, actor)
+        st.markdown("**In the room now:** " + (", ".join(f"{p['name']} ({p['role']})" for p in here) or "nobody"))
+        cols = st.columns(3)
+        for i, emoji in enumerate(pads.REACTIONS):
+            col = cols[i % 3]
+            if col.button(emoji, key=f"room{interview_id}_react_{emoji}"):
+                pads.post_chat(db, actor, interview_id, emoji, kind="reaction")
+                st.rerun(scope="fragment")
+        box = st.container(height=260)
+        for m in messages:
+            who = m["name"] or "someone"
+            if m["kind"] == "reaction":
+                box.markdown(f"{m['body']} *{who}*")
+            elif m["kind"] == "system":
+                box.caption(f"{who} {m['body']}")
+            else:
+                box.markdown(f"**{who}:** {m['body']}")
+        with st.form(f"room{interview_id}_chat", clear_on_submit=True, border=False):
+            text = st.text_input("Message", key=f"room{interview_id}_chat_text", label_visibility="collapsed",
+                                 placeholder="Write to the room")
+            if st.form_submit_button("Send") and text.strip():
+                try:
+                    pads.post_chat(db, actor, interview_id, text)
+                except ValueError as exc:
+                    st.error(str(exc))
+
+    _panel()
+
+
+def question_editor(interview_id: int, actor: Actor, current: str) -> None:
+    with st.form(f"room{interview_id}_question"):
+        text = st.text_area("Question for the candidate", value=current, height=120)
+        if st.form_submit_button("Show to the room"):
+            try:
+                pads.set_question(session.db(), actor, interview_id, text)
+                st.success("The question is on everyone's screen.")
+            except (AccessDenied, NotFound, ValueError) as exc:
+                st.error(str(exc))
+
+
+def code_pad(interview_id: int, actor: Actor) -> None:
+    """The shared editor: saves on every change with the revision it started from; another participant's
+    newer revision is loaded when you have nothing unsaved, otherwise you choose."""
+
+    @st.fragment(run_every=3)
+    def _pad() -> None:
+        db = session.db()
+        ss, p = st.session_state, f"pad{interview_id}_"
+        try:
+            current = pads.get_pad(db, actor, interview_id)
+            question = pads.get_question(db, actor, interview_id)
+        except (AccessDenied, NotFound) as exc:
+            st.error(str(exc))
+            return
+        if question:
+            st.info(question, icon=":material/quiz:")
+        if p + "base" not in ss:
+            code = current.code or STARTERS[current.language]
+            ss.update({p + "base": current.revision, p + "gen": 0, p + "code": code, p + "saved": current.code,
+                       p + "lang": current.language})
+        if current.revision != ss[p + "base"] and current.updated_by != actor.user_id:
+            if ss[p + "code"] == ss[p + "saved"] or ss.get(p + "take"):
+                ss.update({p + "base": current.revision, p + "gen": ss[p + "gen"] + 1, p + "code": current.code,
+                           p + "saved": current.code, p + "lang": current.language, p + "take": False})
+                st.toast(f"{current.updated_by_name} updated the code.")
+            else:
+                st.warning(f"{current.updated_by_name} saved a newer version (revision {current.revision}) while you "
+                           "were editing.")
+                keep, take = st.columns(2)
+                if take.button("Load their version", key=f"{p}take_btn"):
+                    ss[p + "take"] = True
+                    st.rerun(scope="fragment")
+                if keep.button("Keep mine (save over theirs)", key=f"{p}keep_btn"):
+                    saved = pads.save_pad(db, actor, interview_id, ss[p + "code"], ss[p + "lang"],
+                                          ss[p + "base"], force=True)
+                    ss.update({p + "base": saved.revision, p + "saved": saved.code})
+                    st.rerun(scope="fragment")
+        langs = available_languages()
+        if ss[p + "lang"] not in langs:
+            st.warning(f"This pad is in a language this server cannot run ({ss[p + 'lang']}).")
+            langs = {**langs, ss[p + "lang"]: ss[p + "lang"]}
+        gen = ss[p + "gen"]
+        lang = st.selectbox("Language", list(langs), format_func=langs.get, index=list(langs).index(ss[p + "lang"]),
+                            key=f"{p}lang_{gen}")
+        from streamlit_ace import st_ace
+
+        code = st_ace(value=ss[p + "code"], language=ACE_MODES.get(lang, "python"), theme="chrome", min_lines=14,
+                      auto_update=True, key=f"{p}ace_{gen}")
+        if code is None:
+            code = ss[p + "code"]
+        ss[p + "code"] = code
+        if code != ss[p + "saved"] or lang != current.language:
+            try:
+                saved = pads.save_pad(db, actor, interview_id, code, lang, ss[p + "base"])
+                ss.update({p + "base": saved.revision, p + "saved": saved.code, p + "lang": lang})
+            except pads.PadConflict:
+                pass   # shown as a warning on the next refresh, with the choice
+            except ValueError as exc:
+                st.error(str(exc))
+        st.caption(f"Revision {ss[p + 'base']}" + (f" · last saved by {current.updated_by_name}"
+                                                   if current.updated_by_name else ""))
+        if st.button("Run", type="primary", icon=":material/play_arrow:", key=f"{p}run"):
+            with st.spinner("Running in the sandbox..."):
+                try:
+                    ss[p + "result"] = run_code(lang, code)
+                except ValueError as exc:
+                    st.error(str(exc))
+        result = ss.get(p + "result")
+        if result is not None:
+            show_run_result(result)
+
+    _pad()
+
+
+def show_run_result(result) -> None:
+    label = "Compile" if result.phase == "compile" else "Run"
+    status = "finished" if result.ok else f"exit code {result.exit_code}"
+    if result.killed_reason:
+        status = f"stopped ({result.killed_reason.replace('_', ' ')})"
+    st.caption(f"{label} {status} in {result.duration_ms / 1000:.2f} s")
+    for note in result.notes:
+        st.caption(note)
+    if result.stdout:
+        st.code(result.stdout, language=None)
+    if result.stderr:
+        st.code(result.stderr, language=None)
+    if not result.stdout and not result.stderr:
+        st.caption("(no output)")
+
+
+def replay(db, actor: Actor, interview: dict) -> None:
+    """Recordings of one interview, as video players (participants, the company's recruiters, the admin)."""
+    rows = [r for r in interview.get("recordings", []) if r["status"] in ("ready", "failed")]
+    if not rows:
+        st.caption("No recording.")
+    for r in rows:
+        if r["status"] == "failed":
+            st.caption(f"A recording from {r['started_at'][:16]} failed and could not be kept.")
+            continue
+        try:
+            path = recordings.recording_file(db, actor, r["id"])
+        except NotFound as exc:
+            st.caption(str(exc))
+            continue
+        st.caption(f"Recording of {r['started_at'][:16].replace('T', ' ')} UTC · {r['duration_s'] or 0:.0f} s")
+        st.video(str(path))
