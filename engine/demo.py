@@ -16,6 +16,7 @@ import sqlite_utils
 
 from engine import accounts, applications, companies, jobs, recruiting
 from engine.authz import PERMISSIONS, Actor
+from engine.meetings import schedule
 from engine.store import one, transaction
 
 DEMO_DOMAIN = "demo.jobexpressway.local"
@@ -274,32 +275,55 @@ def _timeline(rng: random.Random, steps: int, now: datetime) -> list[datetime]:
     return [min(t, now - timedelta(hours=2)) for t in times]
 
 
-def _schedule(db, recruiter: Actor, app_id: int, starts: datetime) -> None:
-    link = f"https://meet.{DEMO_DOMAIN}/room-{app_id}"
-    applications.schedule_by_hand(db, recruiter, app_id, starts, 45, link, timezone_name="Europe/London",
-                                  note="Interview booked with the hiring manager")
+def _schedule(db, recruiter: Actor, app: dict, starts: datetime) -> int:
+    """A real interview room, invitation and .ics, as the recruiter's Interviews page books it."""
+    booked = schedule.schedule_interview(db, recruiter, app["id"], starts, "Europe/London", 45,
+                                         f"Interview: {app['job_title']}", allow_overlap=True)
+    return booked.interview["id"]
 
 
 def _make_application(db, candidate: Actor, recruiter: Actor, job: dict, target: str, rng: random.Random,
                       now: datetime, report: DemoReport, resume_id: int | None) -> None:
     letter = rng.choice(COVER_LETTERS).format(company=job["company"], title=job["title"])
     app = applications.apply(db, candidate, job["id"], resume_id=resume_id, cover_letter=letter or None)
+    interview_id = None
+    notes = rng.choice(INTERVIEW_NOTES)
     for step in PATHS[target]:
         if step == "interview_scheduled":
-            # upcoming for those waiting at this stage, already held for those who went further
-            _schedule(db, recruiter, app["id"], now + timedelta(days=rng.randint(1, 8), hours=rng.randint(1, 6)))
+            # upcoming for those waiting at this stage; moved into the past below for those who went further
+            interview_id = _schedule(db, recruiter, app, now + timedelta(days=rng.randint(1, 8), hours=rng.randint(1, 6)))
         elif step == "withdrawn":
             applications.withdraw(db, candidate, app["id"])
+        elif step == "interviewed" and target in schedule.DECISIONS:
+            # the decision after the interview: held, notes, offer (letter) or thank-you note
+            schedule.record_decision(db, recruiter, interview_id, target, notes)
+            break
         else:
-            note = rng.choice(INTERVIEW_NOTES) if step == "interviewed" else None
-            applications.change_status(db, recruiter, app["id"], step, note=note)
+            applications.change_status(db, recruiter, app["id"], step, note=notes if step == "interviewed" else None)
     if PATHS[target]:
         for body in rng.sample(NOTES, k=rng.randint(1, 2)):
             applications.add_note(db, recruiter, app["id"], body)
             report.notes += 1
-    _backdate(db, app["id"], _timeline(rng, len(PATHS[target]), now))
+    times = _timeline(rng, len(PATHS[target]), now)
+    _backdate(db, app["id"], times)
+    if interview_id is not None:
+        _backdate_interview(db, interview_id, times, held=target != "interview_scheduled", notes=notes)
     report.applications += 1
     report.statuses[target] = report.statuses.get(target, 0) + 1
+
+
+def _backdate_interview(db, interview_id: int, times: list[datetime], *, held: bool, notes: str) -> None:
+    """Booked when the application reached interview_scheduled; a held one took place before the next step."""
+    booked = times[3]
+    changes = {"created_at": _iso(booked)}
+    if held:
+        start = min(booked + timedelta(days=2), times[4] - timedelta(hours=3)).replace(minute=0, second=0)
+        start = max(start, booked + timedelta(hours=1))
+        changes.update(starts_at=_iso(start), ended_at=_iso(start + timedelta(minutes=45)), status="held",
+                       notes=notes, candidate_response=None)
+    with transaction(db):
+        sets = ", ".join(f"{k} = ?" for k in changes)
+        db.execute(f"UPDATE interviews SET {sets} WHERE id = ?", [*changes.values(), interview_id])
 
 
 def _backdate(db, app_id: int, times: list[datetime]) -> None:

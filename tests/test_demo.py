@@ -84,6 +84,21 @@ def test_candidates_have_builder_resumes_sent_with_their_applications(world):
     assert sent["kind"] == "builder" and sent["data"]
 
 
+def test_interviews_upcoming_and_past_with_notes_and_decisions(world):
+    db, _ = world
+    from engine.meetings import schedule
+
+    dana = _actor(db, accounts.DEMO_CANDIDATE[0])
+    recruiter = _actor(db, accounts.DEMO_RECRUITER[0])
+    assert schedule.upcoming(db, dana)  # her next interview, with a room to join
+    past = schedule.history(db, recruiter)
+    assert past and all(iv["status"] == "held" and iv["notes"] for iv in past)
+    assert {"offered", "not_selected"} <= {iv["decision"] for iv in past}
+    for iv in past:  # held before the application moved on
+        app = applications.get_application(db, recruiter, iv["application_id"])
+        assert iv["starts_at"] < app["updated_at"]
+
+
 def test_admin_sees_companies_a_pending_request_and_all_applications(world):
     db, _ = world
     admin = _actor(db, accounts.DEMO_ADMIN[0])
