@@ -25,7 +25,8 @@ def template_picker(current: str, key: str, preview) -> str:
     cols = st.columns(len(TEMPLATES))
     for col, tpl in zip(cols, TEMPLATES.values()):
         with col.container(border=True):
-            st.image(thumbnail(preview, tpl.name, 420), caption=f"{tpl.label} — {tpl.description}")
+            st.image(thumbnail(preview, tpl.name, 420), caption=f"{tpl.label} — {tpl.description}",
+                     alt=f"Preview of the {tpl.label} resume design")
     names = list(TEMPLATES)
     return st.radio("Design", names, index=names.index(current), key=key, horizontal=True,
                     format_func=lambda n: TEMPLATES[n].label)
@@ -140,7 +141,8 @@ with edit:
         st.download_button("Download PDF", data=pdf, file_name=f"{(draft.personal.name or 'resume').replace(' ', '_')}_resume.pdf",
                            mime="application/pdf", key="resume_download", icon=":material/download:", type="primary")
         with st.container(border=True):
-            st.image(thumbnail(draft, stored.template, 560, pdf), caption=f"Page 1 of {page_count(pdf)} · {TEMPLATES[stored.template].label}")
+            st.image(thumbnail(draft, stored.template, 560, pdf), caption=f"Page 1 of {page_count(pdf)} · {TEMPLATES[stored.template].label}",
+                     alt="Live preview of the first page of your resume")
 
 with design:
     st.caption("Pictures show your last saved version in each design; switching keeps all your content.")

@@ -22,4 +22,4 @@ pdf = render_pdf(shared.resume, shared.template)
 st.download_button("Download PDF", data=pdf, file_name=f"{name.replace(' ', '_')}_resume.pdf", mime="application/pdf",
                    key="share_download", icon=":material/download:")
 for i in range(page_count(pdf)):
-    st.image(page_png(pdf, i, 900), caption=f"Page {i + 1}")
+    st.image(page_png(pdf, i, 900), caption=f"Page {i + 1}", alt=f"Resume, page {i + 1}")

@@ -12,6 +12,7 @@ Each main screen is saved under artifacts/screenshots/journey_*.png and checked 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -50,17 +51,12 @@ def world(tmp_path_factory):
         "description": "Build streaming pipelines with Kafka and Spark for our analytics platform.",
         "required_skills": ["Python", "Apache Kafka", "Apache Spark", "SQL"], "salary_min": 60000,
         "salary_max": 80000, "employment_type": "Full-time"})
-    # The job index is built beside the server starting, as an operator would after init; the app resumes from
-    # the embeddings already cached if a page asks before it is done.
-    indexer = subprocess.Popen([sys.executable, "-m", "engine", "index", "build"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        with streamlit_server(data_dir, tmp, env) as url:
-            yield {"url": url, "db": db, "data_dir": data_dir, "job_id": job["id"], "tmp": tmp}
-    finally:
-        if indexer.poll() is None:
-            indexer.terminate()
-            indexer.wait(10)
+    # The job index, as an operator builds it after init (otherwise the first candidate page builds it in the
+    # background; two builders on this 2-core machine only slow each other down).
+    subprocess.run([sys.executable, "-m", "engine", "index", "build"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    with streamlit_server(data_dir, tmp, env) as url:
+        yield {"url": url, "db": db, "data_dir": data_dir, "job_id": job["id"], "tmp": tmp}
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +71,8 @@ def browser():
 
 
 def new_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, accept_downloads=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, accept_downloads=True,
+                                  permissions=["camera", "microphone"])
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     return page
@@ -124,6 +121,7 @@ def test_candidate_journey(world, browser):
     from engine import applications
     from engine.accounts import DEMO_RECRUITER
     from engine.demo import _actor_by_email
+    from engine.meetings import schedule
 
     page = new_page(browser)
     url, db = world["url"], world["db"]
@@ -164,8 +162,10 @@ def test_candidate_journey(world, browser):
     # five recommendations with scores (the server builds the job index on first use), then one of them
     # with its similar jobs
     scores = page.get_by_test_id("stMain").get_by_text("% match")
-    expect(scores).to_have_count(5, timeout=420_000)
+    expect(scores).to_have_count(5, timeout=240_000)
     shot(page, "candidate_home")
+    page.get_by_role("heading", name="Recommended for you").scroll_into_view_if_needed()
+    shot(page, "candidate_recommendations")
     href = page.get_by_test_id("stMain").locator("a[href*='job?id=']").first.get_attribute("href")
     page.goto(url + "/" + href.lstrip("/"))
     expect(page.get_by_role("heading", name="Similar jobs")).to_be_visible()
@@ -173,7 +173,29 @@ def test_candidate_journey(world, browser):
     assert_accessible(page, "job page with similar jobs")
     shot(page, "candidate_similar_jobs")
 
-    # find the job and apply
+    # build a resume from a template with an AI suggestion, download its PDF
+    nav(page, "Resume builder")
+    expect(page.get_by_role("heading", name="Start a new resume")).to_be_visible()
+    page.get_by_text("Classic", exact=True).click()
+    assert_accessible(page, "resume templates")
+    shot(page, "candidate_resume_templates")
+    page.get_by_role("button", name="Create resume").click()
+    # (.last: while Streamlit swaps in the rerun's elements, the old field may still be there for a moment)
+    summary = page.get_by_label("A few lines on who you are and what you want next", exact=True).last
+    summary.wait_for()
+    page.get_by_role("button", name=re.compile("Generate summary")).click()
+    expect(summary).not_to_have_value("", timeout=60_000)
+    wait_rerun(page, 10_000)
+    page.get_by_role("button", name=re.compile(r"\bSave$")).click()
+    expect(page.get_by_text("Saved.").first).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile("Download PDF")).click()
+    resume_pdf = Path(download.value.path()).read_bytes()
+    assert resume_pdf.startswith(b"%PDF") and b"Nora Journey" not in resume_pdf[:10]
+    assert_accessible(page, "resume builder")
+    shot(page, "candidate_resume")
+
+    # find the job and apply with that resume
     nav(page, "Browse jobs")
     search = page.get_by_role("textbox", name="Search jobs")
     search.fill("streaming data engineer")
@@ -181,7 +203,7 @@ def test_candidate_journey(world, browser):
     wait_rerun(page)
     page.get_by_role("link", name=JOB_TITLE, exact=True).first.click()
     expect(page.get_by_role("heading", name=JOB_TITLE)).to_be_visible()
-    page.get_by_text("No resume (my profile only)").click()
+    expect(page.get_by_role("radio", name=re.compile(r"My resume \(builder"))).to_be_checked()
     page.get_by_label("Cover letter (optional)", exact=True).fill("Kafka and Spark are what I do every day.")
     assert_accessible(page, "job page")
     page.get_by_role("button", name="Apply", exact=True).click()
@@ -190,16 +212,34 @@ def test_candidate_journey(world, browser):
 
     # the company moves the application as its recruiter would
     recruiter = _actor_by_email(db, DEMO_RECRUITER[0])
-    app_id = db.execute("SELECT id FROM applications WHERE job_id = ?", [world["job_id"]]).fetchone()[0]
+    app_id, resume_id = db.execute("SELECT id, resume_id FROM applications WHERE job_id = ?", [world["job_id"]]).fetchone()
+    assert resume_id is not None  # sent with the builder resume
     applications.change_status(db, recruiter, app_id, "under_review")
     nav(page, "My applications")
     expect(page.get_by_text(f"{JOB_TITLE} — ").first).to_contain_text("Under review")
     applications.change_status(db, recruiter, app_id, "accepted")
-    applications.schedule_by_hand(db, recruiter, app_id, datetime.now(timezone.utc) + timedelta(days=2), 45,
-                                  "https://meet.example.com/journey")
-    applications.change_status(db, recruiter, app_id, "interviewed")
-    applications.change_status(db, recruiter, app_id, "offered")
-    page.reload()
+    booked = schedule.schedule_interview(db, recruiter, app_id, datetime.now(timezone.utc) + timedelta(minutes=30),
+                                         "UTC", 45, f"Interview: {JOB_TITLE}", allow_overlap=True)
+
+    # join the scheduled interview room and start the (fake) camera
+    nav(page, "Interviews")
+    expect(page.get_by_text(f"Interview: {JOB_TITLE}").first).to_be_visible()
+    assert_accessible(page, "interviews")
+    shot(page, "candidate_interviews")
+    page.get_by_role("link", name="Join the room").first.click()
+    page.get_by_role("button", name="Join without recording").click()
+    webrtc = page.frame_locator('iframe[src*="webrtc_streamer"]').first
+    webrtc.get_by_role("button", name="Start camera").click()
+    expect(webrtc.locator("video").first).to_be_visible(timeout=120_000)
+    page.wait_for_function("""() => [...document.querySelectorAll('iframe')].some(f => {
+        try { return [...f.contentDocument.querySelectorAll('video')].some(v => v.readyState >= 2); }
+        catch (e) { return false; } })""", timeout=180_000)
+    shot(page, "candidate_interview_room")
+    webrtc.get_by_role("button", name="Leave call").click()
+
+    # the interview was held; the company decides: an offer
+    schedule.record_decision(db, recruiter, booked.interview["id"], "offered", "Strong streaming design answers.")
+    nav(page, "My applications")
     page.get_by_role("heading", name="My applications").wait_for()
     expect(page.get_by_text(f"{JOB_TITLE} — ").first).to_contain_text("Offered")
     shot(page, "candidate_applications")
@@ -280,6 +320,7 @@ def test_recruiter_journey(world, browser):
     # applicants: review, shortlist, schedule, hold, decide
     recruiter_page.goto(f"{url}/recruiter?tab=applicants&job={job_id}")
     expect(recruiter_page.get_by_text("Ben Builder").first).to_be_visible()
+    expect(recruiter_page.get_by_text("Ranked by fit to the job.")).to_be_visible()
     shot(recruiter_page, "recruiter_applicants")
     ben = db.execute("SELECT a.id FROM applications a JOIN users u ON u.id = a.candidate_id "
                      "WHERE u.name = 'Ben Builder'").fetchone()[0]
@@ -296,19 +337,39 @@ def test_recruiter_journey(world, browser):
 
     move("Under review")
     move("Shortlisted")
-    # schedule: by hand (date tomorrow, a meeting link)
-    box = expander()
-    if not box.get_by_role("button", name="Change status").is_visible():
-        box.locator("summary").first.click()
-    box.get_by_text("…or enter a date, time and meeting link by hand").click()
-    date_box = box.get_by_label("Date", exact=True)
-    date_box.fill((datetime.now(timezone.utc) + timedelta(days=2)).strftime("%Y/%m/%d"))
-    date_box.press("Enter")
-    box.get_by_label("Meeting link", exact=True).fill("https://meet.example.com/robotics")
-    box.get_by_role("button", name="Send invitation").click()
-    expect(expander().locator("summary").first).to_contain_text("Interview scheduled")
-    move("Interviewed")
-    move("Offered")
+    # schedule the interview in a room (tomorrow 10:00, the form's default)
+    recruiter_page.goto(f"{url}/interviews?application={ben}")
+    recruiter_page.get_by_role("tab", name="Schedule").click()
+    booking = recruiter_page.locator("[data-testid='stForm']").filter(has_text="Schedule and send the invitation")
+    assert_accessible(recruiter_page, "schedule an interview")
+    booking.get_by_role("button", name="Schedule and send the invitation").click()
+    expect(recruiter_page.get_by_text("Scheduled.").first).to_be_visible()
+    shot(recruiter_page, "recruiter_scheduled")
+    assert db.execute("SELECT status FROM applications WHERE id = ?", [ben]).fetchone()[0] == "interview_scheduled"
+
+    # hold it: the host opens the room from Upcoming
+    recruiter_page.get_by_role("tab", name="Upcoming").click()
+    recruiter_page.get_by_role("link", name="Join the room").first.click()
+    recruiter_page.get_by_role("button", name="Join without recording").click()
+    expect(recruiter_page.get_by_role("heading", name="Code pad")).to_be_visible()
+    assert_accessible(recruiter_page, "interview room (host)")
+    shot(recruiter_page, "recruiter_interview_room")
+    # ... the interview takes place; afterwards it is in the past
+    db.execute("UPDATE interviews SET starts_at = ? WHERE application_id = ?",
+               [(datetime.now(timezone.utc) - timedelta(hours=2)).replace(microsecond=0).isoformat(), ben])
+
+    # decide in the interview's history: offer
+    recruiter_page.goto(f"{url}/interviews")
+    recruiter_page.get_by_role("tab", name="History").click()
+    held = recruiter_page.get_by_test_id("stExpander").filter(has_text="No decision yet").first
+    held.locator("summary").first.click()
+    held.get_by_label("Notes", exact=True).fill("Clear motion-planning answers; strong C++.")
+    held.get_by_role("button", name="Offer").click()
+    recruiter_page.get_by_role("tab", name="History").wait_for()
+    for _ in range(60):
+        if db.execute("SELECT status FROM applications WHERE id = ?", [ben]).fetchone()[0] == "offered":
+            break
+        recruiter_page.wait_for_timeout(500)
     assert db.execute("SELECT status FROM applications WHERE id = ?", [ben]).fetchone()[0] == "offered"
     shot(recruiter_page, "recruiter_decided")
 
