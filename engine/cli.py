@@ -13,6 +13,7 @@ import os
 import sys
 
 from engine.authz import AccessDenied, NotFound
+from engine.commands import EVALUATORS, TRAINERS
 
 COMMAND_MODULES = [
     "engine.commands.jobs",
@@ -30,7 +31,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub, common)
+    _add_target_group(sub, common, "train", "train a model", TRAINERS)
+    _add_target_group(sub, common, "eval", "evaluate a model", EVALUATORS)
     return parser
+
+
+def _add_target_group(sub, common, command: str, help: str, targets: dict) -> None:
+    """`train TARGET` / `eval TARGET`: one command, targets registered by each area's module."""
+    group = sub.add_parser(command, help=help).add_subparsers(dest="target", required=True)
+    for name, target in sorted(targets.items()):
+        p = group.add_parser(name, parents=[common], help=target.help)
+        p.add_argument("--json", action="store_true", help="print the result as JSON")
+        if target.add_arguments:
+            target.add_arguments(p)
+        p.set_defaults(func=target.func)
 
 
 def print_json(obj) -> None:

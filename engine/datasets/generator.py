@@ -1,0 +1,219 @@
+"""Synthetic but coherent job postings: title, category, skills, duties, salary and text agree.
+
+Every posting is built from one role of one category (see ``vocabulary``): its core skills plus a few from
+the category's own pool, responsibilities and requirements that name those skills, a salary scaled by
+seniority, city and contract type, and a description that names the same title, company and city. The output
+depends only on ``seed`` and ``today`` (never on the wall clock when ``today`` is given).
+"""
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from faker import Faker
+
+from engine.datasets.vocabulary import CATEGORIES, LADDERS, SOFT_SKILLS, Category, Role
+from engine.jobs import job_fingerprint
+
+# Real metros (so a location filter finds recurring places) with a salary factor for local pay levels.
+CITIES = (
+    ("New York, NY", 1.22, 9), ("San Francisco, CA", 1.3, 6), ("Los Angeles, CA", 1.12, 6),
+    ("Chicago, IL", 1.05, 6), ("Boston, MA", 1.15, 5), ("Seattle, WA", 1.2, 5), ("Austin, TX", 1.05, 5),
+    ("Dallas, TX", 1.0, 5), ("Houston, TX", 0.98, 5), ("Atlanta, GA", 0.98, 5), ("Denver, CO", 1.03, 4),
+    ("Washington, DC", 1.12, 5), ("Philadelphia, PA", 1.02, 4), ("Phoenix, AZ", 0.95, 4),
+    ("Miami, FL", 0.98, 4), ("Minneapolis, MN", 1.0, 3), ("San Diego, CA", 1.1, 3), ("Portland, OR", 1.03, 3),
+    ("Raleigh, NC", 0.97, 3), ("Nashville, TN", 0.95, 3), ("Salt Lake City, UT", 0.96, 2),
+    ("Pittsburgh, PA", 0.93, 2), ("Columbus, OH", 0.93, 2), ("Detroit, MI", 0.94, 2), ("St. Louis, MO", 0.92, 2),
+    ("Kansas City, MO", 0.92, 2), ("Charlotte, NC", 0.96, 3), ("Orlando, FL", 0.92, 2), ("Tampa, FL", 0.93, 2),
+    ("Sacramento, CA", 1.04, 2), ("San Jose, CA", 1.3, 3), ("Baltimore, MD", 0.98, 2), ("Indianapolis, IN", 0.9, 2),
+    ("Cleveland, OH", 0.9, 2), ("Milwaukee, WI", 0.9, 1), ("Albuquerque, NM", 0.88, 1), ("Boise, ID", 0.9, 1),
+    ("Richmond, VA", 0.94, 1), ("New Orleans, LA", 0.88, 1), ("Madison, WI", 0.93, 1),
+)
+BENEFITS = {
+    "office": ("health, dental and vision insurance", "a 401(k) with company match", "a yearly learning budget",
+               "flexible working hours", "generous paid time off", "paid parental leave", "home-office equipment"),
+    "field": ("health insurance", "paid overtime", "a 401(k) plan", "paid training and certifications",
+              "safety equipment provided", "paid time off", "tuition assistance", "a uniform allowance"),
+}
+FIELD_CATEGORIES = {"Healthcare & Nursing", "Construction & Trades", "Hospitality & Food", "Retail",
+                    "Operations & Logistics", "Manufacturing & Engineering", "Education & Teaching"}
+_CITY = {c[0]: c for c in CITIES}
+_CITY_WEIGHTS = [c[2] for c in CITIES]
+COMPANY_POOL = 40          # companies per category
+HISTORY_DAYS = 90          # postings were created within the last 90 days
+EXPIRED_SHARE = 0.06       # a few postings are already past their deadline
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", text.lower())[:24] or "company"
+
+
+class _Companies:
+    """A fixed pool of employers per category, each with a home city and an email domain."""
+
+    def __init__(self, seed: int, fake: Faker) -> None:
+        self.seed = seed
+        self.fake = fake
+        self._pools: dict[str, list[tuple[str, str, str]]] = {}
+
+    def pool(self, index: int, category: Category) -> list[tuple[str, str, str]]:
+        if category.name not in self._pools:
+            fake = self.fake
+            fake.seed_instance(self.seed * 1009 + index)
+            rng = random.Random(self.seed * 7919 + index)
+            weights = [c[2] for c in CITIES]
+            pool: dict[str, tuple[str, str, str]] = {}
+            while len(pool) < COMPANY_POOL:
+                home = rng.choices(CITIES, weights=weights)[0][0]
+                if category.company_patterns:  # "{city} General Hospital" sits in that city
+                    name = rng.choice(category.company_patterns).format(
+                        last=fake.last_name(), last2=fake.last_name(), city=home.split(",")[0])
+                else:
+                    name = fake.company()
+                pool.setdefault(name, (name, home, _slug(name) + ".com"))
+            self._pools[category.name] = list(pool.values())
+        return self._pools[category.name]
+
+
+def _join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _money(value: float) -> int:
+    return int(round(value / 1000.0)) * 1000
+
+
+def _education_line(level: str, field: str) -> str:
+    if level == "High School":
+        return "High school diploma or equivalent."
+    if level == "Vocational Certificate":
+        return f"Vocational certificate or completed apprenticeship; training in {field.split(' or ')[0]} is a plus."
+    return f"{level} in {field}, or equivalent experience."
+
+
+def _fill(template: str, rng: random.Random, skills: list[str]) -> str:
+    return template.format(skill=rng.choice(skills)) if "{skill}" in template else template
+
+
+def _one_job(rng: random.Random, names: tuple[list[str], list[str]], companies: _Companies, today: date) -> dict:
+    cat_index = rng.randrange(len(CATEGORIES))
+    cat = CATEGORIES[cat_index]
+    role: Role = rng.choice(cat.roles)
+    company, home_city, domain = rng.choice(companies.pool(cat_index, cat))
+    city, city_factor, _ = (_CITY[home_city] if rng.random() < 0.8 else rng.choices(CITIES, weights=_CITY_WEIGHTS)[0])
+
+    # Seniority and contract type.
+    ladder = LADDERS[cat.ladder]
+    prefix, pay_factor, (yrs_lo, yrs_hi), _ = rng.choices(ladder, weights=[s[3] for s in ladder])[0]
+    employment = "Full-time"
+    roll = rng.random()
+    if cat.ladder == "professional" and roll < 0.03:
+        employment, prefix, pay_factor, yrs_lo, yrs_hi = "Internship", "", 0.45, 0, 0
+    elif roll < 0.03 + cat.part_time:
+        employment, pay_factor = "Part-time", pay_factor * 0.55
+    elif roll < 0.11 + cat.part_time:
+        employment, pay_factor = rng.choice((("Contract", pay_factor * 1.1), ("Temporary", pay_factor * 0.9)))
+    if role.fixed:
+        prefix = ""
+    title = f"{prefix}{role.title}" + (" Intern" if employment == "Internship" else "")
+    senior = prefix.strip() in ("Senior", "Lead")
+
+    # Skills: the role's core ones plus a few more from the same category, sometimes one soft skill.
+    extra_pool = [s for s in cat.pool if s not in role.core]
+    extras = rng.sample(extra_pool, k=min(len(extra_pool), rng.randint(1, 3)))
+    soft = rng.sample(SOFT_SKILLS, k=rng.choice((0, 1, 1, 2)))
+    if senior and "Leadership" not in soft:
+        soft.append("Leadership")
+    skills = list(dict.fromkeys([*role.core, *extras, *soft]))
+    hard = [*role.core, *extras]
+
+    education = rng.choices([e[0] for e in cat.education], weights=[e[1] for e in cat.education])[0]
+    remote = rng.random() < cat.remote
+    mid = role.salary * pay_factor * city_factor * rng.uniform(0.92, 1.08)
+    salary_min, salary_max = _money(mid * rng.uniform(0.85, 0.93)), _money(mid * rng.uniform(1.08, 1.2))
+
+    # Dates: created within the last 90 days; deadline 2-12 weeks ahead, a few already passed.
+    if rng.random() < EXPIRED_SHARE:
+        age = rng.randint(31, HISTORY_DAYS - 1)
+        created = today - timedelta(days=age)
+        deadline = created + timedelta(days=rng.randint(14, age - 1))
+    else:
+        created = today - timedelta(days=rng.randint(0, HISTORY_DAYS - 1))
+        deadline = today + timedelta(days=rng.randint(14, 84))
+
+    duties = [_fill(t, rng, hard) for t in rng.sample(cat.duties, k=rng.randint(4, min(6, len(cat.duties))))]
+    if senior:
+        duties.append(f"Mentor other members of the {cat.team} and lead by example")
+    if yrs_hi == 0:
+        experience = "No prior experience needed; you are studying or have just graduated."
+    elif yrs_lo == 0:
+        experience = f"0-{yrs_hi} years of experience in a similar role; recent graduates welcome."
+    else:
+        experience = f"{yrs_lo}+ years of experience as a {role.title} or in a similar role."
+    requirements = [experience, f"Strong working knowledge of {_join(list(role.core))}."]
+    if extras:
+        requirements.append(f"Experience with {_join(extras)}.")
+    if soft:
+        requirements.append(f"Strong {_join([s.lower() for s in soft])} skills.")
+    requirements.append(_education_line(education, cat.field))
+
+    where = f"{city} (remote within the US)" if remote else city
+    benefits = rng.sample(BENEFITS["field" if cat.name in FIELD_CATEGORIES else "office"], k=3)
+    description = " ".join((
+        f"{company} is hiring a {title} to join its {cat.team} in {where}.",
+        f"Our {cat.team} {cat.intro}.",
+        f"In this {employment.lower()} role you will {_lower_first(duties[0])} and {_lower_first(duties[1])}.",
+        f"You will work mainly with {_join(hard[:4])}.",
+        f"We offer a salary of ${salary_min:,} to ${salary_max:,} a year, {_join(benefits)}.",
+    ))
+    recruiter = rng.random() < 0.5
+    local = f"{rng.choice(names[0])}.{rng.choice(names[1])}".lower() if recruiter else rng.choice(
+        ("careers", "jobs", "recruiting", "hiring", "talent"))
+    return {
+        "title": title,
+        "description": description,
+        "company": company,
+        "location": city,
+        "category": cat.name,
+        "created_date": created.isoformat(),
+        "deadline": deadline.isoformat(),
+        "salary_min": salary_min,
+        "salary_max": salary_max,
+        "requirements": "\n".join(f"- {r}" for r in requirements),
+        "responsibilities": "\n".join(f"- {d}." for d in duties),
+        "contact_email": f"{re.sub(r'[^a-z.]', '', local)}@{domain}",
+        "required_skills": skills,
+        "education_level": education,
+        "remote": remote,
+        "employment_type": employment,
+        "source": "generated",
+    }
+
+
+def generate_jobs(n: int, seed: int = 42, today: date | None = None) -> Iterator[dict]:
+    """Yield ``n`` distinct, coherent job postings. Same ``seed`` and ``today`` -> identical output."""
+    if n < 0:
+        raise ValueError("The number of jobs cannot be negative.")
+    today = today or date.today()
+    rng = random.Random(seed)
+    fake = Faker("en_US")
+    fake.seed_instance(seed)
+    # Faker's weighted draws are slow: draw recruiter name pools once, then pick with our own RNG.
+    names = ([fake.first_name() for _ in range(300)], [fake.last_name() for _ in range(300)])
+    companies = _Companies(seed, fake)
+    seen: set[str] = set()
+    made = 0
+    while made < n:
+        job = _one_job(rng, names, companies, today)
+        fingerprint = job_fingerprint(job)
+        if fingerprint in seen:  # same title, company, city and opening text: draw again
+            continue
+        seen.add(fingerprint)
+        made += 1
+        yield job
