@@ -20,6 +20,7 @@ class PageSpec:
 
 PAGES: list[PageSpec] = [
     PageSpec("pages/home.py", "Home", ":material/home:", ALL, "Jobs", "home"),
+    PageSpec("pages/coach.py", "Interview Coach", ":material/school:", ("candidate",), "Career", "coach"),
 ]
 
 

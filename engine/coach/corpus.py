@@ -40,7 +40,7 @@ class QAPair:
     answer: str
     key_points: tuple[str, ...] = ()
     star: bool = False
-    difficulty: str | None = None   # junior | mid | senior, when the corpus carries it
+    difficulty: str | None = None   # junior | mid | senior (the corpus' "level")
 
     def to_dict(self) -> dict:
         return {"id": self.id, "topic": self.topic, "question": self.question, "answer": self.answer,
@@ -102,7 +102,7 @@ def parse_pairs(lines: list[tuple[str, int, str]]) -> list[QAPair]:
         pairs.append(QAPair(
             id=str(obj["id"]), topic=obj["topic"], question=obj["question"].strip(), answer=obj["answer"].strip(),
             key_points=tuple(k.strip() for k in key_points if k.strip()), star=bool(obj.get("star", False)),
-            difficulty=obj.get("difficulty"),
+            difficulty=obj.get("level") or obj.get("difficulty"),
         ))
     if errors:
         shown = "\n  ".join(errors[:20])

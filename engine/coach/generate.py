@@ -95,9 +95,13 @@ class Generator:
             cache = self.fast.new_cache()
             logp = self.fast.forward(prompt, cache)
             context = list(prompt)
+            tok = self.tokenizer
+            banned, stops = [tok.pad_id, tok.unk_id], {tok.eos_id, tok.bos_id, tok.q_id}   # <bos>/<q>: a new pair
             for _ in range(sampling.max_new_tokens):
+                logp = logp.copy()
+                logp[banned] = -np.inf               # never print <unk> or padding
                 token = sample_token(logp, sampling, rng)
-                if token == self.tokenizer.eos_id:
+                if token in stops:
                     return
                 yield token
                 context.append(token)
