@@ -76,13 +76,13 @@ class Generator:
         an answer. Returns the ids and whether anything was cut."""
         tok, window = self.tokenizer, self.config.seq_len
         question_ids = tok.encode_pair(question)
-        budget = window // 2                       # at least half the window stays free for the answer
+        budget = window // 2                       # a question alone leaves half the window for the answer
         truncated = False
         if len(question_ids) > budget:             # keep the end of a long question, where the ask usually is
             question_ids = [tok.bos_id, tok.q_id, *question_ids[-(budget - 3):-1], tok.a_id]
             truncated = True
-        if context:
-            room = budget - len(question_ids)
+        if context:   # the retrieved pair may fill up to 3/4 of the window; the answer continues after it
+            room = window * 3 // 4 - len(question_ids)
             ctx = tok.encode_pair(*context)[: max(0, room - 1)]
             if len(ctx) > 4:
                 question_ids = ctx + [tok.eos_id] + question_ids

@@ -130,6 +130,9 @@ def train(config=None, corpus: Corpus | None = None, out_dir: str | Path | None 
             if two_core_minutes() > config.max_minutes:
                 log(f"coach: budget of {config.max_minutes} two-core minutes reached after epoch {epoch + 1}")
                 self.model.stop_training = True
+            if config.max_wall_minutes and time.time() - started > config.max_wall_minutes * 60:
+                log(f"coach: wall-clock cap of {config.max_wall_minutes} min reached after epoch {epoch + 1}")
+                self.model.stop_training = True
 
     early = keras.callbacks.EarlyStopping(monitor="val_loss", patience=4, restore_best_weights=True)
     model.fit(x, y, validation_data=(xd, yd), batch_size=config.batch_size, epochs=config.epochs, shuffle=True,

@@ -7,7 +7,8 @@ from engine.commands import register_evaluator, register_trainer
 def _train_arguments(p) -> None:
     p.add_argument("--tiny", action="store_true", help="a tiny model that trains in seconds (for tests)")
     p.add_argument("--epochs", type=int, default=None, help="maximum epochs (default from CoachConfig)")
-    p.add_argument("--max-minutes", type=float, default=None, help="wall-time budget (default 8)")
+    p.add_argument("--max-minutes", type=float, default=None, help="budget in CPU minutes / 2 (default 8)")
+    p.add_argument("--max-wall-minutes", type=float, default=None, help="also stop after this wall time")
 
 
 def _eval_arguments(p) -> None:
@@ -23,6 +24,8 @@ def train_coach(args) -> int:
         config.epochs = args.epochs
     if args.max_minutes:
         config.max_minutes = args.max_minutes
+    if args.max_wall_minutes:
+        config.max_wall_minutes = args.max_wall_minutes
     metrics = train.train(config, verbose=not args.json)
     if args.json:
         print_json({k: v for k, v in metrics.items() if k not in ("history", "confusion_top30_heldout")})
