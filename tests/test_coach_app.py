@@ -59,3 +59,15 @@ def test_live_server_answers_and_runs_a_mock_interview(app):
         assert "Please type your answer" in str(chat[-1]["content"]) and report == ""
     finally:
         demo.close()
+
+
+@pytest.mark.slow
+def test_chat_command_prints_answer_and_sources_as_json(app, capsys):
+    import json
+
+    from engine.cli import main
+
+    assert main(["chat", "What is the difference between a list and a tuple?", "--json", "--mode", "retrieval"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["sources"][0]["id"] == "python-001" and "mutable" in out["answer"]
+    assert main(["chat", "   ", "--json"]) == 2                     # a clear error, not a traceback

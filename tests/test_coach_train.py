@@ -49,3 +49,17 @@ def test_the_trained_model_streams_answers_in_every_mode(trained):
         assert (steps[-1].sources != []) == (mode == "retrieval+gpt")
     # an unknown-word question still answers
     assert retrieval.answer("qwertyuiop zxcvbnm?", "gpt", retriever=fake, sampling=Sampling(max_new_tokens=5)).text
+
+
+@pytest.mark.slow
+def test_evaluation_never_retrieves_the_held_out_pair_itself(trained):
+    from engine.coach import evaluate
+    from engine.coach.corpus import load_corpus
+
+    result = evaluate.run(progress=False)
+    heldout = load_corpus().heldout_ids
+    assert set(result["similarity"]) == {"gpt", "retrieval", "retrieval+gpt"}
+    assert result["best_mode"] == max(result["similarity"], key=result["similarity"].get)
+    assert all(q["retrieved_id"] not in heldout for q in result["questions"])
+    assert len(result["questions"]) == len(heldout)
+    assert retrieval.best_mode() == result["best_mode"]          # "auto" now follows the evaluation

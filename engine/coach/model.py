@@ -29,7 +29,7 @@ class CoachConfig:
     learning_rate: float = 3e-4
     batch_size: int = 32
     epochs: int = 60
-    stride: int = 25              # training windows overlap: a new window every `stride` tokens
+    stride: int = 50              # training windows overlap by half: a new window every `stride` tokens
     max_minutes: float = 8.0      # stop after this much CPU time / 2 (= wall time on 2 free cores; the issue asks < 10)
     max_wall_minutes: float | None = None   # an extra wall-clock cap, for a machine shared with other work
     seed: int = 1337
