@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "engine.commands.accounts",
     "engine.commands.resume",
     "engine.commands.meetings",
+    "engine.commands.coach",
 ]
 
 
