@@ -17,6 +17,7 @@ from engine.commands import EVALUATORS, TRAINERS
 
 COMMAND_MODULES = [
     "engine.commands.jobs",
+    "engine.commands.recsys_models",
 ]
 
 

@@ -20,6 +20,7 @@ class PageSpec:
 
 PAGES: list[PageSpec] = [
     PageSpec("pages/home.py", "Home", ":material/home:", ALL, "Jobs", "home"),
+    PageSpec("pages/model_lab.py", "Model Lab", ":material/science:", ALL, "Insights", "model_lab"),
 ]
 
 
