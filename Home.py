@@ -1,15 +1,33 @@
-"""JobExpressway: the frame of the Streamlit app. Page config, who is signed in, and the menu that role sees."""
+"""JobExpressway: the frame of the Streamlit app. Page config, who is signed in (restored from the session
+cookie), the menu that role sees, the account box, then the chosen page."""
 import streamlit as st
 
-from engine.navigation import pages_for
-from ui.session import current_actor
+from engine.navigation import PAGES
+from ui import auth
+from ui.session import current_actor, db
 
 st.set_page_config(page_title="JobExpressway", page_icon=":material/rocket_launch:", layout="wide")
 
+auth.bootstrap_accounts_once()
+auth.restore_session(db())
 actor = current_actor()
+role = actor.role if actor else "guest"
+
+# Every page is registered, so a deep link (an emailed link, a bookmark) opens it and the page itself says
+# "sign in" or "not for your role"; the menu lists only what this role may use.
 sections: dict[str, list] = {}
-for spec in pages_for(actor.role if actor else None):
-    sections.setdefault(spec.section, []).append(
-        st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.url_path == "home")
-    )
-st.navigation(sections).run()
+hidden: list = []
+for spec in PAGES:
+    listed = role in spec.roles and not spec.hidden
+    page = st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path,
+                   default=spec.url_path == "home", visibility="visible" if listed else "hidden")
+    if listed:
+        sections.setdefault(spec.section, []).append(page)
+    else:
+        hidden.append(page)
+next(iter(sections.values())).extend(hidden)  # hidden pages need a section; the first never shows them
+
+current = st.navigation(sections)
+auth.render_account_box()
+auth.render_cookie_sync()
+current.run()

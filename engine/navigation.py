@@ -16,14 +16,22 @@ class PageSpec:
     roles: tuple[str, ...]
     section: str = "Jobs"
     url_path: str | None = None   # stable URL (share links and room links point at these)
+    hidden: bool = False          # reachable by link (e.g. a job's detail page) but not listed in the menu
 
 
 PAGES: list[PageSpec] = [
     PageSpec("pages/home.py", "Home", ":material/home:", ALL, "Jobs", "home"),
+    PageSpec("pages/jobs.py", "Browse jobs", ":material/work:", ALL, "Jobs", "jobs"),
+    PageSpec("pages/job.py", "Job", ":material/description:", ALL, "Jobs", "job", hidden=True),
+    PageSpec("pages/saved.py", "Saved jobs", ":material/bookmark:", ("candidate",), "Jobs", "saved"),
+    PageSpec("pages/sign_in.py", "Sign in", ":material/login:", ("guest",), "Account", "sign-in"),
+    PageSpec("pages/profile.py", "Profile", ":material/person:", SIGNED_IN, "Account", "profile"),
+    PageSpec("pages/admin_companies.py", "Companies & access", ":material/domain:", ("admin",), "Admin", "admin-companies"),
     PageSpec("pages/model_lab.py", "Model Lab", ":material/science:", ALL, "Insights", "model_lab"),
 ]
 
 
 def pages_for(role: str | None) -> list[PageSpec]:
+    """The pages this role may open (the menu shows those not marked hidden)."""
     role = role or "guest"
     return [p for p in PAGES if role in p.roles]

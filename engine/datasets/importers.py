@@ -361,7 +361,8 @@ def detect_layout(header: list[str]) -> str | None:
     names = {h.strip().lower() for h in header}
     if {"title", "salary_range", "telecommuting", "fraudulent"} <= names or set(EMSCAD_COLUMNS[:-1]) <= names:
         return "emscad"
-    if "title" in names and names <= set(OWN_COLUMNS) and len(names & set(jobs_core.JOB_FIELDS)) >= 2:
+    exact = {h.strip() for h in header}
+    if {"title", "description"} <= exact and exact <= set(OWN_COLUMNS):  # written as export_csv writes it
         return "own"
     return None
 

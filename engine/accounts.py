@@ -1,0 +1,436 @@
+"""Accounts: sign-up, passwords (bcrypt), sign-in, persistent sessions, profiles and the bootstrap accounts.
+
+Users live in the database (``users``), not in a YAML file as streamlit-authenticator keeps them, so one
+transaction can create a company and its recruiter, and every other table can reference a user by id.
+Companies, access requests and permissions are in ``engine.companies`` (also reachable from this module).
+
+Session tokens are ``secrets.token_urlsafe(32)``; only their sha256 is stored, so a copy of the database
+cannot be replayed as a cookie.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import secrets
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlparse
+
+import bcrypt
+import sqlite_utils
+
+from engine.authz import AccessDenied, Actor, NotFound, require_role
+from engine.store import insert_row, one, transaction, update_row, utcnow
+
+SESSION_DAYS = 14
+MIN_PASSWORD = 8
+MAX_PASSWORD_BYTES = 72  # bcrypt only reads 72 bytes; bcrypt 5 refuses longer input outright
+EDUCATION_LEVELS = ("High school", "Vocational / Certificate", "Associate degree", "Bachelor's degree",
+                    "Master's degree", "Doctorate (PhD)", "Other")
+PROFILE_FIELDS = ("name", "email", "location", "preferred_category", "skills", "education", "experience", "headline")
+SIGN_IN_FAILED = "Email or password is not correct."  # one message for both cases: emails cannot be probed
+
+DEMO_CANDIDATE = ("candidate@demo.jobexpressway.local", "Candidate123!")
+DEMO_RECRUITER = ("recruiter@demo.jobexpressway.local", "Recruiter123!")
+DEMO_ADMIN = ("admin@demo.jobexpressway.local", "Admin123!")
+DEMO_COMPANY = "Demo Analytics Ltd"
+GENERATED_ADMIN_EMAIL = "admin@jobexpressway.local"
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+class ValidationError(ValueError):
+    """Bad input. ``errors`` maps each field to a message that can be shown as is."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__(" ".join(errors.values()))
+
+
+# --- validation ------------------------------------------------------------------------------------
+def normalize_email(email: str | None) -> str:
+    return (email or "").strip().lower()
+
+
+def email_problem(email: str) -> str | None:
+    if not email:
+        return "Email is required."
+    if len(email) > 254 or not _EMAIL.match(email):
+        return f"'{email}' is not a valid email address."
+    return None
+
+
+def password_problem(password: str | None) -> str | None:
+    password = password or ""
+    if len(password) < MIN_PASSWORD:
+        return f"Password must be at least {MIN_PASSWORD} characters."
+    if len(password.encode()) > MAX_PASSWORD_BYTES:
+        return f"Password must be at most {MAX_PASSWORD_BYTES} bytes long."
+    if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
+        return "Password must contain at least one letter and one digit."
+    return None
+
+
+def normalize_website(url: str | None) -> str:
+    """'example.com' -> 'https://example.com'; raises ValueError for anything that is not an http(s) URL."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    if "://" not in url:
+        url = "https://" + url
+    parsed = urlparse(url)
+    host = parsed.hostname or ""
+    if parsed.scheme not in ("http", "https") or "." not in host or " " in url or host.startswith("."):
+        raise ValueError(f"'{url}' is not a valid website address (e.g. https://example.com).")
+    return url
+
+
+def normalize_skills(skills: str | list[str] | None) -> list[str]:
+    """A comma list or a list -> trimmed, de-duplicated (case-insensitively), at most 50 entries."""
+    if isinstance(skills, str):
+        skills = skills.split(",")
+    seen: dict[str, str] = {}
+    for skill in skills or []:
+        skill = re.sub(r"\s+", " ", str(skill)).strip()[:60]
+        if skill and skill.lower() not in seen:
+            seen[skill.lower()] = skill
+    return list(seen.values())[:50]
+
+
+def _required(values: dict[str, str | None], labels: dict[str, str]) -> dict[str, str]:
+    return {f: f"{label} is required." for f, label in labels.items() if not (values.get(f) or "").strip()}
+
+
+def _check_email_free(db: sqlite_utils.Database, email: str, errors: dict[str, str], *, except_user: int | None = None) -> None:
+    problem = email_problem(email)
+    if problem:
+        errors["email"] = problem
+        return
+    row = one(db, "SELECT id FROM users WHERE email = ? COLLATE NOCASE", [email])
+    if row and row["id"] != except_user:
+        errors["email"] = f"An account with {email} already exists. Sign in instead, or use another email."
+
+
+# --- passwords -------------------------------------------------------------------------------------
+def _rounds() -> int:
+    # Tests set a low cost through the environment; the default (12) is bcrypt's own.
+    return max(4, min(16, int(os.environ.get("JOBEXPRESSWAY_BCRYPT_ROUNDS", "12"))))
+
+
+def hash_password(password: str) -> str:
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(_rounds())).decode()
+
+
+def check_password(password: str, password_hash: str) -> bool:
+    try:
+        return bcrypt.checkpw((password or "").encode()[:MAX_PASSWORD_BYTES], password_hash.encode())
+    except ValueError:  # malformed hash (e.g. an account that can only sign in through Google)
+        return False
+
+
+_dummy_hash: dict[int, str] = {}
+
+
+def _dummy_check(password: str) -> None:
+    """Spend as long as a real check, so an unknown email answers as slowly as a wrong password."""
+    rounds = _rounds()
+    if rounds not in _dummy_hash:
+        _dummy_hash[rounds] = hash_password(secrets.token_urlsafe(12))
+    check_password(password, _dummy_hash[rounds])
+
+
+# --- users -----------------------------------------------------------------------------------------
+def _actor(row: dict) -> Actor:
+    return Actor(row["id"], row["role"], row["company_id"], row["name"], row["email"])
+
+
+def _insert_user(db: sqlite_utils.Database, *, email: str, password: str | None, role: str, name: str,
+                 company_id: int | None = None, **profile) -> int:
+    now = utcnow()
+    # No password (Google sign-in): a hash of nothing anyone knows, which check_password never matches.
+    password_hash = hash_password(password) if password else "!external:" + secrets.token_hex(16)
+    return insert_row(db, "users", {
+        "email": email, "password_hash": password_hash, "role": role, "name": name.strip(),
+        "company_id": company_id, "skills": json.dumps(normalize_skills(profile.pop("skills", None))),
+        **{k: (v.strip() if isinstance(v, str) else v) for k, v in profile.items()},
+        "created_at": now, "updated_at": now,
+    })
+
+
+def sign_up_candidate(db: sqlite_utils.Database, *, name: str, email: str, password: str, location: str = "",
+                      preferred_category: str = "", skills: str | list[str] | None = None, education: str = "",
+                      experience: str = "") -> Actor:
+    """Create a candidate account. Raises ValidationError listing every problem at once."""
+    email = normalize_email(email)
+    errors = _required({"name": name, "location": location}, {"name": "Name", "location": "Location"})
+    _check_email_free(db, email, errors)
+    if problem := password_problem(password):
+        errors["password"] = problem
+    if errors:
+        raise ValidationError(errors)
+    with transaction(db):
+        user_id = _insert_user(db, email=email, password=password, role="candidate", name=name,
+                               location=location, preferred_category=preferred_category or None, skills=skills,
+                               education=education or None, experience=experience or None)
+    return _actor(one(db, "SELECT * FROM users WHERE id = ?", [user_id]))
+
+
+def sign_up_company(db: sqlite_utils.Database, *, email: str, password: str, company_name: str, industry: str,
+                    location: str, website: str = "", contact_name: str = "") -> Actor:
+    """Create a company (no access granted yet) and its first recruiter account, together or not at all."""
+    email = normalize_email(email)
+    errors = _required({"company_name": company_name, "industry": industry, "location": location},
+                       {"company_name": "Company name", "industry": "Industry", "location": "Location"})
+    _check_email_free(db, email, errors)
+    if problem := password_problem(password):
+        errors["password"] = problem
+    try:
+        website = normalize_website(website)
+    except ValueError as exc:
+        errors["website"] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    with transaction(db):
+        company_id = insert_row(db, "companies", {
+            "name": company_name.strip(), "industry": industry.strip(), "location": location.strip(),
+            "website": website or None, "email": email, "access_status": "none", "created_at": utcnow(),
+        })
+        user_id = _insert_user(db, email=email, password=password, role="recruiter",
+                               name=(contact_name or "").strip() or company_name, company_id=company_id,
+                               location=location)
+    return _actor(one(db, "SELECT * FROM users WHERE id = ?", [user_id]))
+
+
+def create_user(db: sqlite_utils.Database, *, email: str, password: str, role: str, name: str,
+                company_id: int | None = None) -> int:
+    """Validated insert used by recruiter creation and bootstrap (callers check who may do it)."""
+    email = normalize_email(email)
+    errors = _required({"name": name}, {"name": "Name"})
+    _check_email_free(db, email, errors)
+    if problem := password_problem(password):
+        errors["password"] = problem
+    if errors:
+        raise ValidationError(errors)
+    with transaction(db):
+        return _insert_user(db, email=email, password=password, role=role, name=name, company_id=company_id)
+
+
+def authenticate(db: sqlite_utils.Database, email: str, password: str) -> Actor:
+    """The account for these credentials, or AccessDenied with the same message whatever was wrong."""
+    row = one(db, "SELECT * FROM users WHERE email = ? COLLATE NOCASE", [normalize_email(email)])
+    if row is None:
+        _dummy_check(password or "")
+        raise AccessDenied(SIGN_IN_FAILED)
+    if not check_password(password or "", row["password_hash"]):
+        raise AccessDenied(SIGN_IN_FAILED)
+    return _actor(row)
+
+
+def actor_for_external_identity(db: sqlite_utils.Database, email: str, name: str = "") -> Actor:
+    """Google (OIDC) sign-in: the account with this verified email, or a new candidate account without a
+    password (it can only be reached through the identity provider)."""
+    email = normalize_email(email)
+    if problem := email_problem(email):
+        raise ValidationError({"email": problem})
+    row = one(db, "SELECT * FROM users WHERE email = ? COLLATE NOCASE", [email])
+    if row is None:
+        with transaction(db):
+            user_id = _insert_user(db, email=email, password=None, role="candidate", name=name or email.split("@")[0])
+        row = one(db, "SELECT * FROM users WHERE id = ?", [user_id])
+    return _actor(row)
+
+
+def refresh_actor(db: sqlite_utils.Database, actor: Actor) -> Actor:
+    """The actor re-read from the database (after a profile, role or company change)."""
+    row = one(db, "SELECT * FROM users WHERE id = ?", [actor.user_id])
+    if row is None:
+        raise NotFound("This account no longer exists.")
+    return _actor(row)
+
+
+def change_password(db: sqlite_utils.Database, actor: Actor, current: str, new: str) -> None:
+    row = one(db, "SELECT password_hash FROM users WHERE id = ?", [actor.user_id])
+    if row is None or not check_password(current, row["password_hash"]):
+        raise ValidationError({"current": "Your current password is not correct."})
+    if problem := password_problem(new):
+        raise ValidationError({"password": problem})
+    with transaction(db):
+        update_row(db, "users", actor.user_id, {"password_hash": hash_password(new), "updated_at": utcnow()})
+        # Other devices must sign in again with the new password.
+        db.execute("DELETE FROM sessions WHERE user_id = ?", [actor.user_id])
+
+
+# --- sessions --------------------------------------------------------------------------------------
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _iso(dt: datetime) -> str:
+    return dt.replace(microsecond=0).isoformat()
+
+
+def create_session(db: sqlite_utils.Database, user_id: int, *, days: int = SESSION_DAYS) -> str:
+    """A new sign-in session; returns the token for the cookie (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    now = datetime.now(timezone.utc)
+    with transaction(db):
+        db.execute("DELETE FROM sessions WHERE expires_at < ?", [_iso(now)])  # housekeeping
+        insert_row(db, "sessions", {"token_hash": _token_hash(token), "user_id": user_id,
+                                    "created_at": _iso(now), "expires_at": _iso(now + timedelta(days=days))})
+    return token
+
+
+def actor_for_session(db: sqlite_utils.Database, token: str | None) -> Actor | None:
+    """The signed-in user for a session token, or None when it is unknown, forged or expired."""
+    if not token or len(token) > 200:
+        return None
+    row = one(db, "SELECT u.*, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+              [_token_hash(token)])
+    if row is None:
+        return None
+    if row["expires_at"] <= _iso(datetime.now(timezone.utc)):
+        with transaction(db):
+            db.execute("DELETE FROM sessions WHERE token_hash = ?", [_token_hash(token)])
+        return None
+    return _actor(row)
+
+
+def end_session(db: sqlite_utils.Database, token: str | None) -> None:
+    if token:
+        with transaction(db):
+            db.execute("DELETE FROM sessions WHERE token_hash = ?", [_token_hash(token)])
+
+
+# --- profiles --------------------------------------------------------------------------------------
+def _public_profile(row: dict) -> dict:
+    profile = {k: v for k, v in row.items() if k != "password_hash"}
+    profile["skills"] = json.loads(row.get("skills") or "[]")
+    profile["google_only"] = row["password_hash"].startswith("!external:")
+    return profile
+
+
+def get_profile(db: sqlite_utils.Database, actor: Actor, user_id: int | None = None) -> dict:
+    """Own profile; the admin may read anyone's. Other ids read as not found."""
+    require_role(actor, "candidate", "recruiter", "admin")
+    user_id = actor.user_id if user_id is None else user_id
+    if user_id != actor.user_id and not actor.is_admin:
+        raise NotFound("Not found.")
+    row = one(db, "SELECT * FROM users WHERE id = ?", [user_id])
+    if row is None:
+        raise NotFound("Not found.")
+    return _public_profile(row)
+
+
+def update_profile(db: sqlite_utils.Database, actor: Actor, changes: dict) -> dict:
+    """Change the actor's own profile fields (unknown fields are refused); returns the new profile."""
+    require_role(actor, "candidate", "recruiter", "admin")
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+    clean: dict = {}
+    errors: dict[str, str] = {}
+    for field, value in changes.items():
+        if field == "skills":
+            clean["skills"] = normalize_skills(value)
+        elif field == "email":
+            clean["email"] = normalize_email(value)
+            _check_email_free(db, clean["email"], errors, except_user=actor.user_id)
+        else:
+            clean[field] = (value or "").strip() or None
+    if "name" in clean and not clean["name"]:
+        errors["name"] = "Name is required."
+    if actor.is_candidate and "location" in clean and not clean["location"]:
+        errors["location"] = "Location is required."
+    if errors:
+        raise ValidationError(errors)
+    with transaction(db):
+        update_row(db, "users", actor.user_id, {**clean, "updated_at": utcnow()})
+    return get_profile(db, actor)
+
+
+def suggested_skills(db: sqlite_utils.Database, limit: int = 400) -> list[str]:
+    """The skills jobs ask for most often, for the profile's skill picker."""
+    rows = db.query(
+        "SELECT value AS skill, count(*) AS n FROM jobs, json_each(jobs.required_skills) "
+        "WHERE json_valid(jobs.required_skills) GROUP BY lower(value) ORDER BY n DESC LIMIT ?", [limit])
+    return sorted((r["skill"] for r in rows), key=str.lower)
+
+
+def home_summary(db: sqlite_utils.Database, actor: Actor | None) -> dict:
+    """The few counts the landing page shows, for whoever is looking."""
+    from engine.jobs import visible_to_candidates_sql
+
+    summary = {"open_jobs": db.execute(f"SELECT count(*) FROM jobs j WHERE {visible_to_candidates_sql()}").fetchone()[0]}
+    if actor is None:
+        return summary
+    if actor.is_candidate:
+        summary["saved_jobs"] = db.execute("SELECT count(*) FROM saved_jobs WHERE user_id = ?", [actor.user_id]).fetchone()[0]
+        profile = get_profile(db, actor)
+        summary["missing_profile_fields"] = [
+            label for field, label in (("skills", "skills"), ("preferred_category", "preferred category"),
+                                       ("education", "education"), ("experience", "experience"))
+            if not profile.get(field)]
+    elif actor.is_recruiter and actor.company_id is not None:
+        row = one(db, "SELECT access_status FROM companies WHERE id = ?", [actor.company_id])
+        summary["access_status"] = row["access_status"] if row else "none"
+        summary["company_jobs"] = db.execute("SELECT count(*) FROM jobs WHERE company_id = ?", [actor.company_id]).fetchone()[0]
+    elif actor.is_admin:
+        summary["pending_requests"] = db.execute("SELECT count(*) FROM access_requests WHERE status = 'pending'").fetchone()[0]
+    return summary
+
+
+# --- bootstrap -------------------------------------------------------------------------------------
+def ensure_bootstrap_accounts(db: sqlite_utils.Database, *, demo: bool | None = None) -> list[str]:
+    """Make sure an admin exists (ADMIN_EMAIL/ADMIN_PASSWORD, else a generated password shown once in the
+    returned messages and stored nowhere in clear) and, unless JOBEXPRESSWAY_DEMO_ACCOUNTS=0, the demo
+    candidate, recruiter (with a fully granted company) and admin. Safe to call on every start."""
+    from engine import companies
+
+    messages: list[str] = []
+    exists = lambda email: one(db, "SELECT id FROM users WHERE email = ? COLLATE NOCASE", [email]) is not None  # noqa: E731
+    env_email, env_password = normalize_email(os.environ.get("ADMIN_EMAIL")), os.environ.get("ADMIN_PASSWORD")
+    if env_email and env_password:
+        if not exists(env_email):
+            create_user(db, email=env_email, password=env_password, role="admin", name="Administrator")
+            messages.append(f"Admin account created from ADMIN_EMAIL: {env_email}")
+    elif not exists(GENERATED_ADMIN_EMAIL):
+        password = secrets.token_urlsafe(12) + "7a"  # letters and digits guaranteed
+        create_user(db, email=GENERATED_ADMIN_EMAIL, password=password, role="admin", name="Administrator")
+        messages.append(f"Admin account created: {GENERATED_ADMIN_EMAIL} / {password}  "
+                        "(shown only this once: note it now, or set ADMIN_EMAIL and ADMIN_PASSWORD)")
+    if demo is None:
+        demo = os.environ.get("JOBEXPRESSWAY_DEMO_ACCOUNTS", "1") != "0"
+    if not demo:
+        return messages
+    if not exists(DEMO_CANDIDATE[0]):
+        sign_up_candidate(
+            db, name="Dana Demo", email=DEMO_CANDIDATE[0], password=DEMO_CANDIDATE[1], location="Berlin, Germany",
+            preferred_category="Data Engineering", education="Master's degree",
+            skills=["Python", "SQL", "Apache Spark", "Airflow", "Kafka", "AWS", "dbt", "Docker", "Data Modeling"],
+            experience="4 years as a data engineer: batch and streaming pipelines, a cloud data warehouse, data quality checks.")
+        messages.append(f"Demo candidate: {DEMO_CANDIDATE[0]} / {DEMO_CANDIDATE[1]}")
+    if not exists(DEMO_ADMIN[0]):
+        create_user(db, email=DEMO_ADMIN[0], password=DEMO_ADMIN[1], role="admin", name="Demo Admin")
+        messages.append(f"Demo admin: {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]}")
+    if not exists(DEMO_RECRUITER[0]):
+        recruiter = sign_up_company(db, email=DEMO_RECRUITER[0], password=DEMO_RECRUITER[1], company_name=DEMO_COMPANY,
+                                    industry="Data & Analytics", location="London, United Kingdom",
+                                    website="https://demo-analytics.example.com", contact_name="Riley Recruiter")
+        admin_row = one(db, "SELECT * FROM users WHERE email = ? COLLATE NOCASE", [DEMO_ADMIN[0]])
+        companies.grant_access(db, _actor(admin_row), recruiter.company_id, list(companies.PERMISSIONS), notify=False)
+        messages.append(f"Demo recruiter: {DEMO_RECRUITER[0]} / {DEMO_RECRUITER[1]} ({DEMO_COMPANY}, all permissions)")
+    return messages
+
+
+_COMPANY_API = {"request_access", "list_access_requests", "grant_access", "deny_access", "revoke_access",
+                "add_recruiter", "company_permissions", "get_company", "update_company", "list_companies"}
+
+
+def __getattr__(name: str):
+    # The company-access API lives in engine.companies; reachable here too without a circular import.
+    if name in _COMPANY_API:
+        from engine import companies
+
+        return getattr(companies, name)
+    raise AttributeError(f"module 'engine.accounts' has no attribute {name!r}")

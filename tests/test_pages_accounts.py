@@ -1,0 +1,227 @@
+"""The account and job-browsing pages, driven through Home.py's navigation with AppTest."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from engine import accounts, companies, jobs
+from engine.authz import Actor
+
+HOME = str(Path(__file__).resolve().parent.parent / "Home.py")
+CATEGORIES = ("Data Engineering", "Healthcare", "Sales")
+
+
+def sample_jobs(n: int):
+    for i in range(n):
+        category = CATEGORIES[i % 3]
+        title = {"Data Engineering": "Data Engineer", "Healthcare": "Registered Nurse", "Sales": "Account Executive"}[category]
+        skills = {"Data Engineering": ["Python", "SQL", "Spark"], "Healthcare": ["Patient care", "BLS"],
+                  "Sales": ["CRM", "Negotiation"]}[category]
+        yield dict(title=f"{title} {i}", description=f"{title} number {i}. Join our team.", company=f"Company {i % 7}",
+                   location=("Berlin, Germany", "Austin, USA", "Remote")[i % 3], category=category,
+                   required_skills=skills, salary_min=30_000 + 500 * i, salary_max=40_000 + 500 * i, remote=i % 2,
+                   created_date=f"2026-{1 + i % 11:02d}-{1 + i % 28:02d}")
+
+
+@pytest.fixture(autouse=True)
+def frame_runs_every_time(monkeypatch):
+    """AppTest makes a new PagesManager per run, which re-detects the pages/ folder and then runs the page
+    file alone (Streamlit's old folder mode), skipping Home.py from the second run on. The server decides
+    once and st.navigation turns folder mode off; do the same here so every run goes through the frame."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def conn(db, monkeypatch):
+    monkeypatch.setenv("JOBEXPRESSWAY_BCRYPT_ROUNDS", "4")
+    monkeypatch.setenv("JOBEXPRESSWAY_DEMO_ACCOUNTS", "0")
+    monkeypatch.delenv("ADMIN_EMAIL", raising=False)
+    jobs.add_jobs(db, sample_jobs(300))
+    return db
+
+
+def app(actor: Actor | None = None, page: str | None = None, **query) -> AppTest:
+    at = AppTest.from_file(HOME, default_timeout=60)
+    if actor is not None:
+        at.session_state["actor"] = actor
+    at.run()
+    if page:
+        at.query_params.update(query)
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at, kind="markdown") -> str:
+    return "\n".join(str(e.value) for e in getattr(at, kind))
+
+
+def job_links(at) -> list[str]:
+    return [e.label for e in at.main.get("page_link") if e.label.split()[-1].isdigit()]
+
+
+def candidate(conn, email="ann@example.com") -> Actor:
+    return accounts.sign_up_candidate(conn, name="Ann", email=email, password="secret123", location="Berlin",
+                                      skills=["Python"], preferred_category="Data Engineering")
+
+
+def submit(at, label):
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_candidate_sign_up_signs_in_and_lands_home(conn):
+    at = app(page="pages/sign_in.py")
+    at.text_input(key="cand_name").input("Nia Candidate")
+    at.text_input(key="cand_email").input("Nia@Example.com")
+    at.text_input(key="cand_password").input("goodpass1")
+    at.text_input(key="cand_confirm").input("goodpass1")
+    at.text_input(key="cand_location").input("Lisbon")
+    at.multiselect(key="cand_skills").select("Python").select("SQL")
+    submit(at, "Create candidate account")
+    assert at.session_state["actor"].email == "nia@example.com"
+    assert at.session_state["session_token"]  # a persistent session was started
+    assert "Welcome back, Nia Candidate" in texts(at, "subheader")
+    assert accounts.get_profile(conn, at.session_state["actor"])["skills"] == ["Python", "SQL"]
+
+
+def test_sign_up_errors_are_listed_and_values_kept(conn):
+    candidate(conn)
+    at = app(page="pages/sign_in.py")
+    at.text_input(key="cand_name").input("Ann Again")
+    at.text_input(key="cand_email").input("ANN@example.com")
+    at.text_input(key="cand_password").input("weak")
+    at.text_input(key="cand_confirm").input("weak")
+    submit(at, "Create candidate account")
+    errors = texts(at, "error")
+    assert "already exists" in errors and "at least 8 characters" in errors and "Location is required" in errors
+    assert at.text_input(key="cand_name").value == "Ann Again"
+    assert "actor" not in at.session_state
+
+
+def test_company_sign_up_with_bad_website_then_fixed(conn):
+    at = app(page="pages/sign_in.py")
+    for key, value in (("comp_name", "Beta GmbH"), ("comp_industry", "Logistics"), ("comp_location", "Hamburg"),
+                       ("comp_website", "not a site"), ("comp_email", "hr@beta.de"), ("comp_password", "secret123"),
+                       ("comp_confirm", "secret123")):
+        at.text_input(key=key).input(value)
+    submit(at, "Create company account")
+    assert "not a valid website" in texts(at, "error") and conn["companies"].count == 0
+    at.text_input(key="comp_website").input("beta.de")
+    submit(at, "Create company account")
+    actor = at.session_state["actor"]
+    assert actor.role == "recruiter" and conn["companies"].get(actor.company_id)["website"] == "https://beta.de"
+    assert "No access yet" in texts(at, "warning")  # landed on the profile page with the access form
+
+
+def test_sign_in_wrong_then_right_password(conn):
+    candidate(conn)
+    at = app(page="pages/sign_in.py")
+    at.text_input(key="signin_email").input("ann@example.com")
+    at.text_input(key="signin_password").input("wrong-pass1")
+    submit(at, "Sign in")
+    assert accounts.SIGN_IN_FAILED in texts(at, "error") and "actor" not in at.session_state
+    at.text_input(key="signin_password").input("secret123")
+    submit(at, "Sign in")
+    assert at.session_state["actor"].email == "ann@example.com"
+
+
+def test_session_token_restores_and_sign_out_ends_it(conn):
+    ann = candidate(conn)
+    token = accounts.create_session(conn, ann.user_id)
+    at = AppTest.from_file(HOME, default_timeout=60)
+    at.session_state["session_token"] = token
+    at.run()
+    assert at.session_state["actor"] == ann and "Welcome back, Ann" in texts(at, "subheader")
+    next(b for b in at.sidebar.button if b.label == "Sign out").click().run()
+    assert "actor" not in at.session_state and accounts.actor_for_session(conn, token) is None
+
+
+def test_browse_search_filter_and_paginate(conn):
+    at = app(page="pages/jobs.py")
+    assert texts(at, "caption").startswith("300 jobs · showing 1–20")
+    first_page = set(job_links(at))
+    assert len(first_page) == 20
+    submit(at, "Next")
+    assert "showing 21–40" in texts(at, "caption")
+    assert first_page.isdisjoint(job_links(at))
+    at.number_input(key="browse_page").set_value(15).run()
+    assert "showing 281–300" in texts(at, "caption")
+
+    at.text_input(key="browse_q").input("nurse").run()
+    assert texts(at, "caption").startswith("100 jobs · showing 1–20")  # a new search starts at page 1
+    at.multiselect(key="browse_category").select("Sales").run()
+    assert "No jobs match" in texts(at, "info")
+    at.multiselect(key="browse_category").unselect("Sales").select("Healthcare").run()
+    at.selectbox(key="browse_remote").set_value("Remote only").run()
+    assert texts(at, "caption").startswith("50 jobs")
+    at.slider(key="browse_salary").set_value((150_000, 300_000)).run()
+    labels = job_links(at)
+    assert labels and all("Nurse" in label and int(label.split()[-1]) >= 220 for label in labels)  # max pay 40k + 500 i >= 150k
+    at.text_input(key="browse_q").input('nurse" OR (').run()  # operators and quotes are plain words
+    assert not at.exception
+
+
+def test_job_page_unknown_or_forged_id(conn):
+    for bad in ("999999", "abc", "1 OR 1=1"):
+        at = app(page="pages/job.py", id=bad)
+        assert "no job" in texts(at, "error").lower() or "does not point to a job" in texts(at, "error")
+
+
+def test_job_page_save_records_view_and_lists_in_saved(conn):
+    ann = candidate(conn)
+    at = app(ann, page="pages/job.py", id="5")
+    assert at.title[0].value == jobs.get_job(conn, 5)["title"]
+    submit(at, "Save")
+    assert jobs.is_saved(conn, ann, 5)
+    kinds = [r["kind"] for r in conn.query("SELECT kind FROM job_events WHERE user_id = ? ORDER BY id", [ann.user_id])]
+    assert kinds == ["view", "save"]  # one view, however many reruns
+    at.switch_page("pages/saved.py").run()
+    assert job_links(at) == [jobs.get_job(conn, 5)["title"]]
+
+
+def test_profile_edit_persists(conn):
+    ann = candidate(conn)
+    at = app(ann, page="pages/profile.py")
+    at.text_area(key="profile_experience").input("5 years building data pipelines")
+    at.multiselect(key="profile_skills").select("Spark")
+    at.selectbox(key="profile_education").set_value("Master's degree")
+    submit(at, "Save profile")
+    assert "Profile saved." in texts(at, "success")
+    profile = accounts.get_profile(conn, ann)
+    assert (profile["experience"], profile["education"]) == ("5 years building data pipelines", "Master's degree")
+    assert profile["skills"] == ["Python", "Spark"]
+
+
+def test_admin_page_refuses_candidate_and_guest(conn):
+    at = app(candidate(conn), page="pages/admin_companies.py")
+    assert "for admin accounts" in texts(at, "error")
+    at = app(page="pages/admin_companies.py")
+    assert "Please sign in" in texts(at, "info")
+
+
+def test_recruiter_requests_access_and_admin_grants_it(conn):
+    hr = accounts.sign_up_company(conn, email="hr@acme.com", password="secret123", company_name="Acme",
+                                  industry="Software", location="Paris")
+    at = app(hr, page="pages/profile.py")
+    at.text_area[0].input("We hire data engineers")
+    submit(at, "Send access request")
+    assert "Access request sent" in texts(at, "success")
+
+    root = Actor(accounts.create_user(conn, email="root@site.com", password="secret123", role="admin", name="Root"), "admin")
+    at = app(root, page="pages/admin_companies.py")
+    assert "We hire data engineers" in texts(at)
+    at.checkbox(key="req1_schedule_interviews").uncheck()
+    submit(at, "Grant")
+    assert "Access granted to Acme" in texts(at, "success")
+    assert companies.company_permissions(conn, hr)["permissions"] == ["change_status", "post_jobs", "view_applicants"]
+    assert conn.execute("SELECT count(*) FROM outbox WHERE to_email = 'hr@acme.com'").fetchone()[0] == 1

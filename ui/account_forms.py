@@ -1,0 +1,44 @@
+"""Forms shared by the sign-in and profile pages: error display and the candidate profile fields."""
+from __future__ import annotations
+
+import streamlit as st
+
+from engine import accounts, jobs
+
+
+def show_errors(exc: Exception) -> None:
+    """A ValidationError as one list of its messages; anything else as its own message."""
+    errors = getattr(exc, "errors", None)
+    if errors:
+        st.error("Please fix the following:\n" + "\n".join(f"- {msg}" for msg in errors.values()))
+    else:
+        st.error(str(exc))
+
+
+def _with_current(options: list[str], current: str | None) -> list[str]:
+    return options if not current or current in options else [current, *options]
+
+
+def candidate_fields(conn, key: str, profile: dict | None = None) -> dict:
+    """Location, preferred category, skills, education and experience (call inside a form)."""
+    profile = profile or {}
+    values = {"location": st.text_input("Location *", value=profile.get("location") or "", key=f"{key}_location",
+                                        placeholder="City, Country")}
+    categories = _with_current(jobs.categories(conn), profile.get("preferred_category"))
+    current_cat = profile.get("preferred_category")
+    values["preferred_category"] = st.selectbox(
+        "Preferred job category", categories, index=categories.index(current_cat) if current_cat in categories else None,
+        key=f"{key}_category", accept_new_options=True, placeholder="Choose or type a category") or ""
+    skills = profile.get("skills") or []
+    options = sorted(set(accounts.suggested_skills(conn)) | set(skills), key=str.lower)
+    values["skills"] = st.multiselect("Skills", options, default=skills, key=f"{key}_skills", accept_new_options=True,
+                                      placeholder="Pick or type skills, e.g. Python, SQL, Nursing",
+                                      help="Recommendations match jobs to these skills.")
+    levels = list(_with_current(list(accounts.EDUCATION_LEVELS), profile.get("education")))
+    current_edu = profile.get("education")
+    values["education"] = st.selectbox("Highest education", levels,
+                                       index=levels.index(current_edu) if current_edu in levels else None,
+                                       key=f"{key}_education", placeholder="Choose your highest level") or ""
+    values["experience"] = st.text_area("Experience", value=profile.get("experience") or "", key=f"{key}_experience",
+                                        placeholder="e.g. 3 years as a data analyst: SQL reporting, dashboards")
+    return values
