@@ -108,6 +108,9 @@ def _legit(job: dict) -> dict:
                 has_company_logo=True, has_questions=True, fraudulent=0)
 
 
+FAST = ("tfidf_words", "tfidf_words+flags")
+
+
 @pytest.fixture
 def fraud_set():
     legit = [_legit(j) for j in generate_jobs(40, seed=21)]
@@ -118,9 +121,10 @@ def test_fraud_model_scores_scams_higher_and_none_without_model(artifacts, fraud
     legit_new = _legit(next(generate_jobs(1, seed=99)))
     scam_new = _scam(77)
     assert fraud.risk_score(scam_new) is None and fraud.risk_threshold() is None  # not screened
-    metrics = fraud.train(jobs=fraud_set, log=None)
+    metrics = fraud.train(jobs=fraud_set, log=None, variants=FAST)
     assert (artifacts / "models" / "fraud" / "model.joblib").is_file()
     assert metrics["model"]["bytes"] < 5_000_000
+    assert set(metrics["variants"]) == set(FAST)
     for name, v in metrics["variants"].items():
         assert {"f1", "precision", "recall", "roc_auc", "pr_auc", "pr_auc_at_prior", "at_prior_threshold"} <= set(v)
     low, high = fraud.risk_score(legit_new), fraud.risk_score(scam_new)
@@ -233,7 +237,7 @@ def test_model_lab_shows_the_metrics_files(artifacts, data_dir, fake_encoder, fr
 
     jobs.add_jobs(store.connect(data_dir), generate_jobs(30, seed=1))
     classifier.train(list(generate_jobs(150, seed=2)), epochs=3, log=None)
-    fraud.train(jobs=fraud_set, log=None)
+    fraud.train(jobs=fraud_set, log=None, variants=FAST)
     evaluate.eval_recsys(max_real=0, max_generated=60, n_queries=10, log=None)
     at = _run_lab(data_dir)
     labels = [m.label for m in at.metric]

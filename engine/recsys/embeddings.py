@@ -47,10 +47,16 @@ class _StandIn:
 
     @staticmethod
     def folder_version(path: Path) -> str:
+        import json
+
         h = hashlib.sha1()
+        card = path / "model_card.json"
+        if card.is_file():
+            h.update(str(json.loads(card.read_text()).get("trained_at", "")).encode())
         for f in sorted(path.rglob("*")):
             if f.is_file() and f.suffix in {".json", ".safetensors", ".bin"}:
-                h.update(f"{f.relative_to(path)}:{f.stat().st_size}:{int(f.stat().st_mtime)}".encode())
+                st = f.stat()
+                h.update(f"{f.relative_to(path)}:{st.st_size}:{int(st.st_mtime)}".encode())
         return h.hexdigest()[:12]
 
     @classmethod

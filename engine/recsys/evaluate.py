@@ -30,7 +30,7 @@ import numpy as np
 from engine import config
 from engine.recsys import embeddings, evaldata
 
-QUERIES = 200          # per dataset and relevance definition
+QUERIES = 100          # per dataset and relevance definition
 SEED = 42
 
 
@@ -141,8 +141,9 @@ def evaluate_retrieval(tasks: dict[str, dict], models: dict[str, Callable] | Non
 
 def recsys_tasks(max_real: int = evaldata.MAX_REAL, max_generated: int = evaldata.MAX_GENERATED,
                  n_queries: int = QUERIES) -> tuple[dict, dict]:
-    real = evaldata.held_out_real(max_real)
-    google = [j for j in real if j.get("label_category")]
+    held = evaldata.held_out_real(limit=None)
+    real = held[:max_real]
+    google = [j for j in held if j.get("label_category")]  # every held-out Google posting, whatever the cap
     generated = evaldata.generated_postings(max_generated)
     title = lambda j: evaldata.normal_title(j.get("title", "")) or None  # noqa: E731
     tasks = {
@@ -221,6 +222,7 @@ def eval_classifier(max_generated: int = evaldata.MAX_GENERATED, log=print, writ
     google = [j for j in evaldata.real_postings() if j.get("label_category")]
     if google:
         train = [i for i, j in enumerate(google) if not j["held_out"]]
+        train = sorted(random.Random(SEED).sample(train, min(len(train), evaldata.MAX_GOOGLE_TRAIN)))
         test = [i for i, j in enumerate(google) if j["held_out"]]
         if log:
             log(f"google_23_categories: train {len(train)}, test {len(test)}")

@@ -165,7 +165,8 @@ def fit_model(jobs: list[dict], labels: np.ndarray, variant: str = "tfidf_words+
     known = np.array([[np.nan if v is None else v for v in flag_values(j)] for j in jobs], dtype=np.float64)
     means = np.nan_to_num(np.nanmean(known, axis=0), nan=0.5) if len(jobs) else np.full(len(FLAGS), 0.5)
     model = FraudModel(vectorizer, None, means, threshold, variant=variant, use_flags=use_flags)
-    model.classifier = LogisticRegression(C=C, class_weight="balanced", max_iter=2000, random_state=SEED)
+    model.classifier = LogisticRegression(C=C, solver="liblinear", class_weight="balanced", max_iter=2000,
+                                          random_state=SEED)
     model.classifier.fit(model.features(jobs), labels)
     return model
 
@@ -282,13 +283,14 @@ def evaluate(jobs: list[dict] | None = None, variants: tuple[str, ...] = tuple(V
     }
 
 
-def train(log=print, jobs: list[dict] | None = None, save: bool = True) -> dict:
+def train(log=print, jobs: list[dict] | None = None, save: bool = True,
+          variants: tuple[str, ...] = tuple(VARIANTS)) -> dict:
     """Cross-validate, fit the chosen variant on all data, save model and metrics. Returns the metrics."""
     import joblib
     from datetime import datetime, timezone
 
     jobs = jobs if jobs is not None else load_emscad()
-    metrics = evaluate(jobs, log=log)
+    metrics = evaluate(jobs, variants, log=log)
     chosen = metrics["chosen"]
     threshold = metrics["variants"][chosen]["at_prior_threshold"]["threshold"]
     y = np.array([int(j.get("fraudulent") or 0) for j in jobs])
