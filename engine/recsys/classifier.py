@@ -52,8 +52,9 @@ def classification_metrics(y_true, y_pred, labels: list[str]) -> dict:
     from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
 
     out = {"accuracy": round(float(accuracy_score(y_true, y_pred)), 4)}
+    present = [label for label in labels if label in set(y_true)]  # a class absent from the test part is not scored
     for avg in ("weighted", "macro"):
-        p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, labels=labels, average=avg, zero_division=0)
+        p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, labels=present, average=avg, zero_division=0)
         out |= {f"{avg}_precision": round(float(p), 4), f"{avg}_recall": round(float(r), 4),
                 f"{avg}_f1": round(float(f), 4)}
     out["confusion_matrix"] = {"labels": labels,
