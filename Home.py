@@ -4,12 +4,14 @@ import streamlit as st
 
 from engine.navigation import PAGES
 from ui import auth
+from ui.mail_sender import start_mail_sender
 from ui.session import current_actor, db
 
 st.set_page_config(page_title="JobExpressway", page_icon=":material/rocket_launch:", layout="wide")
 
 auth.bootstrap_accounts_once()
 auth.restore_session(db())
+start_mail_sender()  # delivers the email outbox in the background when SMTP_HOST is set
 actor = current_actor()
 role = actor.role if actor else "guest"
 

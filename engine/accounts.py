@@ -261,6 +261,20 @@ def change_password(db: sqlite_utils.Database, actor: Actor, current: str, new: 
         db.execute("DELETE FROM sessions WHERE user_id = ?", [actor.user_id])
 
 
+def operator_set_password(db: sqlite_utils.Database, email: str, password: str) -> Actor:
+    """For the command line only (whoever runs it already owns the database file): set a forgotten
+    password, e.g. the generated admin's, and end that account's sessions."""
+    row = one(db, "SELECT * FROM users WHERE email = ? COLLATE NOCASE", [normalize_email(email)])
+    if row is None:
+        raise NotFound(f"There is no account with the email {email}.")
+    if problem := password_problem(password):
+        raise ValidationError({"password": problem})
+    with transaction(db):
+        update_row(db, "users", row["id"], {"password_hash": hash_password(password), "updated_at": utcnow()})
+        db.execute("DELETE FROM sessions WHERE user_id = ?", [row["id"]])
+    return _actor(row)
+
+
 # --- sessions --------------------------------------------------------------------------------------
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()

@@ -17,6 +17,9 @@ from engine.commands import EVALUATORS, TRAINERS
 
 COMMAND_MODULES = [
     "engine.commands.jobs",
+    "engine.commands.applications",
+    "engine.commands.recsys",
+    "engine.commands.accounts",
     "engine.commands.recsys_models",
 ]
 

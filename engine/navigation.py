@@ -27,6 +27,15 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/sign_in.py", "Sign in", ":material/login:", ("guest",), "Account", "sign-in"),
     PageSpec("pages/profile.py", "Profile", ":material/person:", SIGNED_IN, "Account", "profile"),
     PageSpec("pages/admin_companies.py", "Companies & access", ":material/domain:", ("admin",), "Admin", "admin-companies"),
+    # applications
+    PageSpec("pages/my_applications.py", "My applications", ":material/assignment:", ("candidate",), "Applications",
+             "my-applications"),
+    PageSpec("pages/recruiter.py", "Recruiter dashboard", ":material/work:", ("recruiter", "admin"), "Recruiting",
+             "recruiter"),
+    PageSpec("pages/pipeline.py", "Hiring pipeline", ":material/monitoring:", ("recruiter", "admin"), "Recruiting",
+             "pipeline"),
+    PageSpec("pages/admin_applications.py", "Applications & mail", ":material/admin_panel_settings:", ("admin",),
+             "Admin", "admin-applications"),
     PageSpec("pages/model_lab.py", "Model Lab", ":material/science:", ALL, "Insights", "model_lab"),
 ]
 

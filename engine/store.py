@@ -403,3 +403,40 @@ CREATE TABLE coach_sessions (
     finished_at TEXT
 );
 """
+
+
+@migration
+def m140_applications_outbox_retry(db: sqlite_utils.Database) -> None:
+    """Delivery bookkeeping for the outbox: when the next try is due (backoff between runs) and when the
+    last one happened; plus the indexes the recruiter and admin listings filter on."""
+    db.execute("ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT")
+    db.execute("ALTER TABLE outbox ADD COLUMN last_attempt_at TEXT")
+    db.execute("CREATE INDEX idx_outbox_status ON outbox(status, next_attempt_at)")
+    db.execute("CREATE INDEX idx_applications_job ON applications(job_id, status)")
+    db.execute("CREATE INDEX idx_application_notes_app ON application_notes(application_id)")
+
+
+@migration
+def m130_recsys_jobs_updated_at(db: sqlite_utils.Database) -> None:
+    # the job index syncs by "updated_at >= watermark" on every recommendation: keep that a seek, not a scan
+    db.execute("CREATE INDEX IF NOT EXISTS idx_jobs_updated ON jobs(updated_at)")
+
+
+@migration
+def m110_jobs_search_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes for job browsing (see bench/jobs.py). Each holds every filter column, so counting the
+    matches and skipping rows for deep pages read only the small index, never the wide job rows; the
+    leading columns give the sort orders ("newest", "salary", "deadline") without a sort step."""
+    execute_script(db, """
+CREATE INDEX idx_jobs_browse_newest ON jobs(status, created_date, id, deadline, category, remote,
+    salary_min, salary_max, location);
+CREATE INDEX idx_jobs_browse_salary ON jobs(status, COALESCE(salary_max, salary_min, 0), id, deadline,
+    category, remote, salary_min, salary_max, created_date, location);
+CREATE INDEX idx_jobs_browse_deadline ON jobs(status, deadline IS NULL, deadline, id, category, remote,
+    salary_min, salary_max, created_date, location);
+CREATE INDEX idx_jobs_browse_category ON jobs(category, status, created_date, id, deadline, remote,
+    salary_min, salary_max, location);
+-- keyword matches are joined through this one by id: a narrow lookup instead of reading each wide row
+CREATE INDEX idx_jobs_filter ON jobs(id, status, deadline, created_date, category, remote, salary_min,
+    salary_max, location, company_id);
+""")

@@ -5,6 +5,7 @@ import streamlit as st
 from engine import companies
 from engine.authz import PERMISSION_LABELS, PERMISSIONS
 from ui.account_forms import show_errors
+from ui.job_widgets import plain_markdown as md  # everything a company typed is shown, never interpreted
 from ui.session import db, require
 
 admin = require("admin")
@@ -40,10 +41,10 @@ with requests_tab:
         st.info("No access requests are waiting. Companies send one from their profile page.")
     for req in queue:
         with st.container(border=True):
-            st.markdown(f"**{req['company']}** · {req['industry'] or ''} · {req['location'] or ''}")
-            st.caption(f"Requested {req['created_at'][:16].replace('T', ' ')} UTC · {req['company_email'] or ''}"
-                       + (f" · {req['website']}" if req["website"] else ""))
-            st.write(req["message"] or "(no message)")
+            st.markdown(f"**{md(req['company'])}** · {md(req['industry'] or '')} · {md(req['location'] or '')}")
+            st.caption(f"Requested {req['created_at'][:16].replace('T', ' ')} UTC · {md(req['company_email'] or '')}"
+                       + (f" · {md(req['website'])}" if req["website"] else ""))
+            st.markdown(md(req["message"] or "(no message)"))
             chosen = permission_checklist(f"req{req['id']}", [])
             reason = st.text_input("Reason (sent with a denial)", key=f"reason{req['id']}")
             grant_col, deny_col, _ = st.columns([1, 1, 4])
@@ -59,7 +60,7 @@ with companies_tab:
     for company in all_companies:
         label = f"{company['name']} — {companies.ACCESS_STATUS_LABELS.get(company['access_status'], company['access_status'])}"
         with st.expander(label):
-            st.caption(f"{company['industry'] or ''} · {company['location'] or ''} · "
+            st.caption(f"{md(company['industry'] or '')} · {md(company['location'] or '')} · "
                        f"{company['recruiter_count']} recruiter account(s)")
             key = f"c{company['id']}"
             chosen = permission_checklist(key, company["permissions"])

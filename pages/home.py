@@ -2,6 +2,7 @@
 import streamlit as st
 
 from engine import accounts
+from ui.recommendations import render_recommendations
 from ui.session import current_actor, db
 
 actor = current_actor()
@@ -38,8 +39,7 @@ elif actor.is_candidate:
     cols[1].metric("Saved jobs", summary["saved_jobs"])
     st.page_link("pages/jobs.py", label="Browse and search jobs", icon=":material/work:")
     st.page_link("pages/saved.py", label="My saved jobs", icon=":material/bookmark:")
-    # SLOT home/candidate — the recommendations area adds its one-line panel here, e.g.
-    #   <its ui module>.recommended_jobs(conn, actor)
+    render_recommendations(actor)
 
 elif actor.is_recruiter:
     st.subheader(f"Welcome back, {actor.name}")

@@ -4,6 +4,8 @@ import streamlit as st
 from engine import jobs
 from engine.authz import NotFound
 from ui import job_widgets
+from ui.apply_panel import apply_panel
+from ui.recommendations import render_similar_jobs
 from ui.session import current_actor, db
 
 actor = current_actor()  # guests may read jobs too
@@ -34,7 +36,7 @@ if actor is not None and actor.is_candidate:
 
 back_to_jobs()
 st.title(job["title"])
-st.caption(" · ".join(str(x) for x in (job["company"], job["location"], job["category"]) if x))
+st.caption(" · ".join(job_widgets.plain_markdown(str(x)) for x in (job["company"], job["location"], job["category"]) if x))
 if job["status"] != "open":
     st.warning(f"This job is {job['status'].replace('_', ' ')} and not shown to candidates.")
 
@@ -56,14 +58,11 @@ with side:
             "Education": job.get("education_level"), "Posted": job.get("created_date"),
             "Apply by": job.get("deadline") or "Open until filled", "Contact": job.get("contact_email"),
         }
-        st.markdown("  \n".join(f"{k}: **{v}**" for k, v in facts.items() if v))
+        st.markdown("  \n".join(f"{k}: **{job_widgets.plain_markdown(str(v))}**" for k, v in facts.items() if v))
         job_widgets.save_toggle(conn, actor, job, key_prefix="job_save")
         if actor is None:
             st.page_link("pages/sign_in.py", label="Sign in to save or apply", icon=":material/login:")
-    # SLOT job/apply — the applications area draws its apply panel here, one line:
-    #   with apply_area: <its ui module>.apply_panel(conn, actor, job)
-    apply_area = st.container()
+    with st.container():
+        apply_panel(conn, actor, job)
 
-# SLOT job/similar — the recommendations area lists similar jobs here, one line:
-#   with similar_area: <its ui module>.similar_jobs(conn, actor, job)
-similar_area = st.container()
+render_similar_jobs(job)

@@ -5,6 +5,8 @@ import streamlit as st
 from engine import accounts, companies
 from ui import auth
 from ui.account_forms import candidate_fields, show_errors
+from ui.job_widgets import plain_markdown
+from ui.recommendations import render_recommendations
 from ui.session import db, require, set_actor
 
 actor = require("candidate", "recruiter", "admin")
@@ -34,7 +36,8 @@ with st.form("profile"):
     if st.form_submit_button("Save profile", type="primary"):
         save_changes({"name": name, "email": email, **extra}, "Profile saved.")
 
-# SLOT profile/candidate — other areas add one-line panels here (e.g. recommendations, resumes).
+if actor.is_candidate:
+    render_recommendations(actor)  # refreshed from the saved profile on every run
 
 if actor.is_recruiter:
     st.header("Company")
@@ -82,7 +85,7 @@ if actor.is_recruiter:
     if access["requests"]:
         with st.expander("Request history"):
             for r in access["requests"]:
-                st.markdown(f"- {r['created_at'][:16].replace('T', ' ')} · **{r['status']}** · {r['message'] or '(no message)'}")
+                st.markdown(f"- {r['created_at'][:16].replace('T', ' ')} · **{r['status']}** · {plain_markdown(r['message'] or '(no message)')}")
 
     with st.expander("Add a colleague's recruiter account"):
         with st.form("add_colleague", clear_on_submit=False):

@@ -18,5 +18,5 @@ if not saved:
 st.caption(f"{len(saved)} saved job{'s' if len(saved) != 1 else ''}, newest first")
 for job in saved:
     if job["status"] != "open":
-        st.caption(f"“{job['title']}” is no longer open.")
+        st.caption(f"“{job_widgets.plain_markdown(job['title'])}” is no longer open.")
     job_widgets.job_card(job, footer=lambda j: job_widgets.save_toggle(conn, actor, j, key_prefix="saved"))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -9,6 +10,25 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+os.environ.setdefault("JOBEXPRESSWAY_BCRYPT_ROUNDS", "4")  # fast hashing in tests; the product uses bcrypt's default
+os.environ.setdefault("JOBEXPRESSWAY_DEMO_ACCOUNTS", "0")  # tests create the users they need
+ROOT = Path(__file__).resolve().parent.parent
+HOME = str(ROOT / "Home.py")
+
+
+def open_page(path: str | None = None, actor=None, timeout: float = 60, **query):
+    """Run the app as a browser would: Home.py (frame, navigation), then switch to ``path`` with ``query``
+    as URL parameters. Pages link to each other, which only works inside the navigation."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(HOME, default_timeout=timeout)
+    if actor is not None:
+        at.session_state["actor"] = actor
+    at.run()
+    if path and path != "Home.py":
+        at.query_params.update({k: str(v) for k, v in query.items()})
+        at.switch_page(path).run()
+    return at
 
 
 @pytest.fixture

@@ -252,3 +252,19 @@ def test_company_api_is_reachable_from_accounts():
     assert accounts.grant_access is companies.grant_access
     with pytest.raises(AttributeError):
         accounts.no_such_thing  # noqa: B018
+
+
+def test_cli_bootstrap_and_set_password(data_dir, monkeypatch, capsys):
+    from engine import store
+    from engine.cli import main
+
+    assert main(["bootstrap-accounts", "--no-demo", "--data-dir", str(data_dir)]) == 0
+    assert "admin@jobexpressway.local / " in capsys.readouterr().out
+    assert main(["bootstrap-accounts", "--no-demo", "--data-dir", str(data_dir)]) == 0
+    assert "already exist" in capsys.readouterr().out
+    monkeypatch.setenv("NEW_PW", "fresh-pass-1")
+    assert main(["set-password", "ADMIN@jobexpressway.local", "--password-env", "NEW_PW", "--data-dir", str(data_dir)]) == 0
+    assert accounts.authenticate(store.connect(data_dir), "admin@jobexpressway.local", "fresh-pass-1").role == "admin"
+    monkeypatch.setenv("NEW_PW", "weak")
+    assert main(["set-password", "admin@jobexpressway.local", "--password-env", "NEW_PW", "--data-dir", str(data_dir)]) == 2
+    assert "at least 8" in capsys.readouterr().err

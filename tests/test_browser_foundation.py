@@ -1,5 +1,5 @@
 """The foundation in a real browser: sign up as a candidate, stay signed in across a reload (the session
-cookie), search jobs, open one. Debian's chromium through Playwright against `streamlit run Home.py`."""
+cookie), search jobs, open one, sign out (cookie gone). Debian's chromium through Playwright against `streamlit run Home.py`."""
 from __future__ import annotations
 
 import os
@@ -41,7 +41,8 @@ def server(tmp_path):
             "titles = ['Data Engineer', 'Registered Nurse', 'Account Executive', 'Frontend Developer']\n"
             "jobs.add_jobs(db, [dict(title=f'{titles[i % 4]} {i}', description=f'{titles[i % 4]} wanted. Team {i}.',\n"
             "    company='Acme Ltd', location='Berlin, Germany', category=['Data', 'Healthcare', 'Sales', 'Software'][i % 4],\n"
-            "    required_skills=['Python', 'SQL'] if i % 4 == 0 else ['Teamwork'], salary_min=50000, salary_max=70000)\n"
+            "    required_skills=[['Python', 'SQL'], ['Patient care', 'First-aid & CPR'], ['CRM'], ['C++', 'Node.js']][i % 4],\n"
+            "    salary_min=50000, salary_max=70000)\n"
             "    for i in range(40)])\n")
     subprocess.run([sys.executable, "-c", seed], cwd=ROOT, env=env, check=True)
     port = free_port()
@@ -121,8 +122,19 @@ def test_sign_up_stay_signed_in_search_and_open_a_job(server, tmp_path):
             page.get_by_role("link", name="Registered Nurse 1", exact=True).click()
             expect(page.get_by_role("heading", name="Registered Nurse 1")).to_be_visible()
             expect(page.get_by_text("Registered Nurse wanted. Team 1.")).to_be_visible()
+            expect(page.get_by_text("First-aid & CPR", exact=True)).to_be_visible()  # shown as typed, not as markdown
             assert "id=2" in page.url  # the second job inserted
             page.screenshot(path=str(SCREENSHOTS / "foundation_job_page.png"), full_page=True)
+
+            page.get_by_role("button", name="Sign out").click()  # ends the session and clears the cookie
+            expect(page.get_by_text("Looking for a job?")).to_be_visible()
+            deadline = time.time() + 20
+            while any(c["name"] == "jx_session" for c in page.context.cookies()) and time.time() < deadline:
+                time.sleep(0.25)
+            assert not any(c["name"] == "jx_session" for c in page.context.cookies())
+            page.reload()
+            expect(page.get_by_text("Looking for a job?")).to_be_visible()
+            expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
         except Exception:
             print((tmp_path / "streamlit.log").read_text())
             page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)

@@ -82,6 +82,9 @@ def test_text_agrees_with_title_company_location_and_skills(jobs):
         # every required skill is named in the requirements, and the extractor finds them all back
         assert set(job["required_skills"]) <= set(extract_skills(job["requirements"])), job["requirements"]
         assert job["responsibilities"].startswith("- ")
+        # duties name only skills the posting asks for
+        named = set(extract_skills(job["responsibilities"])) & set(CATEGORY_BY_NAME[job["category"]].pool)
+        assert named <= set(job["required_skills"]), job["responsibilities"]
 
 
 def test_salary_follows_seniority():

@@ -225,3 +225,50 @@ def test_recruiter_requests_access_and_admin_grants_it(conn):
     assert "Access granted to Acme" in texts(at, "success")
     assert companies.company_permissions(conn, hr)["permissions"] == ["change_status", "post_jobs", "view_applicants"]
     assert conn.execute("SELECT count(*) FROM outbox WHERE to_email = 'hr@acme.com'").fetchone()[0] == 1
+
+
+GOOGLE_SECRETS = {"auth": {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "test-secret",
+                           "google": {"client_id": "id", "client_secret": "secret",
+                                      "server_metadata_url": "https://accounts.google.com/.well-known/openid-configuration"}}}
+
+
+def test_google_sign_in_hidden_without_auth_secrets(conn):
+    at = app(page="pages/sign_in.py")
+    assert "Continue with Google" not in [b.label for b in at.button]
+
+
+def test_google_sign_in_shown_and_identity_mapped_with_auth_secrets(conn):
+    at = AppTest.from_file(HOME, default_timeout=60)
+    at.secrets = GOOGLE_SECRETS
+    at.run()
+    at.switch_page("pages/sign_in.py").run()
+    assert "Continue with Google" in [b.label for b in at.button]
+
+    at = AppTest.from_file(HOME, default_timeout=60)
+    at.secrets = GOOGLE_SECRETS
+    at.user = {"is_logged_in": True, "email": "Gina@Gmail.com", "name": "Gina G"}
+    at.run()
+    assert not at.exception, at.exception
+    actor = at.session_state["actor"]
+    assert (actor.email, actor.role, actor.name) == ("gina@gmail.com", "candidate", "Gina G")
+    assert accounts.actor_for_session(conn, at.session_state["session_token"]) == actor
+
+
+@pytest.mark.parametrize("role", ["guest", "candidate", "recruiter", "admin"])
+def test_every_page_renders_for_every_role(conn, role):
+    actor = None
+    if role == "candidate":
+        actor = candidate(conn)
+    elif role == "recruiter":
+        actor = accounts.sign_up_company(conn, email="hr@acme.com", password="secret123", company_name="Acme",
+                                         industry="Software", location="Paris")
+    elif role == "admin":
+        actor = Actor(accounts.create_user(conn, email="root@site.com", password="secret123", role="admin", name="Root"), "admin")
+    pages = ["pages/home.py", "pages/jobs.py", "pages/job.py", "pages/saved.py", "pages/sign_in.py",
+             "pages/profile.py", "pages/admin_companies.py"]
+    at = app(actor)
+    for page in pages:
+        at.query_params["id"] = "1"
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert at.main.children, page  # something was drawn

@@ -46,7 +46,7 @@ def job_link(job: dict, label: str | None = None) -> None:
 
 
 def skill_badges(skills: list[str], limit: int = 8) -> str:
-    shown = [s.replace("[", "(").replace("]", ")") for s in skills[:limit]]
+    shown = [plain_markdown(str(s)).replace("\\[", "(").replace("\\]", ")") for s in skills[:limit]]
     more = f" +{len(skills) - limit}" if len(skills) > limit else ""
     return " ".join(f":blue-badge[{s}]" for s in shown) + more
 
@@ -59,7 +59,7 @@ def job_card(job: dict, *, footer: Callable[[dict], None] | None = None, snippet
             job_link(job)
             facts = [job.get("company"), job.get("location"), job.get("category"), work_mode(job),
                      job.get("employment_type"), f"posted {job.get('created_date')}"]
-            st.caption(" · ".join(str(f) for f in facts if f))
+            st.caption(" · ".join(plain_markdown(str(f)) for f in facts if f))
         right.markdown(f"**{salary_text(job)}**")
         if job.get("required_skills"):
             st.markdown(skill_badges(job["required_skills"]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from engine import store
+from engine import accounts, store
 
 DEFAULT_JOBS = 10_000
 
@@ -68,12 +68,8 @@ def cmd_init(args) -> int:
         inserted = init_database(db, args.jobs, args.seed)
         print(f"Generated {inserted:,} jobs into {store.db_path(args.data_dir)} "
               f"in {time.perf_counter() - started:.1f} s.")
-    try:  # wired at merge
-        from engine import accounts
-    except ImportError:
-        accounts = None
-    if accounts is not None:
-        accounts.ensure_bootstrap_accounts(db)
+    for line in accounts.ensure_bootstrap_accounts(db):
+        print(line)
     return 0
 
 

@@ -11,9 +11,11 @@ import random
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
+from functools import lru_cache
 
 from faker import Faker
 
+from engine.datasets.skills import extract_skills
 from engine.datasets.vocabulary import CATEGORIES, LADDERS, SOFT_SKILLS, Category, Role
 from engine.jobs import job_fingerprint
 
@@ -97,8 +99,29 @@ def _education_line(level: str, field: str) -> str:
     return f"{level} in {field}, or equivalent experience."
 
 
-def _fill(template: str, rng: random.Random, skills: list[str]) -> str:
-    return template.format(skill=rng.choice(skills)) if "{skill}" in template else template
+_SLOT = re.compile(r"\{([^}]*)\}")
+
+
+@lru_cache(maxsize=None)
+def _named_in(template: str) -> tuple[str, ...]:
+    """Skills a duty template names in passing, outside its slot ("Orchestrate ETL jobs with {...}")."""
+    return tuple(extract_skills(_SLOT.sub(" ", template)))
+
+
+def _duties(templates: tuple[str, ...], rng: random.Random, skills: list[str], k: int) -> tuple[list[str], list[str]]:
+    """k responsibilities and the skills they name in passing. A {A|B} slot is filled with one of the
+    posting's skills that fits the sentence; a template whose skills the posting lacks is left out."""
+    fitting = []
+    for template in templates:
+        slot = _SLOT.search(template)
+        if slot is None:
+            fitting.append((template, template))
+            continue
+        options = [s for s in slot.group(1).split("|") if s in skills]
+        if options:
+            fitting.append((template, template[:slot.start()] + rng.choice(options) + template[slot.end():]))
+    chosen = rng.sample(fitting, k=min(k, len(fitting)))
+    return [text for _, text in chosen], [s for template, _ in chosen for s in _named_in(template)]
 
 
 def _one_job(rng: random.Random, names: tuple[list[str], list[str]], companies: _Companies, today: date) -> dict:
@@ -125,7 +148,7 @@ def _one_job(rng: random.Random, names: tuple[list[str], list[str]], companies: 
     senior = prefix.strip() in ("Senior", "Lead")
 
     # Skills: the role's core ones plus a few more from the same category, sometimes one soft skill.
-    extra_pool = [s for s in cat.pool if s not in role.core]
+    extra_pool = [s for s in (role.related or cat.pool) if s not in role.core]
     extras = rng.sample(extra_pool, k=min(len(extra_pool), rng.randint(1, 3)))
     soft = rng.sample(SOFT_SKILLS, k=rng.choice((0, 1, 1, 2)))
     if senior and "Leadership" not in soft:
@@ -147,7 +170,11 @@ def _one_job(rng: random.Random, names: tuple[list[str], list[str]], companies: 
         created = today - timedelta(days=rng.randint(0, HISTORY_DAYS - 1))
         deadline = today + timedelta(days=rng.randint(14, 84))
 
-    duties = [_fill(t, rng, hard) for t in rng.sample(cat.duties, k=rng.randint(4, min(6, len(cat.duties))))]
+    duties, named = _duties(cat.duties, rng, hard, k=rng.randint(4, 6))
+    # a duty may name a skill in passing ("Orchestrate ETL jobs"): the posting then asks for it too
+    named = [s for s in dict.fromkeys(named) if s in cat.pool and s not in hard]
+    extras, hard = [*extras, *named], [*hard, *named]
+    skills = list(dict.fromkeys([*role.core, *extras, *soft]))
     if senior:
         duties.append(f"Mentor other members of the {cat.team} and lead by example")
     if yrs_hi == 0:
@@ -166,7 +193,7 @@ def _one_job(rng: random.Random, names: tuple[list[str], list[str]], companies: 
     where = f"{city} (remote within the US)" if remote else city
     benefits = rng.sample(BENEFITS["field" if cat.name in FIELD_CATEGORIES else "office"], k=3)
     description = " ".join((
-        f"{company} is hiring a {title} to join its {cat.team} in {where}.",
+        f"{company} is hiring {'an' if title[0] in 'AEIOU' else 'a'} {title} to join its {cat.team} in {where}.",
         f"Our {cat.team} {cat.intro}.",
         f"In this {employment.lower()} role you will {_lower_first(duties[0])} and {_lower_first(duties[1])}.",
         f"You will work mainly with {_join(hard[:4])}.",

@@ -1,0 +1,212 @@
+"""Speed of the recommendation path -> artifacts/bench/recsys.json.
+
+    python bench/recsys.py [--sizes 10000,100000,1000000] [--base 3000] [--text-study]
+
+1. Encoding throughput of our pipeline (engine.recsys.encoder.encode) against raw
+   SentenceTransformer.encode on the same job texts (best of 2 alternating runs each).
+2. Index build: build_index() on a fresh data dir holding real postings (embedding included).
+3. Top-k latency (median/p95, single query, k=15 = what recommend fetches for k=5), flat vs HNSW at each
+   size, and recall@5 of HNSW against flat. Catalogues larger than the real one are made from the real
+   job embeddings plus small Gaussian noise, re-normalised (not uniform random vectors); queries are the
+   embeddings of profile-like texts of real postings, as a candidate's profile would be.
+4. Memory: process RSS and index size. 5. Incremental add of one job (add_job + sync) and end-to-end
+   recommend() latency on the real catalogue, first model load excluded.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from engine import config, jobs, store  # noqa: E402
+from engine.recsys import encoder as enc  # noqa: E402
+from engine.recsys import index as idx  # noqa: E402
+from engine.recsys.realdata import is_held_out, load_real_postings  # noqa: E402
+from engine.recsys.recommend import recommend  # noqa: E402
+from engine.recsys.text import job_text, profile_like_text  # noqa: E402
+
+NOISE_SIGMA = 0.03   # per dimension: cosine to the source vector ~0.86, so copies are near, not duplicates
+
+
+def rss_mb() -> float:
+    import psutil
+
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def stats(ms: list[float]) -> dict:
+    return {"median_ms": round(float(np.median(ms)), 3), "p95_ms": round(float(np.percentile(ms, 95)), 3), "n": len(ms)}
+
+
+def bench_encoding(texts: list[str]) -> dict:
+    encoder = enc.load_encoder()
+    raw = encoder.model
+    raw.encode(texts[:16], batch_size=64)  # warm-up
+    ours_s, raw_s = [], []
+    for _ in range(2):
+        t = time.perf_counter(); raw.encode(texts, batch_size=64, convert_to_numpy=True); raw_s.append(time.perf_counter() - t)
+        t = time.perf_counter(); enc.encode(texts, batch_size=64); ours_s.append(time.perf_counter() - t)
+    raw_tps, ours_tps = len(texts) / min(raw_s), len(texts) / min(ours_s)
+    return {"texts": len(texts), "model": encoder.name, "mean_words": round(float(np.mean([len(t.split()) for t in texts])), 1),
+            "raw_texts_per_s": round(raw_tps, 2), "pipeline_texts_per_s": round(ours_tps, 2),
+            "ratio": round(ours_tps / raw_tps, 3)}
+
+
+def text_length_study(jobs_: list[dict], n: int = 300) -> dict:
+    """Shorter job texts encode faster; do they retrieve worse? MRR@10 of profile-like queries (title
+    removed) against job texts cut at different description lengths, relevant = the same posting."""
+    rng = random.Random(1)
+    sample = rng.sample(jobs_, min(n, len(jobs_)))
+    queries = enc.encode([profile_like_text(j) for j in sample])
+    out = {}
+    for words in (30, 70, 150):
+        texts = [job_text(j, description_words=words, responsibilities_words=words // 2) for j in sample]
+        t = time.perf_counter()
+        corpus = enc.encode(texts)
+        tps = len(texts) / (time.perf_counter() - t)
+        ranks = np.argsort(-(queries @ corpus.T), axis=1)[:, :10]
+        rr = [1 / (list(r).index(i) + 1) if i in r else 0.0 for i, r in enumerate(ranks)]
+        out[f"description_words_{words}"] = {"mrr@10": round(float(np.mean(rr)), 4), "texts_per_s": round(tps, 2),
+                                             "mean_words": round(float(np.mean([len(x.split()) for x in texts])), 1)}
+    return out
+
+
+def synthetic(base: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    if n <= len(base):
+        return base[:n].copy()
+    out = np.empty((n, base.shape[1]), dtype=np.float32)
+    for start in range(0, n, 100_000):
+        m = min(100_000, n - start)
+        block = base[rng.integers(0, len(base), m)] + rng.normal(0, NOISE_SIGMA, (m, base.shape[1])).astype(np.float32)
+        out[start:start + m] = block / np.linalg.norm(block, axis=1, keepdims=True)
+    return out
+
+
+def time_queries(index, queries: np.ndarray, k: int) -> tuple[list[float], np.ndarray]:
+    ms, labels = [], []
+    for q in queries:
+        t = time.perf_counter()
+        _, ids = index.search(q.reshape(1, -1), k)
+        ms.append((time.perf_counter() - t) * 1000)
+        labels.append(ids[0])
+    return ms, np.array(labels)
+
+
+def bench_size(base: np.ndarray, queries: np.ndarray, n: int, ef_values: list[int], rng) -> dict:
+    import faiss
+
+    vectors = synthetic(base, n, rng)
+    ids = np.arange(n, dtype=np.int64)
+    result: dict = {"vectors": n}
+    flat = idx.new_faiss_index("flat")
+    flat.add_with_ids(vectors, ids)
+    flat_ms, flat_labels = time_queries(flat, queries, 15)
+    result["flat"] = stats(flat_ms) | {"index_mb": round(n * vectors.shape[1] * 4 / 2**20, 1)}
+    del flat
+    rss_before = rss_mb()
+    t = time.perf_counter()
+    hnsw = idx.new_faiss_index("hnsw")
+    hnsw.add_with_ids(vectors, ids)
+    build_s = time.perf_counter() - t
+    result["hnsw"] = {"build_s": round(build_s, 1), "M": idx.HNSW_M, "efConstruction": idx.HNSW_EF_CONSTRUCTION,
+                      "rss_growth_mb": round(rss_mb() - rss_before, 1),
+                      "index_mb": round(faiss.serialize_index(hnsw).nbytes / 2**20, 1), "by_efSearch": {}}
+    base_index = faiss.downcast_index(hnsw.index)
+    for ef in ef_values:
+        base_index.hnsw.efSearch = ef
+        ms, labels = time_queries(hnsw, queries, 15)
+        recall = np.mean([len(set(a[:5]) & set(b[:5])) / 5 for a, b in zip(labels, flat_labels)])
+        result["hnsw"]["by_efSearch"][str(ef)] = stats(ms) | {"recall@5_vs_flat": round(float(recall), 4)}
+    print(json.dumps(result), flush=True)
+    return result
+
+
+def bench_app(postings: list[dict]) -> dict:
+    """Build the real index in a fresh data dir, then time one-job adds and recommend()."""
+    out: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = store.connect(tmp)
+        jobs.add_jobs(db, [dict(p, created_date="2026-01-01", source="bench") for p in postings])
+        t = time.perf_counter()
+        index = idx.build_index(db)
+        build_s = time.perf_counter() - t
+        out["index_build"] = {"jobs": index.size, "seconds": round(build_s, 1), "jobs_per_s": round(index.size / build_s, 2),
+                              "estimated_10k_minutes": round(10_000 / (index.size / build_s) / 60, 1), "kind": index.kind}
+        ids, vectors = index.cache.get(sorted(index.indexed), index.encoder_version)
+        add_ms = []
+        for i in range(15):
+            job = dict(random.Random(i).choice(postings), title=f"Bench job {i}", created_date="2026-01-01")
+            t = time.perf_counter()
+            jobs.add_job(db, job)
+            idx.get_index(db)   # the sync every recommendation does: embeds and adds the new job
+            add_ms.append((time.perf_counter() - t) * 1000)
+        out["incremental_add_one_job"] = stats(add_ms)
+        profiles = [profile_like_text(p) for p in random.Random(5).sample(postings, 40)]
+        recommend(db, profiles[0])
+        fresh, cached = [], []
+        for p in profiles[1:]:
+            t = time.perf_counter(); recommend(db, p); fresh.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter(); recommend(db, p); cached.append((time.perf_counter() - t) * 1000)
+        out["recommend_end_to_end"] = {"jobs": index.size, "new_profile_text": stats(fresh),
+                                       "unchanged_profile_text": stats(cached)}
+    return out, vectors
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--ef", default="32,64,128,256")
+    parser.add_argument("--base", type=int, default=3000, help="real postings embedded as the base catalogue")
+    parser.add_argument("--text-study", action="store_true")
+    parser.add_argument("--out", default=str(config.artifacts_dir() / "bench" / "recsys.json"))
+    args = parser.parse_args()
+    import faiss
+    import torch
+
+    postings = load_real_postings()
+    if not postings:
+        sys.exit("bench/recsys.py needs the real postings in the shared data folder (JOBEXPRESSWAY_SHARED_DATA)")
+    rng = random.Random(0)
+    rng.shuffle(postings)
+    t = time.perf_counter()
+    encoder = enc.load_encoder()
+    report = {"machine": {"cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(), "faiss_threads": faiss.omp_get_max_threads(),
+                          "load_average_at_start": os.getloadavg()},
+              "encoder": encoder.version, "first_model_load_s": round(time.perf_counter() - t, 2)}
+    print("encoding ...", flush=True)
+    report["encoding"] = bench_encoding([job_text(p) for p in postings[:256]])
+    print(json.dumps(report["encoding"]), flush=True)
+    if args.text_study:
+        report["text_length_study"] = text_length_study([p for p in postings if is_held_out(p)])
+        print(json.dumps(report["text_length_study"]), flush=True)
+    print("real index build ...", flush=True)
+    app, base = bench_app(postings[:args.base])
+    report |= app
+    print(json.dumps(app), flush=True)
+    queries = enc.encode([profile_like_text(p) for p in postings[args.base:args.base + 200]])
+    report["search"] = {"noise_sigma": NOISE_SIGMA, "base_real_vectors": len(base), "queries": len(queries),
+                        "k": 15, "sizes": []}
+    nrng = np.random.default_rng(0)
+    ef_values = [int(x) for x in args.ef.split(",")]
+    for n in [int(s) for s in args.sizes.split(",") if s]:
+        print(f"search at {n:,} vectors ...", flush=True)
+        report["search"]["sizes"].append(bench_size(base, queries, n, ef_values, nrng))
+        report["rss_mb_after"] = round(rss_mb(), 1)
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(json.dumps(report, indent=2))  # keep partial results
+    Path(args.out).write_text(json.dumps(report, indent=2))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

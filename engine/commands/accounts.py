@@ -1,0 +1,42 @@
+"""Accounts commands: bootstrap-accounts (admin + demo accounts) and set-password (operator reset)."""
+from __future__ import annotations
+
+import getpass
+import os
+
+from engine import accounts, store
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("bootstrap-accounts", parents=[common],
+                       help="create the admin (ADMIN_EMAIL/ADMIN_PASSWORD or generated) and the demo accounts")
+    p.add_argument("--no-demo", action="store_true", help="only the admin, no demo accounts")
+    p.set_defaults(func=cmd_bootstrap)
+    p = sub.add_parser("set-password", parents=[common], help="set an account's password (e.g. a lost admin password)")
+    p.add_argument("email")
+    p.add_argument("--password-env", metavar="VAR", help="read the new password from this environment variable "
+                   "instead of prompting")
+    p.set_defaults(func=cmd_set_password)
+
+
+def cmd_bootstrap(args) -> int:
+    messages = accounts.ensure_bootstrap_accounts(store.connect(args.data_dir), demo=False if args.no_demo else None)
+    for message in messages or ["All bootstrap accounts already exist."]:
+        print(message)
+    return 0
+
+
+def cmd_set_password(args) -> int:
+    from engine.cli import CommandError
+
+    if args.password_env:
+        password = os.environ.get(args.password_env)
+        if not password:
+            raise CommandError(f"environment variable {args.password_env} is empty or not set")
+    else:
+        password = getpass.getpass("New password: ")
+        if password != getpass.getpass("Repeat it: "):
+            raise CommandError("the two passwords are not the same")
+    actor = accounts.operator_set_password(store.connect(args.data_dir), args.email, password)
+    print(f"Password set for {actor.email} ({actor.role}); their sessions were ended.")
+    return 0

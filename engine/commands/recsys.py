@@ -1,0 +1,141 @@
+"""Recommendation commands: recommend, similar, index build|status, and the `train encoder` target."""
+from __future__ import annotations
+
+import sys
+import time
+
+from engine import store
+from engine.commands import register_trainer
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("recommend", parents=[common], help="top-k jobs for a profile text")
+    p.add_argument("--profile", required=True, help="the candidate's skills, experience, wishes as free text")
+    p.add_argument("-k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_recommend)
+
+    p = sub.add_parser("similar", parents=[common], help="top-k jobs similar to a job")
+    p.add_argument("job_id", type=int)
+    p.add_argument("-k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_similar)
+
+    register_trainer("encoder", _train_encoder, "fine-tune all-MiniLM-L6-v2 into Job-Rec-v1", _encoder_arguments)
+
+    p = sub.add_parser("index", parents=[common], help="the FAISS job index of this data dir")
+    p.add_argument("action", choices=["build", "status"])
+    p.add_argument("--rebuild", action="store_true", help="re-embed every job even when cached")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_index)
+
+
+def _encoder_arguments(p) -> None:
+    p.add_argument("--max-pairs", type=int, default=None, help="training pairs (default 1600)")
+    p.add_argument("--epochs", type=int, default=None)
+    p.add_argument("--eval-queries", type=int, default=None, help="held-out queries per dataset (default 300)")
+
+
+def _train_encoder(args) -> int:
+    from engine.recsys.finetune import TrainConfig, train_encoder
+
+    cfg = TrainConfig()
+    if args.max_pairs:
+        cfg.max_pairs = args.max_pairs
+    if args.epochs:
+        cfg.epochs = args.epochs
+    if args.eval_queries:
+        cfg.eval_queries = args.eval_queries
+    card = train_encoder(cfg)
+    if args.json:
+        from engine.cli import print_json
+
+        print_json({k: v for k, v in card.items() if k != "split"})
+        return 0
+    ev = card["evaluation"]
+    for part in ev["after"]:
+        print(f"held-out {part}: before {ev['before'].get(part)}\n{'':>{len(part) + 10}}after  {ev['after'][part]}")
+    return 0
+
+
+def _rows(recs) -> list[dict]:
+    return [{"job_id": r.job_id, "title": r.title, "company": r.company, "category": r.category,
+             "score": round(r.score, 4)} for r in recs]
+
+
+def _print_recs(recs, as_json: bool) -> None:
+    from engine.cli import print_json
+
+    if as_json:
+        print_json(_rows(recs))
+        return
+    if not recs:
+        print("no matching open jobs")
+    for i, r in enumerate(recs, 1):
+        print(f"{i}. [{r.score:.3f}] #{r.job_id} {r.title} — {r.company} ({r.category}, {r.location})")
+        if r.matched_skills or r.missing_skills:
+            print(f"     matched: {', '.join(r.matched_skills) or '-'}   missing: {', '.join(r.missing_skills) or '-'}")
+
+
+def _ensure_index(db, quiet: bool) -> None:
+    from engine.recsys.index import build_index, index_status
+
+    if index_status(db).needs_build:
+        _build_with_progress(db, quiet)
+
+
+def _build_with_progress(db, quiet: bool, rebuild: bool = False):
+    from tqdm import tqdm
+
+    from engine.recsys.index import build_index
+
+    bar = tqdm(total=0, unit="job", desc="embedding jobs", file=sys.stderr, disable=quiet and not sys.stderr.isatty())
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    try:
+        return build_index(db, progress_callback=progress, rebuild=rebuild)
+    finally:
+        bar.close()
+
+
+def cmd_recommend(args) -> int:
+    from engine.recsys.recommend import recommend
+
+    db = store.connect(args.data_dir)
+    _ensure_index(db, args.json)
+    _print_recs(recommend(db, args.profile, k=args.k), args.json)
+    return 0
+
+
+def cmd_similar(args) -> int:
+    from engine.recsys.recommend import similar_jobs
+
+    db = store.connect(args.data_dir)
+    _ensure_index(db, args.json)
+    _print_recs(similar_jobs(db, args.job_id, k=args.k), args.json)
+    return 0
+
+
+def cmd_index(args) -> int:
+    from engine.cli import print_json
+    from engine.recsys.index import index_status
+
+    db = store.connect(args.data_dir)
+    if args.action == "build":
+        started = time.time()
+        index = _build_with_progress(db, args.json, rebuild=args.rebuild)
+        status = index_status(db)
+        if not args.json:
+            print(f"index: {index.kind}, {index.size} vectors, {time.time() - started:.1f} s, {status.encoder_version}")
+    else:
+        status = index_status(db)
+    if args.json:
+        print_json(status.as_dict())
+    elif args.action == "status":
+        for k, v in status.as_dict().items():
+            print(f"{k:>18}: {v}")
+    return 0

@@ -1,0 +1,209 @@
+"""Delivering the outbox over SMTP, with retries and backoff between runs.
+
+States: queued (waiting, also after a failed try), sent, failed (gave up after ``max_attempts`` tries or
+refused as undeliverable). A server that cannot be reached costs a message nothing: the run stops, every
+message stays queued with the error noted, and the next run delivers. A message the server refuses is
+retried on later runs, ``backoff_s(attempts)`` apart.
+"""
+from __future__ import annotations
+
+import smtplib
+import ssl
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+import sqlite_utils
+
+from engine import config
+from engine.authz import Actor, require_role
+from engine.config import SmtpSettings
+from engine.store import transaction, update_row, utcnow
+from engine.uploads import UploadRejected, resolve
+
+CONNECT_TIMEOUT_S = 20
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retry_later: int = 0
+    failed: int = 0
+    skipped: str | None = None      # why nothing was tried (no SMTP configured, server unreachable)
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"sent": self.sent, "retry_later": self.retry_later, "failed": self.failed,
+                "skipped": self.skipped, "errors": self.errors}
+
+
+def backoff_s(attempts: int) -> int:
+    """1 min, 2, 4, 8 ... capped at one hour: a refusing server is not hammered."""
+    return min(3600, 60 * 2 ** max(0, attempts - 1))
+
+
+def build_message(db: sqlite_utils.Database, row: dict, sender: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = row["to_email"]
+    msg["Subject"] = row["subject"]
+    msg["Message-ID"] = make_msgid(domain="jobexpressway.local")
+    msg.set_content(row["body"])
+    if row.get("ics"):
+        msg.add_attachment(row["ics"].encode(), maintype="text", subtype="calendar",
+                           filename="invitation.ics", params={"method": "REQUEST"})
+    if row.get("attachment_path"):
+        path: Path = resolve(db, row["attachment_path"])
+        maintype, subtype = ("application", "pdf") if path.suffix.lower() == ".pdf" else ("application", "octet-stream")
+        msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
+    return msg
+
+
+def _open(settings: SmtpSettings) -> smtplib.SMTP:
+    smtp = smtplib.SMTP(settings.host, settings.port, timeout=CONNECT_TIMEOUT_S)
+    smtp.ehlo()
+    if settings.use_tls:
+        smtp.starttls(context=ssl.create_default_context())
+        smtp.ehlo()
+    if settings.user:
+        smtp.login(settings.user, settings.password or "")
+    return smtp
+
+
+def due_messages(db: sqlite_utils.Database, limit: int, now: str) -> list[dict]:
+    return list(db.query(
+        "SELECT * FROM outbox WHERE status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) "
+        "ORDER BY id LIMIT ?", [now, limit]))
+
+
+def deliver_outbox(
+    db: sqlite_utils.Database, settings: SmtpSettings | None = None, max_attempts: int = 5, limit: int = 200,
+) -> DeliveryReport:
+    """Send what is due. Safe to run from several processes: each row is claimed by its state change."""
+    settings = settings or config.smtp_settings()
+    report = DeliveryReport()
+    if settings is None:
+        report.skipped = "SMTP is not configured (set SMTP_HOST); mail stays in the outbox."
+        return report
+    now = utcnow()
+    rows = due_messages(db, limit, now)
+    if not rows:
+        return report
+    try:
+        smtp = _open(settings)
+    except (OSError, smtplib.SMTPException) as exc:
+        # The server is down or refuses us: nothing is the messages' fault, so no attempt is counted.
+        report.skipped = f"Mail server {settings.host}:{settings.port} unavailable ({type(exc).__name__}: {exc})"
+        with transaction(db):
+            for row in rows:
+                update_row(db, "outbox", row["id"], {"last_error": report.skipped[:500], "last_attempt_at": now})
+        return report
+    try:
+        for row in rows:
+            _deliver_one(db, smtp, row, settings, max_attempts, report)
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            pass
+    return report
+
+
+def _deliver_one(db, smtp, row: dict, settings: SmtpSettings, max_attempts: int, report: DeliveryReport) -> None:
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    attempts = row["attempts"] + 1
+    try:
+        msg = build_message(db, row, settings.sender)
+        smtp.send_message(msg)
+    except (smtplib.SMTPRecipientsRefused, UploadRejected, FileNotFoundError) as exc:
+        status, error = "failed", f"{type(exc).__name__}: {exc}"  # retrying cannot help
+    except (smtplib.SMTPException, OSError) as exc:
+        status, error = ("failed" if attempts >= max_attempts else "queued"), f"{type(exc).__name__}: {exc}"
+    else:
+        update_row(db, "outbox", row["id"], {"status": "sent", "attempts": attempts, "sent_at": now.isoformat(),
+                                             "last_attempt_at": now.isoformat(), "last_error": None})
+        report.sent += 1
+        return
+    update_row(db, "outbox", row["id"], {
+        "status": status, "attempts": attempts, "last_error": error[:500], "last_attempt_at": now.isoformat(),
+        "next_attempt_at": (now + timedelta(seconds=backoff_s(attempts))).isoformat(),
+    })
+    report.errors.append(f"#{row['id']}: {error}")
+    if status == "failed":
+        report.failed += 1
+    else:
+        report.retry_later += 1
+
+
+def outbox(db: sqlite_utils.Database, admin: Actor, status: str | None = None, limit: int = 500) -> list[dict]:
+    """The outbox for the admin page, newest first."""
+    require_role(admin, "admin")
+    where, params = ("WHERE status = ?", [status]) if status else ("", [])
+    return list(db.query(
+        f"SELECT id, to_email, subject, kind, status, attempts, last_error, created_at, last_attempt_at, sent_at, "
+        f"next_attempt_at, (ics IS NOT NULL) AS has_ics, attachment_path FROM outbox {where} ORDER BY id DESC LIMIT ?",
+        [*params, limit]))
+
+
+def retry_delivery(
+    db: sqlite_utils.Database, admin: Actor, outbox_ids: list[int] | None = None,
+    settings: SmtpSettings | None = None,
+) -> DeliveryReport:
+    """Admin: put failed (or waiting) messages back in the queue, due now, and run a delivery."""
+    require_role(admin, "admin")
+    with transaction(db):
+        if outbox_ids:
+            marks = ", ".join("?" for _ in outbox_ids)
+            db.execute(f"UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = NULL "
+                       f"WHERE id IN ({marks}) AND status != 'sent'", list(outbox_ids))
+        else:
+            db.execute("UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = NULL WHERE status != 'sent'")
+    return deliver_outbox(db, settings)
+
+
+# --- background sender -----------------------------------------------------------------------------
+_sender_lock = threading.Lock()
+_senders: dict[str, tuple[threading.Thread, threading.Event]] = {}
+
+
+def start_background_sender(data_dir: str | None = None, interval_s: float = 60.0) -> threading.Thread | None:
+    """One daemon thread per data dir that delivers the outbox every ``interval_s`` while SMTP is configured.
+    Idempotent: the app may call it on every script run."""
+    if config.smtp_settings() is None:
+        return None
+    key = str(config.data_dir(data_dir))
+    with _sender_lock:
+        if key in _senders and _senders[key][0].is_alive():
+            return _senders[key][0]
+        stop = threading.Event()
+        thread = threading.Thread(target=_sender_loop, args=(key, interval_s, stop), name="outbox-sender", daemon=True)
+        _senders[key] = (thread, stop)
+        thread.start()
+        return thread
+
+
+def stop_background_sender(data_dir: str | None = None, timeout: float = 10.0) -> None:
+    key = str(config.data_dir(data_dir))
+    with _sender_lock:
+        entry = _senders.pop(key, None)
+    if entry:
+        entry[1].set()
+        entry[0].join(timeout)
+
+
+def _sender_loop(data_dir: str, interval_s: float, stop: threading.Event) -> None:
+    from engine import store
+
+    while not stop.is_set():
+        try:
+            db = store.connect(data_dir)
+            try:
+                deliver_outbox(db)
+            finally:
+                db.close()
+        except Exception:  # a bad run must not kill the sender; the next one retries
+            pass
+        stop.wait(max(0.2, interval_s))

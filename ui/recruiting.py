@@ -1,0 +1,69 @@
+"""UI helpers for the recruiter pages: the job form and ranking applicants by fit when the recommender offers it."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from engine.recruiting import EMPLOYMENT_TYPES
+
+CATEGORIES = ("Engineering", "Data Science", "Design", "Marketing", "Sales", "Finance", "Healthcare", "Education",
+              "Operations", "Customer Support", "Human Resources", "Legal", "Other")
+
+
+def job_form(key: str, job: dict | None = None, submit_label: str = "Post job") -> dict | None:
+    """A job form (empty or prefilled); returns the fields when submitted. Validation happens in the engine,
+    which lists every problem at once."""
+    job = job or {}
+    with st.form(key):
+        title = st.text_input("Title *", value=job.get("title", ""))
+        c1, c2 = st.columns(2)
+        location = c1.text_input("Location *", value=job.get("location", ""))
+        cats = list(CATEGORIES) if job.get("category") in (None, *CATEGORIES) else [job["category"], *CATEGORIES]
+        category = c2.selectbox("Category *", cats, index=cats.index(job["category"]) if job.get("category") in cats else 0)
+        description = st.text_area("Description *", value=job.get("description", ""), height=150)
+        requirements = st.text_area("Requirements", value=job.get("requirements", ""))
+        responsibilities = st.text_area("Responsibilities", value=job.get("responsibilities", ""))
+        c3, c4, c5 = st.columns(3)
+        salary_min = c3.number_input("Minimum salary (yearly)", value=job.get("salary_min"), step=1000, min_value=None)
+        salary_max = c4.number_input("Maximum salary (yearly)", value=job.get("salary_max"), step=1000, min_value=None)
+        current = date.fromisoformat(job["deadline"]) if job.get("deadline") else date.today() + timedelta(days=30)
+        deadline = c5.date_input("Deadline", value=current)
+        c6, c7, c8 = st.columns(3)
+        types = list(EMPLOYMENT_TYPES)
+        employment_type = c6.selectbox("Employment type", types,
+                                       index=types.index(job["employment_type"]) if job.get("employment_type") in types else 0)
+        remote = c7.checkbox("Remote", value=bool(job.get("remote")))
+        contact_email = c8.text_input("Contact email", value=job.get("contact_email") or "")
+        skills = st.text_input("Required skills (comma separated)", value=", ".join(job.get("required_skills") or []))
+        if not st.form_submit_button(submit_label, type="primary"):
+            return None
+    return dict(title=title, location=location, category=category, description=description,
+                requirements=requirements, responsibilities=responsibilities, salary_min=salary_min,
+                salary_max=salary_max, deadline=deadline, employment_type=employment_type, remote=remote,
+                contact_email=contact_email, required_skills=skills)
+
+
+def rank_by_fit(db, actor, job_id: int, applicants: list[dict]) -> tuple[list[dict], bool]:
+    """Applicants best fit first when the recommender's rank_applicants is there; plain order otherwise.
+    Accepts its answer as dicts (application_id or id, with fit_score or score) or (application_id, score) pairs."""
+    from engine.recsys.fit import rank_applicants
+
+    try:
+        ranked = rank_applicants(db, actor, job_id)
+    except Exception as exc:  # the ranking is a help, never a reason to hide applicants
+        st.caption(f"Fit ranking unavailable ({type(exc).__name__}); showing applicants by date.")
+        return applicants, False
+    scores: dict[int, float] = {}
+    for item in ranked or []:
+        if isinstance(item, dict):
+            key = item.get("application_id", item.get("id"))
+            score = item.get("fit_score", item.get("score"))
+        else:
+            key, score = item[0], item[1]
+        if key is not None and score is not None:
+            scores[int(key)] = float(score)
+    for app in applicants:
+        if app["id"] in scores:
+            app["fit_score"] = scores[app["id"]]
+    return sorted(applicants, key=lambda a: -(a.get("fit_score") if a.get("fit_score") is not None else -1)), True
