@@ -191,7 +191,9 @@ def _tfidf_lr(train_texts, y_train, test_texts) -> list[str]:
 def compare_classifiers(jobs: list[dict], labels: list[str], split: tuple, log=print) -> dict:
     from engine.recsys.classifier import classification_metrics, fit_sgd
 
-    train_idx, test_idx = split
+    used = np.concatenate([split[0], split[1]])  # embed only the postings in the split
+    jobs, labels = [jobs[i] for i in used], [labels[i] for i in used]
+    train_idx, test_idx = np.arange(len(split[0])), np.arange(len(split[0]), len(used))
     texts = [evaldata.job_text(j) for j in jobs]
     y_train, y_test = [labels[i] for i in train_idx], [labels[i] for i in test_idx]
     order = sorted(set(labels))
