@@ -27,9 +27,11 @@ def _table(tables: dict) -> None:
             print(f"  skipped: {table['skipped']}")
             continue
         metrics = [k for k in next(iter(table.values())) if k != "seconds"]
-        print(f"  {'model':34s}" + "".join(f"{m:>11s}" for m in metrics))
+        widths = [max(9, len(m)) + 2 for m in metrics]
+        print(f"  {'model':34s}" + "".join(f"{m:>{w}s}" for m, w in zip(metrics, widths)))
         for model, row in table.items():
-            print(f"  {model:34s}" + "".join(f"{row[m]:>11.4f}" if m in row else f"{'':>11s}" for m in metrics))
+            print(f"  {model:34s}" + "".join(f"{row[m]:>{w}.4f}" if m in row else " " * w
+                                          for m, w in zip(metrics, widths)))
 
 
 def _fraud_summary(m: dict) -> None:
