@@ -56,7 +56,7 @@ def test_classifier_beats_majority_class_and_reports_every_metric(artifacts, fak
     assert saved["accuracy"] == metrics["accuracy"]
 
 
-def test_suggest_category_returns_top3_for_a_posted_job(artifacts, fake_encoder):
+def test_suggest_category_returns_top3_for_a_posted_job(artifacts, fake_encoder, monkeypatch):
     assert classifier.suggest_category({"title": "Nurse"}) is None  # nothing trained yet
     jobs = list(generate_jobs(240, seed=5))
     classifier.train(jobs, epochs=10, log=None)
@@ -65,6 +65,8 @@ def test_suggest_category_returns_top3_for_a_posted_job(artifacts, fake_encoder)
     assert len(top3) == 3 and top3[0] == (category, probability)
     assert 0 < probability <= 1 and probability >= top3[1][1] >= top3[2][1]
     assert "Healthcare & Nursing" in [c for c, _ in top3]
+    monkeypatch.setattr(embeddings, "available_models", lambda: [])  # its encoder is gone: no guess
+    assert classifier.suggest_category(nurse) is None
 
 
 def test_stratified_split_keeps_class_shares():

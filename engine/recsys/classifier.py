@@ -176,14 +176,14 @@ def load_model() -> CategoryModel | None:
 
 def suggest_category(job_fields: dict) -> tuple[str, float, list[tuple[str, float]]] | None:
     """(category, probability, top 3 [(category, probability)]) for a job being posted; None when no
-    classifier is trained or the job has no text yet."""
+    classifier is trained, its encoder is not on this machine, or the job has no text yet."""
     from engine.recsys import embeddings
     from engine.recsys.evaldata import job_text
 
     model = load_model()
     text = job_text(job_fields)
-    if model is None or not text.strip():
-        return None
+    if model is None or not text.strip() or model.encoder not in embeddings.available_models():
+        return None  # no classifier, nothing to read, or its encoder is gone (other vectors would mislead it)
     vector = embeddings.embed([text], model.encoder, cache=False)
     probs = model.classifier.predict_proba(vector)[0]
     ranked = sorted(zip(model.classifier.classes_, probs), key=lambda p: -p[1])[:3]
