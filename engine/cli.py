@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "engine.commands.resume",
     "engine.commands.meetings",
     "engine.commands.coach",
+    "engine.commands.recsys_models",
 ]
 
 
