@@ -247,3 +247,28 @@ def test_model_lab_shows_the_metrics_files(artifacts, data_dir, fake_encoder, fr
     infos = " ".join(i.value for i in at.info)
     assert "train classifier" not in infos and "train fraud" not in infos and "eval recsys" not in infos
     assert "eval classifier" in infos  # that one was not run
+
+
+def test_recruiter_posting_shows_fraud_score_and_category_suggestion(artifacts, data_dir, fake_encoder, fraud_set):
+    """The recruiter's post form screens the new job with the trained fraud model, holds a scam-like one for
+    review, and offers the classifier's category when it differs from the one chosen."""
+    from applications_fixtures import World
+    from conftest import open_page
+
+    from engine import store
+
+    classifier.train(list(generate_jobs(240, seed=3)), epochs=8, log=None)
+    fraud.train(jobs=fraud_set, log=None, variants=FAST)
+    w = World(store.connect(data_dir))
+    at = open_page("pages/recruiter.py", w.rec_a, timeout=120)
+    scam = _scam(5)
+    [t for t in at.text_input if t.label == "Title *"][-1].set_value(scam["title"])
+    [t for t in at.text_input if t.label == "Location *"][-1].set_value("Remote")
+    [t for t in at.text_area if t.label == "Description *"][-1].set_value(scam["description"])
+    [b for b in at.button if b.label == "Post job"][0].click().run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "Fraud screening: risk" in captions and "held for review" in captions
+    status, score = w.db.execute("SELECT status, fraud_score FROM jobs WHERE title = ?", [scam["title"]]).fetchone()
+    assert status == "pending_review" and score >= fraud.risk_threshold()
+    assert "Category check" in captions or any("classifier suggests" in i.value for i in at.info)
