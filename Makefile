@@ -29,7 +29,9 @@ demo: init
 	$(BIN)/python -m engine demo
 
 run: init
-	@echo ">> serving on http://127.0.0.1:8501"
+	@echo ">> serving on http://127.0.0.1:8501 (interview coach: http://127.0.0.1:7860, log data/coach-gradio.log)"
+	@$(BIN)/python gradio_chat/app.py > data/coach-gradio.log 2>&1 & coach_pid=$$!; \
+	trap 'kill $$coach_pid 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/streamlit run Home.py --server.headless true --server.address 127.0.0.1 --server.port 8501
 
 test: setup

@@ -22,6 +22,8 @@ COMMAND_MODULES = [
     "engine.commands.accounts",
     "engine.commands.resume",
     "engine.commands.meetings",
+    "engine.commands.coach",
+    "engine.commands.recsys_models",
     "engine.commands.demo",
 ]
 

@@ -43,6 +43,8 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/interviews.py", "Interviews", ":material/event:", SIGNED_IN, "Interviews", "interviews"),
     PageSpec("pages/join.py", "Join a room", ":material/video_call:", SIGNED_IN, "Interviews", "join"),
     PageSpec("pages/room.py", "Interview room", ":material/videocam:", SIGNED_IN, "Interviews", "room", hidden=True),
+    PageSpec("pages/coach.py", "Interview Coach", ":material/school:", ("candidate",), "Career", "coach"),
+    PageSpec("pages/model_lab.py", "Model Lab", ":material/science:", ALL, "Insights", "model_lab"),
 ]
 
 

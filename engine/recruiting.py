@@ -21,7 +21,7 @@ EDITABLE = ("title", "description", "location", "category", "deadline", "salary_
 EMPLOYMENT_TYPES = ("Full-time", "Part-time", "Contract", "Internship", "Temporary")
 REVIEW_THRESHOLD = 0.5
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-RiskScorer = Callable[[dict], float]
+RiskScorer = Callable[[dict], float | None]  # None: the posting could not be screened (no model)
 
 
 class JobValidationError(ValueError):
@@ -92,11 +92,13 @@ def _company_name(db, company_id: int | None) -> str:
     return row["name"] if row else ""
 
 
-def _screen(db, job: dict, risk_scorer: RiskScorer | None) -> tuple[str, float | None]:
-    if risk_scorer is None:
+def _screen(db, job: dict, risk_scorer: RiskScorer | None, threshold: float | None) -> tuple[str, float | None]:
+    score = risk_scorer(job) if risk_scorer is not None else None
+    if score is None:
         return "open", None
-    score = float(risk_scorer(job))
-    return ("pending_review" if score >= REVIEW_THRESHOLD else "open"), round(score, 4)
+    score = float(score)
+    held = score >= (REVIEW_THRESHOLD if threshold is None else threshold)
+    return ("pending_review" if held else "open"), round(score, 4)
 
 
 def _tell_admins_for_review(db, job: dict, job_id: int, score: float) -> None:
@@ -105,9 +107,11 @@ def _tell_admins_for_review(db, job: dict, job_id: int, score: float) -> None:
         notify.queue_email(db, admin["email"], email.subject, email.body, email.kind, user_id=admin["id"])
 
 
-def post_job(db: sqlite_utils.Database, actor: Actor, fields: dict, risk_scorer: RiskScorer | None = None) -> dict:
-    """A recruiter (post_jobs permission) posts a job for their company. With a risk scorer, a score of 0.5 or
-    more holds the job for the admin's review (status pending_review) and emails the admin."""
+def post_job(db: sqlite_utils.Database, actor: Actor, fields: dict, risk_scorer: RiskScorer | None = None,
+             review_threshold: float | None = None) -> dict:
+    """A recruiter (post_jobs permission) posts a job for their company. With a risk scorer, a score at or above
+    review_threshold (default 0.5) holds the job for the admin's review (status pending_review) and emails
+    the admin. The app passes the fraud model (engine.recsys.fraud) and the threshold chosen for it."""
     require_role(actor, "recruiter", "admin")
     require_permission(db, actor, "post_jobs")
     clean = validate_job(fields)
@@ -115,7 +119,7 @@ def post_job(db: sqlite_utils.Database, actor: Actor, fields: dict, risk_scorer:
     job = dict(clean, company_id=company_id, posted_by=actor.user_id, source="posted",
                company=_company_name(db, company_id) or str(fields.get("company") or ""),
                created_date=date.today().isoformat())
-    status, score = _screen(db, job, risk_scorer)
+    status, score = _screen(db, job, risk_scorer, review_threshold)
     job.update(status=status, fraud_score=score)
     try:
         with transaction(db):
@@ -143,7 +147,7 @@ def _own_job(db, actor: Actor, job_id) -> dict:
 
 
 def edit_job(db: sqlite_utils.Database, actor: Actor, job_id: int, changes: dict,
-             risk_scorer: RiskScorer | None = None) -> dict:
+             risk_scorer: RiskScorer | None = None, review_threshold: float | None = None) -> dict:
     """Change a job of one's company. The deadline is checked only when it changes (an old one may stand)."""
     require_permission(db, actor, "post_jobs")
     with transaction(db):
@@ -153,7 +157,7 @@ def edit_job(db: sqlite_utils.Database, actor: Actor, job_id: int, changes: dict
         row = _row_for_db(dict(clean, company=job["company"]))
         update = {k: row[k] for k in EDITABLE if k in row}
         if risk_scorer is not None and job["status"] == "open":  # an edit never releases a held job
-            status, score = _screen(db, dict(job, **clean), risk_scorer)
+            status, score = _screen(db, dict(job, **clean), risk_scorer, review_threshold)
             update.update(status=status, fraud_score=score)
             if status == "pending_review" and job["status"] != "pending_review":
                 _tell_admins_for_review(db, dict(job, **clean), job["id"], score)

@@ -10,11 +10,12 @@ import streamlit as st
 from engine import applications as A
 from engine import recruiting as R
 from engine.authz import PERMISSION_LABELS, PERMISSIONS, AccessDenied, NotFound, has_permission
-from ui.recruiting import job_form, rank_by_fit
+from engine.jobs import get_job
+from engine.recsys import fraud
+from ui.recruiting import job_form, posting_checks, rank_by_fit
 from ui.session import db as open_db
 from ui.session import require
 
-RISK_SCORER = None  # wired at merge: the fraud model's callable(job) -> risk in 0..1
 
 actor = require("recruiter", "admin")
 db = open_db()
@@ -69,7 +70,8 @@ with tab_jobs:
             fields = job_form(f"edit_job_{job['id']}", job, "Save changes")
             if fields is not None:
                 try:
-                    R.edit_job(db, actor, job["id"], fields, risk_scorer=RISK_SCORER)
+                    R.edit_job(db, actor, job["id"], fields, risk_scorer=fraud.risk_score,
+                               review_threshold=fraud.risk_threshold())
                     st.success("Saved.")
                 except (R.JobValidationError, AccessDenied, NotFound) as exc:
                     show_problems(exc)
@@ -91,7 +93,8 @@ with tab_post:
             if actor.is_admin:
                 fields["company_id"] = company_id
             try:
-                job = R.post_job(db, actor, fields, risk_scorer=RISK_SCORER)
+                job = R.post_job(db, actor, fields, risk_scorer=fraud.risk_score,
+                                 review_threshold=fraud.risk_threshold())
             except (R.JobValidationError, AccessDenied, NotFound) as exc:
                 show_problems(exc)
             else:
@@ -99,6 +102,12 @@ with tab_post:
                     st.warning(f"Job #{job['id']} was posted and is held for the admin's review before candidates see it.")
                 else:
                     st.success(f"Job #{job['id']} '{job['title']}' is live.")
+                st.session_state["last_posted_job"] = job["id"]
+        if st.session_state.get("last_posted_job"):  # stays across reruns, so its buttons work
+            try:
+                posting_checks(db, actor, get_job(db, st.session_state["last_posted_job"], actor))
+            except NotFound:
+                st.session_state.pop("last_posted_job")
 
 with tab_applicants:
     if "view_applicants" not in allowed:

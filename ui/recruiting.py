@@ -67,3 +67,33 @@ def rank_by_fit(db, actor, job_id: int, applicants: list[dict]) -> tuple[list[di
         if app["id"] in scores:
             app["fit_score"] = scores[app["id"]]
     return sorted(applicants, key=lambda a: -(a.get("fit_score") if a.get("fit_score") is not None else -1)), True
+
+
+def posting_checks(db, actor, job: dict) -> None:
+    """After a job is posted: the fraud screening's score and the category classifier's suggestion, with a
+    one-click fix when the suggestion differs from the category chosen."""
+    from engine import recruiting
+    from engine.recsys import classifier, fraud
+
+    threshold = fraud.risk_threshold()
+    if job.get("fraud_score") is None:
+        st.caption("Fraud screening: not screened (no model on this server; `python -m engine train fraud`).")
+    else:
+        verdict = "held for review" if job["status"] == "pending_review" else "passed"
+        st.caption(f"Fraud screening: risk {job['fraud_score']:.2f} (review at ≥ {threshold:.2f}) — {verdict}.")
+    suggestion = classifier.suggest_category(job)
+    if suggestion is None:
+        st.caption("Category check: no classifier on this server (`python -m engine train classifier`).")
+        return
+    best, probability, top3 = suggestion
+    others = ", ".join(f"{c} {p:.0%}" for c, p in top3[1:])
+    if best == job["category"]:
+        st.caption(f"Category check: '{best}' agrees with the classifier ({probability:.0%}; then {others}).")
+        return
+    st.info(f"The classifier suggests '{best}' ({probability:.0%}) rather than '{job['category']}'.")
+    if st.button(f"Change the category to {best}", key=f"use_category_{job['id']}"):
+        try:
+            recruiting.edit_job(db, actor, job["id"], {"category": best})
+            st.success(f"Category changed to {best}.")
+        except Exception as exc:  # noqa: BLE001 - a page never crashes on a failed edit
+            st.error(str(exc))

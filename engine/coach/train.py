@@ -1,0 +1,172 @@
+"""Training the coach GPT from scratch on the training split, and measuring it honestly on the held-out split.
+
+Data: every training pair becomes ``<bos> <q> question <a> answer <eos>``; the pairs (in a fixed shuffled
+order) are joined into one token stream and cut into overlapping windows of seq_len+1 tokens (input = the
+first seq_len, target = the same shifted by one). A small dev split carved from the training pairs drives
+early stopping, so the held-out pairs are only ever measured, never used to pick a checkpoint.
+"""
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from engine.coach import corpus as corpus_mod
+from engine.coach import paths
+from engine.coach.corpus import Corpus, QAPair
+from engine.coach.generate import TOKENIZER_FILE
+from engine.coach.tokenizer import WordTokenizer
+
+METRICS_FILE = "metrics.json"
+DEV_FRACTION = 0.1
+CONFUSION_TOKENS = 30
+
+
+def token_stream(pairs: list[QAPair], tokenizer: WordTokenizer, seed: int) -> list[int]:
+    order = np.random.default_rng(seed).permutation(len(pairs))
+    stream: list[int] = []
+    for i in order:
+        stream += tokenizer.encode_pair(pairs[i].question, pairs[i].answer)
+    return stream
+
+
+def windows(stream: list[int], seq_len: int, stride: int) -> tuple[np.ndarray, np.ndarray]:
+    """(N, T) inputs and (N, T) next-token targets; the tail is padded with 0, which the loss ignores."""
+    starts = range(0, max(1, len(stream) - 1), stride)
+    x = np.zeros((len(starts), seq_len), dtype="int32")
+    y = np.zeros((len(starts), seq_len), dtype="int32")
+    for row, s in enumerate(starts):
+        chunk = stream[s:s + seq_len + 1]
+        x[row, :len(chunk) - 1] = chunk[:-1]
+        y[row, :len(chunk) - 1] = chunk[1:]
+    return x, y
+
+
+def dev_split(train: list[QAPair]) -> tuple[list[QAPair], list[QAPair]]:
+    """Carve an early-stopping dev set out of the training pairs, stable by id hash."""
+    dev = {p.id for p in train if corpus_mod.assign_new("dev:" + p.id, DEV_FRACTION)}
+    return [p for p in train if p.id not in dev], [p for p in train if p.id in dev]
+
+
+def measure(model, x: np.ndarray, y: np.ndarray, batch_size: int = 64) -> dict:
+    """Perplexity and next-token accuracy over real (non-pad) target tokens, plus the predictions."""
+    probs_true, preds = [], []
+    for i in range(0, len(x), batch_size):
+        p = np.asarray(model(x[i:i + batch_size], training=False))           # (B, T, V)
+        yt = y[i:i + batch_size]
+        probs_true.append(np.take_along_axis(p, yt[..., None], -1)[..., 0])
+        preds.append(p.argmax(-1))
+    pt, pred = np.concatenate(probs_true), np.concatenate(preds)
+    mask = y != 0
+    nll = -np.log(np.clip(pt[mask], 1e-12, 1.0))
+    return {"tokens": int(mask.sum()), "loss": float(nll.mean()), "perplexity": float(math.exp(nll.mean())),
+            "accuracy": float((pred[mask] == y[mask]).mean()), "_pred": pred}
+
+
+def confusion(y: np.ndarray, pred: np.ndarray, tokenizer: WordTokenizer, k: int = CONFUSION_TOKENS) -> dict:
+    mask = y != 0
+    top = [t for t, _ in Counter(y[mask].tolist()).most_common(k)]
+    col = {t: i for i, t in enumerate(top)}
+    m = np.zeros((len(top), len(top) + 1), dtype=int)       # last column: predicted something else
+    for t, p in zip(y[mask].tolist(), pred[mask].tolist()):
+        if t in col:
+            m[col[t], col.get(p, len(top))] += 1
+    return {"labels": [tokenizer.vocab[t] for t in top], "columns": [tokenizer.vocab[t] for t in top] + ["(other)"],
+            "matrix": m.tolist()}
+
+
+def unigram_perplexity(train_stream: list[int], y: np.ndarray, vocab: int) -> float:
+    """A baseline that ignores context: how surprised word frequencies alone would be (add-one smoothed)."""
+    counts = np.bincount(np.asarray(train_stream), minlength=vocab).astype(float) + 1.0
+    logp = np.log(counts / counts.sum())
+    return float(math.exp(-logp[y[y != 0]].mean()))
+
+
+def train(config=None, corpus: Corpus | None = None, out_dir: str | Path | None = None, *, verbose: bool = True) -> dict:
+    from engine.coach import model as gpt
+    import keras
+
+    config = config or gpt.CoachConfig()
+    corpus = corpus or corpus_mod.load_corpus()
+    out_dir = Path(out_dir or paths.artifacts())
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started, cpu_started = time.time(), time.process_time()
+    # the budget counts CPU time / 2, i.e. wall time on two dedicated cores: on this shared machine wall time
+    # depends on other people's load, so the same run stops after the same amount of work either way
+    two_core_minutes = lambda: (time.process_time() - cpu_started) / 2 / 60  # noqa: E731
+
+    fit_pairs, dev_pairs = dev_split(corpus.train)
+    if not dev_pairs:                                     # a tiny corpus: measure dev on the fit pairs
+        dev_pairs = fit_pairs[:1]
+    tokenizer = WordTokenizer.fit((t for p in corpus.train for t in (p.question, p.answer)), config.vocab_size)
+    config.vocab_size = len(tokenizer)                    # a small corpus may have fewer words than 5,000
+    fit_stream = token_stream(fit_pairs, tokenizer, config.seed)
+    x, y = windows(fit_stream, config.seq_len, config.stride)
+    xd, yd = windows(token_stream(dev_pairs, tokenizer, config.seed), config.seq_len, config.seq_len)
+    heldout_stream = token_stream(corpus.heldout, tokenizer, config.seed)
+    xh, yh = windows(heldout_stream, config.seq_len, config.seq_len)   # every held-out token scored once
+    log = print if verbose else (lambda *a, **k: None)
+    log(f"coach: {len(fit_pairs)} training pairs ({len(fit_stream)} tokens, {len(x)} windows), "
+        f"{len(dev_pairs)} dev pairs, {len(corpus.heldout)} held-out pairs; vocabulary {len(tokenizer)}")
+
+    model = gpt.build_model(config)
+    history: list[dict] = []
+
+    class EpochLog(keras.callbacks.Callback):
+        """Per-epoch curve (train, dev, held-out) and the wall-time budget."""
+
+        def on_epoch_end(self, epoch, logs=None):
+            held = measure(self.model, xh, yh) if len(xh) else {}
+            history.append({"epoch": epoch + 1, "loss": logs.get("loss"), "accuracy": logs.get("masked_accuracy"),
+                            "dev_loss": logs.get("val_loss"), "dev_accuracy": logs.get("val_masked_accuracy"),
+                            "heldout_loss": held.get("loss"), "heldout_accuracy": held.get("accuracy"),
+                            "seconds": round(time.time() - started, 1),
+                            "two_core_minutes": round(two_core_minutes(), 2)})
+            if two_core_minutes() > config.max_minutes:
+                log(f"coach: budget of {config.max_minutes} two-core minutes reached after epoch {epoch + 1}")
+                self.model.stop_training = True
+            if config.max_wall_minutes and time.time() - started > config.max_wall_minutes * 60:
+                log(f"coach: wall-clock cap of {config.max_wall_minutes} min reached after epoch {epoch + 1}")
+                self.model.stop_training = True
+
+    early = keras.callbacks.EarlyStopping(monitor="val_loss", patience=4, restore_best_weights=True)
+    model.fit(x, y, validation_data=(xd, yd), batch_size=config.batch_size, epochs=config.epochs, shuffle=True,
+              callbacks=[EpochLog(), early], verbose=(1 if sys.stdout.isatty() else 2) if verbose else 0)
+
+    held = measure(model, xh, yh) if len(xh) else None
+    train_eval = measure(model, *windows(fit_stream, config.seq_len, config.seq_len))
+    gpt.save(model, config, out_dir)
+    tokenizer.save(out_dir / TOKENIZER_FILE)
+    heldout_text = " ".join(p.question + " " + p.answer for p in corpus.heldout)
+    metrics = {
+        "model": "coach GPT (Keras 3, trained from scratch)",
+        "parameters": int(model.count_params()),
+        "config": config.__dict__,
+        "corpus": {"pairs": len(corpus.pairs), "train_pairs": len(fit_pairs), "dev_pairs": len(dev_pairs),
+                   "heldout_pairs": len(corpus.heldout), "train_tokens": len(fit_stream),
+                   "heldout_tokens": len(heldout_stream), "fingerprint": corpus.fingerprint()},
+        "vocab_size": len(tokenizer),
+        "heldout_oov_rate": round(tokenizer.oov_rate(heldout_text), 4),
+        "epochs_run": len(history),
+        "best_epoch": (int(np.argmin([h["dev_loss"] for h in history])) + 1) if history else None,
+        "train_wall_seconds": round(time.time() - started, 1),
+        "train_cpu_seconds": round(time.process_time() - cpu_started, 1),
+        "train_two_core_minutes": round(two_core_minutes(), 2),
+        "history": history,
+        "heldout": {k: v for k, v in held.items() if not k.startswith("_")} if held else None,
+        "train_split": {k: v for k, v in train_eval.items() if not k.startswith("_")},
+        "baseline_unigram_heldout_perplexity": unigram_perplexity(fit_stream, yh, len(tokenizer)) if len(xh) else None,
+        "confusion_top30_heldout": confusion(yh, held["_pred"], tokenizer) if held else None,
+        "note": "perplexity and accuracy exclude padding; held-out pairs are never trained on or used for "
+                "early stopping (a dev split carved from the training pairs is)",
+    }
+    (out_dir / METRICS_FILE).write_text(json.dumps(metrics, indent=1) + "\n")
+    if held:
+        log(f"coach: held-out perplexity {held['perplexity']:.1f}, next-token accuracy {held['accuracy']:.3f} "
+            f"(training split: {train_eval['accuracy']:.3f}); saved to {out_dir}")
+    return metrics

@@ -1,0 +1,76 @@
+"""Coach commands: `train coach`, `eval coach` (targets of the shared train/eval commands) and `chat TEXT`."""
+from __future__ import annotations
+
+from engine.commands import register_evaluator, register_trainer
+
+
+def _train_arguments(p) -> None:
+    p.add_argument("--tiny", action="store_true", help="a tiny model that trains in seconds (for tests)")
+    p.add_argument("--epochs", type=int, default=None, help="maximum epochs (default from CoachConfig)")
+    p.add_argument("--max-minutes", type=float, default=None, help="budget in CPU minutes / 2 (default 8)")
+    p.add_argument("--max-wall-minutes", type=float, default=None, help="also stop after this wall time")
+
+
+def _eval_arguments(p) -> None:
+    p.add_argument("--limit", type=int, default=None, help="evaluate on the first N held-out questions only")
+
+
+def train_coach(args) -> int:
+    from engine.cli import print_json
+    from engine.coach import model, train
+
+    config = model.CoachConfig.tiny() if args.tiny else model.CoachConfig()
+    if args.epochs:
+        config.epochs = args.epochs
+    if args.max_minutes:
+        config.max_minutes = args.max_minutes
+    if args.max_wall_minutes:
+        config.max_wall_minutes = args.max_wall_minutes
+    metrics = train.train(config, verbose=not args.json)
+    if args.json:
+        print_json({k: v for k, v in metrics.items() if k not in ("history", "confusion_top30_heldout")})
+    return 0
+
+
+def eval_coach(args) -> int:
+    from engine.cli import print_json
+    from engine.coach import evaluate
+
+    result = evaluate.run(limit=args.limit, progress=not args.json)
+    if args.json:
+        print_json(result)
+    else:
+        for mode, score in result["similarity"].items():
+            print(f"{mode:>14}: mean similarity {score:.3f}")
+        print(f"default mode (auto): {result['best_mode']}")
+    return 0
+
+
+def chat(args) -> int:
+    from engine.cli import CommandError, print_json
+    from engine.coach import retrieval
+
+    if not args.text.strip():
+        raise CommandError("ask a question, e.g. python -m engine chat \"What is a Python decorator?\"")
+    reply = retrieval.answer(args.text, mode=args.mode)
+    if args.json:
+        print_json({"answer": reply.text, "sources": reply.sources, "mode": reply.mode, "notice": reply.notice})
+    else:
+        if reply.notice:
+            print(f"({reply.notice})")
+        print(reply.text)
+        for s in reply.sources:
+            print(f"  source {s['id']} ({s['score']:.2f}): {s['question']}")
+    return 0
+
+
+register_trainer("coach", train_coach, "train the interview-coach GPT from scratch", _train_arguments)
+register_evaluator("coach", eval_coach, "held-out similarity of GPT, retrieval and retrieval+GPT answers", _eval_arguments)
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("chat", parents=[common], help="ask the interview coach a question")
+    p.add_argument("text")
+    p.add_argument("--mode", default="auto", choices=["auto", "gpt", "retrieval", "retrieval+gpt"])
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=chat)

@@ -1,0 +1,191 @@
+"""Job category classifier (`python -m engine train classifier`), as the founding design built it:
+SGDClassifier(loss="log_loss") on sentence embeddings (Job-Rec-v1 when trained, else all-MiniLM-L6-v2),
+classes balanced with RandomOverSampler, a stratified 80/20 split with a fixed seed, trained epoch by epoch
+with partial_fit so the learning curve (train and test accuracy per epoch) comes for free.
+
+`suggest_category(job)` proposes a category when a recruiter posts a job.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from engine import config
+
+SEED = 42
+EPOCHS = 30
+TEST_SHARE = 0.2
+MIN_PER_CLASS = 5           # a class needs this many postings to be learnt and tested
+
+
+@dataclass
+class CategoryModel:
+    classifier: object                  # SGDClassifier
+    labels: list[str]
+    encoder: str                        # model name the embeddings came from
+    encoder_stamp: str = ""
+    metrics: dict = field(default_factory=dict)
+
+
+def model_path() -> Path:
+    return config.artifacts_dir() / "models" / "category_classifier.joblib"
+
+
+def metrics_path() -> Path:
+    return config.artifacts_dir() / "metrics" / "classifier.json"
+
+
+def stratified_split(labels: list[str], test_share: float = TEST_SHARE, seed: int = SEED):
+    from sklearn.model_selection import train_test_split
+
+    idx = np.arange(len(labels))
+    return train_test_split(idx, test_size=test_share, stratify=labels, random_state=seed)
+
+
+def classification_metrics(y_true, y_pred, labels: list[str]) -> dict:
+    """Accuracy, weighted and macro precision/recall/F1, confusion matrix (rows = true, columns = predicted)."""
+    from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
+
+    out = {"accuracy": round(float(accuracy_score(y_true, y_pred)), 4)}
+    present = [label for label in labels if label in set(y_true)]  # a class absent from the test part is not scored
+    for avg in ("weighted", "macro"):
+        p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, labels=present, average=avg, zero_division=0)
+        out |= {f"{avg}_precision": round(float(p), 4), f"{avg}_recall": round(float(r), 4),
+                f"{avg}_f1": round(float(f), 4)}
+    out["confusion_matrix"] = {"labels": labels,
+                               "matrix": confusion_matrix(y_true, y_pred, labels=labels).tolist()}
+    return out
+
+
+def fit_sgd(X_train: np.ndarray, y_train: list[str], X_test: np.ndarray, y_test: list[str],
+            epochs: int = EPOCHS, seed: int = SEED, progress=None) -> tuple[object, list[dict]]:
+    """Oversample the training part, then one partial_fit pass per epoch over a fresh shuffle.
+    Returns (classifier, learning curve [{epoch, train_accuracy, test_accuracy}])."""
+    from imblearn.over_sampling import RandomOverSampler
+    from sklearn.linear_model import SGDClassifier
+
+    X_bal, y_bal = RandomOverSampler(random_state=seed).fit_resample(X_train, np.asarray(y_train))
+    classes = np.unique(np.concatenate([np.asarray(y_train), np.asarray(y_test)]))
+    clf = SGDClassifier(loss="log_loss", alpha=1e-4, random_state=seed)
+    rng = np.random.default_rng(seed)
+    curve = []
+    for epoch in range(1, epochs + 1):
+        order = rng.permutation(len(y_bal))
+        clf.partial_fit(X_bal[order], y_bal[order], classes=classes)
+        curve.append({"epoch": epoch,
+                      "train_accuracy": round(float((clf.predict(X_train) == np.asarray(y_train)).mean()), 4),
+                      "test_accuracy": round(float((clf.predict(X_test) == np.asarray(y_test)).mean()), 4)
+                      if len(y_test) else None})
+        if progress:
+            progress()
+    return clf, curve
+
+
+def train_on_vectors(X: np.ndarray, labels: list[str], epochs: int = EPOCHS, seed: int = SEED,
+                     split: tuple[np.ndarray, np.ndarray] | None = None, progress=None) -> tuple[object, dict]:
+    """Split (stratified 80/20 unless `split` is given), fit, measure. Returns (classifier, metrics)."""
+    labels = list(labels)
+    train_idx, test_idx = split if split is not None else stratified_split(labels, seed=seed)
+    y_train, y_test = [labels[i] for i in train_idx], [labels[i] for i in test_idx]
+    clf, curve = fit_sgd(X[train_idx], y_train, X[test_idx], y_test, epochs, seed, progress)
+    order = sorted(set(labels))
+    metrics = classification_metrics(y_test, clf.predict(X[test_idx]), order)
+    majority = max(set(y_train), key=y_train.count)
+    metrics |= {
+        "majority_class_accuracy": round(float(np.mean([y == majority for y in y_test])), 4),
+        "learning_curve": curve, "train_size": len(train_idx), "test_size": len(test_idx),
+        "classes": len(order), "epochs": epochs,
+    }
+    return clf, metrics
+
+
+def training_postings() -> tuple[list[dict], str]:
+    """Generated postings (exact categories) plus held-out real postings with a category other than
+    "Other" (categories inferred at import), none of which the encoder trained on."""
+    from engine.recsys import evaldata
+
+    jobs = evaldata.generated_postings()
+    try:
+        jobs += [j for j in evaldata.held_out_real() if j.get("category") and j["category"] != "Other"]
+    except (OSError, ValueError):
+        pass
+    return jobs, "generated postings + held-out real postings (our categories)"
+
+
+def train(jobs: list[dict] | None = None, epochs: int = EPOCHS, encoder: str | None = None, save: bool = True,
+          log=print) -> dict:
+    """Embed, train, save model (joblib) and metrics (artifacts/metrics/classifier.json)."""
+    import joblib
+    from collections import Counter
+    from tqdm import tqdm
+
+    from engine.recsys import embeddings
+    from engine.recsys.evaldata import job_text
+
+    started = time.time()
+    source = "given postings"
+    if jobs is None:
+        jobs, source = training_postings()
+    counts = Counter(j.get("category") for j in jobs)
+    jobs = [j for j in jobs if j.get("category") and counts[j["category"]] >= MIN_PER_CLASS]
+    if len({j["category"] for j in jobs}) < 2:
+        raise ValueError("The classifier needs postings of at least two categories.")
+    encoder = encoder or embeddings.available_models()[-1]
+    if log:
+        log(f"embedding {len(jobs)} postings with {encoder} ...")
+    X = embeddings.embed([job_text(j) for j in jobs], encoder, show_progress=bool(log))
+    labels = [j["category"] for j in jobs]
+    with tqdm(total=epochs, desc="epochs", disable=not log) as bar:
+        clf, metrics = train_on_vectors(X, labels, epochs, progress=bar.update)
+    metrics = {"task": "job category from the job text", "encoder": encoder, "data": source,
+               "postings": len(jobs), "split": f"stratified {int((1 - TEST_SHARE) * 100)}/{int(TEST_SHARE * 100)}, "
+               f"seed {SEED}", "model": "SGDClassifier(loss='log_loss') + RandomOverSampler",
+               **metrics, "seconds": round(time.time() - started, 1)}
+    if save:
+        bundle = CategoryModel(clf, sorted(set(labels)), encoder, embeddings.model_stamp(encoder),
+                               {k: v for k, v in metrics.items() if k != "confusion_matrix"})
+        model_path().parent.mkdir(parents=True, exist_ok=True)
+        joblib.dump(bundle, model_path())
+        metrics_path().parent.mkdir(parents=True, exist_ok=True)
+        metrics_path().write_text(json.dumps(metrics, indent=2) + "\n")
+        _cache.clear()
+    return metrics
+
+
+_cache: dict[str, tuple[float, CategoryModel]] = {}
+_lock = threading.Lock()
+
+
+def load_model() -> CategoryModel | None:
+    import joblib
+
+    path = model_path()
+    if not path.is_file():
+        return None
+    mtime = path.stat().st_mtime
+    with _lock:
+        if str(path) not in _cache or _cache[str(path)][0] != mtime:
+            _cache[str(path)] = (mtime, joblib.load(path))
+        return _cache[str(path)][1]
+
+
+def suggest_category(job_fields: dict) -> tuple[str, float, list[tuple[str, float]]] | None:
+    """(category, probability, top 3 [(category, probability)]) for a job being posted; None when no
+    classifier is trained, its encoder is not on this machine, or the job has no text yet."""
+    from engine.recsys import embeddings
+    from engine.recsys.evaldata import job_text
+
+    model = load_model()
+    text = job_text(job_fields)
+    if model is None or not text.strip() or model.encoder not in embeddings.available_models():
+        return None  # no classifier, nothing to read, or its encoder is gone (other vectors would mislead it)
+    vector = embeddings.embed([text], model.encoder, cache=False)
+    probs = model.classifier.predict_proba(vector)[0]
+    ranked = sorted(zip(model.classifier.classes_, probs), key=lambda p: -p[1])[:3]
+    top3 = [(str(c), round(float(p), 4)) for c, p in ranked]
+    return top3[0][0], top3[0][1], top3

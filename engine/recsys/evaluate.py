@@ -1,0 +1,259 @@
+"""Offline evaluation: retrieval (`eval recsys`) and category classification (`eval classifier`).
+
+Retrieval. Query = profile-like text built from a posting with its title removed (its skills, the opening of
+its requirements, its location): what a matching candidate might write. Corpus = the other postings of the
+same dataset (the query's own posting is excluded). Two definitions of relevant, reported separately:
+  * category: postings of the same category (the real set: Google job skills' own 23 categories, only Google
+    postings in corpus and queries; the generated set: the generator's categories);
+  * title: postings with the same normalised title (seniority words and brackets dropped), all real sources.
+Metrics: P@5, nDCG@10 (binary gains) and MRR@10, averaged over queries; queries without any relevant posting
+in the corpus are skipped. Models: BM25 (rank-bm25), TF-IDF cosine, all-MiniLM-L6-v2, Job-Rec-v1; all rank the
+same job texts (`job_text`). Real postings are those Job-Rec-v1's fine-tuning held out; generated ones come
+from a seed it never saw.
+
+Classification: TF-IDF + logistic regression, all-MiniLM-L6-v2 + SGD and Job-Rec-v1 + SGD (SGD as in
+`classifier.py`) on one split per dataset: Google postings' 23 categories (test = postings the encoder held
+out, train = the rest) and generated postings' categories (stratified 80/20, seed 42; none seen by the encoder).
+"""
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from engine import config
+from engine.recsys import embeddings, evaldata
+
+QUERIES = 100          # per dataset and relevance definition
+SEED = 42
+
+
+# --- ranking metrics (binary relevance) ------------------------------------------------------------
+
+def precision_at_k(ranked: Sequence, relevant: set, k: int = 5) -> float:
+    return sum(1 for d in ranked[:k] if d in relevant) / k
+
+
+def ndcg_at_k(ranked: Sequence, relevant: set, k: int = 10) -> float:
+    dcg = sum(1 / math.log2(i + 2) for i, d in enumerate(ranked[:k]) if d in relevant)
+    ideal = sum(1 / math.log2(i + 2) for i in range(min(len(relevant), k)))
+    return dcg / ideal if ideal else 0.0
+
+
+def mrr_at_k(ranked: Sequence, relevant: set, k: int = 10) -> float:
+    return next((1 / (i + 1) for i, d in enumerate(ranked[:k]) if d in relevant), 0.0)
+
+
+def score_rankings(rankings: list[list[int]], relevants: list[set]) -> dict:
+    return {
+        "P@5": round(float(np.mean([precision_at_k(r, s, 5) for r, s in zip(rankings, relevants)])), 4),
+        "nDCG@10": round(float(np.mean([ndcg_at_k(r, s, 10) for r, s in zip(rankings, relevants)])), 4),
+        "MRR@10": round(float(np.mean([mrr_at_k(r, s, 10) for r, s in zip(rankings, relevants)])), 4),
+    }
+
+
+# --- rankers: (query texts, corpus texts, own index per query) -> top-10 corpus indices per query ------
+
+def _top(scores: np.ndarray, own: int, k: int = 10) -> list[int]:
+    scores = scores.astype(np.float64, copy=True)
+    scores[own] = -np.inf  # the query's own posting is not a result
+    top = np.argpartition(-scores, min(k, len(scores) - 1))[:k + 1]
+    return [int(i) for i in top[np.argsort(-scores[top], kind="stable")] if i != own][:k]
+
+
+def _tokens(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"[a-z0-9+#]+", text.lower())
+
+
+def rank_bm25(queries: list[str], corpus: list[str], own: list[int]) -> list[list[int]]:
+    from rank_bm25 import BM25Okapi
+
+    bm25 = BM25Okapi([_tokens(t) for t in corpus])
+    return [_top(np.asarray(bm25.get_scores(_tokens(q))), o) for q, o in zip(queries, own)]
+
+
+def rank_tfidf(queries: list[str], corpus: list[str], own: list[int]) -> list[list[int]]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=1, stop_words="english")
+    docs = vec.fit_transform(corpus)
+    sims = (vec.transform(queries) @ docs.T).toarray()  # rows are L2-normalised: dot = cosine
+    return [_top(s, o) for s, o in zip(sims, own)]
+
+
+def dense_ranker(model: str) -> Callable:
+    def rank(queries: list[str], corpus: list[str], own: list[int]) -> list[list[int]]:
+        docs = embeddings.embed(corpus, model, show_progress=True)
+        sims = embeddings.embed(queries, model, show_progress=True) @ docs.T
+        return [_top(s, o) for s, o in zip(sims, own)]
+    return rank
+
+
+def rankers() -> dict[str, Callable]:
+    out = {"BM25": rank_bm25, "TF-IDF": rank_tfidf}
+    for name in embeddings.available_models():
+        out[name] = dense_ranker(name)
+    return out
+
+
+# --- retrieval evaluation --------------------------------------------------------------------------
+
+def retrieval_task(jobs: list[dict], label: Callable[[dict], str | None], n_queries: int = QUERIES,
+                   seed: int = SEED) -> dict:
+    """Queries (sampled postings with at least one other posting of the same label) and their relevant sets."""
+    groups: dict[str, set[int]] = defaultdict(set)
+    for i, j in enumerate(jobs):
+        if (lab := label(j)):
+            groups[lab].add(i)
+    candidates = [i for i, j in enumerate(jobs) if label(j) and len(groups[label(j)]) > 1
+                  and evaldata.profile_like_text(j)]
+    picked = sorted(random.Random(seed).sample(candidates, min(n_queries, len(candidates))))
+    return {"corpus": [evaldata.job_text(j) for j in jobs],
+            "queries": [evaldata.profile_like_text(jobs[i]) for i in picked],
+            "own": picked, "relevant": [groups[label(jobs[i])] - {i} for i in picked]}
+
+
+def evaluate_retrieval(tasks: dict[str, dict], models: dict[str, Callable] | None = None, log=print) -> dict:
+    models = models or rankers()
+    tables = {}
+    for name, task in tasks.items():
+        if not task["queries"]:
+            tables[name] = {"skipped": "no queries (the data is missing)"}
+            continue
+        table = {}
+        for model, rank in models.items():
+            if log:
+                log(f"{name}: {model} ...")
+            t = time.time()
+            table[model] = score_rankings(rank(task["queries"], task["corpus"], task["own"]), task["relevant"])
+            table[model]["seconds"] = round(time.time() - t, 1)
+        tables[name] = table
+    return tables
+
+
+def recsys_tasks(max_real: int = evaldata.MAX_REAL, max_generated: int = evaldata.MAX_GENERATED,
+                 n_queries: int = QUERIES) -> tuple[dict, dict]:
+    held = evaldata.held_out_real(limit=None)
+    real = held[:max_real]
+    google = [j for j in held if j.get("label_category")]  # every held-out Google posting, whatever the cap
+    generated = evaldata.generated_postings(max_generated)
+    title = lambda j: evaldata.normal_title(j.get("title", "")) or None  # noqa: E731
+    tasks = {
+        "real_google_category": retrieval_task(google, lambda j: j.get("label_category"), n_queries),
+        "real_same_title": retrieval_task(real, title, n_queries),
+        "generated_category": retrieval_task(generated, lambda j: j.get("category"), n_queries),
+        "generated_same_title": retrieval_task(generated, title, n_queries),
+    }
+    sizes = {k: {"corpus": len(t["corpus"]), "queries": len(t["queries"]),
+                 "mean_relevant": round(float(np.mean([len(r) for r in t["relevant"]])), 1) if t["relevant"] else 0}
+             for k, t in tasks.items()}
+    return tasks, sizes
+
+
+def eval_recsys(max_real: int = evaldata.MAX_REAL, max_generated: int = evaldata.MAX_GENERATED,
+                n_queries: int = QUERIES, log=print, write: bool = True) -> dict:
+    started = time.time()
+    tasks, sizes = recsys_tasks(max_real, max_generated, n_queries)
+    result = {
+        "what": "profile-like query (posting without its title) -> job texts; relevant = same category or same "
+                "normalised title; the query's own posting excluded; Job-Rec-v1 never saw these postings",
+        "datasets": evaluate_retrieval(tasks, log=log),
+        "sizes": sizes,
+        "models_missing": [m for m in (embeddings.PRETRAINED, embeddings.JOB_REC)
+                           if m not in embeddings.available_models()],
+        "seconds": round(time.time() - started, 1),
+    }
+    if write:
+        _write("eval_recsys.json", result)
+    return result
+
+
+# --- classifier comparison -------------------------------------------------------------------------
+
+def _tfidf_lr(train_texts, y_train, test_texts) -> list[str]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2, stop_words="english")
+    clf = LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced", random_state=SEED)
+    clf.fit(vec.fit_transform(train_texts), y_train)
+    return list(clf.predict(vec.transform(test_texts)))
+
+
+def compare_classifiers(jobs: list[dict], labels: list[str], split: tuple, log=print) -> dict:
+    from engine.recsys.classifier import classification_metrics, fit_sgd
+
+    used = np.concatenate([split[0], split[1]])  # embed only the postings in the split
+    jobs, labels = [jobs[i] for i in used], [labels[i] for i in used]
+    train_idx, test_idx = np.arange(len(split[0])), np.arange(len(split[0]), len(used))
+    texts = [evaldata.job_text(j) for j in jobs]
+    y_train, y_test = [labels[i] for i in train_idx], [labels[i] for i in test_idx]
+    order = sorted(set(labels))
+    keep = ("accuracy", "weighted_f1", "macro_f1", "weighted_precision", "weighted_recall", "macro_precision",
+            "macro_recall")
+    table = {}
+    pred = _tfidf_lr([texts[i] for i in train_idx], y_train, [texts[i] for i in test_idx])
+    table["TF-IDF + LogisticRegression"] = {k: classification_metrics(y_test, pred, order)[k] for k in keep}
+    for model in embeddings.available_models():
+        if log:
+            log(f"  {model} + SGD ...")
+        X = embeddings.embed(texts, model, show_progress=bool(log))
+        clf, _ = fit_sgd(X[train_idx], y_train, X[test_idx], y_test)
+        table[f"{model} + SGD"] = {k: classification_metrics(y_test, clf.predict(X[test_idx]), order)[k]
+                                   for k in keep}
+    majority = max(set(y_train), key=y_train.count)
+    table["majority class"] = {"accuracy": round(float(np.mean([y == majority for y in y_test])), 4)}
+    return table
+
+
+def eval_classifier(max_generated: int = evaldata.MAX_GENERATED, log=print, write: bool = True) -> dict:
+    from collections import Counter
+
+    from engine.recsys.classifier import stratified_split
+
+    started = time.time()
+    datasets, sizes = {}, {}
+    google = [j for j in evaldata.real_postings() if j.get("label_category")]
+    if google:
+        train = [i for i, j in enumerate(google) if not j["held_out"]]
+        train = sorted(random.Random(SEED).sample(train, min(len(train), evaldata.MAX_GOOGLE_TRAIN)))
+        test = [i for i, j in enumerate(google) if j["held_out"]]
+        if log:
+            log(f"google_23_categories: train {len(train)}, test {len(test)}")
+        datasets["google_23_categories"] = compare_classifiers(
+            google, [j["label_category"] for j in google], (np.array(train), np.array(test)), log)
+        sizes["google_23_categories"] = {"train": len(train), "test": len(test),
+                                         "classes": len({j['label_category'] for j in google}),
+                                         "split": "test = postings Job-Rec-v1's fine-tuning held out"}
+    else:
+        datasets["google_23_categories"] = {"skipped": "the shared data (Google job skills) is missing"}
+    generated = evaldata.generated_postings(max_generated)
+    counts = Counter(j["category"] for j in generated)
+    generated = [j for j in generated if counts[j["category"]] >= 5]
+    labels = [j["category"] for j in generated]
+    split = stratified_split(labels)
+    if log:
+        log(f"generated_categories: train {len(split[0])}, test {len(split[1])}")
+    datasets["generated_categories"] = compare_classifiers(generated, labels, split, log)
+    sizes["generated_categories"] = {"train": len(split[0]), "test": len(split[1]), "classes": len(set(labels)),
+                                     "split": "stratified 80/20, seed 42 (no posting seen by Job-Rec-v1)"}
+    result = {"what": "job category from the job text; same split for every model", "datasets": datasets,
+              "sizes": sizes, "seconds": round(time.time() - started, 1)}
+    if write:
+        _write("eval_classifier.json", result)
+    return result
+
+
+def _write(name: str, result: dict) -> Path:
+    path = config.artifacts_dir() / "metrics" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    return path

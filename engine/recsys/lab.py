@@ -1,0 +1,76 @@
+"""What the Model Lab page shows: metric files written by the train/eval/bench commands, and the category mix
+of the jobs in the current database. Nothing here trains or loads a model."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine import config
+from engine.jobs import visible_to_candidates_sql
+
+# name -> (path under artifacts/, the command that creates it)
+METRIC_FILES = {
+    "classifier": ("metrics/classifier.json", "python -m engine train classifier"),
+    "eval_classifier": ("metrics/eval_classifier.json", "python -m engine eval classifier --json"),
+    "eval_recsys": ("metrics/eval_recsys.json", "python -m engine eval recsys --json"),
+    "fraud": ("metrics/fraud.json", "python -m engine train fraud"),
+    "job_rec": ("metrics/job-rec-v1.json", "python -m engine train encoder"),
+    "coach": ("coach/metrics.json", "python -m engine train coach"),
+}
+
+
+@dataclass
+class MetricFile:
+    name: str
+    path: Path
+    command: str
+    data: dict | None           # None when the file is missing or unreadable
+    error: str | None = None
+
+
+def read_metrics(name: str) -> MetricFile:
+    rel, command = METRIC_FILES[name]
+    path = config.artifacts_dir() / rel
+    if not path.is_file():
+        return MetricFile(name, path, command, None)
+    try:
+        return MetricFile(name, path, command, json.loads(path.read_text()))
+    except (OSError, ValueError) as exc:
+        return MetricFile(name, path, command, None, f"{path.name} cannot be read ({exc}); run `{command}` again.")
+
+
+def bench_results() -> dict[str, dict]:
+    """Every artifacts/bench/*.json, by file stem (unreadable files are left out)."""
+    out = {}
+    for path in sorted((config.artifacts_dir() / "bench").glob("*.json")):
+        try:
+            out[path.stem] = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+def numeric_leaves(obj, prefix: str = "", limit: int = 60) -> list[tuple[str, float]]:
+    """('latency_ms.all.p95', 162.1) pairs of a nested JSON, for a compact table of a benchmark."""
+    out: list[tuple[str, float]] = []
+
+    def walk(value, path):
+        if len(out) >= limit:
+            return
+        if isinstance(value, bool):
+            return
+        if isinstance(value, (int, float)):
+            out.append((path, value))
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, f"{path}.{k}" if path else str(k))
+    walk(obj, prefix)
+    return out
+
+
+def category_counts(db, top: int = 15) -> list[tuple[str, int]]:
+    """The most common categories among jobs candidates can see, most common first."""
+    rows = db.query(f"SELECT category, COUNT(*) AS n FROM jobs j WHERE {visible_to_candidates_sql('j')} "
+                    "GROUP BY category ORDER BY n DESC, category LIMIT ?", [top])
+    return [(r["category"] or "(none)", r["n"]) for r in rows]

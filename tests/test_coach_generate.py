@@ -1,0 +1,120 @@
+"""Sampling rules (temperature, top-k, top-p), stopping at <eos>, and the answer modes without a model."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from engine.coach import generate, retrieval
+from engine.coach.corpus import QAPair
+from engine.coach.generate import Sampling, filter_logprobs
+from engine.coach.tokenizer import WordTokenizer
+from tests.coach_helpers import use_mini_corpus
+
+LOGP = np.log(np.array([0.4, 0.3, 0.15, 0.1, 0.05]))
+
+
+def test_top_k_keeps_exactly_k_tokens():
+    probs = filter_logprobs(LOGP, Sampling(temperature=1.0, top_k=2, top_p=1.0))
+    assert np.count_nonzero(probs) == 2 and probs[0] > probs[1] > 0
+    assert probs.sum() == pytest.approx(1.0)
+
+
+def test_top_p_keeps_the_smallest_set_reaching_p():
+    probs = filter_logprobs(LOGP, Sampling(temperature=1.0, top_k=0, top_p=0.8))
+    assert np.flatnonzero(probs).tolist() == [0, 1, 2]        # 0.4 + 0.3 < 0.8 <= 0.4 + 0.3 + 0.15
+    np.testing.assert_allclose(probs[:3], np.array([0.4, 0.3, 0.15]) / 0.85)
+
+
+def test_temperature_sharpens_and_zero_is_greedy():
+    hot = filter_logprobs(LOGP, Sampling(temperature=2.0, top_k=0, top_p=1.0))
+    cold = filter_logprobs(LOGP, Sampling(temperature=0.5, top_k=0, top_p=1.0))
+    assert cold[0] > 0.4 > hot[0]
+    assert filter_logprobs(LOGP, Sampling(temperature=0)).tolist() == [1, 0, 0, 0, 0]
+
+
+class ScriptedModel:
+    """A fake forward pass that emits a fixed token sequence (then <eos>), to test the generation loop."""
+
+    def __init__(self, script, vocab):
+        self.script, self.vocab, self.calls = list(script), vocab, 0
+
+    def new_cache(self):
+        return type("Cache", (), {"length": 0})()
+
+    def forward(self, ids, cache):
+        cache.length += len(ids)
+        token = self.script[min(self.calls, len(self.script) - 1)]
+        self.calls += 1
+        logp = np.full(self.vocab, -30.0)
+        logp[token] = 0.0
+        return logp
+
+
+def _generator(script):
+    tok = WordTokenizer.fit(["use a dictionary for fast lookups ."])
+    gen = object.__new__(generate.Generator)
+    gen.tokenizer = tok
+    gen.config = type("Cfg", (), {"seq_len": 16})()
+    gen.fast = ScriptedModel([tok.index[w] if w in tok.index else w for w in script], len(tok))
+    return gen, tok
+
+
+def test_generation_stops_at_eos_and_streams_text_pieces():
+    gen, tok = _generator(["use", "a", "dictionary", ".", tok_eos := 4, "fast"])
+    assert tok_eos == tok.eos_id
+    pieces = list(gen.stream_text("How do I look things up?", sampling=Sampling(seed=0)))
+    assert "".join(pieces) == "Use a dictionary."
+    assert len(pieces) == 4
+
+
+def test_generation_slides_past_the_window_and_respects_max_tokens():
+    gen, tok = _generator(["use"])                                  # never says <eos>
+    out = list(gen.stream_ids(tok.encode_pair("q"), Sampling(max_new_tokens=40, seed=0)))
+    assert len(out) == 40 and set(out) == {tok.index["use"]}
+
+
+def test_long_questions_are_cut_to_half_the_window_with_a_flag():
+    gen, tok = _generator(["use"])
+    ids, truncated = gen.prompt_ids("use a dictionary " * 20)
+    assert truncated and len(ids) <= 8 and ids[:2] == [tok.bos_id, tok.q_id] and ids[-1] == tok.a_id
+    ids, truncated = gen.prompt_ids("use a dictionary", context=("fast lookups", "use a dictionary"))
+    assert not truncated and ids[0] == tok.bos_id and tok.eos_id in ids
+
+
+class FakeRetriever:
+    def __init__(self, pairs, score=0.9):
+        self.pairs, self.score = pairs, score
+
+    def search(self, query, k=3, vector=None):
+        return [(p, self.score) for p in self.pairs[:k]]
+
+
+PAIR = QAPair("python-001", "python", "What is a list?", "A mutable sequence.", ("mutable",), False)
+
+
+def test_answer_modes_without_a_trained_model_fall_back_to_retrieval(tmp_path, monkeypatch):
+    use_mini_corpus(tmp_path, monkeypatch)
+    reply = retrieval.answer("what's a list", "gpt", retriever=FakeRetriever([PAIR]))
+    assert reply.mode == "retrieval" and reply.text == PAIR.answer
+    assert "python -m engine train coach" in reply.notice
+    assert reply.sources[0]["id"] == "python-001"
+
+
+def test_bad_messages_get_clear_answers(tmp_path, monkeypatch):
+    use_mini_corpus(tmp_path, monkeypatch)
+    fake = FakeRetriever([PAIR], score=0.1)
+    assert "Please type" in retrieval.answer("   \n ", retriever=fake).text
+    long = retrieval.answer("word " * 2000, "retrieval", retriever=fake)
+    assert "long" in long.notice and "not close" in long.notice
+    foreign = retrieval.answer("Что такое список в Питоне?", "retrieval", retriever=fake)
+    assert "English" in foreign.notice
+    with pytest.raises(ValueError, match="unknown mode"):
+        retrieval.answer("hi", "telepathy", retriever=fake)
+
+
+def test_auto_mode_reads_the_saved_evaluation(tmp_path, monkeypatch):
+    use_mini_corpus(tmp_path, monkeypatch)
+    assert retrieval.best_mode() == "retrieval"
+    path = retrieval.paths.artifacts() / retrieval.EVAL_FILE
+    path.write_text('{"best_mode": "retrieval+gpt"}')
+    assert retrieval.best_mode() == "retrieval+gpt"

@@ -1,0 +1,65 @@
+"""One tiny training run through the CLI: metrics with held-out perplexity, then answers from the model."""
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from engine.cli import main
+from engine.coach import paths, retrieval
+from engine.coach.generate import Sampling, load_generator
+from tests.coach_helpers import use_mini_corpus
+from tests.test_coach_generate import PAIR, FakeRetriever
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("coach")
+    mp = pytest.MonkeyPatch()
+    use_mini_corpus(tmp, mp)
+    assert main(["train", "coach", "--tiny", "--epochs", "1"]) == 0
+    yield paths.artifacts()
+    mp.undo()
+
+
+def test_training_writes_honest_held_out_metrics(trained):
+    m = json.loads((trained / "metrics.json").read_text())
+    held = m["heldout"]
+    assert held["tokens"] > 0 and held["perplexity"] == pytest.approx(math.exp(held["loss"]), rel=1e-6)
+    assert 1 < held["perplexity"] < m["vocab_size"] * 2 and 0 <= held["accuracy"] <= 1
+    assert m["corpus"]["heldout_pairs"] > 0 and m["epochs_run"] == 1
+    assert {"loss", "accuracy", "dev_loss", "heldout_loss", "heldout_accuracy"} <= set(m["history"][0])
+    conf = m["confusion_top30_heldout"]
+    assert len(conf["matrix"]) == len(conf["labels"]) <= 30 and len(conf["columns"]) == len(conf["labels"]) + 1
+    assert sum(map(sum, conf["matrix"])) <= held["tokens"]
+    assert (trained / "coach.weights.h5").exists() and (trained / "tokenizer.json").exists()
+    assert (trained / "config.json").exists()
+
+
+def test_the_trained_model_streams_answers_in_every_mode(trained):
+    gen = load_generator()
+    text = gen.generate("What is a Python decorator?", sampling=Sampling(seed=1, max_new_tokens=20))
+    assert isinstance(text, str) and "<unk>" not in text and "<pad>" not in text
+    fake = FakeRetriever([PAIR])
+    for mode in ("gpt", "retrieval+gpt"):
+        steps = list(retrieval.answer_stream("Explain lists in Python", mode, retriever=fake,
+                                             sampling=Sampling(seed=2, max_new_tokens=15)))
+        assert steps[-1].mode == mode and steps[-1].text
+        assert (steps[-1].sources != []) == (mode == "retrieval+gpt")
+    # an unknown-word question still answers
+    assert retrieval.answer("qwertyuiop zxcvbnm?", "gpt", retriever=fake, sampling=Sampling(max_new_tokens=5)).text
+
+
+@pytest.mark.slow
+def test_evaluation_never_retrieves_the_held_out_pair_itself(trained):
+    from engine.coach import evaluate
+    from engine.coach.corpus import load_corpus
+
+    result = evaluate.run(progress=False)
+    heldout = load_corpus().heldout_ids
+    assert set(result["similarity"]) == {"gpt", "retrieval", "retrieval+gpt"}
+    assert result["best_mode"] == max(result["similarity"], key=result["similarity"].get)
+    assert all(q["retrieved_id"] not in heldout for q in result["questions"])
+    assert len(result["questions"]) == len(heldout)
+    assert retrieval.best_mode() == result["best_mode"]          # "auto" now follows the evaluation

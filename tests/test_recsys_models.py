@@ -1,0 +1,274 @@
+"""Category classifier, fraud screening, offline evaluation and the Model Lab page, on tiny data.
+
+Most tests replace the sentence encoder with a hashing embedding (fast, deterministic) because they test what
+is built on top of the vectors; the one test marked slow runs the real MiniLM encoder."""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from engine.datasets.generator import generate_jobs
+from engine.recsys import classifier, embeddings, evaluate, fraud
+
+
+@pytest.fixture
+def artifacts(tmp_path, monkeypatch):
+    path = tmp_path / "artifacts"
+    monkeypatch.setenv("JOBEXPRESSWAY_ARTIFACTS_DIR", str(path))
+    monkeypatch.setenv("JOBEXPRESSWAY_SHARED_DATA", str(tmp_path / "no-shared-data"))
+    fraud._cache.clear()
+    classifier._cache.clear()
+    return path
+
+
+def _hash_embed(texts, name=embeddings.PRETRAINED, show_progress=False, cache=True):
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    X = HashingVectorizer(n_features=384, alternate_sign=False, norm="l2").transform(list(texts))
+    return X.toarray().astype(np.float32)
+
+
+@pytest.fixture
+def fake_encoder(monkeypatch):
+    monkeypatch.setattr(embeddings, "embed", _hash_embed)
+    monkeypatch.setattr(embeddings, "available_models", lambda: [embeddings.PRETRAINED])
+    monkeypatch.setattr(embeddings, "model_stamp", lambda name: f"{name}@test")
+
+
+# --- classifier ----------------------------------------------------------------------------------------
+
+def test_classifier_beats_majority_class_and_reports_every_metric(artifacts, fake_encoder):
+    jobs = list(generate_jobs(200, seed=3))
+    metrics = classifier.train(jobs, epochs=8, log=None)
+    assert metrics["accuracy"] > metrics["majority_class_accuracy"] + 0.2
+    assert len(metrics["learning_curve"]) == 8
+    assert [p["epoch"] for p in metrics["learning_curve"]] == list(range(1, 9))
+    for key in ("accuracy", "weighted_precision", "weighted_recall", "weighted_f1", "macro_precision",
+                "macro_recall", "macro_f1", "confusion_matrix", "train_size", "test_size"):
+        assert key in metrics
+    cm = metrics["confusion_matrix"]
+    assert len(cm["matrix"]) == len(cm["labels"]) == metrics["classes"]
+    assert sum(map(sum, cm["matrix"])) == metrics["test_size"]
+    saved = json.loads((artifacts / "metrics" / "classifier.json").read_text())
+    assert saved["accuracy"] == metrics["accuracy"]
+
+
+def test_suggest_category_returns_top3_for_a_posted_job(artifacts, fake_encoder, monkeypatch):
+    assert classifier.suggest_category({"title": "Nurse"}) is None  # nothing trained yet
+    jobs = list(generate_jobs(240, seed=5))
+    classifier.train(jobs, epochs=10, log=None)
+    nurse = next(j for j in generate_jobs(400, seed=9) if j["category"] == "Healthcare & Nursing")
+    category, probability, top3 = classifier.suggest_category(nurse)
+    assert len(top3) == 3 and top3[0] == (category, probability)
+    assert 0 < probability <= 1 and probability >= top3[1][1] >= top3[2][1]
+    assert "Healthcare & Nursing" in [c for c, _ in top3]
+    monkeypatch.setattr(embeddings, "available_models", lambda: [])  # its encoder is gone: no guess
+    assert classifier.suggest_category(nurse) is None
+
+
+def test_stratified_split_keeps_class_shares():
+    labels = ["a"] * 50 + ["b"] * 25 + ["c"] * 25
+    train, test = classifier.stratified_split(labels)
+    assert len(test) == 20 and sorted([labels[i] for i in test]).count("a") == 10
+    assert not set(train) & set(test)
+
+
+@pytest.mark.slow
+def test_classifier_on_real_minilm_embeddings(artifacts):
+    jobs = list(generate_jobs(200, seed=11))
+    metrics = classifier.train(jobs, epochs=6, encoder=embeddings.PRETRAINED, log=None)
+    assert metrics["encoder"] == embeddings.PRETRAINED
+    assert metrics["accuracy"] > metrics["majority_class_accuracy"] + 0.3
+    # the vectors were cached on disk: a second embedding call reuses them
+    assert list((artifacts / "cache" / "embeddings").glob("*/vectors.npy"))
+
+
+# --- fraud ---------------------------------------------------------------------------------------------
+
+SCAM_LINES = (
+    "Earn $5000 weekly working from home, no experience needed.",
+    "Send your bank account details and a copy of your ID to start today.",
+    "Data entry clerk wanted urgently, paid daily, contact us on WhatsApp.",
+    "Pay a small registration fee for your training kit and start earning immediately.",
+    "Be your own boss: easy money, flexible hours, limited positions available.",
+)
+
+
+def _scam(i: int) -> dict:
+    lines = [SCAM_LINES[(i + k) % len(SCAM_LINES)] for k in range(3)]
+    return {"title": ["Data Entry Clerk", "Home Based Assistant", "Payment Processor"][i % 3] + f" {i}",
+            "description": " ".join(lines), "company": "", "company_profile": "", "requirements": "",
+            "location": "US", "salary_min": None, "has_company_logo": False, "has_questions": False,
+            "remote": True, "employment_type": None, "education_level": None, "fraudulent": 1}
+
+
+def _legit(job: dict) -> dict:
+    return dict(job, company_profile=f"{job['company']} builds software and services for customers since 1998.",
+                has_company_logo=True, has_questions=True, fraudulent=0)
+
+
+FAST = ("tfidf_words", "tfidf_words+flags")
+
+
+@pytest.fixture
+def fraud_set():
+    legit = [_legit(j) for j in generate_jobs(40, seed=21)]
+    return legit + [_scam(i) for i in range(30)]
+
+
+def test_fraud_model_scores_scams_higher_and_none_without_model(artifacts, fraud_set):
+    legit_new = _legit(next(generate_jobs(1, seed=99)))
+    scam_new = _scam(77)
+    assert fraud.risk_score(scam_new) is None and fraud.risk_threshold() is None  # not screened
+    metrics = fraud.train(jobs=fraud_set, log=None, variants=FAST)
+    assert (artifacts / "models" / "fraud" / "model.joblib").is_file()
+    assert metrics["model"]["bytes"] < 5_000_000
+    assert set(metrics["variants"]) == set(FAST)
+    for name, v in metrics["variants"].items():
+        assert {"f1", "precision", "recall", "roc_auc", "pr_auc", "pr_auc_at_prior", "at_prior_threshold"} <= set(v)
+    low, high = fraud.risk_score(legit_new), fraud.risk_score(scam_new)
+    assert 0 <= low <= 1 and 0 <= high <= 1
+    assert high > low
+    assert fraud.is_high_risk(high) and not fraud.is_high_risk(low)
+    saved = json.loads((artifacts / "metrics" / "fraud.json").read_text())
+    assert saved["chosen"] in fraud.VARIANTS and saved["data"]["fraudulent"] == 30
+
+
+def test_unknown_flags_take_the_training_mean(artifacts, fraud_set):
+    model = fraud.fit_model(fraud_set, np.array([j["fraudulent"] for j in fraud_set]))
+    job = {"title": "Accountant", "description": "Prepare monthly accounts and reconcile ledgers."}
+    row = fraud._flag_matrix([job], model.flag_means)[0]
+    names = [n for n, _ in fraud.FLAGS]
+    assert row[names.index("has_company_logo")] == pytest.approx(model.flag_means[names.index("has_company_logo")])
+    assert row[names.index("requirements_present")] == pytest.approx(model.flag_means[names.index("requirements_present")])
+    assert fraud._flag_matrix([dict(job, company_profile="")], model.flag_means)[0][0] == 0.0
+
+
+def test_train_fraud_without_data_says_the_data_is_missing(artifacts, capsys):
+    from engine.cli import main
+
+    assert main(["train", "fraud"]) == 2
+    assert "EMSCAD data is missing" in capsys.readouterr().err
+
+
+def test_precision_at_prior_formula():
+    # 0.048 * 0.8 / (0.048 * 0.8 + 0.952 * 0.05) = 0.0384 / 0.086
+    assert fraud.precision_at_prior(0.8, 0.05, 0.048) == pytest.approx(0.0384 / 0.086)
+    assert fraud.precision_at_prior(0.6, 0.6, 0.5) == pytest.approx(0.5)
+    assert fraud.precision_at_prior(0.9, 0.0) == 1.0
+    assert fraud.precision_at_prior(0.0, 0.0) == 0.0
+    # no false positive among 347 legitimate postings still allows an FPR of ~0.86% (rule of three)
+    assert fraud.fpr_upper_bound(0, 347) == pytest.approx(1 - 0.05 ** (1 / 347), rel=1e-6)
+
+
+def test_threshold_is_chosen_for_the_real_prior():
+    y = np.array([1] * 8 + [0] * 4)
+    scores = np.array([0.9, 0.9, 0.8, 0.8, 0.7, 0.6, 0.4, 0.3, 0.65, 0.35, 0.2, 0.1])
+    best = fraud.choose_threshold(y, scores)
+    # at a 4.8% prior, a false positive costs far more than a missed scam: no legitimate posting is flagged
+    assert best["false_positives"] == 0 and best["threshold"] == 0.7
+    assert best["tpr"] == pytest.approx(5 / 8)
+
+
+# --- ranking metrics and the evaluation ---------------------------------------------------------------
+
+def test_ranking_metrics_on_hand_computed_examples():
+    ranked, relevant = [1, 2, 3, 4, 5, 6], {2, 5, 9}
+    assert evaluate.precision_at_k(ranked, relevant, 5) == 0.4
+    dcg = 1 / math.log2(3) + 1 / math.log2(6)
+    assert evaluate.ndcg_at_k(ranked, relevant, 10) == pytest.approx(dcg / (1 + 1 / math.log2(3) + 0.5))
+    assert evaluate.mrr_at_k(ranked, relevant, 10) == 0.5
+    assert evaluate.mrr_at_k([7, 8], relevant, 10) == 0.0
+    assert evaluate.ndcg_at_k([2, 5, 9], relevant, 10) == pytest.approx(1.0)
+
+
+def test_rankers_exclude_the_query_posting():
+    corpus = ["python developer django", "python developer flask", "nurse hospital care"]
+    for rank in (evaluate.rank_bm25, evaluate.rank_tfidf):
+        ranked = rank(["python developer"], corpus, [0])[0]
+        assert 0 not in ranked and ranked[0] == 1
+
+
+def test_eval_recsys_json_shape_on_tiny_data(artifacts, fake_encoder):
+    result = evaluate.eval_recsys(max_real=0, max_generated=80, n_queries=15, log=None)
+    assert set(result["datasets"]) == {"real_google_category", "real_same_title", "generated_category",
+                                       "generated_same_title"}
+    assert "skipped" in result["datasets"]["real_same_title"]  # no shared data here
+    table = result["datasets"]["generated_category"]
+    assert set(table) == {"BM25", "TF-IDF", embeddings.PRETRAINED}
+    for row in table.values():
+        assert {"P@5", "nDCG@10", "MRR@10"} <= set(row) and all(0 <= row[m] <= 1 for m in ("P@5", "nDCG@10", "MRR@10"))
+    assert result["sizes"]["generated_category"]["queries"] == 15
+    assert json.loads((artifacts / "metrics" / "eval_recsys.json").read_text())["datasets"] == result["datasets"]
+
+
+def test_eval_classifier_json_shape_on_tiny_data(artifacts, fake_encoder):
+    result = evaluate.eval_classifier(max_generated=150, log=None)
+    assert "skipped" in result["datasets"]["google_23_categories"]
+    table = result["datasets"]["generated_categories"]
+    assert {"TF-IDF + LogisticRegression", f"{embeddings.PRETRAINED} + SGD", "majority class"} == set(table)
+    assert table["TF-IDF + LogisticRegression"]["accuracy"] > table["majority class"]["accuracy"]
+
+
+# --- Model Lab page ------------------------------------------------------------------------------------
+
+def _run_lab(data_dir):
+    from streamlit.testing.v1 import AppTest
+
+    from pathlib import Path
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "pages" / "model_lab.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_model_lab_without_metrics_says_which_command_creates_them(artifacts, data_dir):
+    at = _run_lab(data_dir)
+    infos = " ".join(i.value for i in at.info)
+    for command in ("python -m engine train classifier", "python -m engine eval recsys --json",
+                    "python -m engine train fraud", "python -m engine eval classifier --json"):
+        assert command in infos
+
+
+def test_model_lab_shows_the_metrics_files(artifacts, data_dir, fake_encoder, fraud_set):
+    from engine import jobs, store
+
+    jobs.add_jobs(store.connect(data_dir), generate_jobs(30, seed=1))
+    classifier.train(list(generate_jobs(150, seed=2)), epochs=3, log=None)
+    fraud.train(jobs=fraud_set, log=None, variants=FAST)
+    evaluate.eval_recsys(max_real=0, max_generated=60, n_queries=10, log=None)
+    at = _run_lab(data_dir)
+    labels = [m.label for m in at.metric]
+    assert "Accuracy" in labels and "Precision at 4.8% prior" in labels
+    infos = " ".join(i.value for i in at.info)
+    assert "train classifier" not in infos and "train fraud" not in infos and "eval recsys" not in infos
+    assert "eval classifier" in infos  # that one was not run
+
+
+def test_recruiter_posting_shows_fraud_score_and_category_suggestion(artifacts, data_dir, fake_encoder, fraud_set):
+    """The recruiter's post form screens the new job with the trained fraud model, holds a scam-like one for
+    review, and offers the classifier's category when it differs from the one chosen."""
+    from applications_fixtures import World
+    from conftest import open_page
+
+    from engine import store
+
+    classifier.train(list(generate_jobs(240, seed=3)), epochs=8, log=None)
+    fraud.train(jobs=fraud_set, log=None, variants=FAST)
+    w = World(store.connect(data_dir))
+    at = open_page("pages/recruiter.py", w.rec_a, timeout=120)
+    scam = _scam(5)
+    [t for t in at.text_input if t.label == "Title *"][-1].set_value(scam["title"])
+    [t for t in at.text_input if t.label == "Location *"][-1].set_value("Remote")
+    [t for t in at.text_area if t.label == "Description *"][-1].set_value(scam["description"])
+    [b for b in at.button if b.label == "Post job"][0].click().run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "Fraud screening: risk" in captions and "held for review" in captions
+    status, score = w.db.execute("SELECT status, fraud_score FROM jobs WHERE title = ?", [scam["title"]]).fetchone()
+    assert status == "pending_review" and score >= fraud.risk_threshold()
+    assert "Category check" in captions or any("classifier suggests" in i.value for i in at.info)
