@@ -109,12 +109,14 @@ class DemoReport:
     jobs: int = 0
     applications: int = 0
     notes: int = 0
+    mock_interviews: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
 
     @property
     def created_anything(self) -> bool:
-        return any((self.companies, self.recruiters, self.candidates, self.jobs, self.applications))
+        return any((self.companies, self.recruiters, self.candidates, self.jobs, self.applications,
+                    self.mock_interviews))
 
 
 # --- helpers -----------------------------------------------------------------------------------------
@@ -424,6 +426,33 @@ def _ensure_activity(db, candidates: list[Actor], rng: random.Random) -> None:
                 jobs.record_event(db, candidate, job_id, "view")
 
 
+# --- mock interviews --------------------------------------------------------------------------------------
+def _ensure_coach_history(db, candidates: list[Actor], rng: random.Random, people: int = 4, rounds: int = 3) -> int:
+    """A few candidates practised with the coach over the last weeks, a little better each time (answers are
+    parts of the corpus' reference answers, scored by the coach's own scorer). Returns sessions added."""
+    from engine.coach import mock, retrieval, sessions
+
+    pairs = retrieval.default_corpus().pairs
+    tracks = [t for t in mock.TRACKS if t != "HR round"]
+    now = datetime.now(timezone.utc)
+    added = 0
+    for candidate in candidates[:people]:
+        if sessions.history(db, candidate):
+            continue
+        track = rng.choice(tracks)
+        for k in range(rounds):
+            session = mock.start(pairs, track, rng.choice(mock.LEVELS[:2]), 3, seed=rng.randrange(1_000_000))
+            for question in session.questions:
+                words = question.answer.split()
+                mock.submit(session, " ".join(words[:max(8, int(len(words) * (0.3 + 0.3 * k)))]))
+            session_id = sessions.save_report(db, candidate, session)
+            started = now - timedelta(days=7 * (rounds - k) - rng.uniform(0, 3), hours=rng.uniform(0, 8))
+            db.execute("UPDATE coach_sessions SET started_at = ?, finished_at = ? WHERE id = ?",
+                       [_iso(started), _iso(started + timedelta(minutes=rng.randint(12, 25))), session_id])
+            added += 1
+    return added
+
+
 # --- entry point ---------------------------------------------------------------------------------------
 def build_demo(db: sqlite_utils.Database, *, candidates: int = 16, seed: int = 7, progress: bool = True,
                log=print) -> DemoReport:
@@ -442,6 +471,7 @@ def build_demo(db: sqlite_utils.Database, *, candidates: int = 16, seed: int = 7
     resumes = _ensure_resumes(db, people, rng)
     _ensure_applications(db, staff, posted, people, resumes, rng, report, log, progress)
     _ensure_activity(db, people, rng)
+    report.mock_interviews = _ensure_coach_history(db, people, rng)
     return report
 
 

@@ -99,6 +99,16 @@ def test_interviews_upcoming_and_past_with_notes_and_decisions(world):
         assert iv["starts_at"] < app["updated_at"]
 
 
+def test_mock_interview_history_improves_over_weeks(world):
+    db, _ = world
+    from engine.coach import sessions
+
+    history = sessions.history(db, _actor(db, accounts.DEMO_CANDIDATE[0]))
+    assert len(history) == 3
+    assert history[0]["finished_at"] < history[-1]["finished_at"]
+    assert history[-1]["score"] > history[0]["score"]
+
+
 def test_admin_sees_companies_a_pending_request_and_all_applications(world):
     db, _ = world
     admin = _actor(db, accounts.DEMO_ADMIN[0])

@@ -26,7 +26,7 @@ def cmd_demo(args) -> int:
     if report.created_anything:
         print(f"Demo world ready in {time.perf_counter() - started:.1f} s: {report.companies} companies, "
               f"{report.recruiters} recruiters, {report.candidates} candidates, {report.jobs} jobs, "
-              f"{report.applications} applications, {report.notes} notes.")
+              f"{report.applications} applications, {report.notes} notes, {report.mock_interviews} mock interviews.")
     else:
         print("The demo world is already complete: nothing added.")
     print("Sign in with:")
