@@ -30,6 +30,16 @@ def test_every_navigation_page_file_exists():
     assert len({p.url_path for p in navigation.PAGES}) == len(navigation.PAGES)  # no two pages share a URL
 
 
+def test_every_service_of_every_role_is_installed():
+    """Each role's whole set of services is there (none left out for want of its page)."""
+    for role, services in navigation.SERVICES.items():
+        assert [s.key for s in navigation.services_for(role)] == [s.key for s in services], role
+    keys = {role: {s.key for s in services} for role, services in navigation.SERVICES.items()}
+    assert {"recommendations", "browse", "saved", "applications", "resume", "coach", "interviews"} <= keys["candidate"]
+    assert {"dashboard", "post", "applicants", "pipeline", "interviews"} <= keys["recruiter"]
+    assert {"companies", "applications", "pipeline", "model_lab"} <= keys["admin"]
+
+
 def test_services_point_at_pages_the_role_may_open():
     for role in navigation.SERVICES:
         for service in navigation.services_for(role):
