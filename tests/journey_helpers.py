@@ -67,6 +67,27 @@ def streamlit_server(data_dir: Path, log_dir: Path, env: dict):
         log.close()
 
 
+@contextmanager
+def coach_server(log_dir: Path, env: dict):
+    """`make run`'s second server: the Gradio interview coach (gradio_chat/app.py) on a free port."""
+    port = free_port()
+    log_path = log_dir / "coach.log"
+    log = open(log_path, "w")
+    proc = subprocess.Popen([sys.executable, "gradio_chat/app.py"], cwd=ROOT, env={**env, "COACH_PORT": str(port)},
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(url, proc, log_path, timeout=240)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
 def wait_rerun(page, timeout_ms: int = TIMEOUT_MS) -> None:
     """Wait (best effort) until Streamlit has finished running the script: its status widget goes away. A
     fragment polling every few seconds (a progress panel) keeps it coming back, so callers still wait for the

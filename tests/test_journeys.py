@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.journey_helpers import (CHROMIUM, CHROMIUM_ARGS, ROOT, TIMEOUT_MS, accessibility_problems, server_env, shot,
-                                   streamlit_server, wait_rerun)
+from tests.journey_helpers import (CHROMIUM, CHROMIUM_ARGS, ROOT, TIMEOUT_MS, accessibility_problems, coach_server,
+                                   server_env, shot, streamlit_server, wait_rerun)
 
 pytestmark = [
     pytest.mark.browser,
@@ -55,8 +55,9 @@ def world(tmp_path_factory):
     # background; two builders on this 2-core machine only slow each other down).
     subprocess.run([sys.executable, "-m", "engine", "index", "build"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
-    with streamlit_server(data_dir, tmp, env) as url:
-        yield {"url": url, "db": db, "data_dir": data_dir, "job_id": job["id"], "tmp": tmp}
+    with coach_server(tmp, env) as coach_url:
+        with streamlit_server(data_dir, tmp, dict(env, COACH_URL=coach_url)) as url:
+            yield {"url": url, "db": db, "data_dir": data_dir, "job_id": job["id"], "tmp": tmp}
 
 
 @pytest.fixture(scope="module")
@@ -210,6 +211,27 @@ def test_candidate_journey(world, browser):
     expect(page.get_by_text("Application sent")).to_be_visible()
     shot(page, "candidate_applied")
 
+    # practise with the coach (the Gradio app inside the page): one question answered with its sources, then
+    # one mock-interview question scored
+    nav(page, "Interview Coach")
+    coach = page.frame_locator("iframe").first
+    question = coach.locator("textarea").first
+    question.fill("How do I explain what a Python decorator is?")
+    question.press("Enter")
+    expect(coach.get_by_text("Sources").first).to_be_visible(timeout=180_000)
+    shot(page, "candidate_coach_answer")
+    coach.get_by_role("tab", name="Mock interview").click()
+    coach.get_by_role("button", name="Start", exact=True).click()
+    expect(coach.get_by_text("Question 1 of").first).to_be_visible(timeout=120_000)
+    coach.get_by_label("Your answer", exact=True).fill(
+        "A decorator is a function that takes another function and returns a new function that wraps it, "
+        "adding behaviour such as logging or caching without changing the original code; the @ syntax applies it.")
+    coach.get_by_role("button", name="Submit answer").click()
+    scored = coach.get_by_text(re.compile(r"Score: \d+/100")).first
+    expect(scored).to_be_visible(timeout=180_000)
+    scored.scroll_into_view_if_needed()
+    shot(page, "candidate_coach_mock")
+
     # the company moves the application as its recruiter would
     recruiter = _actor_by_email(db, DEMO_RECRUITER[0])
     app_id, resume_id = db.execute("SELECT id, resume_id FROM applications WHERE job_id = ?", [world["job_id"]]).fetchone()
@@ -239,7 +261,7 @@ def test_candidate_journey(world, browser):
 
     # the interview was held; the company decides: an offer
     schedule.record_decision(db, recruiter, booked.interview["id"], "offered", "Strong streaming design answers.")
-    nav(page, "My applications")
+    page.goto(f"{url}/my-applications")  # a fresh page load: leaves the room's live widgets behind
     page.get_by_role("heading", name="My applications").wait_for()
     expect(page.get_by_text(f"{JOB_TITLE} — ").first).to_contain_text("Offered")
     shot(page, "candidate_applications")
@@ -308,7 +330,15 @@ def test_recruiter_journey(world, browser):
     post.get_by_label("Required skills (comma separated)", exact=True).fill("C++, Python, ROS")
     assert_accessible(recruiter_page, "post a job")
     post.get_by_role("button", name="Post job").click()
-    expect(recruiter_page.get_by_text("is live")).to_be_visible()
+    expect(recruiter_page.get_by_text(re.compile("is live|held for the admin's review"))).to_be_visible()
+    # the posting checks: fraud screening and the category classifier (a score/suggestion where models exist)
+    expect(recruiter_page.get_by_text("Fraud screening:").first).to_be_visible()
+    expect(recruiter_page.get_by_text(re.compile("Category check|classifier suggests")).first).to_be_visible()
+    from engine.recsys import fraud
+
+    if fraud.model_dir().exists():
+        expect(recruiter_page.get_by_text("Fraud screening: risk").first).to_be_visible()
+    shot(recruiter_page, "recruiter_posted")
     job_id = db.execute("SELECT id FROM jobs WHERE title = 'Robotics Software Engineer'").fetchone()[0]
 
     # two candidates apply
@@ -347,8 +377,8 @@ def test_recruiter_journey(world, browser):
     shot(recruiter_page, "recruiter_scheduled")
     assert db.execute("SELECT status FROM applications WHERE id = ?", [ben]).fetchone()[0] == "interview_scheduled"
 
-    # hold it: the host opens the room from Upcoming
-    recruiter_page.get_by_role("tab", name="Upcoming").click()
+    # hold it: the host opens the room from Upcoming (a fresh load lists the new booking)
+    recruiter_page.goto(f"{url}/interviews")
     recruiter_page.get_by_role("link", name="Join the room").first.click()
     recruiter_page.get_by_role("button", name="Join without recording").click()
     expect(recruiter_page.get_by_role("heading", name="Code pad")).to_be_visible()

@@ -44,13 +44,21 @@ def job_form(key: str, job: dict | None = None, submit_label: str = "Post job") 
                 contact_email=contact_email, required_skills=skills)
 
 
+@st.cache_data(ttl=300, show_spinner=False, max_entries=256)
+def _ranked(_db, _actor, job_id: int, user_id: int, signature: tuple) -> list:
+    """The fit ranking of one job's applicants, kept while they are unchanged (the signature holds their ids
+    and last changes): encoding every applicant's profile on each rerun made the dashboard the slowest page."""
+    from engine.recsys.fit import rank_applicants
+
+    return list(rank_applicants(_db, _actor, job_id) or [])
+
+
 def rank_by_fit(db, actor, job_id: int, applicants: list[dict]) -> tuple[list[dict], bool]:
     """Applicants best fit first when the recommender's rank_applicants is there; plain order otherwise.
     Accepts its answer as dicts (application_id or id, with fit_score or score) or (application_id, score) pairs."""
-    from engine.recsys.fit import rank_applicants
-
+    signature = tuple(sorted((a["id"], a.get("updated_at") or "") for a in applicants))
     try:
-        ranked = rank_applicants(db, actor, job_id)
+        ranked = _ranked(db, actor, job_id, actor.user_id, signature)
     except Exception as exc:  # the ranking is a help, never a reason to hide applicants
         st.caption(f"Fit ranking unavailable ({type(exc).__name__}); showing applicants by date.")
         return applicants, False
