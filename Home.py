@@ -1,5 +1,6 @@
 """JobExpressway: the frame of the Streamlit app. Page config, who is signed in (restored from the session
 cookie), the menu that role sees, the account box, then the chosen page."""
+import pylibsrtp  # noqa: F401  (before anything can import TensorFlow: the reverse load order segfaults)
 import streamlit as st
 
 from engine.navigation import PAGES

@@ -117,7 +117,7 @@ def synthetic(base: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
 def time_queries(index, queries: np.ndarray, k: int) -> tuple[dict, np.ndarray]:
     ms, cpu, labels = [], [], []
     for q in queries:
-        with Timer(ms, cpu):
+        with Timer(ms, cpu), idx.one_search_thread():  # as JobIndex.search does
             _, ids = index.search(q.reshape(1, -1), k)
         labels.append(ids[0])
     return stats(ms, cpu), np.array(labels)

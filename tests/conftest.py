@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pylibsrtp  # noqa: F401  (aiortc's libsrtp must load before TensorFlow: the reverse order segfaults)
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
