@@ -27,7 +27,7 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/recommendations.py", "Recommended for you", ":material/recommend:", ("candidate",), "Jobs",
              "recommendations"),
     PageSpec("pages/sign_in.py", "Sign in", ":material/login:", ("guest",), "Account", "sign-in"),
-    PageSpec("pages/profile.py", "Profile", ":material/person:", SIGNED_IN, "Account", "profile"),
+    PageSpec("pages/account.py", "Profile", ":material/person:", SIGNED_IN, "Account", "profile"),
     PageSpec("pages/admin_companies.py", "Companies & access", ":material/domain:", ("admin",), "Admin", "admin-companies"),
     # applications
     PageSpec("pages/my_applications.py", "My applications", ":material/assignment:", ("candidate",), "Applications",
@@ -86,7 +86,7 @@ SERVICES: dict[str, tuple[Service, ...]] = {
                 "Ask interview questions and practise a scored mock interview."),
         Service("interviews", "pages/interviews.py", "Interviews", ":material/event:",
                 "Your scheduled interviews and their rooms."),
-        Service("profile", "pages/profile.py", "Profile", ":material/person:", "Skills, experience and preferences."),
+        Service("profile", "pages/account.py", "Profile", ":material/person:", "Skills, experience and preferences."),
     ),
     "recruiter": (
         Service("dashboard", "pages/recruiter.py", "Recruiter dashboard", ":material/dashboard:",
@@ -99,7 +99,7 @@ SERVICES: dict[str, tuple[Service, ...]] = {
                 "Funnel, time in stage and conversion per job."),
         Service("interviews", "pages/interviews.py", "Interviews", ":material/event:",
                 "Schedule, hold and decide interviews."),
-        Service("profile", "pages/profile.py", "Company & access", ":material/domain:",
+        Service("profile", "pages/account.py", "Company & access", ":material/domain:",
                 "Company details, permissions and access requests."),
     ),
     "admin": (

@@ -32,7 +32,7 @@ elif actor.is_candidate:
     if summary["missing_profile_fields"]:
         st.warning("Complete your profile to get better job matches: add your "
                    + ", ".join(summary["missing_profile_fields"]) + ".")
-        st.page_link("pages/profile.py", label="Edit my profile", icon=":material/person:")
+        st.page_link("pages/account.py", label="Edit my profile", icon=":material/person:")
     cols = st.columns(3)
     cols[0].metric("Open jobs", f"{summary['open_jobs']:,}")
     cols[1].metric("My applications", summary["applications"])

@@ -77,4 +77,4 @@ with company_tab:
                 show_errors(exc)
             else:
                 auth.sign_in(conn, new)
-                st.switch_page("pages/profile.py")
+                st.switch_page("pages/account.py")

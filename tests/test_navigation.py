@@ -50,7 +50,7 @@ def test_services_point_at_pages_the_role_may_open():
 
 def test_guests_see_no_signed_in_page():
     guest_pages = {p.path for p in navigation.pages_for(None)}
-    for path in ("pages/profile.py", "pages/saved.py", "pages/my_applications.py", "pages/recruiter.py",
+    for path in ("pages/account.py", "pages/saved.py", "pages/my_applications.py", "pages/recruiter.py",
                  "pages/pipeline.py", "pages/admin_companies.py", "pages/admin_applications.py"):
         assert path not in guest_pages
     for role in ("candidate", "recruiter", "admin"):

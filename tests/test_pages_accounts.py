@@ -175,7 +175,7 @@ def test_job_page_save_records_view_and_lists_in_saved(conn):
 
 def test_profile_edit_persists(conn):
     ann = candidate(conn)
-    at = app(ann, page="pages/profile.py")
+    at = app(ann, page="pages/account.py")
     at.text_area(key="profile_experience").input("5 years building data pipelines")
     at.multiselect(key="profile_skills").select("Spark")
     at.selectbox(key="profile_education").set_value("Master's degree")
@@ -196,7 +196,7 @@ def test_admin_page_refuses_candidate_and_guest(conn):
 def test_recruiter_requests_access_and_admin_grants_it(conn):
     hr = accounts.sign_up_company(conn, email="hr@acme.com", password="secret123", company_name="Acme",
                                   industry="Software", location="Paris")
-    at = app(hr, page="pages/profile.py")
+    at = app(hr, page="pages/account.py")
     at.text_area[0].input("We hire data engineers")
     submit(at, "Send access request")
     assert "Access request sent" in texts(at, "success")
@@ -249,7 +249,7 @@ def test_every_page_renders_for_every_role(conn, role):
     elif role == "admin":
         actor = Actor(accounts.create_user(conn, email="root@site.com", password="secret123", role="admin", name="Root"), "admin")
     pages = ["pages/home.py", "pages/jobs.py", "pages/job.py", "pages/saved.py", "pages/sign_in.py",
-             "pages/profile.py", "pages/admin_companies.py"]
+             "pages/account.py", "pages/admin_companies.py"]
     at = app(actor)
     for page in pages:
         at.query_params["id"] = "1"

@@ -14,7 +14,7 @@ from engine.recsys.recommend import EmptyProfile, Recommendation, recommend, sim
 from ui.job_widgets import job_link
 from ui.session import db
 
-PROFILE_PAGE = "pages/profile.py"
+PROFILE_PAGE = "pages/account.py"
 
 
 @st.cache_resource(show_spinner="Loading the matching model ...")

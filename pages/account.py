@@ -1,5 +1,8 @@
 """Your profile. Candidates edit everything they signed up with; recruiters also see their company's
-profile, access status and permissions, and can request access or add colleagues."""
+profile, access status and permissions, and can request access or add colleagues.
+
+Named account.py: a page file called profile.py shadows the standard library's `profile` module (which
+cProfile imports, e.g. while sentence-transformers loads) once Streamlit has put pages/ on sys.path."""
 import streamlit as st
 
 from engine import accounts, companies
