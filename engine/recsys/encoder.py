@@ -26,7 +26,8 @@ PRETRAINED_NOTICE = (
     "machine. Run `python -m engine train encoder` for better matches."
 )
 _lock = threading.Lock()
-_cache: dict[str, "Encoder"] = {}
+_models: dict[str, tuple[Any, dict]] = {}   # model folder -> (SentenceTransformer, card): one copy per folder
+_cache: dict[tuple[str, str], "Encoder"] = {}  # (folder, name): the same weights may be asked for by path or as the fallback
 
 
 def finetuned_path() -> Path:
@@ -123,16 +124,18 @@ def load_encoder(path: str | os.PathLike | None = None) -> Encoder:
         chosen, name, notice = finetuned_path(), MODEL_NAME, None
     else:
         chosen, name, notice = pretrained_path(), PRETRAINED_NAME, PRETRAINED_NOTICE
-    key = str(chosen.resolve())
+    folder = str(chosen.resolve())
     with _lock:
-        if key not in _cache:
+        if folder not in _models:
             from sentence_transformers import SentenceTransformer
 
-            model = SentenceTransformer(str(chosen), device="cpu")
             card_file = chosen / "model_card.json"
             card = json.loads(card_file.read_text()) if card_file.is_file() else {}
-            _cache[key] = Encoder(model, name, chosen, f"{name}@{folder_version(chosen)}", notice, card)
-        return _cache[key]
+            _models[folder] = (SentenceTransformer(str(chosen), device="cpu"), card)
+        if (folder, name) not in _cache:
+            model, card = _models[folder]
+            _cache[(folder, name)] = Encoder(model, name, chosen, f"{name}@{folder_version(chosen)}", notice, card)
+        return _cache[(folder, name)]
 
 
 def encode(texts: list[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
@@ -165,5 +168,6 @@ def encoder_notice() -> str | None:
 def clear_cache() -> None:
     """Forget loaded models (tests; after training a new model in the same process)."""
     with _lock:
+        _models.clear()
         _cache.clear()
         _version_memo.clear()
