@@ -27,8 +27,8 @@ SORTS = {
     "deadline": "j.deadline IS NULL, j.deadline, j.id",  # open-ended postings last
 }
 _WORD = re.compile(r"\w+", re.UNICODE)
-RANK_CAP = 1000   # keyword searches with more matches skip per-row bm25 scoring (see search_jobs)
-COUNT_CAP = 2000  # keyword/category/location searches count this far, then report "2,000+"
+COUNT_CAP = 2000          # keyword/location searches count (and rank) this far, then report "2,000+"
+BROWSE_COUNT_CAP = 10_000  # searches without them count this far (500 pages of 20), then report "10,000+"
 # bm25 weights of jobs_fts's columns: title, company, category, location, required_skills, description
 BM25 = "bm25(jobs_fts, 10.0, 2.0, 3.0, 1.0, 4.0, 1.0)"
 _FTS_OPERATORS = {"AND", "OR", "NOT", "NEAR"}  # typed words, not operators: they carry no meaning in a job search
@@ -157,7 +157,7 @@ class SearchResult:
     total: int
     page: int
     per_page: int
-    capped: bool = False   # a keyword search stopped counting at COUNT_CAP: show "2,000+"
+    capped: bool = False   # counting stopped at COUNT_CAP / BROWSE_COUNT_CAP: show "2,000+" / "10,000+"
     pages: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -214,12 +214,13 @@ def search_jobs(db: sqlite_utils.Database, filters: JobFilters) -> SearchResult:
     """One page of jobs matching the filters, and how many match in all.
 
     Speed (bench/jobs.py, indexes in store.m110): keyword, category and location go into one full-text
-    query, whose matches are computed once (a materialised CTE) and joined to the narrow
-    ``idx_jobs_filter`` index with CROSS JOIN, so SQLite neither re-runs MATCH per job nor reads wide job
-    rows to check filters. Counting stops at COUNT_CAP matches (``capped``). Relevance is bm25 with the
-    title weighted most when there are at most RANK_CAP matches; broader keyword searches list newest
-    first, walking the date index until the page is full. The page is chosen by id first and only its
-    rows are read in full. Without any of the three, covering indexes answer count and page alone."""
+    query whose matches stream, in rowid order, through the narrow ``idx_jobs_filter`` index (CROSS JOIN
+    keeps that order, so SQLite neither re-runs MATCH per job nor reads wide job rows to check filters).
+    That one query stops at COUNT_CAP + 1 matches, sorts them (bm25 with the title weighted most, or the
+    chosen order) and counts them with a window function. Past COUNT_CAP (``capped``) the first rows by id
+    say nothing about order, so the page comes from walking the sort's index (newest first for relevance).
+    The page is chosen by id first and only its rows are read in full. Without a keyword or location,
+    covering indexes answer count (up to BROWSE_COUNT_CAP) and page alone."""
     where, params = _filter_sql(filters)
     where_sql = ("WHERE " + " AND ".join(where)) if where else ""
     and_where = (" AND " + " AND ".join(where)) if where else ""
@@ -232,28 +233,39 @@ def search_jobs(db: sqlite_utils.Database, filters: JobFilters) -> SearchResult:
     limit = [per_page, (page - 1) * per_page]
     capped = False
     if match:
-        source = "m CROSS JOIN jobs j INDEXED BY idx_jobs_filter ON j.id = m.id"
-        cte = "WITH m AS MATERIALIZED (SELECT rowid AS id{} FROM jobs_fts WHERE jobs_fts MATCH ?) "
-        total = db.execute(cte.format("") + f"SELECT count(*) FROM (SELECT 1 FROM {source} {where_sql} "
-                           f"LIMIT {COUNT_CAP + 1})", [match, *params]).fetchone()[0]
+        # The full-text matches stream through the narrow filter index and stop at COUNT_CAP + 1 rows.
+        matches = (f"SELECT j.id, j.created_date, j.salary_min, j.salary_max, j.deadline{{score}} "
+                   f"FROM jobs_fts m CROSS JOIN jobs j INDEXED BY idx_jobs_filter ON j.id = m.rowid "
+                   f"WHERE jobs_fts MATCH ?{and_where} LIMIT {COUNT_CAP + 1}")
+        rows = []
+        if sort == "rank":  # count first: bm25 is worth computing only when every match is seen
+            total = db.execute(f"SELECT count(*) FROM ({matches.format(score='')})", [match, *params]).fetchone()[0]
+            if total <= COUNT_CAP:
+                rows = db.execute(f"SELECT j.id FROM ({matches.format(score=f', {BM25} AS score')}) AS j "
+                                  "ORDER BY j.score, j.id LIMIT ? OFFSET ?", [match, *params, *limit]).fetchall()
+        else:  # one query sorts the matches and counts them (a window count): MATCH runs once
+            rows = db.execute(f"SELECT j.id, count(*) OVER () FROM ({matches.format(score='')}) AS j "
+                              f"ORDER BY {sort} LIMIT ? OFFSET ?", [match, *params, *limit]).fetchall()
+            total = rows[0][1] if rows else db.execute(f"SELECT count(*) FROM ({matches.format(score='')})",
+                                                       [match, *params]).fetchone()[0]
         capped = total > COUNT_CAP
         total = min(total, COUNT_CAP)
-        broad = sort == "rank" and total > RANK_CAP
-        sort = SORTS["newest"] if broad else sort
-        if sort == "rank":
-            id_sql = (cte.format(f", {BM25} AS score") + f"SELECT j.id FROM {source} {where_sql} "
-                      "ORDER BY m.score, j.id LIMIT ? OFFSET ?")
-        elif not capped:  # a few thousand matches at most: sort them
-            id_sql = cte.format("") + f"SELECT j.id FROM {source} {where_sql} ORDER BY {sort} LIMIT ? OFFSET ?"
-        else:  # many matches: walk an index in the page's order, keeping the matching ones
+        if not capped:
+            ids = [r[0] for r in rows]
+        else:  # the rows seen are only the first by id: walk an index in the page's order instead
+            sort = SORTS["newest"] if sort == "rank" else sort  # bm25 over every match would be too slow
             id_sql = (f"SELECT j.id FROM jobs j WHERE j.id IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?)"
                       f"{and_where} ORDER BY {sort} LIMIT ? OFFSET ?")
-        id_params = [match, *params]
+            ids = [r[0] for r in db.execute(id_sql, [match, *params, *limit]).fetchall()]
     else:
-        total = db.execute(f"SELECT count(*) FROM jobs j {where_sql}", params).fetchone()[0]
+        # Browsing counts as far as anyone pages (BROWSE_COUNT_CAP); counting every visible job of a large
+        # catalogue costs more than finding the page.
+        total = db.execute(f"SELECT count(*) FROM (SELECT 1 FROM jobs j {where_sql} LIMIT {BROWSE_COUNT_CAP + 1})",
+                           params).fetchone()[0]
+        capped = total > BROWSE_COUNT_CAP
+        total = min(total, BROWSE_COUNT_CAP)
         id_sql = f"SELECT j.id FROM jobs j {where_sql} ORDER BY {sort} LIMIT ? OFFSET ?"
-        id_params = params
-    ids = [r[0] for r in db.execute(id_sql, [*id_params, *limit]).fetchall()]
+        ids = [r[0] for r in db.execute(id_sql, [*params, *limit]).fetchall()]
     rows = {r["id"]: r for r in db.query(f"SELECT * FROM jobs WHERE id IN ({', '.join('?' for _ in ids)})", ids)}
     return SearchResult([decode_job(rows[i]) for i in ids if i in rows], total, page, per_page, capped)
 

@@ -1,4 +1,4 @@
-"""Search ordering and paging after the speed work (indexes in m110, id-first paging, capped bm25)."""
+"""Search ordering and paging after the speed work (indexes in m110, id-first paging, capped counts)."""
 from datetime import date, timedelta
 
 import pytest
@@ -21,17 +21,36 @@ def test_title_matches_rank_first(db):
     assert titles == ["Python Developer", "Office Manager"]
 
 
-@pytest.mark.parametrize("rank_cap, count_cap", [(1, 100), (1, 2)])
-def test_broad_queries_list_newest_first_and_cap_the_count(db, monkeypatch, rank_cap, count_cap):
-    monkeypatch.setattr(jobs, "RANK_CAP", rank_cap)
+@pytest.mark.parametrize("count_cap", [100, 2])
+def test_keyword_results_rank_by_relevance_until_the_count_is_capped_then_newest_first(db, monkeypatch, count_cap):
     monkeypatch.setattr(jobs, "COUNT_CAP", count_cap)
     jobs.add_jobs(db, [_job("Office Manager", "Python tooling", days_old=0),
                        _job("Python Developer", "Old posting", days_old=9),
                        _job("Senior Python Developer", "New posting", days_old=1),
                        _job("Nurse", "Patient care", days_old=0)])
     r = jobs.search_jobs(db, jobs.JobFilters(query="python"))
-    assert [j["title"] for j in r.jobs] == ["Office Manager", "Senior Python Developer", "Python Developer"]
-    assert (r.total, r.capped) == ((3, False) if count_cap > 3 else (2, True))
+    titles = [j["title"] for j in r.jobs]
+    if count_cap > 3:  # every match seen: bm25, title matches first
+        assert set(titles[:2]) == {"Python Developer", "Senior Python Developer"} and titles[2] == "Office Manager"
+        assert (r.total, r.capped) == (3, False)
+    else:  # more matches than counted: no full ranking possible, newest first
+        assert titles == ["Office Manager", "Senior Python Developer", "Python Developer"]
+        assert (r.total, r.capped) == (2, True)
+
+
+def test_a_page_past_the_last_still_reports_the_total(db):
+    jobs.add_jobs(db, [_job(f"Python Developer {i}") for i in range(3)])
+    r = jobs.search_jobs(db, jobs.JobFilters(query="python", page=5, per_page=2))
+    assert (r.jobs, r.total, r.pages) == ([], 3, 2)
+
+
+def test_browsing_without_keyword_counts_up_to_its_cap(db, monkeypatch):
+    monkeypatch.setattr(jobs, "BROWSE_COUNT_CAP", 3)
+    jobs.add_jobs(db, [_job(f"Nurse {i}", days_old=i) for i in range(5)])
+    r = jobs.search_jobs(db, jobs.JobFilters(sort="newest", per_page=2, page=3))
+    assert (r.total, r.capped, [j["title"] for j in r.jobs]) == (3, True, ["Nurse 4"])
+    r = jobs.search_jobs(db, jobs.JobFilters(sort="newest", location="Chicago"))
+    assert (r.total, r.capped) == (0, False)
 
 
 def test_category_and_location_narrow_the_full_text_query(db):
