@@ -156,3 +156,38 @@ def test_background_build_reports_progress_and_resumes_from_cached_embeddings(db
     assert status.state == "ready" and status.done == status.total == 64 and status.fraction == 1.0
     assert embedded == []  # every vector came from the cache
     assert recommend(db, NURSE, k=1)[0].category == "Nursing"
+
+
+def test_at_exit_a_background_build_stops_between_batches(tmp_path, monkeypatch):
+    """A daemon thread still inside torch while the interpreter finalizes can abort the process ("terminate
+    called without an active exception", exit code 134, seen after tests/test_pages_accounts.py), so at
+    exit the build finishes its batch, stops, and keeps the cached embeddings for the next start."""
+    import threading
+    import time
+
+    import numpy as np
+
+    from engine.datasets.generator import generate_jobs
+
+    class SlowEncoder:
+        version = "slow-test-encoder"
+
+        def encode(self, texts, batch_size=64):
+            time.sleep(0.3)
+            vectors = np.random.default_rng(0).normal(size=(len(texts), 384)).astype(np.float32)
+            return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    monkeypatch.setattr(idx.enc, "load_encoder", lambda *a, **k: SlowEncoder())
+    data = tmp_path / "data"
+    jobs.add_jobs(store.connect(data), generate_jobs(64 * 20, seed=3))
+    status = idx.start_background_build(data)
+    while status.done == 0:
+        time.sleep(0.05)
+    try:
+        idx._stop_background_builds()  # what atexit runs
+        assert not any(t.name.startswith("index-build") and t.is_alive() for t in threading.enumerate())
+        assert status.state == "failed" and "exiting" in status.error
+        assert 0 < status.done < status.total  # stopped early; the finished batches stay in the cache
+    finally:
+        idx._stopping.clear()
+        idx._build_threads.clear()

@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import atexit
 import json
 import sqlite3
 import threading
@@ -64,6 +65,12 @@ class BuildStatus:
 BUILD_STATUS: dict[str, BuildStatus] = {}
 _indexes: dict[str, "JobIndex"] = {}
 _lock = threading.RLock()
+_stopping = threading.Event()           # set at interpreter exit: background builds stop between batches
+_build_threads: list[threading.Thread] = []
+
+
+class BuildStopped(RuntimeError):
+    """The process is exiting; the build resumes from its cached embeddings next time."""
 
 
 def index_dir_of(db: sqlite_utils.Database) -> Path | None:
@@ -285,6 +292,8 @@ def _embed_missing(db, cache: EmbeddingCache, jobs: list[dict], version: str, en
     if progress:
         progress(done, total)
     for start in range(0, len(todo), EMBED_BATCH):
+        if _stopping.is_set():
+            raise BuildStopped("The process is exiting.")
         batch = todo[start:start + EMBED_BATCH]
         ids = [j["id"] for j in batch]
         rows = {r["id"]: r for r in db.query(f"SELECT * FROM jobs WHERE id IN ({','.join('?' * len(ids))})", ids)}
@@ -347,8 +356,20 @@ def start_background_build(data_dir: str | Path | None = None) -> BuildStatus:
             except Exception:  # recorded in status.error for the page
                 pass
 
-        threading.Thread(target=run, name=f"index-build:{key}", daemon=True).start()
+        thread = threading.Thread(target=run, name=f"index-build:{key}", daemon=True)
+        if not _build_threads:
+            atexit.register(_stop_background_builds)
+        _build_threads.append(thread)
+        thread.start()
     return status
+
+
+def _stop_background_builds() -> None:
+    """At exit, let running builds finish their batch and stop: a daemon thread killed inside torch's
+    encode aborts the whole process ("terminate called without an active exception", exit code 134)."""
+    _stopping.set()
+    for thread in _build_threads:
+        thread.join(timeout=120)
 
 
 def sync(db: sqlite_utils.Database, index: JobIndex) -> int:
