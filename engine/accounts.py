@@ -30,6 +30,8 @@ EDUCATION_LEVELS = ("High school", "Vocational / Certificate", "Associate degree
                     "Master's degree", "Doctorate (PhD)", "Other")
 PROFILE_FIELDS = ("name", "email", "location", "preferred_category", "skills", "education", "experience", "headline")
 SIGN_IN_FAILED = "Email or password is not correct."  # one message for both cases: emails cannot be probed
+MAX_FAILED_SIGN_INS = 5                 # per email within SIGN_IN_WINDOW; then sign-in waits for the window
+SIGN_IN_WINDOW = timedelta(minutes=15)
 
 DEMO_CANDIDATE = ("candidate@demo.jobexpressway.local", "Candidate123!")
 DEMO_RECRUITER = ("recruiter@demo.jobexpressway.local", "Recruiter123!")
@@ -217,13 +219,30 @@ def create_user(db: sqlite_utils.Database, *, email: str, password: str, role: s
 
 
 def authenticate(db: sqlite_utils.Database, email: str, password: str) -> Actor:
-    """The account for these credentials, or AccessDenied with the same message whatever was wrong."""
-    row = one(db, "SELECT * FROM users WHERE email = ? COLLATE NOCASE", [normalize_email(email)])
+    """The account for these credentials, or AccessDenied with the same message whatever was wrong.
+
+    After MAX_FAILED_SIGN_INS failures for one email within SIGN_IN_WINDOW, even the right password is
+    refused until the oldest of them is that old: guessing a password then takes years, not minutes.
+    Unknown emails count too, so the lock does not tell which emails have accounts."""
+    email = normalize_email(email)
+    now = datetime.now(timezone.utc)
+    failures, oldest = db.execute("SELECT count(*), min(at) FROM sign_in_failures WHERE email = ? AND at > ?",
+                                  [email, _iso(now - SIGN_IN_WINDOW)]).fetchone()
+    if failures >= MAX_FAILED_SIGN_INS:
+        wait = datetime.fromisoformat(oldest) + SIGN_IN_WINDOW - now
+        minutes = max(1, -(-int(wait.total_seconds()) // 60))
+        raise AccessDenied(f"Too many failed sign-ins for this email. Try again in {minutes} minute"
+                           f"{'s' if minutes > 1 else ''}.")
+    row = one(db, "SELECT * FROM users WHERE email = ? COLLATE NOCASE", [email])
     if row is None:
         _dummy_check(password or "")
+    if row is None or not check_password(password or "", row["password_hash"]):
+        with transaction(db):
+            db.execute("DELETE FROM sign_in_failures WHERE at <= ?", [_iso(now - SIGN_IN_WINDOW)])  # housekeeping
+            db.execute("INSERT INTO sign_in_failures (email, at) VALUES (?, ?)", [email, _iso(now)])
         raise AccessDenied(SIGN_IN_FAILED)
-    if not check_password(password or "", row["password_hash"]):
-        raise AccessDenied(SIGN_IN_FAILED)
+    with transaction(db):
+        db.execute("DELETE FROM sign_in_failures WHERE email = ?", [email])
     return _actor(row)
 
 

@@ -462,3 +462,15 @@ CREATE TABLE room_presence (
 );
 CREATE INDEX idx_interview_participants_user ON interview_participants(user_id);
 """)
+
+
+@migration
+def m120_accounts_sign_in_failures(db: sqlite_utils.Database) -> None:
+    """Failed sign-ins per email, so repeated guessing of one account's password is slowed down."""
+    execute_script(db, """
+CREATE TABLE sign_in_failures (
+    email TEXT NOT NULL COLLATE NOCASE,
+    at TEXT NOT NULL
+);
+CREATE INDEX idx_sign_in_failures_email ON sign_in_failures(email, at);
+""")

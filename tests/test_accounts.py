@@ -100,6 +100,29 @@ def test_authenticate_right_and_wrong_give_one_message(db):
     assert str(wrong.value) == str(unknown.value) == accounts.SIGN_IN_FAILED
 
 
+def test_repeated_failed_sign_ins_lock_the_email_for_the_window(db):
+    ann = candidate(db)
+    for _ in range(accounts.MAX_FAILED_SIGN_INS - 1):
+        with pytest.raises(AccessDenied, match="not correct"):
+            accounts.authenticate(db, "ann@example.com", "guess-guess")
+    assert accounts.authenticate(db, "ann@example.com", "secret123") == ann  # success clears the count
+    for _ in range(accounts.MAX_FAILED_SIGN_INS):
+        with pytest.raises(AccessDenied, match="not correct"):
+            accounts.authenticate(db, "ANN@example.com", "guess-guess")
+    with pytest.raises(AccessDenied, match=r"Too many failed sign-ins .* Try again in 15 minutes"):
+        accounts.authenticate(db, "ann@example.com", "secret123")  # even the right password waits
+    for _ in range(accounts.MAX_FAILED_SIGN_INS):
+        with pytest.raises(AccessDenied, match="not correct"):
+            accounts.authenticate(db, "nobody@example.com", "x")
+    with pytest.raises(AccessDenied, match="Too many"):  # unknown emails lock the same way: nothing to probe
+        accounts.authenticate(db, "nobody@example.com", "x")
+    # once the failures are older than the window, the right password works again
+    old = (datetime.now(timezone.utc) - accounts.SIGN_IN_WINDOW - timedelta(seconds=1)).replace(microsecond=0).isoformat()
+    db.execute("UPDATE sign_in_failures SET at = ?", [old])
+    assert accounts.authenticate(db, "ann@example.com", "secret123") == ann
+    assert db.execute("SELECT count(*) FROM sign_in_failures WHERE email = 'ann@example.com'").fetchone()[0] == 0
+
+
 def test_sessions_resolve_expire_and_end(db):
     ann = candidate(db)
     token = accounts.create_session(db, ann.user_id)
