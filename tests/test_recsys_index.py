@@ -73,3 +73,15 @@ def test_outgrown_indexes_ask_for_a_rebuild(monkeypatch):
     ivf.indexed[40] = "t"
     assert ivf.outgrown  # lists trained on a quarter of today's jobs: retrained
     assert idx.JobIndex("hnsw", None, "v1", None, cache).outgrown  # an index of an older version
+
+
+def test_big_indexes_save_less_often():
+    cache = idx.EmbeddingCache(None)
+    small = idx.JobIndex("flat", None, "v1", None, cache, indexed={i: "t" for i in range(500)}, unsaved=49)
+    assert not idx.save_due(small)
+    small.unsaved = 50
+    assert idx.save_due(small)
+    big = idx.JobIndex("ivf", None, "v1", None, cache, indexed={i: "t" for i in range(200_000)}, unsaved=199)
+    assert not idx.save_due(big)  # 200k jobs: every 200 changes, not every 50
+    big.unsaved = 200
+    assert idx.save_due(big)
