@@ -1,20 +1,23 @@
 """Speed of the recommendation path -> artifacts/bench/recsys.json.
 
-    python bench/recsys.py [--sizes 10000,100000,1000000] [--base 3000] [--text-study]
+    python bench/recsys.py [--sizes 10000,100000,1000000] [--base 3000] [--search-only] [--hnsw-efc 80,200]
 
 1. Encoding throughput of our pipeline (engine.recsys.encoder.encode) against raw
-   SentenceTransformer.encode on the same job texts (best of 2 alternating runs each).
+   SentenceTransformer.encode on the same job texts (median ratio of 8 paired rounds of 64 texts).
 2. Index build: build_index() on a fresh data dir holding real postings (embedding included).
-3. Top-k latency (median/p95, single query, k=15 = what recommend fetches for k=5), flat vs HNSW at each
-   size, and recall@5 of HNSW against flat. Catalogues larger than the real one are made from the real
+3. Top-k latency (median/p95, single query, k=15 = what recommend fetches for k=5), flat vs the product's
+   approximate index (IVF, engine.recsys.index) at each size and several nprobe, and recall@5 against
+   flat; optionally HNSW too (--hnsw-efc). Catalogues larger than the real one are made from --base real
    job embeddings plus small Gaussian noise, re-normalised (not uniform random vectors); queries are the
-   embeddings of profile-like texts of real postings, as a candidate's profile would be.
-4. Memory: process RSS and index size. 5. Incremental add of one job (add_job + sync) and end-to-end
+   embeddings of profile-like texts of other real postings, as a candidate's profile would be. Both are
+   embedded once and cached in --cache-dir.
+4. Memory: process RSS, index size, save/load time. 5. Incremental add of one job (add_job + sync) and end-to-end
    recommend() latency on the real catalogue, first model load excluded.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -67,21 +70,29 @@ class Timer:
         self.cpu.append((time.process_time() - self.c) * 1000)
 
 
-def bench_encoding(texts: list[str]) -> dict:
+def bench_encoding(texts: list[str], rounds: int = 8, chunk: int = 64) -> dict:
+    """Pipeline vs raw SentenceTransformer.encode on the same texts, in paired rounds of `chunk` texts
+    (order alternating): the median of the per-round ratios cancels most of a shared machine's changing load,
+    which a best-of-two over whole runs does not."""
     encoder = enc.load_encoder()
     raw = encoder.model
     raw.encode(texts[:16], batch_size=64)  # warm-up
     ours_s, raw_s, ours_c, raw_c = [], [], [], []
-    for _ in range(2):
-        with Timer(raw_s, raw_c):
-            raw.encode(texts, batch_size=64, convert_to_numpy=True)
-        with Timer(ours_s, ours_c):
-            enc.encode(texts, batch_size=64)
-    raw_tps, ours_tps = 1000 * len(texts) / min(raw_s), 1000 * len(texts) / min(ours_s)
-    return {"cpu_ratio": round(min(raw_c) / min(ours_c), 3), "pipeline_texts_per_cpu_s": round(1000 * len(texts) / min(ours_c), 2),
-            "texts": len(texts), "model": encoder.name, "mean_words": round(float(np.mean([len(t.split()) for t in texts])), 1),
-            "raw_texts_per_s": round(raw_tps, 2), "pipeline_texts_per_s": round(ours_tps, 2),
-            "ratio": round(ours_tps / raw_tps, 3)}
+    for r in range(rounds):
+        part = texts[(r * chunk) % len(texts):][:chunk]
+        runs = [(raw_s, raw_c, lambda: raw.encode(part, batch_size=64, convert_to_numpy=True)),
+                (ours_s, ours_c, lambda: enc.encode(part, batch_size=64))]
+        for wall, cpu, fn in (runs if r % 2 == 0 else runs[::-1]):
+            with Timer(wall, cpu):
+                fn()
+    n = rounds * chunk
+    wall_ratios = [r / o for r, o in zip(raw_s, ours_s)]
+    cpu_ratios = [r / o for r, o in zip(raw_c, ours_c)]
+    return {"ratio": round(float(np.median(wall_ratios)), 3), "ratio_min_max": [round(min(wall_ratios), 3), round(max(wall_ratios), 3)],
+            "cpu_ratio": round(float(np.median(cpu_ratios)), 3), "rounds": rounds, "texts_per_round": chunk,
+            "raw_texts_per_s": round(1000 * n / sum(raw_s), 2), "pipeline_texts_per_s": round(1000 * n / sum(ours_s), 2),
+            "pipeline_texts_per_cpu_s": round(1000 * n / sum(ours_c), 2), "texts": len(texts), "model": encoder.name,
+            "mean_words": round(float(np.mean([len(t.split()) for t in texts])), 1)}
 
 
 def text_length_study(jobs_: list[dict], n: int = 300) -> dict:
@@ -101,6 +112,27 @@ def text_length_study(jobs_: list[dict], n: int = 300) -> dict:
         out[f"description_words_{words}"] = {"mrr@10": round(float(np.mean(rr)), 4), "texts_per_s": round(tps, 2),
                                              "mean_words": round(float(np.mean([len(x.split()) for x in texts])), 1)}
     return out
+
+
+def cached_encode(texts: list[str], cache_dir: Path, label: str) -> np.ndarray:
+    """Embeddings of these texts by the current encoder, kept in cache_dir (keyed by encoder version and the
+    texts) so a rerun does not spend minutes re-embedding the same real postings."""
+    key = hashlib.sha1("\n".join([enc.model_version(), *texts]).encode()).hexdigest()[:16]
+    path = cache_dir / f"{label}-{len(texts)}-{key}.npy"
+    if path.is_file():
+        print(f"{label}: {len(texts)} vectors from {path}", flush=True)
+        return np.load(path)
+    t, c = time.perf_counter(), time.process_time()
+    parts = []
+    for start in range(0, len(texts), 256):
+        parts.append(enc.encode(texts[start:start + 256], batch_size=64))
+        print(f"{label}: embedded {start + len(parts[-1])}/{len(texts)} ({time.perf_counter() - t:.0f} s)", flush=True)
+    vectors = np.vstack(parts).astype(np.float32)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    np.save(path.with_suffix(".tmp.npy"), vectors)
+    path.with_suffix(".tmp.npy").replace(path)
+    print(f"{label}: {len(texts)} texts in {time.perf_counter() - t:.0f} s wall, {time.process_time() - c:.0f} CPU-s", flush=True)
+    return vectors
 
 
 def synthetic(base: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -123,31 +155,79 @@ def time_queries(index, queries: np.ndarray, k: int) -> tuple[dict, np.ndarray]:
     return stats(ms, cpu), np.array(labels)
 
 
-def bench_size(base: np.ndarray, queries: np.ndarray, n: int, ef_values: list[int], rng) -> dict:
+def recall_at_5(labels: np.ndarray, exact: np.ndarray) -> float:
+    return round(float(np.mean([len(set(a[:5]) & set(b[:5])) / 5 for a, b in zip(labels, exact)])), 4)
+
+
+def timed(fn) -> tuple[object, float, float]:
+    t, c = time.perf_counter(), time.process_time()
+    out = fn()
+    return out, round(time.perf_counter() - t, 1), round(time.process_time() - c, 1)
+
+
+def bench_approximate(vectors: np.ndarray, ids: np.ndarray, queries: np.ndarray, exact: np.ndarray,
+                      nprobes: list[int]) -> dict:
+    """The product's approximate index (engine.recsys.index, IVF) built on these vectors: build time
+    (k-means training + adding), memory, save/load time, and latency + recall@5 at several nprobe."""
     import faiss
 
+    rss_before = rss_mb()
+    index, build_s, build_cpu = timed(lambda: idx.new_faiss_index("ivf", train_vectors=vectors))
+    _, add_s, add_cpu = timed(lambda: index.add_with_ids(vectors, ids))
+    out = {"kind": "IndexIVFFlat (inner product, direct map = hashtable)", "nlist": index.nlist,
+           "train_vectors": min(len(vectors), idx.IVF_TRAIN_PER_LIST * index.nlist),
+           "build_s": round(build_s + add_s, 1), "build_cpu_s": round(build_cpu + add_cpu, 1),
+           "train_s": build_s, "train_cpu_s": build_cpu, "add_s": add_s, "add_cpu_s": add_cpu,
+           "rss_growth_mb": round(rss_mb() - rss_before, 1), "load_average_after_build": os.getloadavg()}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = str(Path(tmp) / "jobs.faiss")
+        _, out["save_s"], _ = timed(lambda: faiss.write_index(index, path))
+        out["index_mb"] = round(os.path.getsize(path) / 2**20, 1)
+        _, out["load_s"], _ = timed(lambda: faiss.read_index(path))  # freed at once: only the time matters
+    out["by_nprobe"] = {}
+    for nprobe in sorted(set(nprobes) | {idx.IVF_NPROBE}):
+        index.nprobe = nprobe
+        st, labels = time_queries(index, queries, 15)
+        out["by_nprobe"][str(nprobe)] = st | {"recall@5_vs_flat": recall_at_5(labels, exact), "load_average": os.getloadavg()[0]}
+    out["product_nprobe"] = idx.IVF_NPROBE
+    out["product"] = out["by_nprobe"][str(idx.IVF_NPROBE)]
+    return out
+
+
+def bench_hnsw(vectors: np.ndarray, ids: np.ndarray, queries: np.ndarray, exact: np.ndarray,
+               ef_construction: int, ef_values: list[int]) -> dict:
+    """For comparison only (the product used HNSW before IVF): IndexHNSWFlat M=32."""
+    import faiss
+
+    def build():
+        index = faiss.IndexIDMap2(faiss.IndexHNSWFlat(vectors.shape[1], 32, faiss.METRIC_INNER_PRODUCT))
+        faiss.downcast_index(index.index).hnsw.efConstruction = ef_construction
+        index.add_with_ids(vectors, ids)
+        return index
+
+    index, build_s, build_cpu = timed(build)
+    out = {"M": 32, "efConstruction": ef_construction, "build_s": build_s, "build_cpu_s": build_cpu, "by_efSearch": {}}
+    for ef in ef_values:
+        faiss.downcast_index(index.index).hnsw.efSearch = ef
+        st, labels = time_queries(index, queries, 15)
+        out["by_efSearch"][str(ef)] = st | {"recall@5_vs_flat": recall_at_5(labels, exact), "load_average": os.getloadavg()[0]}
+    return out
+
+
+def bench_size(base: np.ndarray, queries: np.ndarray, n: int, nprobes: list[int], hnsw_efc: list[int],
+               ef_values: list[int], rng) -> dict:
     vectors = synthetic(base, n, rng)
-    ids = np.arange(n, dtype=np.int64)
-    result: dict = {"vectors": n}
+    ids = np.arange(1, n + 1, dtype=np.int64)
+    result: dict = {"vectors": n, "product_index": idx.kind_for(n), "load_average_at_start": os.getloadavg()}
     flat = idx.new_faiss_index("flat")
     flat.add_with_ids(vectors, ids)
-    flat_stats, flat_labels = time_queries(flat, queries, 15)
-    result["flat"] = flat_stats | {"index_mb": round(n * vectors.shape[1] * 4 / 2**20, 1)}
+    flat_stats, exact = time_queries(flat, queries, 15)
+    result["flat"] = flat_stats | {"index_mb": round(n * vectors.shape[1] * 4 / 2**20, 1), "load_average": os.getloadavg()[0]}
     del flat
-    rss_before = rss_mb()
-    t, c = time.perf_counter(), time.process_time()
-    hnsw = idx.new_faiss_index("hnsw")
-    hnsw.add_with_ids(vectors, ids)
-    build_s, build_cpu = time.perf_counter() - t, time.process_time() - c
-    result["hnsw"] = {"build_s": round(build_s, 1), "build_cpu_s": round(build_cpu, 1), "M": idx.HNSW_M, "efConstruction": idx.HNSW_EF_CONSTRUCTION,
-                      "rss_growth_mb": round(rss_mb() - rss_before, 1),
-                      "index_mb": round(faiss.serialize_index(hnsw).nbytes / 2**20, 1), "by_efSearch": {}}
-    base_index = faiss.downcast_index(hnsw.index)
-    for ef in ef_values:
-        base_index.hnsw.efSearch = ef
-        ef_stats, labels = time_queries(hnsw, queries, 15)
-        recall = np.mean([len(set(a[:5]) & set(b[:5])) / 5 for a, b in zip(labels, flat_labels)])
-        result["hnsw"]["by_efSearch"][str(ef)] = ef_stats | {"recall@5_vs_flat": round(float(recall), 4)}
+    result["ivf"] = bench_approximate(vectors, ids, queries, exact, nprobes)
+    for efc in hnsw_efc:
+        result[f"hnsw_efc{efc}"] = bench_hnsw(vectors, ids, queries, exact, efc, ef_values)
+    result["rss_mb"] = round(rss_mb(), 1)
     print(json.dumps(result), flush=True)
     return result
 
@@ -189,9 +269,15 @@ def bench_app(postings: list[dict]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000,1000000")
-    parser.add_argument("--ef", default="32,64,128,256")
+    parser.add_argument("--nprobe", default="16,32,64,128", help="IVF nprobe values timed (plus the product's)")
+    parser.add_argument("--hnsw-efc", default="", help="also build HNSW M=32 with these efConstruction, to compare")
+    parser.add_argument("--ef", default="128,256,512", help="HNSW efSearch values timed with --hnsw-efc")
     parser.add_argument("--base", type=int, default=3000, help="real postings embedded as the base catalogue")
+    parser.add_argument("--app-jobs", type=int, default=500, help="real postings in the end-to-end data dir")
     parser.add_argument("--queries", type=int, default=200, help="profile queries timed per size")
+    parser.add_argument("--search-only", action="store_true", help="skip encoding, build and end-to-end parts")
+    parser.add_argument("--cache-dir", default=str(Path(tempfile.gettempdir()) / "jobexpressway-bench"),
+                        help="embeddings of the base and query texts are kept here between runs")
     parser.add_argument("--text-study", action="store_true")
     parser.add_argument("--out", default=str(config.artifacts_dir() / "bench" / "recsys.json"))
     args = parser.parse_args()
@@ -205,31 +291,39 @@ def main() -> None:
     rng.shuffle(postings)
     t = time.perf_counter()
     encoder = enc.load_encoder()
-    report = {"machine": {"cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(), "faiss_threads": faiss.omp_get_max_threads(),
+    report = {"command": " ".join(["python", *sys.argv]),
+              "machine": {"cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(), "faiss_threads": faiss.omp_get_max_threads(),
                           "load_average_at_start": os.getloadavg()},
               "encoder": encoder.version, "first_model_load_s": round(time.perf_counter() - t, 2)}
-    print("encoding ...", flush=True)
-    report["encoding"] = bench_encoding([job_text(p) for p in postings[:256]])
-    print(json.dumps(report["encoding"]), flush=True)
-    if args.text_study:
-        report["text_length_study"] = text_length_study([p for p in postings if is_held_out(p)])
-        print(json.dumps(report["text_length_study"]), flush=True)
-    print("real index build ...", flush=True)
-    app, base = bench_app(postings[:args.base])
-    report |= app
-    print(json.dumps(app), flush=True)
-    queries = enc.encode([profile_like_text(p) for p in postings[args.base:args.base + args.queries]])
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not args.search_only:
+        print("encoding ...", flush=True)
+        report["encoding"] = bench_encoding([job_text(p) for p in postings[:256]]) | {"load_average": os.getloadavg()}
+        print(json.dumps(report["encoding"]), flush=True)
+        if args.text_study:
+            report["text_length_study"] = text_length_study([p for p in postings if is_held_out(p)])
+            print(json.dumps(report["text_length_study"]), flush=True)
+        print("real index build ...", flush=True)
+        app, _ = bench_app(postings[:args.app_jobs])
+        report |= app
+        print(json.dumps(app), flush=True)
+        out.write_text(json.dumps(report, indent=2))
+    cache_dir = Path(args.cache_dir)
+    base = cached_encode([job_text(p) for p in postings[:args.base]], cache_dir, "base")
+    queries = cached_encode([profile_like_text(p) for p in postings[args.base:args.base + args.queries]], cache_dir, "queries")
     report["search"] = {"noise_sigma": NOISE_SIGMA, "base_real_vectors": len(base), "queries": len(queries),
-                        "k": 15, "sizes": []}
+                        "k": 15, "ivf_nlist_rule": "4 x sqrt(n)", "sizes": []}
     nrng = np.random.default_rng(0)
-    ef_values = [int(x) for x in args.ef.split(",")]
+    nprobes = [int(x) for x in args.nprobe.split(",") if x]
+    hnsw_efc = [int(x) for x in args.hnsw_efc.split(",") if x]
+    ef_values = [int(x) for x in args.ef.split(",") if x]
     for n in [int(s) for s in args.sizes.split(",") if s]:
         print(f"search at {n:,} vectors ...", flush=True)
-        report["search"]["sizes"].append(bench_size(base, queries, n, ef_values, nrng))
-        report["rss_mb_after"] = round(rss_mb(), 1)
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(json.dumps(report, indent=2))  # keep partial results
-    Path(args.out).write_text(json.dumps(report, indent=2))
+        report["search"]["sizes"].append(bench_size(base, queries, n, nprobes, hnsw_efc, ef_values, nrng))
+        out.write_text(json.dumps(report, indent=2))  # keep partial results
+    report["load_average_at_end"] = os.getloadavg()
+    out.write_text(json.dumps(report, indent=2))
     print(f"wrote {args.out}")
 
 

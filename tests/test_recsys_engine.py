@@ -191,3 +191,34 @@ def test_at_exit_a_background_build_stops_between_batches(tmp_path, monkeypatch)
     finally:
         idx._stopping.clear()
         idx._build_threads.clear()
+
+
+def test_above_the_flat_limit_an_ivf_index_serves_edits_and_reloads(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(idx, "FLAT_LIMIT", 16)
+    assert idx.index_status(db).needs_build  # the saved flat index of 64 jobs has outgrown 2 x 16
+    index = idx.get_index(db)  # rebuilt inline (64 jobs) from the cached embeddings
+    assert index.kind == "ivf" and index.size == index.trained_on == 64 and index.faiss_index.nlist == 8
+    assert all(r.category == "Nursing" for r in recommend(db, NURSE, k=3))
+    new_id = jobs.add_job(db, {"title": "Pediatric Registered Nurse", "category": "Nursing",
+                               "description": "Bedside patient care for children on a hospital ward, BLS, medication administration.",
+                               "required_skills": ["BLS", "Patient care", "Medication administration"]})
+    assert recommend(db, NURSE, k=1)[0].job_id == new_id
+    db.execute("UPDATE jobs SET status = 'closed', updated_at = '2999-01-02T00:00:00+00:00' WHERE id = ?", [new_id])
+    assert new_id not in [r.job_id for r in recommend(db, NURSE, k=5)]
+    assert new_id not in index.indexed and index.faiss_index.ntotal == 64  # removed from the IVF lists too
+    index.save()
+    idx.forget_indexes()
+    loaded = idx.get_index(db)
+    assert loaded is not index and loaded.kind == "ivf" and loaded.size == 64
+    job_id = db.execute("SELECT id FROM jobs WHERE category = 'Teaching' LIMIT 1").fetchone()[0]
+    assert all(r.category == "Teaching" for r in similar_jobs(db, job_id, k=3))
+
+
+def test_an_index_of_an_older_kind_is_rebuilt(db, tmp_path):
+    meta = tmp_path / "data" / "index" / "meta.json"
+    data = json.loads(meta.read_text())
+    data["stamp"]["kind"] = "hnsw"
+    meta.write_text(json.dumps(data))
+    idx.forget_indexes()
+    assert idx.index_status(db).needs_build
+    assert idx.get_index(db).kind == "flat"

@@ -1,12 +1,16 @@
 """The FAISS job index of one data dir: inner product over normalised Job-Rec vectors.
 
-- Flat (exact) up to FLAT_LIMIT jobs, HNSW above it; both wrapped in IndexIDMap2 so labels are job ids.
+- Flat (exact, in an IndexIDMap2 so labels are job ids) up to FLAT_LIMIT jobs; above it IVF
+  (IndexIVFFlat, nlist = 4 sqrt(n) k-means lists, job ids stored directly, a hashtable direct map so a job's
+  vector can be read back and removed). Both remove jobs for real, so edits and closures never leave stale
+  vectors behind. IVF was chosen over HNSW by bench/recsys.py (docs/recsys.md, Speed).
 - Saved in ``<data_dir>/index/`` (never under artifacts): ``jobs.faiss``, ``meta.json`` (stamp, watermark,
   job id -> updated_at of each indexed vector) and ``embeddings.sqlite``, a cache of job vectors written
   batch by batch, so a build that crashes resumes where it stopped.
-- The stamp (encoder version + index kind) decides full rebuilds. Otherwise ``sync`` is incremental: jobs
+- The stamp (encoder version + index kind) decides full rebuilds, as does a catalogue that outgrew its
+  index (a flat one past 2 x FLAT_LIMIT, an IVF one past 4x the jobs it was trained on). Otherwise ``sync`` is incremental: jobs
   whose ``updated_at`` is at or after the watermark are (re-)embedded and replaced; closed or rejected
-  jobs are dropped from a flat index. Visibility (open, not expired, not pending review) is checked at
+  jobs are dropped. Visibility (open, not expired, not pending review) is checked at
   query time against the database, so a hidden job never shows even before a sync.
 - One ``JobIndex`` per data dir per process (module cache); ``build_index`` can run in a background thread
   while ``BUILD_STATUS`` tells the UI how far it is.
@@ -29,11 +33,12 @@ from engine.recsys import encoder as enc
 from engine.recsys.text import job_text
 
 FLAT_LIMIT = 50_000        # exact search stays under ~10 ms up to here on 2 cores
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 256       # bench/recsys.py at 100k: recall@5 0.904 (256) vs 0.858 (128), same ~8 ms CPU
+IVF_NPROBE = 64            # lists scanned per query: see bench/recsys.py (recall@5 vs flat, latency)
+IVF_TRAIN_PER_LIST = 64    # k-means sample size per list: enough for stable centroids, bounded build time
+IVF_REGROW = 4             # rebuild (retrain) an IVF index once it holds this many times its training size
 INLINE_BUILD_LIMIT = 64    # a first build this small runs inside the request; larger ones in the background
 SAVE_EVERY = 50            # incremental changes between saves (the embedding cache keeps the rest safe)
+SAVE_SHARE = 1000          # ...or one change per this many jobs: writing a 1M index took 1.4 s (bench)
 EMBED_BATCH = 64
 INDEXED_STATUSES = ("open", "pending_review")   # pending jobs may be approved without a re-embed
 
@@ -154,20 +159,34 @@ class one_search_thread:
             faiss.omp_set_num_threads(_omp_default)
 
 
-def new_faiss_index(kind: str, dim: int = enc.DIM, ef_search: int = HNSW_EF_SEARCH):
+def ivf_lists(n: int) -> int:
+    """4 sqrt(n) lists (1,265 at 100k, 4,000 at 1M), but at least 8 vectors per list for tiny catalogues."""
+    return max(1, min(int(4 * n ** 0.5), n // 8))
+
+
+def new_faiss_index(kind: str, dim: int = enc.DIM, train_vectors: np.ndarray | None = None):
+    """An empty index whose labels are job ids. IVF needs the vectors to train its lists on (a sample of
+    IVF_TRAIN_PER_LIST per list); they are not added."""
     import faiss
 
     if kind == "flat":
-        base = faiss.IndexFlatIP(dim)
-    else:
-        base = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        base.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        base.hnsw.efSearch = ef_search
-    return faiss.IndexIDMap2(base)
+        return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+    if kind != "ivf":
+        raise ValueError(f"unknown index kind {kind!r}")
+    if train_vectors is None or not len(train_vectors):
+        raise ValueError("an IVF index needs vectors to train on")
+    nlist = ivf_lists(len(train_vectors))
+    index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    sample = min(len(train_vectors), IVF_TRAIN_PER_LIST * nlist)
+    rows = np.sort(np.random.default_rng(0).choice(len(train_vectors), sample, replace=False))
+    index.train(np.ascontiguousarray(train_vectors[rows], np.float32))
+    index.set_direct_map_type(faiss.DirectMap.Hashtable)  # reconstruct(job id) and remove_ids
+    index.nprobe = IVF_NPROBE
+    return index
 
 
 def kind_for(n: int) -> str:
-    return "flat" if n <= FLAT_LIMIT else "hnsw"
+    return "flat" if n <= FLAT_LIMIT else "ivf"
 
 
 @dataclass
@@ -179,7 +198,7 @@ class JobIndex:
     cache: EmbeddingCache
     watermark: str = ""                                   # max updated_at seen by the last build/sync
     indexed: dict[int, str] = field(default_factory=dict)  # job id -> updated_at of its vector
-    stale: int = 0                                         # replaced vectors still inside an HNSW graph
+    trained_on: int = 0                                    # IVF: jobs its lists were trained on
     unsaved: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -191,6 +210,14 @@ class JobIndex:
     def stamp(self) -> dict:
         return {"encoder_version": self.encoder_version, "kind": self.kind}
 
+    @property
+    def outgrown(self) -> bool:
+        """Its kind no longer fits the catalogue: an unknown kind (an HNSW index of an older version), a flat
+        index far past FLAT_LIMIT, or an IVF index whose lists were trained on far fewer jobs."""
+        if self.kind == "flat":
+            return self.size > 2 * FLAT_LIMIT
+        return self.kind != "ivf" or self.size > IVF_REGROW * max(self.trained_on, 1)
+
     # --- changes -------------------------------------------------------------------------------------
     def upsert(self, ids: list[int], updated: list[str], vectors: np.ndarray) -> None:
         if not ids:
@@ -198,10 +225,7 @@ class JobIndex:
         with self.lock:
             present = np.array([i for i in ids if i in self.indexed], dtype=np.int64)
             if len(present):
-                if self.kind == "flat":
-                    self.faiss_index.remove_ids(present)
-                else:  # HNSW cannot delete: the old vector stays, searches re-score by the newest one
-                    self.stale += len(present)
+                self.faiss_index.remove_ids(present)
             self.faiss_index.add_with_ids(np.ascontiguousarray(vectors, np.float32), np.array(ids, dtype=np.int64))
             self.indexed.update(zip(ids, updated))
             self.unsaved += len(ids)
@@ -211,31 +235,20 @@ class JobIndex:
         if not ids:
             return
         with self.lock:
-            if self.kind == "flat":
-                self.faiss_index.remove_ids(np.array(ids, dtype=np.int64))
-            else:
-                self.stale += len(ids)
+            self.faiss_index.remove_ids(np.array(ids, dtype=np.int64))
             for i in ids:
                 self.indexed.pop(i, None)
             self.unsaved += len(ids)
 
     # --- queries -------------------------------------------------------------------------------------
     def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        """(job id, cosine) best first; ids no longer indexed are dropped, duplicates merged."""
+        """(job id, cosine) best first; ids no longer indexed are dropped."""
         q = np.ascontiguousarray(vector.reshape(1, -1), np.float32)
         with self.lock:
-            fetch = min(k + self.stale, max(self.faiss_index.ntotal, 1))
             with one_search_thread():
-                scores, labels = self.faiss_index.search(q, fetch)
-            out: dict[int, float] = {}
-            for s, label in zip(scores[0], labels[0]):
-                label = int(label)
-                if label < 0 or label not in self.indexed or label in out:
-                    continue
-                if self.stale:  # the label may point at a replaced vector: score the current one
-                    s = float(self.faiss_index.reconstruct(label) @ q[0])
-                out[label] = float(s)
-        return sorted(out.items(), key=lambda kv: -kv[1])[:k]
+                scores, labels = self.faiss_index.search(q, min(k, max(self.faiss_index.ntotal, 1)))
+        out = [(int(label), float(s)) for s, label in zip(scores[0], labels[0]) if label >= 0 and int(label) in self.indexed]
+        return out[:k]
 
     def vector(self, job_id: int) -> np.ndarray | None:
         with self.lock:
@@ -252,7 +265,7 @@ class JobIndex:
         with self.lock:
             self.directory.mkdir(parents=True, exist_ok=True)
             faiss.write_index(self.faiss_index, str(self.directory / "jobs.faiss.tmp"))
-            meta = {"stamp": self.stamp, "watermark": self.watermark, "stale": self.stale,
+            meta = {"stamp": self.stamp, "watermark": self.watermark, "trained_on": self.trained_on,
                     "indexed": {str(k): v for k, v in self.indexed.items()}, "saved_at": time.time()}
             (self.directory / "meta.json.tmp").write_text(json.dumps(meta))
             (self.directory / "jobs.faiss.tmp").replace(self.directory / "jobs.faiss")
@@ -268,9 +281,11 @@ def _load_saved(directory: Path, cache: EmbeddingCache) -> JobIndex | None:
         index = faiss.read_index(str(directory / "jobs.faiss"))
     except (OSError, ValueError, RuntimeError):
         return None
+    if meta["stamp"]["kind"] == "ivf":
+        index.nprobe = IVF_NPROBE  # the current setting, not the one saved with the file
     return JobIndex(meta["stamp"]["kind"], index, meta["stamp"]["encoder_version"], directory, cache,
                     meta.get("watermark", ""), {int(k): v for k, v in meta.get("indexed", {}).items()},
-                    int(meta.get("stale", 0)))
+                    int(meta.get("trained_on", 0)))
 
 
 def _jobs_to_index(db, since: str | None = None) -> list[dict]:
@@ -325,8 +340,8 @@ def build_index(db: sqlite_utils.Database, progress_callback: ProgressCallback |
         ids, vectors = cache.get([j["id"] for j in jobs], encoder.version)
         updated = {j["id"]: j["updated_at"] for j in jobs}
         kind = kind_for(len(ids))
-        index = JobIndex(kind, new_faiss_index(kind), encoder.version, directory, cache,
-                         max(updated.values(), default=""))
+        index = JobIndex(kind, new_faiss_index(kind, train_vectors=vectors), encoder.version, directory, cache,
+                         max(updated.values(), default=""), trained_on=len(ids) if kind == "ivf" else 0)
         index.upsert(ids, [updated[i] for i in ids], vectors)
         index.save()
         with _lock:
@@ -372,6 +387,12 @@ def _stop_background_builds() -> None:
         thread.join(timeout=120)
 
 
+def save_due(index: JobIndex) -> bool:
+    """Enough unsaved changes to pay for a save inside a request. A big index saves less often: a restart
+    then re-syncs the rest from the watermark with vectors from the embedding cache, embedding nothing."""
+    return index.unsaved >= max(SAVE_EVERY, index.size // SAVE_SHARE)
+
+
 def sync(db: sqlite_utils.Database, index: JobIndex) -> int:
     """Bring the index up to date with jobs changed since its watermark. Returns jobs changed."""
     changed = _jobs_to_index(db, since=index.watermark or "")
@@ -387,7 +408,7 @@ def sync(db: sqlite_utils.Database, index: JobIndex) -> int:
         index.upsert(ids, [updated[i] for i in ids], vectors)
     index.remove(drop)
     index.watermark = max([index.watermark, *(j["updated_at"] for j in changed)])
-    if index.unsaved >= SAVE_EVERY:
+    if save_due(index):
         index.save()
     return len(keep) + len(drop)
 
@@ -419,9 +440,7 @@ def _current(db: sqlite_utils.Database) -> JobIndex | None:
             index = _load_saved(directory, EmbeddingCache(directory / "embeddings.sqlite"))
             if index is not None:
                 _indexes[key] = index
-    if index is None or index.encoder_version != version:
-        return None
-    if index.kind == "hnsw" and index.stale > 0.3 * max(index.size, 1):
+    if index is None or index.encoder_version != version or index.outgrown:
         return None
     return index
 
