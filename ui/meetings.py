@@ -44,7 +44,7 @@ PEER_STALE_S = 60   # a closed tab stops refreshing; its entry is dropped after 
 SCREEN_STALE_S = 5
 # Every stream is decoded and re-encoded by the server (aiortc, in Python, one event loop for all calls):
 # modest resolution and frame rate keep a 2-core server in real time with a few participants.
-VIDEO_CONSTRAINTS = {"width": {"ideal": 320}, "height": {"ideal": 240}, "frameRate": {"ideal": 15, "max": 15}}
+VIDEO_CONSTRAINTS = {"width": {"ideal": 320}, "height": {"ideal": 240}, "frameRate": {"ideal": 12, "max": 15}}
 
 
 def _session_id() -> str:
@@ -52,6 +52,23 @@ def _session_id() -> str:
 
     ctx = get_script_run_ctx()
     return ctx.session_id if ctx else "test"
+
+
+def _streamer(key: str, **kwargs):
+    """webrtc_streamer without its orphaned-context check (streamlit-webrtc 0.79).
+
+    The library resets a context (and stops its call) when its script-run counter jumped by more than one
+    since the component was last drawn, meant for a page left and revisited. That counter is advanced on
+    the server's event loop, after the run has ended, so two quick reruns (the SDP answer, ICE candidates,
+    a peer joining) can read the same value and the third sees a jump: live calls were dropped 3-40 s
+    after they started. This page always draws its streamers, and leaving the page is handled by the
+    library's page-change observer and its idle-frontend reset, so the check is switched off here."""
+    from streamlit_webrtc import webrtc_streamer
+
+    context = st.session_state.get(key)
+    if context is not None and hasattr(context, "_last_rendered_run_count"):
+        context._last_rendered_run_count = None
+    return webrtc_streamer(key=key, **kwargs)
 
 
 def consent_notice(interview_id: int, actor: Actor) -> bool | None:
@@ -82,16 +99,17 @@ def consent_notice(interview_id: int, actor: Actor) -> bool | None:
 
 def video_call(interview_id: int, actor: Actor, record: bool) -> None:
     """My camera (SENDRECV) and one RECVONLY view per other participant in the room."""
-    from streamlit_webrtc import WebRtcMode, webrtc_streamer
+    from streamlit_webrtc import WebRtcMode
 
     try:
         config = rtc.rtc_configuration()
     except ValueError as exc:
         st.error(f"Video is not configured correctly: {exc}")
         return
+    rtc.tune_media_stack()
     me = f"{actor.user_id}:{_session_id()}"
     st.caption(f"You: {actor.name}")
-    self_ctx = webrtc_streamer(
+    self_ctx = _streamer(
         key=f"room-{interview_id}-self",
         mode=WebRtcMode.SENDRECV,
         rtc_configuration=config,
@@ -120,7 +138,7 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
         st.info("Nobody else has started their camera yet.")
     for key, name, ctx in others:
         st.caption(name)
-        webrtc_streamer(
+        _streamer(
             key=f"room-{interview_id}-peer-{key}",
             mode=WebRtcMode.RECVONLY,
             rtc_configuration=config,

@@ -8,6 +8,7 @@ WEBRTC_ICE_SERVERS='[{"urls": ["stun:stun.example.org:3478"]}, {"urls": ["turn:t
 from __future__ import annotations
 
 import json
+import math
 import os
 
 
@@ -26,3 +27,117 @@ def ice_servers() -> list[dict]:
 
 def rtc_configuration() -> dict:
     return {"iceServers": ice_servers()}
+
+
+# aiortc encodes every outgoing VP8 stream at a constant 500 kbps by default (250 kbps at the least), which
+# for 320x240 video is about four RTP packets a frame, each encrypted and sent by Python on the one event
+# loop that also serves Streamlit. On a busy 2-core server that loop fell seconds behind, the ICE consent
+# checks (RFC 7675) were answered too late, and aioice closed the calls after ~30 s. A lower rate keeps
+# 320x240 sharp and roughly halves the packets.
+VP8_DEFAULT_BPS = 200_000
+VP8_MIN_BPS = 80_000
+VP8_MAX_BPS = 350_000
+
+
+def audio_level_dbov(frame) -> int:
+    """RFC 6465 audio level of a signed 16-bit frame, as aiortc's compute_audio_level_dbov, with numpy.
+
+    aiortc computes it for every outgoing audio packet (50 a second per listener) in a Python loop over
+    the samples, on the event loop that carries every call."""
+    import numpy as np
+
+    samples = np.frombuffer(bytes(frame.planes[0]), dtype=np.int16).astype(np.float64)
+    if frame.samples <= 0 or samples.size == 0:
+        return -127
+    rms = float(np.sqrt(np.dot(samples, samples) / (frame.samples * 32767.0 * 32767.0)))
+    if rms <= 0:
+        return -127
+    return round(min(0.0, max(-127.0, 20 * math.log10(rms))))
+
+
+CONSENT_INTERVAL_S = 5
+CONSENT_TIMEOUT_S = 30       # RFC 7675: consent expires 30 s after the last answered check
+CONSENT_RETRANSMISSIONS = 3  # each check waits for its answer 0.5 + 1 + 2 + 4 = 7.5 s
+
+
+async def _query_consent(self) -> None:
+    """aioice's Connection.query_consent, with RFC 7675's expiry rule.
+
+    aioice gives each consent check 0.5 s and no retransmission, and closes the call after six misses in a
+    row. When the server's event loop (Streamlit and every call share it) runs a second behind, every
+    answer is "late" and working calls were closed after 30 s. Here a check is retransmitted and waited for
+    7.5 s, checks overlap, and the connection closes only when no check at all was answered for 30 s."""
+    import asyncio
+    import random
+    import time
+
+    from aioice import ice, stun
+
+    assert self.remote_password is not None
+    key = self.remote_password.encode("utf8")
+    last_answer = time.monotonic()
+    pending: set = set()
+
+    async def check(pair) -> None:
+        nonlocal last_answer
+        try:
+            await pair.protocol.request(self.build_request(pair, nominate=False), pair.remote_addr,
+                                        integrity_key=key, retransmissions=CONSENT_RETRANSMISSIONS)
+            last_answer = time.monotonic()
+        except (stun.TransactionError, ConnectionError, OSError):
+            pass
+
+    try:
+        while True:
+            await asyncio.sleep(CONSENT_INTERVAL_S * (0.8 + 0.4 * random.random()))
+            for pair in list(self._nominated.values()):
+                task = asyncio.ensure_future(check(pair))
+                pending.add(task)
+                task.add_done_callback(pending.discard)
+            if time.monotonic() - last_answer > CONSENT_TIMEOUT_S:
+                ice.logger.info("Connection consent to send expired (no answer for %d s)", CONSENT_TIMEOUT_S)
+                self._query_consent_task = None
+                return await self.close()
+    finally:
+        for task in list(pending):
+            task.cancel()
+
+
+SOCKET_BUFFER_BYTES = 2 * 1024 * 1024
+
+
+def _with_big_buffers(connection_made):
+    """Wrap aioice's StunProtocol.connection_made to give each media socket a larger receive buffer.
+
+    The kernel's default (about 200 KB, some 90 packets) overflows whenever the shared event loop is half
+    a second late: on this machine a third of the UDP datagrams of a two-person call were dropped
+    (Udp6RcvbufErrors), STUN checks among them, and the browser declared the connection lost."""
+    import socket
+
+    def wrapped(self, transport) -> None:
+        connection_made(self, transport)
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            for option in (socket.SO_RCVBUF, socket.SO_SNDBUF):
+                try:
+                    sock.setsockopt(socket.SOL_SOCKET, option, SOCKET_BUFFER_BYTES)
+                except OSError:   # capped by net.core.rmem_max / wmem_max: the kernel keeps what it allows
+                    pass
+
+    wrapped._jobexpressway = True
+    return wrapped
+
+
+def tune_media_stack() -> None:
+    """Lighter, sturdier media handling for this process (idempotent): aiortc's VP8 bitrate bounds (module
+    constants it reads when an encoder starts and on each bandwidth report from the browser), a vectorised
+    audio level, larger socket buffers and ICE consent that tolerates a slow event loop."""
+    from aioice import ice
+    from aiortc import rtp
+    from aiortc.codecs import vpx
+
+    vpx.DEFAULT_BITRATE, vpx.MIN_BITRATE, vpx.MAX_BITRATE = VP8_DEFAULT_BPS, VP8_MIN_BPS, VP8_MAX_BPS
+    rtp.compute_audio_level_dbov = audio_level_dbov
+    ice.Connection.query_consent = _query_consent
+    if not getattr(ice.StunProtocol.connection_made, "_jobexpressway", False):
+        ice.StunProtocol.connection_made = _with_big_buffers(ice.StunProtocol.connection_made)
