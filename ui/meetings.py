@@ -55,18 +55,20 @@ def _session_id() -> str:
 
 
 def _streamer(key: str, **kwargs):
-    """webrtc_streamer without its orphaned-context check (streamlit-webrtc 0.79).
+    """webrtc_streamer, kept from dropping live calls through its orphaned-context check (0.79).
 
-    The library resets a context (and stops its call) when its script-run counter jumped by more than one
-    since the component was last drawn, meant for a page left and revisited. That counter is advanced on
-    the server's event loop, after the run has ended, so two quick reruns (the SDP answer, ICE candidates,
-    a peer joining) can read the same value and the third sees a jump: live calls were dropped 3-40 s
-    after they started. This page always draws its streamers, and leaving the page is handled by the
-    library's page-change observer and its idle-frontend reset, so the check is switched off here."""
+    The library resets a context (stopping its call) when its script-run counter jumped by more than one
+    since the component was last drawn, meant for a page left and revisited. The counter is advanced on
+    the server's event loop after a run ends, so two quick reruns (the SDP answer, ICE candidates, a peer
+    joining) can read the same value and the next one sees a jump: live calls were dropped 3-40 s after
+    they started. The check is skipped while this context's call is connected; leaving the page stops
+    that call (the library's page-change observer closes it), after which the check applies as before."""
     from streamlit_webrtc import webrtc_streamer
 
     context = st.session_state.get(key)
-    if context is not None and hasattr(context, "_last_rendered_run_count"):
+    worker = context._get_worker() if context is not None and hasattr(context, "_get_worker") else None
+    peer_connection = getattr(worker, "pc", None)
+    if peer_connection is not None and peer_connection.connectionState not in ("closed", "failed"):
         context._last_rendered_run_count = None
     return webrtc_streamer(key=key, **kwargs)
 

@@ -39,6 +39,9 @@ VP8_MIN_BPS = 80_000
 VP8_MAX_BPS = 350_000
 
 
+aiortc_audio_level_dbov = None   # aiortc's own function, kept when it is replaced (tests compare the two)
+
+
 def audio_level_dbov(frame) -> int:
     """RFC 6465 audio level of a signed 16-bit frame, as aiortc's compute_audio_level_dbov, with numpy.
 
@@ -137,7 +140,10 @@ def tune_media_stack() -> None:
     from aiortc.codecs import vpx
 
     vpx.DEFAULT_BITRATE, vpx.MIN_BITRATE, vpx.MAX_BITRATE = VP8_DEFAULT_BPS, VP8_MIN_BPS, VP8_MAX_BPS
-    rtp.compute_audio_level_dbov = audio_level_dbov
+    if rtp.compute_audio_level_dbov is not audio_level_dbov:
+        global aiortc_audio_level_dbov
+        aiortc_audio_level_dbov = rtp.compute_audio_level_dbov
+        rtp.compute_audio_level_dbov = audio_level_dbov
     ice.Connection.query_consent = _query_consent
     if not getattr(ice.StunProtocol.connection_made, "_jobexpressway", False):
         ice.StunProtocol.connection_made = _with_big_buffers(ice.StunProtocol.connection_made)
