@@ -29,7 +29,8 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-        "--autoplay-policy=no-user-gesture-required"]
+        "--autoplay-policy=no-user-gesture-required",
+        "--auto-select-desktop-capture-source=Entire screen"]   # getDisplayMedia picks headless chromium's screen
 VIDEOS_JS = """() => Array.from(document.querySelectorAll('video'))
                  .map(v => ({ready: v.readyState, t: v.currentTime, w: v.videoWidth}))"""
 
@@ -236,3 +237,41 @@ def test_two_participants_see_each_other_and_are_recorded(room_server, tmp_path)
         assert r["path"].startswith(f"recordings/{booked.interview['id']}/")
         assert ffprobe_duration(room_server["data_dir"] / r["path"], r["duration_s"]) > 1.0, r
     assert {r["path"].split("-u")[1].split("-")[0] for r in rows} == {str(s["rec"].user_id), str(s["cand"].user_id)}
+
+
+def test_screen_share_reaches_the_other_participant(room_server, tmp_path):
+    """The recruiter shares their screen (getDisplayMedia in the room's component); the candidate's side
+    panel shows the picture within a few seconds, and it goes away when sharing stops."""
+    from playwright.sync_api import expect, sync_playwright
+
+    s, booked, port = room_server["s"], room_server["booked"], room_server["port"]
+    token = booked.url.split("token=")[1]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            pages = {}
+            for who in ("rec", "cand"):
+                page = browser.new_context(permissions=["camera", "microphone"]).new_page()
+                page.set_default_timeout(60_000)
+                page.goto(f"http://127.0.0.1:{port}/room?token={token}&test_login={s[who].user_id}")
+                page.get_by_role("button", name="Join without recording").click()
+                pages[who] = page
+            rec, cand = pages["rec"], pages["cand"]
+            rec.get_by_text("Share your screen").click()
+            share = rec.frame_locator('iframe[src*="screenshare"]').first
+            share.get_by_role("button", name="Share my screen").click()
+            expect(share.get_by_text("Sharing your screen with the room.")).to_be_visible()
+            caption = cand.get_by_text(f"{s['rec'].name} is sharing their screen")
+            try:
+                expect(caption).to_be_visible(timeout=45_000)
+            except AssertionError as exc:
+                pytest.fail(f"{exc} -- {describe(pages, tmp_path)}")
+            width = cand.evaluate("""() => Math.max(0, ...Array.from(document.querySelectorAll('img'))
+                                      .filter(i => i.src.startsWith('data:image') || i.src.includes('/media/'))
+                                      .map(i => i.naturalWidth))""")
+            assert width >= 640, width
+            assert rec.get_by_text(f"{s['rec'].name} is sharing their screen").count() == 0   # not shown to oneself
+            share.get_by_role("button", name="Stop sharing").click()
+            expect(caption).to_be_hidden(timeout=30_000)
+        finally:
+            browser.close()
