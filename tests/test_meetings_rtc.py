@@ -138,3 +138,37 @@ def test_consent_expires_when_nothing_answers(monkeypatch):
     conn = run_consent(silent, 3.0, monkeypatch)
     assert conn.closed
     assert conn._query_consent_task is None
+
+
+def test_media_sockets_are_drained_on_each_wakeup():
+    """Fifty datagrams waiting on an aioice socket all arrive, read by the draining reader (asyncio's own
+    reads one datagram per turn of the loop)."""
+    from aioice import ice
+
+    rtc.tune_media_stack()
+    received = []
+
+    class Collecting(ice.StunProtocol):
+        def datagram_received(self, data, addr):
+            received.append(data)
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        transport, _ = await loop.create_datagram_endpoint(lambda: Collecting(None), local_addr=("127.0.0.1", 0))
+        try:
+            await asyncio.sleep(0)   # let the reader be re-registered
+            fd = transport.get_extra_info("socket").fileno()
+            handle = loop._selector.get_key(fd).data[0]
+            assert handle._callback is rtc._drain_datagrams
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
+                for i in range(50):
+                    sender.sendto(b"x%d" % i, transport.get_extra_info("sockname"))
+            for _ in range(50):
+                if len(received) == 50:
+                    break
+                await asyncio.sleep(0.01)
+        finally:
+            transport.close()
+
+    asyncio.run(main())
+    assert received == [b"x%d" % i for i in range(50)]

@@ -107,15 +107,42 @@ async def _query_consent(self) -> None:
 
 
 SOCKET_BUFFER_BYTES = 2 * 1024 * 1024
+DATAGRAMS_PER_WAKEUP = 64
 
 
-def _with_big_buffers(connection_made):
-    """Wrap aioice's StunProtocol.connection_made to give each media socket a larger receive buffer.
+def _drain_datagrams(transport) -> None:
+    """asyncio's datagram transport reads one datagram each time its socket is ready, i.e. once per turn of
+    the event loop. A camera sends 70-90 packets a second, and with Streamlit and every call on the loop a
+    turn took 20-70 ms here, so each media socket's queue stayed full (0.5 MB, seconds of delay) and the
+    kernel dropped the excess, the ICE checks among it. This reads what is waiting, up to a bound, per turn;
+    the handling of each datagram is asyncio's own."""
+    for _ in range(DATAGRAMS_PER_WAKEUP):
+        if transport._conn_lost:
+            return
+        try:
+            data, addr = transport._sock.recvfrom(transport.max_size)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError as exc:
+            transport._protocol.error_received(exc)
+            return
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            transport._fatal_error(exc, "Fatal read error on datagram transport")
+            return
+        transport._protocol.datagram_received(data, addr)
 
-    The kernel's default (about 200 KB, some 90 packets) overflows whenever the shared event loop is half
-    a second late: on this machine a third of the UDP datagrams of a two-person call were dropped
-    (Udp6RcvbufErrors), STUN checks among them, and the browser declared the connection lost."""
+
+def _tuned_connection_made(connection_made):
+    """Wrap aioice's StunProtocol.connection_made: bigger socket buffers, and a transport that drains its
+    socket on each wake-up (see _drain_datagrams).
+
+    The kernel's default receive buffer (about 200 KB, some 90 packets) overflowed whenever the loop fell
+    behind: during failing two-person calls a third of the UDP datagrams were dropped (Udp6RcvbufErrors),
+    and the browser, its consent checks unanswered, declared the connection lost."""
     import socket
+    from asyncio import selector_events
 
     def wrapped(self, transport) -> None:
         connection_made(self, transport)
@@ -126,6 +153,10 @@ def _with_big_buffers(connection_made):
                     sock.setsockopt(socket.SOL_SOCKET, option, SOCKET_BUFFER_BYTES)
                 except OSError:   # capped by net.core.rmem_max / wmem_max: the kernel keeps what it allows
                     pass
+        if isinstance(transport, selector_events._SelectorDatagramTransport) and all(
+                hasattr(transport, name) for name in ("_conn_lost", "_sock", "_sock_fd", "_add_reader", "_loop")):
+            # asyncio registers its own reader right after connection_made; replace it just after that.
+            transport._loop.call_soon(transport._add_reader, transport._sock_fd, _drain_datagrams, transport)
 
     wrapped._jobexpressway = True
     return wrapped
@@ -134,7 +165,8 @@ def _with_big_buffers(connection_made):
 def tune_media_stack() -> None:
     """Lighter, sturdier media handling for this process (idempotent): aiortc's VP8 bitrate bounds (module
     constants it reads when an encoder starts and on each bandwidth report from the browser), a vectorised
-    audio level, larger socket buffers and ICE consent that tolerates a slow event loop."""
+    audio level, media sockets that are drained on each wake-up with larger buffers, and ICE consent that
+    tolerates a slow event loop."""
     from aioice import ice
     from aiortc import rtp
     from aiortc.codecs import vpx
@@ -146,4 +178,4 @@ def tune_media_stack() -> None:
         rtp.compute_audio_level_dbov = audio_level_dbov
     ice.Connection.query_consent = _query_consent
     if not getattr(ice.StunProtocol.connection_made, "_jobexpressway", False):
-        ice.StunProtocol.connection_made = _with_big_buffers(ice.StunProtocol.connection_made)
+        ice.StunProtocol.connection_made = _tuned_connection_made(ice.StunProtocol.connection_made)
