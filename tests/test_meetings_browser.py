@@ -266,10 +266,10 @@ def test_screen_share_reaches_the_other_participant(room_server, tmp_path):
                 expect(caption).to_be_visible(timeout=45_000)
             except AssertionError as exc:
                 pytest.fail(f"{exc} -- {describe(pages, tmp_path)}")
-            width = cand.evaluate("""() => Math.max(0, ...Array.from(document.querySelectorAll('img'))
-                                      .filter(i => i.src.startsWith('data:image') || i.src.includes('/media/'))
-                                      .map(i => i.naturalWidth))""")
-            assert width >= 640, width
+            # The picture is replaced on every refresh of the panel: wait for one that has loaded.
+            cand.wait_for_function("""() => Array.from(document.querySelectorAll('img'))
+                                       .some(i => i.src.includes('/media/') && i.complete && i.naturalWidth >= 640)""",
+                                   timeout=30_000)
             assert rec.get_by_text(f"{s['rec'].name} is sharing their screen").count() == 0   # not shown to oneself
             share.get_by_role("button", name="Stop sharing").click()
             expect(caption).to_be_hidden(timeout=30_000)

@@ -172,3 +172,31 @@ def test_media_sockets_are_drained_on_each_wakeup():
 
     asyncio.run(main())
     assert received == [b"x%d" % i for i in range(50)]
+
+
+def video_frame(pts: int):
+    import fractions
+
+    import av
+
+    frame = av.VideoFrame.from_ndarray(np.zeros((240, 320, 3), np.uint8), format="rgb24").reformat(format="yuv420p")
+    frame.pts, frame.time_base = pts, fractions.Fraction(1, 90000)
+    return frame
+
+
+def test_vp8_encoder_survives_frames_libvpx_refuses():
+    """A negative or huge timestamp makes libvpx refuse the frame; aiortc's sender would stop for good. With
+    the tuning the encoder keeps producing packets."""
+    from aiortc.codecs import vpx
+
+    rtc.tune_media_stack()
+    plain = vpx.Vp8Encoder()
+    vpx.Vp8Encoder.encode.__wrapped_original__(plain, video_frame(3000))
+    with pytest.raises(Exception):   # what aiortc alone does with such a frame
+        vpx.Vp8Encoder.encode.__wrapped_original__(plain, video_frame(-5))
+    encoder = vpx.Vp8Encoder()
+    assert encoder.encode(video_frame(3000))[0]
+    for bad in (-5, 2 ** 62):
+        payloads, _ = encoder.encode(video_frame(bad))
+        assert payloads
+    assert encoder.encode(video_frame(9000))[0]

@@ -162,16 +162,53 @@ def _tuned_connection_made(connection_made):
     return wrapped
 
 
+def _resilient_encode(encode):
+    """Wrap aiortc's Vp8Encoder.encode so that one refused frame does not end a stream.
+
+    libvpx refuses some frames of live sources (here: a timestamp out of its range, e.g. negative), and
+    aiortc's sender then logs the error and stops sending for good while the connection stays up: the
+    viewer's video froze. The wrapper starts a fresh encoder with a keyframe for that frame, and if it is
+    still refused, encodes a copy stamped just after the last good frame (frames are shared by every
+    subscriber of the relay, so the original is never changed)."""
+    import fractions
+
+    import av
+
+    def wrapped(self, frame, force_keyframe: bool = False):
+        try:
+            result = encode(self, frame, force_keyframe)
+        except av.error.FFmpegError:
+            self.codec = None
+            try:
+                result = encode(self, frame, True)
+            except av.error.FFmpegError:
+                self.codec = None
+                copy = av.VideoFrame.from_ndarray(frame.to_ndarray(format="yuv420p"), format="yuv420p")
+                copy.time_base = fractions.Fraction(1, 90000)
+                copy.pts = getattr(self, "_jx_last_pts", 0) + 3000
+                result = encode(self, copy, True)
+                frame = copy
+        if frame.pts is not None and frame.time_base is not None:
+            self._jx_last_pts = max(0, int(frame.pts * frame.time_base * 90000))
+        return result
+
+    wrapped._jobexpressway = True
+    wrapped.__wrapped_original__ = encode
+    return wrapped
+
+
 def tune_media_stack() -> None:
     """Lighter, sturdier media handling for this process (idempotent): aiortc's VP8 bitrate bounds (module
     constants it reads when an encoder starts and on each bandwidth report from the browser), a vectorised
     audio level, media sockets that are drained on each wake-up with larger buffers, and ICE consent that
-    tolerates a slow event loop."""
+    tolerates a slow event loop, and a VP8 encoder that survives a frame libvpx refuses."""
     from aioice import ice
     from aiortc import rtp
     from aiortc.codecs import vpx
 
     vpx.DEFAULT_BITRATE, vpx.MIN_BITRATE, vpx.MAX_BITRATE = VP8_DEFAULT_BPS, VP8_MIN_BPS, VP8_MAX_BPS
+    if not getattr(vpx.Vp8Encoder.encode, "_jobexpressway", False):
+        vpx.Vp8Encoder.encode = _resilient_encode(vpx.Vp8Encoder.encode)
     if rtp.compute_audio_level_dbov is not audio_level_dbov:
         global aiortc_audio_level_dbov
         aiortc_audio_level_dbov = rtp.compute_audio_level_dbov
