@@ -1,9 +1,10 @@
-"""Two people in one interview room in Debian chromium with fake camera and microphone.
+"""Interview rooms in Debian chromium with fake camera, microphone and screen.
 
-The recruiter and the candidate (two browser contexts) open the room link, agree to recording and start
-their cameras; each must then see the other's video playing (readyState >= 2 and currentTime advancing
-inside the peer's webrtc iframe). When both leave, the server's recordings must be playable files longer
-than one second (ffprobe).
+One participant: the camera goes to the server and back, and is recorded. Two participants (the recruiter
+and the candidate, two browser contexts): each sees the other's video playing (readyState >= 2 and
+currentTime advancing in the other's player) and, when both leave, each is recorded to a playable file
+longer than one second (ffprobe). Screen sharing: one shares, the other sees the picture.
+Set JOBEXPRESSWAY_RTC_LOG=<file> for the server's media log.
 """
 from __future__ import annotations
 

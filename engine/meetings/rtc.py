@@ -1,9 +1,13 @@
-"""WebRTC settings from the environment: ICE servers as JSON in WEBRTC_ICE_SERVERS.
+"""WebRTC settings: ICE servers from the environment, and tune_media_stack() for the server's media stack.
 
-The default, no ICE servers, connects browsers and the server on one machine or a LAN (host candidates
-only). Across the internet set STUN and usually TURN, e.g.
+ICE servers are JSON in WEBRTC_ICE_SERVERS. The default, no ICE servers, connects browsers and the server
+on one machine or a LAN (host candidates only). Across the internet set STUN and usually TURN, e.g.
 WEBRTC_ICE_SERVERS='[{"urls": ["stun:stun.example.org:3478"]}, {"urls": ["turn:turn.example.org:3478"],
 "username": "u", "credential": "p"}]'.
+
+tune_media_stack() adjusts aiortc and aioice (process-wide, idempotent) so that calls relayed by a small,
+busy server stay up: every call and Streamlit itself share one asyncio event loop there. Each change was
+found in the logs of two-person calls that froze or dropped on a 2-core machine; see docs/meetings.md.
 """
 from __future__ import annotations
 
@@ -31,9 +35,7 @@ def rtc_configuration() -> dict:
 
 # aiortc encodes every outgoing VP8 stream at a constant 500 kbps by default (250 kbps at the least), which
 # for 320x240 video is about four RTP packets a frame, each encrypted and sent by Python on the one event
-# loop that also serves Streamlit. On a busy 2-core server that loop fell seconds behind, the ICE consent
-# checks (RFC 7675) were answered too late, and aioice closed the calls after ~30 s. A lower rate keeps
-# 320x240 sharp and roughly halves the packets.
+# loop that also serves Streamlit. A lower rate keeps 320x240 sharp and roughly halves that work.
 VP8_DEFAULT_BPS = 200_000
 VP8_MIN_BPS = 80_000
 VP8_MAX_BPS = 350_000
@@ -200,8 +202,8 @@ def _resilient_encode(encode):
 def tune_media_stack() -> None:
     """Lighter, sturdier media handling for this process (idempotent): aiortc's VP8 bitrate bounds (module
     constants it reads when an encoder starts and on each bandwidth report from the browser), a vectorised
-    audio level, media sockets that are drained on each wake-up with larger buffers, and ICE consent that
-    tolerates a slow event loop, and a VP8 encoder that survives a frame libvpx refuses."""
+    audio level, media sockets drained on each wake-up and with larger buffers, ICE consent that tolerates
+    a slow event loop, and a VP8 encoder that survives a frame libvpx refuses."""
     from aioice import ice
     from aiortc import rtp
     from aiortc.codecs import vpx
