@@ -4,6 +4,7 @@
 it exists so the browser test does not depend on the sign-in page. It refuses to run unless
 JOBEXPRESSWAY_TEST_LOGIN=1 is set, which only the test sets.
 """
+import logging
 import os
 import sys
 from pathlib import Path
@@ -19,6 +20,14 @@ from engine.authz import Actor  # noqa: E402
 if os.environ.get("JOBEXPRESSWAY_TEST_LOGIN") != "1":
     st.error("Test entry point: disabled.")
     st.stop()
+if os.environ.get("JOBEXPRESSWAY_RTC_LOG") and not logging.getLogger("streamlit_webrtc").handlers:
+    # Debugging aid: the media stack's own log (ICE, consent, worker life cycle) in a file.
+    handler = logging.FileHandler(os.environ["JOBEXPRESSWAY_RTC_LOG"])
+    handler.setFormatter(logging.Formatter("%(asctime)s %(threadName)s %(name)s %(levelname)s %(message)s"))
+    for name, level in (("streamlit_webrtc", logging.DEBUG), ("aioice", logging.INFO), ("aiortc", logging.INFO),
+                        ("engine", logging.INFO)):
+        logging.getLogger(name).setLevel(level)
+        logging.getLogger(name).addHandler(handler)
 wanted = st.query_params.get("test_login")
 if wanted and "actor" not in st.session_state:
     row = store.one(store.connect(), "SELECT * FROM users WHERE id = ?", [int(wanted)])

@@ -1,9 +1,10 @@
-"""Two people in one interview room in Debian chromium with fake camera and microphone.
+"""Interview rooms in Debian chromium with fake camera, microphone and screen.
 
-The recruiter and the candidate (two browser contexts) open the room link, agree to recording and start
-their cameras; each must then see the other's video playing (readyState >= 2 and currentTime advancing
-inside the peer's webrtc iframe). When both leave, the server's recordings must be playable files longer
-than one second (ffprobe).
+One participant: the camera goes to the server and back, and is recorded. Two participants (the recruiter
+and the candidate, two browser contexts): each sees the other's video playing (readyState >= 2 and
+currentTime advancing in the other's player) and, when both leave, each is recorded to a playable file
+longer than one second (ffprobe). Screen sharing: one shares, the other sees the picture.
+Set JOBEXPRESSWAY_RTC_LOG=<file> for the server's media log.
 """
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-        "--autoplay-policy=no-user-gesture-required"]
+        "--autoplay-policy=no-user-gesture-required",
+        "--auto-select-desktop-capture-source=Entire screen"]   # getDisplayMedia picks headless chromium's screen
 VIDEOS_JS = """() => Array.from(document.querySelectorAll('video'))
                  .map(v => ({ready: v.readyState, t: v.currentTime, w: v.videoWidth}))"""
 
@@ -76,7 +78,15 @@ def room_server(data_dir, tmp_path):
 
 
 def webrtc_frames(page):
-    return [f for f in page.frames if "webrtc_streamer" in f.url]
+    """The players' frames in page order: my camera first, then one per other participant. (Asking the
+    page, not reading page.frames: the sync API updates that list only while it handles a call, so an
+    iframe attached while the test sleeps would never appear in it.)"""
+    frames = []
+    for handle in page.query_selector_all('iframe[src*="webrtc_streamer"]'):
+        frame = handle.content_frame()
+        if frame is not None:
+            frames.append(frame)
+    return frames
 
 
 def wait_for(predicate, timeout_s: float, what: str, step: float = 1.0):
@@ -113,6 +123,24 @@ def own_video(page):
     return videos[0] if videos else None
 
 
+def agree_and_start_camera(page) -> None:
+    """Agree to recording and press Start; the consent choice reruns the page and replaces the player's
+    iframe, so a click that landed in the old one is repeated until the call is signalling."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.get_by_role("button", name="I agree to be recorded").click()
+    page.get_by_text("This interview may be recorded").wait_for(state="detached")
+    player = page.frame_locator('iframe[src*="webrtc_streamer"]').first
+    for _ in range(4):
+        try:
+            player.get_by_role("button", name="Start camera").click(timeout=30_000)
+            player.get_by_role("button", name="Leave call").wait_for(timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    pytest.fail("the camera did not start")
+
+
 def ffprobe_duration(path: Path, fallback: float | None) -> float:
     ffprobe = shutil.which("ffprobe")
     if not ffprobe:
@@ -135,9 +163,8 @@ def test_one_participant_loopback_and_recording(room_server):
             page.set_default_timeout(120_000)
             page.goto(f"http://127.0.0.1:{port}/room?token={token}&test_login={s['cand'].user_id}")
             page.get_by_text("This interview may be recorded").wait_for()
-            page.get_by_role("button", name="I agree to be recorded").click()
+            agree_and_start_camera(page)
             webrtc = page.frame_locator('iframe[src*="webrtc_streamer"]').first
-            webrtc.get_by_role("button", name="Start camera").click()
             wait_for(lambda: (v := own_video(page)) and v["ready"] >= 2 and v["w"] > 0 and v, 180,
                      "the camera to come back from the server")
             first = own_video(page)["t"]
@@ -153,9 +180,26 @@ def test_one_participant_loopback_and_recording(room_server):
     assert ffprobe_duration(room_server["data_dir"] / row["path"], row["duration_s"]) > 1.0
 
 
-@pytest.mark.skipif(os.environ.get("JOBEXPRESSWAY_TWO_PARTY_BROWSER") != "1",
-                    reason="two-party relay did not yet pass on this machine; set JOBEXPRESSWAY_TWO_PARTY_BROWSER=1")
-def test_two_participants_see_each_other_and_are_recorded(room_server):
+def describe(pages: dict, folder: Path) -> str:
+    """What each page shows (webrtc iframes and their videos), with screenshots, for a failure message."""
+    lines = []
+    for who, page in pages.items():
+        try:
+            page.screenshot(path=str(folder / f"{who}.png"), full_page=True)
+        except Exception:
+            pass
+        states = []
+        for frame in webrtc_frames(page):
+            try:
+                states.append(frame.evaluate(VIDEOS_JS))
+            except Exception as exc:
+                states.append(repr(exc)[:80])
+        lines.append(f"{who}: {states}")
+    return "; ".join(lines) + f" (screenshots in {folder})"
+
+
+def test_two_participants_see_each_other_and_are_recorded(room_server, tmp_path):
+    """Recruiter and candidate each send their camera and receive the other's through the server's relay."""
     from playwright.sync_api import sync_playwright
 
     s, booked, port = room_server["s"], room_server["booked"], room_server["port"]
@@ -165,20 +209,22 @@ def test_two_participants_see_each_other_and_are_recorded(room_server):
         try:
             pages = {}
             for who in ("rec", "cand"):
-                context = browser.new_context(permissions=["camera", "microphone"])
-                page = context.new_page()
+                page = browser.new_context(permissions=["camera", "microphone"]).new_page()
                 page.set_default_timeout(90_000)
                 page.goto(f"http://127.0.0.1:{port}/room?token={token}&test_login={s[who].user_id}")
-                page.get_by_role("button", name="I agree to be recorded").click()
-                page.frame_locator('iframe[src*="webrtc_streamer"]').first.get_by_role(
-                    "button", name="Start camera").click()
                 pages[who] = page
+            for page in pages.values():
+                agree_and_start_camera(page)
             for who, page in pages.items():
-                wait_for(lambda: (v := peer_video(page)) and v["ready"] >= 2 and v["w"] > 0 and v,
-                         180, f"{who} to receive the other's video")
+                try:
+                    wait_for(lambda: (v := peer_video(page)) and v["ready"] >= 2 and v["w"] > 0 and v,
+                             90, f"{who} to receive the other's video")
+                except pytest.fail.Exception as exc:
+                    pytest.fail(f"{exc} -- {describe(pages, tmp_path)}")
+            for who, page in pages.items():   # both views are live at the same time, not one after the other
                 first = peer_video(page)["t"]
-                wait_for(lambda: (v := peer_video(page)) and v["t"] > first + 0.5 and v, 60,
-                         f"{who}'s view of the other to keep playing")
+                wait_for(lambda: (v := peer_video(page)) and v["t"] > first + 1.0 and v, 30,
+                         f"{who}'s view of the other to keep playing", step=0.5)
             for page in pages.values():
                 page.frame_locator('iframe[src*="webrtc_streamer"]').first.get_by_role("button", name="Leave call").click()
             db = room_server["db"]
@@ -187,6 +233,46 @@ def test_two_participants_see_each_other_and_are_recorded(room_server):
         finally:
             browser.close()
     assert {r["status"] for r in rows} == {"ready"}, rows
+    assert len({r["path"] for r in rows}) == 2
     for r in rows:
         assert r["path"].startswith(f"recordings/{booked.interview['id']}/")
         assert ffprobe_duration(room_server["data_dir"] / r["path"], r["duration_s"]) > 1.0, r
+    assert {r["path"].split("-u")[1].split("-")[0] for r in rows} == {str(s["rec"].user_id), str(s["cand"].user_id)}
+
+
+def test_screen_share_reaches_the_other_participant(room_server, tmp_path):
+    """The recruiter shares their screen (getDisplayMedia in the room's component); the candidate's side
+    panel shows the picture within a few seconds, and it goes away when sharing stops."""
+    from playwright.sync_api import expect, sync_playwright
+
+    s, booked, port = room_server["s"], room_server["booked"], room_server["port"]
+    token = booked.url.split("token=")[1]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            pages = {}
+            for who in ("rec", "cand"):
+                page = browser.new_context(permissions=["camera", "microphone"]).new_page()
+                page.set_default_timeout(60_000)
+                page.goto(f"http://127.0.0.1:{port}/room?token={token}&test_login={s[who].user_id}")
+                page.get_by_role("button", name="Join without recording").click()
+                pages[who] = page
+            rec, cand = pages["rec"], pages["cand"]
+            rec.get_by_text("Share your screen").click()
+            share = rec.frame_locator('iframe[src*="screenshare"]').first
+            share.get_by_role("button", name="Share my screen").click()
+            expect(share.get_by_text("Sharing your screen with the room.")).to_be_visible()
+            caption = cand.get_by_text(f"{s['rec'].name} is sharing their screen")
+            try:
+                expect(caption).to_be_visible(timeout=45_000)
+            except AssertionError as exc:
+                pytest.fail(f"{exc} -- {describe(pages, tmp_path)}")
+            # The picture is replaced on every refresh of the panel: wait for one that has loaded.
+            cand.wait_for_function("""() => Array.from(document.querySelectorAll('img'))
+                                       .some(i => i.src.includes('/media/') && i.complete && i.naturalWidth >= 640)""",
+                                   timeout=30_000)
+            assert rec.get_by_text(f"{s['rec'].name} is sharing their screen").count() == 0   # not shown to oneself
+            share.get_by_role("button", name="Stop sharing").click()
+            expect(caption).to_be_hidden(timeout=30_000)
+        finally:
+            browser.close()

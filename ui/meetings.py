@@ -44,7 +44,7 @@ PEER_STALE_S = 60   # a closed tab stops refreshing; its entry is dropped after 
 SCREEN_STALE_S = 5
 # Every stream is decoded and re-encoded by the server (aiortc, in Python, one event loop for all calls):
 # modest resolution and frame rate keep a 2-core server in real time with a few participants.
-VIDEO_CONSTRAINTS = {"width": {"ideal": 320}, "height": {"ideal": 240}, "frameRate": {"ideal": 15, "max": 15}}
+VIDEO_CONSTRAINTS = {"width": {"ideal": 320}, "height": {"ideal": 240}, "frameRate": {"ideal": 12, "max": 15}}
 
 
 def _session_id() -> str:
@@ -52,6 +52,25 @@ def _session_id() -> str:
 
     ctx = get_script_run_ctx()
     return ctx.session_id if ctx else "test"
+
+
+def _streamer(key: str, **kwargs):
+    """webrtc_streamer, kept from dropping live calls through its orphaned-context check (0.79).
+
+    The library resets a context (stopping its call) when its script-run counter jumped by more than one
+    since the component was last drawn, meant for a page left and revisited. The counter is advanced on
+    the server's event loop after a run ends, so two quick reruns (the SDP answer, ICE candidates, a peer
+    joining) can read the same value and the next one sees a jump: live calls were dropped 3-40 s after
+    they started. The check is skipped while this context's call is connected; leaving the page stops
+    that call (the library's page-change observer closes it), after which the check applies as before."""
+    from streamlit_webrtc import webrtc_streamer
+
+    context = st.session_state.get(key)
+    worker = context._get_worker() if context is not None and hasattr(context, "_get_worker") else None
+    peer_connection = getattr(worker, "pc", None)
+    if peer_connection is not None and peer_connection.connectionState not in ("closed", "failed"):
+        context._last_rendered_run_count = None
+    return webrtc_streamer(key=key, **kwargs)
 
 
 def consent_notice(interview_id: int, actor: Actor) -> bool | None:
@@ -82,16 +101,17 @@ def consent_notice(interview_id: int, actor: Actor) -> bool | None:
 
 def video_call(interview_id: int, actor: Actor, record: bool) -> None:
     """My camera (SENDRECV) and one RECVONLY view per other participant in the room."""
-    from streamlit_webrtc import WebRtcMode, webrtc_streamer
+    from streamlit_webrtc import WebRtcMode
 
     try:
         config = rtc.rtc_configuration()
     except ValueError as exc:
         st.error(f"Video is not configured correctly: {exc}")
         return
+    rtc.tune_media_stack()
     me = f"{actor.user_id}:{_session_id()}"
     st.caption(f"You: {actor.name}")
-    self_ctx = webrtc_streamer(
+    self_ctx = _streamer(
         key=f"room-{interview_id}-self",
         mode=WebRtcMode.SENDRECV,
         rtc_configuration=config,
@@ -120,7 +140,7 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
         st.info("Nobody else has started their camera yet.")
     for key, name, ctx in others:
         st.caption(name)
-        webrtc_streamer(
+        _streamer(
             key=f"room-{interview_id}-peer-{key}",
             mode=WebRtcMode.RECVONLY,
             rtc_configuration=config,
