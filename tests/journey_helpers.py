@@ -137,3 +137,19 @@ def accessibility_problems(page) -> dict:
     wait_rerun(page, 8000)
     found = page.evaluate(A11Y_JS)
     return {k: v for k, v in found.items() if v}
+
+
+def start_camera(page) -> None:
+    """Press the room player's "Start camera" until the call is signalling. The consent choice just before
+    reruns the page and replaces the player's iframe, so a click may land in the old one and be lost."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    player = page.frame_locator('iframe[src*="webrtc_streamer"]').first
+    for _ in range(4):
+        try:
+            player.get_by_role("button", name="Start camera").click(timeout=30_000)
+            player.get_by_role("button", name="Leave call").wait_for(timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError("the camera did not start")

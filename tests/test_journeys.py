@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.journey_helpers import (CHROMIUM, CHROMIUM_ARGS, ROOT, TIMEOUT_MS, accessibility_problems, coach_server,
-                                   server_env, shot, streamlit_server, wait_rerun)
+                                   server_env, shot, start_camera, streamlit_server, wait_rerun)
 
 pytestmark = [
     pytest.mark.browser,
@@ -251,7 +251,7 @@ def test_candidate_journey(world, browser):
     page.get_by_role("link", name="Join the room").first.click()
     page.get_by_role("button", name="Join without recording").click()
     webrtc = page.frame_locator('iframe[src*="webrtc_streamer"]').first
-    webrtc.get_by_role("button", name="Start camera").click()
+    start_camera(page)
     expect(webrtc.locator("video").first).to_be_visible(timeout=120_000)
     page.wait_for_function("""() => [...document.querySelectorAll('iframe')].some(f => {
         try { return [...f.contentDocument.querySelectorAll('video')].some(v => v.readyState >= 2); }

@@ -24,6 +24,7 @@ import pytest
 from engine import store
 from engine.meetings import schedule
 from meetings_seed import seed
+from journey_helpers import start_camera
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -124,21 +125,9 @@ def own_video(page):
 
 
 def agree_and_start_camera(page) -> None:
-    """Agree to recording and press Start; the consent choice reruns the page and replaces the player's
-    iframe, so a click that landed in the old one is repeated until the call is signalling."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
     page.get_by_role("button", name="I agree to be recorded").click()
     page.get_by_text("This interview may be recorded").wait_for(state="detached")
-    player = page.frame_locator('iframe[src*="webrtc_streamer"]').first
-    for _ in range(4):
-        try:
-            player.get_by_role("button", name="Start camera").click(timeout=30_000)
-            player.get_by_role("button", name="Leave call").wait_for(timeout=15_000)
-            return
-        except PlaywrightTimeout:
-            continue
-    pytest.fail("the camera did not start")
+    start_camera(page)
 
 
 def ffprobe_duration(path: Path, fallback: float | None) -> float:
