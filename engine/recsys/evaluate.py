@@ -153,7 +153,9 @@ def recsys_tasks(max_real: int = evaldata.MAX_REAL, max_generated: int = evaldat
         "generated_same_title": retrieval_task(generated, title, n_queries),
     }
     sizes = {k: {"corpus": len(t["corpus"]), "queries": len(t["queries"]),
-                 "mean_relevant": round(float(np.mean([len(r) for r in t["relevant"]])), 1) if t["relevant"] else 0}
+                 "mean_relevant": round(float(np.mean([len(r) for r in t["relevant"]])), 1) if t["relevant"] else 0,
+                 # the best P@5 any ranker can reach: a query with 2 relevant postings scores at most 2/5
+                 "max_P@5": round(float(np.mean([min(len(r), 5) / 5 for r in t["relevant"]])), 4) if t["relevant"] else 0}
              for k, t in tasks.items()}
     return tasks, sizes
 
