@@ -221,7 +221,7 @@ def train(jobs: list[dict] | None = None, epochs: int | None = None, encoder: st
         target, metrics_file = (shipped_model_path(), shipped_metrics_path()) if ship else (model_path(), metrics_path())
         target.parent.mkdir(parents=True, exist_ok=True)
         joblib.dump(bundle, target, compress=3)
-        metrics["model_file"] = {"path": str(target.relative_to(target.parents[2])) if ship else target.name,
+        metrics["model_file"] = {"path": str(target.relative_to(target.parents[3])) if ship else target.name,
                                  "bytes": target.stat().st_size}
         metrics_file.parent.mkdir(parents=True, exist_ok=True)
         metrics_file.write_text(json.dumps(metrics, indent=2) + "\n")
