@@ -57,7 +57,8 @@ def test_classifier_beats_majority_class_and_reports_every_metric(artifacts, fak
 
 
 def test_suggest_category_returns_top3_for_a_posted_job(artifacts, fake_encoder, monkeypatch):
-    assert classifier.suggest_category({"title": "Nurse"}) is None  # nothing trained yet
+    monkeypatch.setattr(classifier, "shipped_model_path", lambda: artifacts / "no-shipped.joblib")
+    assert classifier.suggest_category({"title": "Nurse"}) is None  # nothing trained, nothing shipped
     jobs = list(generate_jobs(240, seed=5))
     classifier.train(jobs, epochs=10, log=None)
     nurse = next(j for j in generate_jobs(400, seed=9) if j["category"] == "Healthcare & Nursing")
@@ -67,6 +68,45 @@ def test_suggest_category_returns_top3_for_a_posted_job(artifacts, fake_encoder,
     assert "Healthcare & Nursing" in [c for c, _ in top3]
     monkeypatch.setattr(embeddings, "available_models", lambda: [])  # its encoder is gone: no guess
     assert classifier.suggest_category(nurse) is None
+
+
+def test_a_retrained_encoder_hands_over_to_the_shipped_classifier(artifacts, fake_encoder, monkeypatch):
+    classifier.train(list(generate_jobs(120, seed=5)), epochs=3, log=None)
+    assert classifier.active_model().encoder_stamp == f"{embeddings.PRETRAINED}@test"
+    monkeypatch.setattr(embeddings, "model_stamp", lambda name: f"{name}@retrained")
+    assert classifier.active_model().classifier is classifier.load_model(classifier.shipped_model_path()).classifier
+
+
+def test_sgd_tuning_uses_a_validation_part_of_the_training_data(monkeypatch):
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(c, 1.0, size=(30, 8)) for c in range(3)]).astype(np.float32)
+    y = [str(c) for c in range(3) for _ in range(30)]
+    fit, val = classifier.validation_split(y)
+    assert len(val) == 18 and not set(fit) & set(val) and len(fit) + len(val) == 90
+    best = classifier.tune_sgd(X, y, alphas=(1e-4, 1e-2), max_epochs=5)
+    assert best["alpha"] in (1e-4, 1e-2) and 1 <= best["epochs"] <= 5 and best["val_weighted_f1"] > 0.5
+    metrics = classifier.train_on_vectors(X, y, epochs=None)[1]
+    assert metrics["tuning"]["alpha"] == metrics["alpha"] and metrics["epochs"] == len(metrics["learning_curve"])
+
+
+def test_shipped_classifier_is_small_and_reads_pretrained_vectors():
+    path = classifier.shipped_model_path()
+    assert path.is_file() and path.stat().st_size < 200_000
+    model = classifier.load_model(path)
+    assert model.encoder == embeddings.PRETRAINED and model.encoder_stamp == ""
+    assert model.classifier.coef_.shape == (len(model.labels), 384)
+
+
+@pytest.mark.slow
+def test_suggest_category_on_a_fresh_machine_uses_the_shipped_classifier(artifacts):
+    """No trained model at all (empty artifacts dir): only the pretrained encoder and the shipped classifier."""
+    assert embeddings.available_models() == [embeddings.PRETRAINED] and classifier.load_model() is None
+    nurse = next(j for j in generate_jobs(400, seed=9) if j["category"] == "Healthcare & Nursing")
+    category, probability, top3 = classifier.suggest_category(nurse)
+    assert category == "Healthcare & Nursing" and probability > 0.3
+    developer = {"title": "Backend Developer", "description": "Build REST APIs in Python and Django, "
+                 "write tests and deploy services to AWS.", "required_skills": ["Python", "Django", "SQL"]}
+    assert classifier.suggest_category(developer)[0] == "Software Engineering"
 
 
 def test_stratified_split_keeps_class_shares():

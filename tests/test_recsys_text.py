@@ -1,5 +1,6 @@
 """Texts the encoder sees (no model needed)."""
-from engine.recsys.text import as_list, clean, job_text, profile_like_text, profile_text, resume_text
+from engine.recsys.text import (as_list, clean, job_text, profile_like_text, profile_text, remove_title, resume_text,
+                                 title_phrases)
 
 JOB = {"title": "Data Scientist", "description": "<p>Build <b>models</b> &amp; dashboards. " + "word " * 200 + "</p>",
        "responsibilities": "Own experiments.", "required_skills": '["Python", "SQL"]', "education_level": "Master's degree",
@@ -47,3 +48,38 @@ def test_profile_like_text_removes_the_title():
     text = profile_like_text(JOB)
     assert "Data Scientist" not in text
     assert text.startswith("Skills: Python, SQL. 3 years as a with Python and SQL")
+
+
+def test_title_phrases_cover_seniority_brackets_and_parts():
+    assert title_phrases("Senior Data Engineer") == ["Senior Data Engineer", "Data Engineer"]
+    assert "SDE" in title_phrases("Supplier Development Engineer (SDE)")
+    assert "Technical Solutions Consultant" in title_phrases("Technical Solutions Consultant, Cloud")
+    assert title_phrases("") == []
+
+
+def test_profile_like_text_removes_the_title_in_every_form():
+    job = {"title": "Senior Data Engineer", "required_skills": ["Spark", "Data Engineering"],
+           "requirements": "5+ years as a data engineer. Data Engineers welcome. Data EngineerLocation: Austin"}
+    text = profile_like_text(job)
+    assert "engineer " not in text.lower() and "engineers" not in text.lower() and "EngineerLocation" not in text
+    assert "Data Engineering" in text  # a different word, a skill: kept
+    assert remove_title("Hiring a Senior Data Engineer.", "Senior Data Engineer") == "Hiring a ."
+
+
+def test_category_pairs_use_trusted_labels_of_training_postings_only():
+    import random
+
+    from engine.recsys.finetune import category_text, make_category_pairs
+
+    jobs = [{"title": "Analyst", "description": "Model revenue.", "label_category": "Finance", "split_key": "g1",
+             "category": "Finance & Accounting", "source": "google_job_skills"},
+            {"title": "Nurse", "description": "Care for patients.", "category": "Healthcare & Nursing",
+             "source": "generated", "split_key": "n1"},
+            {"title": "Clerk", "description": "File papers.", "category": "Administrative", "source": "dice",
+             "split_key": "d1"},
+            {"title": "Auditor", "description": "Audit books.", "label_category": "Finance", "split_key": "g2",
+             "source": "google_job_skills"}]
+    pairs = make_category_pairs(jobs, random.Random(0), limit=10, exclude={"g2"})
+    assert [p[1] for p in pairs] == [category_text("Finance"), category_text("Healthcare & Nursing")]
+    assert pairs[0][0].startswith("Analyst.")  # Google labels first; inferred categories (dice) never
+    assert len(make_category_pairs(jobs, random.Random(0), limit=1)) == 1

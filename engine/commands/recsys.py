@@ -31,7 +31,10 @@ def register(sub, common) -> None:
 
 
 def _encoder_arguments(p) -> None:
-    p.add_argument("--max-pairs", type=int, default=None, help="training pairs (default 1600)")
+    p.add_argument("--max-pairs", type=int, default=None,
+                   help="profile <-> job and title <-> description pairs (default 600)")
+    p.add_argument("--category-pairs", type=int, default=None,
+                   help="job text <-> category text pairs from labelled training postings (default 200; 0: none)")
     p.add_argument("--epochs", type=int, default=None)
     p.add_argument("--eval-queries", type=int, default=None, help="held-out queries per dataset (default 300)")
 
@@ -42,6 +45,8 @@ def _train_encoder(args) -> int:
     cfg = TrainConfig()
     if args.max_pairs:
         cfg.max_pairs = args.max_pairs
+    if args.category_pairs is not None:
+        cfg.category_pairs = args.category_pairs
     if args.epochs:
         cfg.epochs = args.epochs
     if args.eval_queries:

@@ -50,22 +50,25 @@ def _fraud_summary(m: dict) -> None:
 def train_classifier(args) -> int:
     from engine.recsys import classifier
 
-    metrics = classifier.train(epochs=args.epochs, encoder=args.encoder, log=_log(args))
+    metrics = classifier.train(epochs=args.epochs, encoder=args.encoder, log=_log(args), ship=args.ship)
 
     def summary(m):
         print(f"{m['encoder']} + SGD on {m['postings']} postings, {m['classes']} categories ({m['split']}):")
         print(f"  accuracy {m['accuracy']:.4f} (majority class {m['majority_class_accuracy']:.4f}), weighted F1 "
               f"{m['weighted_f1']:.4f}, macro F1 {m['macro_f1']:.4f}")
-        print(f"saved {classifier.model_path()} and {classifier.metrics_path()}")
+        print(f"saved {m['model_file']['path']} ({m['model_file']['bytes'] / 1e3:.0f} KB) and "
+              f"{classifier.shipped_metrics_path() if args.ship else classifier.metrics_path()}")
     return _print(args, metrics, summary)
 
 
 def _classifier_args(p) -> None:
-    from engine.recsys.classifier import EPOCHS
-
-    p.add_argument("--epochs", type=int, default=EPOCHS, help=f"partial_fit epochs (default {EPOCHS})")
+    p.add_argument("--epochs", type=int, default=None,
+                   help="partial_fit epochs (default: alpha and epochs tuned on a validation part of the training part)")
     p.add_argument("--encoder", choices=["all-MiniLM-L6-v2", "Job-Rec-v1"], default=None,
                    help="embedding model (default: Job-Rec-v1 when trained, else all-MiniLM-L6-v2)")
+    p.add_argument("--ship", action="store_true",
+                   help="rebuild the repository's classifier on pretrained MiniLM vectors "
+                        "(engine/recsys/shipped/), used wherever no trained classifier matches the encoder")
 
 
 def train_fraud(args) -> int:

