@@ -32,7 +32,7 @@ def register(sub, common) -> None:
 
 def _encoder_arguments(p) -> None:
     p.add_argument("--max-pairs", type=int, default=None,
-                   help="profile <-> job and title <-> description pairs (default 600)")
+                   help="profile <-> job and title <-> description pairs (default 1600)")
     p.add_argument("--category-pairs", type=int, default=None,
                    help="job text <-> category text pairs from labelled training postings (default 200; 0: none)")
     p.add_argument("--epochs", type=int, default=None)
