@@ -130,6 +130,22 @@ def agree_and_start_camera(page) -> None:
     start_camera(page)
 
 
+def open_as_both(browser, room_server, timeout_ms: int, then=None) -> dict:
+    """The room open in two browser contexts, the recruiter's ("rec") and the candidate's ("cand"); ``then``
+    runs on each page as soon as it is open."""
+    s, port = room_server["s"], room_server["port"]
+    token = room_server["booked"].url.split("token=")[1]
+    pages = {}
+    for who in ("rec", "cand"):
+        page = browser.new_context(permissions=["camera", "microphone"]).new_page()
+        page.set_default_timeout(timeout_ms)
+        page.goto(f"http://127.0.0.1:{port}/room?token={token}&test_login={s[who].user_id}")
+        if then:
+            then(page)
+        pages[who] = page
+    return pages
+
+
 def ffprobe_duration(path: Path, fallback: float | None) -> float:
     ffprobe = shutil.which("ffprobe")
     if not ffprobe:
@@ -191,17 +207,11 @@ def test_two_participants_see_each_other_and_are_recorded(room_server, tmp_path)
     """Recruiter and candidate each send their camera and receive the other's through the server's relay."""
     from playwright.sync_api import sync_playwright
 
-    s, booked, port = room_server["s"], room_server["booked"], room_server["port"]
-    token = booked.url.split("token=")[1]
+    s, booked = room_server["s"], room_server["booked"]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            pages = {}
-            for who in ("rec", "cand"):
-                page = browser.new_context(permissions=["camera", "microphone"]).new_page()
-                page.set_default_timeout(90_000)
-                page.goto(f"http://127.0.0.1:{port}/room?token={token}&test_login={s[who].user_id}")
-                pages[who] = page
+            pages = open_as_both(browser, room_server, timeout_ms=90_000)
             for page in pages.values():
                 agree_and_start_camera(page)
             for who, page in pages.items():
@@ -234,18 +244,12 @@ def test_screen_share_reaches_the_other_participant(room_server, tmp_path):
     panel shows the picture within a few seconds, and it goes away when sharing stops."""
     from playwright.sync_api import expect, sync_playwright
 
-    s, booked, port = room_server["s"], room_server["booked"], room_server["port"]
-    token = booked.url.split("token=")[1]
+    s = room_server["s"]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            pages = {}
-            for who in ("rec", "cand"):
-                page = browser.new_context(permissions=["camera", "microphone"]).new_page()
-                page.set_default_timeout(60_000)
-                page.goto(f"http://127.0.0.1:{port}/room?token={token}&test_login={s[who].user_id}")
-                page.get_by_role("button", name="Join without recording").click()
-                pages[who] = page
+            pages = open_as_both(browser, room_server, timeout_ms=60_000,
+                                 then=lambda page: page.get_by_role("button", name="Join without recording").click())
             rec, cand = pages["rec"], pages["cand"]
             rec.get_by_text("Share your screen").click()
             share = rec.frame_locator('iframe[src*="screenshare"]').first
