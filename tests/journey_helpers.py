@@ -45,47 +45,42 @@ def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120)
 
 
 @contextmanager
-def streamlit_server(data_dir: Path, log_dir: Path, env: dict):
-    """`make run`'s server (streamlit run Home.py, headless, loopback) on a free port."""
-    port = free_port()
-    log_path = log_dir / "streamlit.log"
+def running(args: list[str], log_path: Path, env: dict, ready_url: str, timeout: float = 120):
+    """A server process (output in ``log_path``), ready once ``ready_url`` answers, stopped afterwards."""
     log = open(log_path, "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "Home.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_http(f"{url}/_stcore/health", proc, log_path)
-        yield url
+        wait_http(ready_url, proc, log_path, timeout=timeout)
+        yield proc
     finally:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
 
 
 @contextmanager
+def streamlit_server(data_dir: Path, log_dir: Path, env: dict, script: str = "Home.py", log_path: Path | None = None):
+    """`make run`'s server (streamlit run Home.py, headless, loopback) on a free port; ``script`` swaps in
+    another app (the room tests' harness)."""
+    url = f"http://127.0.0.1:{free_port()}"
+    with running([sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
+                  "--server.address", "127.0.0.1", "--server.port", url.rsplit(":", 1)[1],
+                  "--server.fileWatcherType", "none"],
+                 log_path or log_dir / "streamlit.log", env, f"{url}/_stcore/health"):
+        yield url
+
+
+@contextmanager
 def coach_server(log_dir: Path, env: dict):
     """`make run`'s second server: the Gradio interview coach (gradio_chat/app.py) on a free port."""
     port = free_port()
-    log_path = log_dir / "coach.log"
-    log = open(log_path, "w")
-    proc = subprocess.Popen([sys.executable, "gradio_chat/app.py"], cwd=ROOT, env={**env, "COACH_PORT": str(port)},
-                            stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(url, proc, log_path, timeout=240)
+    with running([sys.executable, "gradio_chat/app.py"], log_dir / "coach.log", {**env, "COACH_PORT": str(port)},
+                 url, timeout=240):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def wait_rerun(page, timeout_ms: int = TIMEOUT_MS) -> None:

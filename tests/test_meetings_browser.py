@@ -11,11 +11,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -24,7 +21,7 @@ import pytest
 from engine import store
 from engine.meetings import schedule
 from meetings_seed import seed
-from journey_helpers import start_camera
+from journey_helpers import start_camera, streamlit_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -40,42 +37,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(
               pytest.mark.timeout(600)]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def room_server(data_dir, tmp_path):
     db = store.connect(data_dir)
     s = seed(db)
     booked = schedule.schedule_interview(db, s["rec"], s["app"], datetime.now() + timedelta(minutes=2), "UTC", 30,
                                          "Browser interview")
-    port = free_port()
     env = dict(os.environ, JOBEXPRESSWAY_TEST_LOGIN="1", JOBEXPRESSWAY_DATA_DIR=str(data_dir),
                STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
-    log = open(os.environ.get("MEETINGS_BROWSER_LOG") or tmp_path / "streamlit.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "tests" / "browser_room_app.py"),
-                             "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port)],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("streamlit did not start")
-        yield {"db": db, "s": s, "booked": booked, "port": port, "data_dir": data_dir}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    log = Path(os.environ.get("MEETINGS_BROWSER_LOG") or tmp_path / "streamlit.log")
+    with streamlit_server(data_dir, tmp_path, env, script=str(ROOT / "tests" / "browser_room_app.py"),
+                          log_path=log) as url:
+        yield {"db": db, "s": s, "booked": booked, "port": int(url.rsplit(":", 1)[1]), "data_dir": data_dir}
 
 
 def webrtc_frames(page):
