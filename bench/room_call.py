@@ -14,12 +14,10 @@ import argparse
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -39,12 +37,6 @@ DECODED = """async () => { const out = [];
     let n = null; (await pc.getStats()).forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') n = s.framesDecoded; });
     out.push({state: pc.connectionState, decoded: n}); }
   return out; }"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def udp_drops(pid: int) -> int:
@@ -76,19 +68,14 @@ def main() -> None:
     booked = schedule.schedule_interview(db, people["rec"], people["app"], datetime.now() + timedelta(minutes=2),
                                          "UTC", 30, "Bench call")
     token = booked.url.split("token=")[1]
+    from journey_helpers import free_port, running
+
     port = free_port()
     env = dict(os.environ, JOBEXPRESSWAY_TEST_LOGIN="1", STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "tests" / "browser_room_app.py"),
-                               "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port)],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     samples = []
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
+    with running([sys.executable, "-m", "streamlit", "run", str(ROOT / "tests" / "browser_room_app.py"),
+                  "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port)],
+                 data / "streamlit.log", env, f"http://127.0.0.1:{port}/_stcore/health") as server:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             pages = {}
@@ -118,12 +105,6 @@ def main() -> None:
                 print(json.dumps(row), flush=True)
                 time.sleep(5)
             browser.close()
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
     def series(who: str, index: int) -> list[tuple[float, int]]:
         out = []
