@@ -2,8 +2,9 @@
 
     python bench/recsys.py [--sizes 10000,100000,1000000] [--base 3000] [--search-only] [--hnsw-efc 80,200]
 
-1. Encoding throughput of our pipeline (engine.recsys.encoder.encode) against raw
-   SentenceTransformer.encode on the same job texts (median ratio of 8 paired rounds of 64 texts).
+1. Encoding throughput of our pipeline (engine.recsys.encoder.encode, ONNX Runtime by default) against raw
+   SentenceTransformer.encode on the same job texts (median ratio of 8 paired rounds of 64 texts), and
+   single-text latency of the ONNX and torch backends side by side.
 2. Index build: build_index() on a fresh data dir holding real postings (embedding included).
 3. Top-k latency (median/p95, single query, k=15 = what recommend fetches for k=5), flat vs the product's
    approximate index (IVF, engine.recsys.index) at each size and several nprobe, and recall@5 against
@@ -93,6 +94,26 @@ def bench_encoding(texts: list[str], rounds: int = 8, chunk: int = 64) -> dict:
             "raw_texts_per_s": round(1000 * n / sum(raw_s), 2), "pipeline_texts_per_s": round(1000 * n / sum(ours_s), 2),
             "pipeline_texts_per_cpu_s": round(1000 * n / sum(ours_c), 2), "texts": len(texts), "model": encoder.name,
             "mean_words": round(float(np.mean([len(t.split()) for t in texts])), 1)}
+
+
+def bench_single_text(texts: list[str]) -> dict:
+    """One text at a time (a new profile, a newly posted job): ONNX Runtime against torch on one thread,
+    alternating text by text so both see the same load."""
+    encoder = enc.load_encoder()
+    if encoder.onnx is None:
+        return {"skipped": "the ONNX backend is off or unavailable"}
+    torch_path = enc.Encoder(encoder.name, encoder.path, encoder.version)   # same model, torch backend
+    torch_path.encode(texts[:2]), encoder.encode(texts[:2])  # warm-up
+    timings: dict[str, tuple[list[float], list[float]]] = {"onnx": ([], []), "torch": ([], [])}
+    for i, text in enumerate(texts):
+        order = [("onnx", encoder), ("torch", torch_path)]
+        for name, which in (order if i % 2 == 0 else order[::-1]):
+            with Timer(*timings[name]):
+                which.encode([text])
+    out = {name: stats(*pair) for name, pair in timings.items()}
+    out["torch_over_onnx_median"] = round(out["torch"]["median_ms"] / out["onnx"]["median_ms"], 2)
+    out["mean_words"] = round(float(np.mean([len(t.split()) for t in texts])), 1)
+    return out
 
 
 def text_length_study(jobs_: list[dict], n: int = 300) -> dict:
@@ -294,13 +315,15 @@ def main() -> None:
     report = {"command": " ".join(["python", *sys.argv]),
               "machine": {"cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(), "faiss_threads": faiss.omp_get_max_threads(),
                           "load_average_at_start": os.getloadavg()},
-              "encoder": encoder.version, "first_model_load_s": round(time.perf_counter() - t, 2)}
+              "encoder": encoder.version, "encoder_backend": encoder.backend, "first_model_load_s": round(time.perf_counter() - t, 2)}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if not args.search_only:
         print("encoding ...", flush=True)
         report["encoding"] = bench_encoding([job_text(p) for p in postings[:256]]) | {"load_average": os.getloadavg()}
         print(json.dumps(report["encoding"]), flush=True)
+        report["single_text_encoding"] = bench_single_text([profile_like_text(p) for p in postings[:60]])
+        print(json.dumps(report["single_text_encoding"]), flush=True)
         if args.text_study:
             report["text_length_study"] = text_length_study([p for p in postings if is_held_out(p)])
             print(json.dumps(report["text_length_study"]), flush=True)

@@ -24,6 +24,15 @@ def artifacts_dir() -> Path:
     return path
 
 
+def cache_dir() -> Path:
+    """Derived files worth keeping between runs (ONNX exports of the encoder). Not under a test's own
+    artifacts dir on purpose: every test process reuses one export instead of redoing it."""
+    raw = os.environ.get("JOBEXPRESSWAY_CACHE_DIR") or PROJECT_ROOT / "artifacts" / "cache"
+    path = Path(raw).expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def shared_data_dir() -> Path | None:
     """The real public datasets beside the checkout (development only; absent on a fresh machine)."""
     raw = os.environ.get("JOBEXPRESSWAY_SHARED_DATA") or PROJECT_ROOT.parent / "shared" / "data"

@@ -1,7 +1,8 @@
 """The sentence encoder: Job-Rec-v1 when it has been trained, else the pretrained all-MiniLM-L6-v2.
 
 Loaded once per process (``load_encoder`` is cached); nothing is ever fetched from a hub. Vectors are
-float32, 384-d and L2-normalised, so inner product = cosine similarity.
+float32, 384-d and L2-normalised, so inner product = cosine similarity. Encoding runs through ONNX
+Runtime (``onnx_encoder``: same vectors, ~1.5x faster on a CPU) and falls back to torch.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ PRETRAINED_NOTICE = (
     "machine. Run `python -m engine train encoder` for better matches."
 )
 _lock = threading.Lock()
-_models: dict[str, tuple[Any, dict]] = {}   # model folder -> (SentenceTransformer, card): one copy per folder
+_models: dict[str, Any] = {}             # model folder -> SentenceTransformer, loaded only when needed
 _cache: dict[tuple[str, str], "Encoder"] = {}  # (folder, name): the same weights may be asked for by path or as the fallback
 
 
@@ -58,23 +59,45 @@ def folder_version(path: Path) -> str:
     return h.hexdigest()[:12]
 
 
+def _sentence_transformer(path: Path):
+    """The torch model of a folder, loaded once per process (ONNX encoding never needs it once exported)."""
+    folder = str(path.resolve())
+    with _lock:
+        if folder not in _models:
+            from sentence_transformers import SentenceTransformer
+
+            _models[folder] = SentenceTransformer(folder, device="cpu")
+        return _models[folder]
+
+
 @dataclass
 class Encoder:
-    model: Any            # sentence_transformers.SentenceTransformer
     name: str             # "job-rec-v1" or "all-MiniLM-L6-v2"
     path: Path
     version: str          # "<name>@<folder stamp>": the index rebuilds when it changes
     notice: str | None = None   # shown in the UI when the fine-tuned model is missing
     card: dict = field(default_factory=dict)
+    onnx: Any = None      # engine.recsys.onnx_encoder.OnnxEncoder, or None to encode through torch
 
     @property
     def finetuned(self) -> bool:
         return self.name == MODEL_NAME
 
+    @property
+    def backend(self) -> str:
+        return "onnx" if self.onnx is not None else "torch"
+
+    @property
+    def model(self):
+        """The sentence_transformers.SentenceTransformer (training, the coach's retrieval, benchmarks)."""
+        return _sentence_transformer(self.path)
+
     def encode(self, texts: list[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
         """(n, 384) float32, L2-normalised. Empty input gives an empty (0, 384) array."""
         if len(texts) == 0:
             return np.zeros((0, DIM), dtype=np.float32)
+        if self.onnx is not None:
+            return self.onnx.encode(list(texts), batch_size=batch_size, show_progress=show_progress)
         with _few_threads(len(texts)):
             vectors = self.model.encode(
                 list(texts), batch_size=batch_size, show_progress_bar=show_progress,
@@ -126,16 +149,19 @@ def load_encoder(path: str | os.PathLike | None = None) -> Encoder:
         chosen, name, notice = pretrained_path(), PRETRAINED_NAME, PRETRAINED_NOTICE
     folder = str(chosen.resolve())
     with _lock:
-        if folder not in _models:
-            from sentence_transformers import SentenceTransformer
+        cached = _cache.get((folder, name))
+    if cached is not None:
+        return cached
+    from engine.recsys import onnx_encoder
 
-            card_file = chosen / "model_card.json"
-            card = json.loads(card_file.read_text()) if card_file.is_file() else {}
-            _models[folder] = (SentenceTransformer(str(chosen), device="cpu"), card)
-        if (folder, name) not in _cache:
-            model, card = _models[folder]
-            _cache[(folder, name)] = Encoder(model, name, chosen, f"{name}@{folder_version(chosen)}", notice, card)
-        return _cache[(folder, name)]
+    card_file = chosen / "model_card.json"
+    card = json.loads(card_file.read_text()) if card_file.is_file() else {}
+    version = f"{name}@{folder_version(chosen)}"
+    onnx = onnx_encoder.load(version, lambda: _sentence_transformer(chosen))
+    if onnx is None:
+        _sentence_transformer(chosen)   # load torch now, not at the first request
+    with _lock:
+        return _cache.setdefault((folder, name), Encoder(name, chosen, version, notice, card, onnx))
 
 
 def encode(texts: list[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:

@@ -1,0 +1,74 @@
+"""The ONNX Runtime encoder gives torch's vectors, keeps input order, and falls back to torch when it cannot
+be used. Runs the real pretrained MiniLM (its export is cached once per checkout in artifacts/cache/onnx)."""
+import numpy as np
+import pytest
+
+from engine.recsys import encoder as enc
+from engine.recsys import onnx_encoder
+
+pytestmark = pytest.mark.slow
+
+TEXTS = [
+    "Registered nurse, emergency department, BLS and ACLS.",
+    "Senior backend engineer building payment APIs in Go and PostgreSQL on Kubernetes; on-call rotation; "
+    "mentoring two junior engineers; Bachelor's degree in computer science or equivalent experience.",
+    "x",
+    "Forklift operator, warehouse, night shift",
+    "Accountant: month-end close, reconciliations, IFRS, Excel and SAP; CPA preferred; hybrid in Denver.",
+    "",
+]
+
+
+@pytest.fixture
+def fresh_encoders(monkeypatch):
+    monkeypatch.delenv("JOBEXPRESSWAY_ENCODER_BACKEND", raising=False)
+    enc.clear_cache()
+    yield
+    enc.clear_cache()
+
+
+def test_onnx_vectors_match_torch_in_input_order(fresh_encoders):
+    encoder = enc.load_encoder(enc.pretrained_path())
+    assert encoder.backend == "onnx"
+    reference = encoder.model.encode(TEXTS, normalize_embeddings=True, convert_to_numpy=True)
+    for batch_size in (64, 2):   # texts of mixed lengths are sorted into batches and must come back in order
+        vectors = encoder.encode(TEXTS, batch_size=batch_size)
+        assert vectors.shape == (len(TEXTS), enc.DIM) and vectors.dtype == np.float32
+        assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+        assert np.min(np.sum(vectors * reference, axis=1)) > 0.9999
+    single = encoder.encode([TEXTS[1]])   # the one-thread session used for a profile or one new job
+    assert float(single[0] @ reference[1]) > 0.9999
+
+
+def test_the_export_is_reused_from_the_cache(fresh_encoders, monkeypatch):
+    enc.load_encoder(enc.pretrained_path())
+    enc.clear_cache()
+    monkeypatch.setattr(onnx_encoder, "_export", lambda *a: pytest.fail("exported again"))
+    monkeypatch.setattr(enc, "_sentence_transformer", lambda *a: pytest.fail("torch model loaded"))
+    encoder = enc.load_encoder(enc.pretrained_path())
+    assert encoder.backend == "onnx" and encoder.encode(["data analyst"]).shape == (1, enc.DIM)
+
+
+def test_torch_backend_on_request_and_when_export_fails(fresh_encoders, monkeypatch, tmp_path):
+    monkeypatch.setenv("JOBEXPRESSWAY_ENCODER_BACKEND", "torch")
+    assert enc.load_encoder(enc.pretrained_path()).backend == "torch"
+    enc.clear_cache()
+    monkeypatch.delenv("JOBEXPRESSWAY_ENCODER_BACKEND")
+    monkeypatch.setenv("JOBEXPRESSWAY_CACHE_DIR", str(tmp_path / "cache"))   # nothing exported there yet
+
+    def broken(*args):
+        raise RuntimeError("exporter unavailable")
+
+    monkeypatch.setattr(onnx_encoder, "_export", broken)
+    encoder = enc.load_encoder(enc.pretrained_path())
+    assert encoder.backend == "torch"
+    assert encoder.encode(["data analyst"]).shape == (1, enc.DIM)
+
+
+def test_an_export_that_disagrees_with_torch_is_discarded(fresh_encoders, monkeypatch, tmp_path):
+    monkeypatch.setenv("JOBEXPRESSWAY_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(onnx_encoder.OnnxEncoder, "encode",
+                        lambda self, texts, **kw: np.eye(len(texts), enc.DIM, k=5, dtype=np.float32))
+    encoder = enc.load_encoder(enc.pretrained_path())
+    assert encoder.backend == "torch"
+    assert not any((tmp_path / "cache" / "onnx").glob("*/meta.json"))
