@@ -93,3 +93,96 @@ def test_salary_follows_seniority():
         pay = sorted(j["salary_max"] for j in jobs if j["title"].startswith(prefix) and j["category"] == "Software Engineering")
         return pay[len(pay) // 2]
     assert median("Junior ") < median("Senior ") < median("Lead ")
+
+
+# --- variety: postings of one role share meaning, not wording ------------------------------------------
+
+def _by_role(jobs):
+    from engine.recsys.evaldata import normal_title
+
+    groups = {}
+    for job in jobs:
+        groups.setdefault((job["category"], normal_title(job["title"])), []).append(job)
+    return {k: v for k, v in groups.items() if len(v) >= 5}
+
+
+def test_postings_of_one_role_differ_in_skills_and_wording(jobs):
+    groups = _by_role(jobs)
+    assert len(groups) > 50
+    identical_skills = pairs = 0
+    for group in groups.values():
+        for a, b in zip(group, group[1:]):
+            pairs += 1
+            identical_skills += set(a["required_skills"]) == set(b["required_skills"])
+        # not every posting of the role asks for the same hard skills, nor words its requirements alike
+        skill_sets = {frozenset(j["required_skills"]) for j in group}
+        assert len(skill_sets) > 1
+        core_lines = [j["requirements"].split("\n")[1] for j in group]
+        assert len(set(core_lines)) > 1
+    assert identical_skills / pairs < 0.05
+    # tools stand in for one another: some Backend Developers ask for Kotlin, most for Java
+    backend = [j for j in jobs if j["title"].endswith("Backend Developer")]
+    assert any("Kotlin" in j["required_skills"] for j in backend)
+    assert sum("Java" in j["required_skills"] for j in backend) > len(backend) / 2
+
+
+def test_every_skill_belongs_to_its_roles_pool(jobs):
+    from engine.datasets.generator import _role_pool
+
+    by_title = {r.title: (r, c) for c in CATEGORIES for r in c.roles}
+    for job in jobs:
+        title = job["title"].removesuffix(" Intern")
+        role, cat = by_title[max((t for t in by_title if title.endswith(t)), key=len)]
+        allowed = {*role.core, *_role_pool(role, cat), *SOFT_SKILLS, *cat.pool}
+        own = {*role.core, *_role_pool(role, cat), *SOFT_SKILLS}
+        assert set(job["required_skills"]) <= allowed
+        # only skills its duties name in passing come from outside the role's own pool
+        named = set(extract_skills(job["responsibilities"]))
+        assert set(job["required_skills"]) - own <= named, (job["title"], set(job["required_skills"]) - own)
+        # the role stays recognisable: at least two of its own skills or their equivalents
+        from engine.datasets.vocabulary import alternatives
+        core_like = {s for c in role.core for s in (c, *alternatives(c))}
+        assert len(core_like & set(job["required_skills"])) >= 2, (job["title"], job["required_skills"])
+
+
+def test_one_company_writes_alike_and_companies_differ(jobs):
+    from engine.datasets.phrasing import OPENERS
+
+    patterns = [re.compile(re.sub(r"\\\{[a-z]+\\\}", ".+", re.escape(o))) for o in OPENERS]
+    styles = {}
+    for job in jobs[:1500]:
+        fits = {i for i, p in enumerate(patterns) if p.match(job["description"])}
+        assert fits, job["description"]
+        styles[job["company"]] = styles.get(job["company"], fits) & fits
+    assert all(styles.values())  # every posting of a company opens the same way
+    assert len({min(s) for s in styles.values()}) >= len(OPENERS) - 1  # and companies differ
+
+
+def test_other_spellings_of_skills_read_back_as_the_skill():
+    from engine.datasets.phrasing import PROSE_FORMS, SOFT_FORMS
+
+    for skill, forms in {**PROSE_FORMS, **SOFT_FORMS}.items():
+        for form in forms:
+            assert extract_skills(f"Experience with {form}.") == [skill], (skill, form)
+
+
+def test_alternatives_are_known_skills_in_one_group_each():
+    from engine.datasets.skills import known_skills
+    from engine.datasets.vocabulary import ALTERNATIVES
+
+    flat = [s for group in ALTERNATIVES for s in group]
+    assert len(flat) == len(set(flat))
+    assert set(flat) <= set(known_skills())
+
+
+def test_gerund_and_article():
+    from engine.datasets.phrasing import article, gerund, reword
+
+    assert gerund("Design, build and maintain features") == "Designing, building and maintaining features"
+    assert gerund("Analyse results and present them") == "Analysing results and presenting them"
+    assert gerund("Plan and run usability tests") == "Planning and running usability tests"
+    assert gerund("Help new customers get started and see value") == "Helping new customers get started and see value"
+    assert (article("UX Designer"), article("HR Manager"), article("Accountant"), article("Data Analyst")) == \
+        ("a", "an", "an", "a")
+    assert reword("Run and scale clusters", 1) == "Run and scale clusters"  # a pair of verbs keeps its wording
+    assert reword("Analyse large datasets", 1) == "Dig into large datasets"

@@ -16,7 +16,8 @@ from functools import lru_cache
 from faker import Faker
 
 from engine.datasets.skills import extract_skills
-from engine.datasets.vocabulary import CATEGORIES, LADDERS, SOFT_SKILLS, Category, Role
+from engine.datasets import phrasing
+from engine.datasets.vocabulary import CATEGORIES, LADDERS, SOFT_SKILLS, Category, Role, alternatives
 from engine.jobs import job_fingerprint
 
 # Real metros (so a location filter finds recurring places) with a salary factor for local pay levels.
@@ -79,49 +80,148 @@ class _Companies:
         return self._pools[category.name]
 
 
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+def _join(words: list[str], last: str = "and") -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {last} " + words[-1]
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
+    return text[:1].lower() + text[1:] if text[1:2].islower() or text[1:2] == " " else text
 
 
 def _money(value: float) -> int:
     return int(round(value / 1000.0)) * 1000
 
 
-def _education_line(level: str, field: str) -> str:
+def _education_line(level: str, field: str, rng: random.Random) -> str:
     if level == "High School":
-        return "High school diploma or equivalent."
+        return rng.choice(("High school diploma or equivalent.", "A high school diploma or GED."))
     if level == "Vocational Certificate":
         return f"Vocational certificate or completed apprenticeship; training in {field.split(' or ')[0]} is a plus."
-    return f"{level} in {field}, or equivalent experience."
+    return rng.choice((f"{level} in {field}, or equivalent experience.", f"{level} in {field}.",
+                       f"A {level.lower()} in {field} (or equivalent practical experience)."))
 
 
 _SLOT = re.compile(r"\{([^}]*)\}")
 
 
 @lru_cache(maxsize=None)
-def _named_in(template: str) -> tuple[str, ...]:
-    """Skills a duty template names in passing, outside its slot ("Orchestrate ETL jobs with {...}")."""
-    return tuple(extract_skills(_SLOT.sub(" ", template)))
+def _named_in(text: str) -> tuple[str, ...]:
+    """Skills a duty names in passing, outside its slot ("Orchestrate ETL jobs with {...}")."""
+    return tuple(extract_skills(_SLOT.sub(" ", text)))
 
 
-def _duties(templates: tuple[str, ...], rng: random.Random, skills: list[str], k: int) -> tuple[list[str], list[str]]:
-    """k responsibilities and the skills they name in passing. A {A|B} slot is filled with one of the
-    posting's skills that fits the sentence; a template whose skills the posting lacks is left out."""
+def _written(skill: str, rng: random.Random, names_only: bool = True) -> str:
+    """A skill as this posting writes it: usually its usual name, sometimes another common form. Where the
+    sentence needs a name ("using {}"), only names qualify ("Postgres"), not phrases ("caring for patients")."""
+    forms = phrasing.PROSE_FORMS.get(skill)
+    if forms and names_only:
+        forms = tuple(f for f in forms if f[:1].isupper())
+    return rng.choice(forms) if forms and rng.random() < 0.35 else skill
+
+
+def _role_skills(role: Role, cat: Category, rng: random.Random) -> tuple[list[str], list[str]]:
+    """(the role skills this posting names, a few more from the role's pool). The first role skill stays (or
+    becomes an equivalent tool: MySQL for PostgreSQL); each other one is kept, swapped for an equivalent or
+    left out, with at least two kept; 1-4 more come from the role's related skills and their equivalents."""
+    core: list[str] = []
+    dropped: list[str] = []
+    for i, skill in enumerate(role.core):
+        alts = alternatives(skill)
+        roll = rng.random()
+        if roll < (0.8 if i == 0 else 0.6) or (i == 0 and not alts):
+            core.append(skill)
+        elif roll < 0.8 and alts:
+            core.append(rng.choice(alts))
+        elif roll < 0.8 or i == 0:
+            core.append(skill)
+        else:
+            dropped.append(skill)
+    while len(core) < 2 and dropped:
+        core.append(dropped.pop(0))
+    head, rest = core[:1], core[1:]
+    rng.shuffle(rest)
+    core = head + rest
+    pool = _role_pool(role, cat)
+    extra_pool = [s for s in pool if s not in core]
+    extras = rng.sample(extra_pool, k=min(len(extra_pool), rng.randint(1, 4)))
+    return core, extras
+
+
+@lru_cache(maxsize=None)
+def _role_pool(role: Role, cat: Category) -> tuple[str, ...]:
+    """Where a role's optional skills come from: its related skills (or the category's pool) and the
+    equivalents of its own skills."""
+    base = role.related or cat.pool
+    seen = dict.fromkeys(base)
+    for skill in (*role.core, *role.related):
+        seen.update(dict.fromkeys(alternatives(skill)))
+    return tuple(seen)
+
+
+def _duties(templates: tuple[str, ...], rng: random.Random, skills: list[str], k: int) -> list[str]:
+    """k responsibilities (base form, reworded). A {A|B} slot is filled with one of the posting's skills
+    that fits the sentence; a template whose skills the posting lacks is left out."""
     fitting = []
     for template in templates:
         slot = _SLOT.search(template)
         if slot is None:
-            fitting.append((template, template))
+            fitting.append(template)
             continue
         options = [s for s in slot.group(1).split("|") if s in skills]
         if options:
-            fitting.append((template, template[:slot.start()] + rng.choice(options) + template[slot.end():]))
+            fitting.append(template[:slot.start()] + "{" + rng.choice(options) + "}" + template[slot.end():])
     chosen = rng.sample(fitting, k=min(k, len(fitting)))
-    return [text for _, text in chosen], [s for template, _ in chosen for s in _named_in(template)]
+    return [phrasing.reword(t, rng.randrange(6)) for t in chosen]
+
+
+@lru_cache(maxsize=None)
+def _bullet(duty: str, form: int) -> str:
+    """A duty as a bullet in the company's style: imperative, gerund or 'You will ...'."""
+    if form == 1:
+        return phrasing.gerund(duty)
+    if form == 2:
+        return "You will " + _lower_first(duty)
+    return duty
+
+
+def _fill(text: str, rng: random.Random) -> str:
+    """Slots {Skill} written out, in one of the skill's forms."""
+    if "{" not in text:
+        return text
+    return _SLOT.sub(lambda m: _written(m.group(1), rng), text)
+
+
+def _requirements(rng: random.Random, style: int, core: list[str], extras: list[str], soft: list[str],
+                  experience: str, education: str) -> list[str]:
+    """Requirement bullets naming every skill of the posting, in one of several layouts and wordings."""
+    write = lambda skills: [_written(s, rng, names_only=False) for s in skills]  # noqa: E731
+    layout = style % 3 if rng.random() < 0.7 else rng.randrange(3)
+    lines = []
+    if layout == 1 and len(core) <= 4:  # one bullet per must-have skill
+        lines += [rng.choice(phrasing.SINGLE_LINES).format(skill=_written(s, rng)) for s in core]
+        if extras:
+            lines.append(rng.choice(phrasing.EXTRA_LINES).format(skills=_join(write(extras), rng.choice(("and", "or")))))
+    elif layout == 2 and extras:  # one list, must-haves first
+        lines.append(rng.choice(phrasing.CORE_LINES).format(skills=_join(write([*core, *extras]))))
+    else:
+        lines.append(rng.choice(phrasing.CORE_LINES).format(skills=_join(write(core))))
+        if extras:
+            lines.append(rng.choice(phrasing.EXTRA_LINES).format(skills=_join(write(extras), rng.choice(("and", "or")))))
+    if soft:
+        said = _join([rng.choice(phrasing.SOFT_FORMS.get(s, (s.lower(),))) for s in soft])
+        line = rng.choice(phrasing.SOFT_LINES)
+        lines.append(line.format(skills=said, Skills=said[:1].upper() + said[1:]))
+    return [experience, *lines, education] if style % 4 else [education, experience, *lines]
+
+
+def _experience(rng: random.Random, title: str, yrs: tuple[int, int]) -> str:
+    lo, hi = yrs
+    if hi == 0:
+        return rng.choice(phrasing.INTERN_LINES)
+    if lo == 0:
+        return rng.choice(phrasing.ENTRY_LINES).format(hi=hi)
+    as_role = f"as {phrasing.article(title)} {title}"
+    return rng.choice(phrasing.EXPERIENCE_LINES).format(lo=lo, hi=hi, as_role=as_role)
 
 
 def _one_job(rng: random.Random, names: tuple[list[str], list[str]], companies: _Companies, today: date) -> dict:
@@ -129,6 +229,7 @@ def _one_job(rng: random.Random, names: tuple[list[str], list[str]], companies: 
     cat = CATEGORIES[cat_index]
     role: Role = rng.choice(cat.roles)
     company, home_city, domain = rng.choice(companies.pool(cat_index, cat))
+    style = phrasing.house_style(company)
     city, city_factor, _ = (_CITY[home_city] if rng.random() < 0.8 else rng.choices(CITIES, weights=_CITY_WEIGHTS)[0])
 
     # Seniority and contract type.
@@ -147,13 +248,12 @@ def _one_job(rng: random.Random, names: tuple[list[str], list[str]], companies: 
     title = f"{prefix}{role.title}" + (" Intern" if employment == "Internship" else "")
     senior = prefix.strip() in ("Senior", "Lead")
 
-    # Skills: the role's core ones plus a few more from the same category, sometimes one soft skill.
-    extra_pool = [s for s in (role.related or cat.pool) if s not in role.core]
-    extras = rng.sample(extra_pool, k=min(len(extra_pool), rng.randint(1, 3)))
+    # Skills: some of the role's own (or equivalent tools), a few from its pool, sometimes soft skills.
+    core, extras = _role_skills(role, cat, rng)
     soft = rng.sample(SOFT_SKILLS, k=rng.choice((0, 1, 1, 2)))
     if senior and "Leadership" not in soft:
         soft.append("Leadership")
-    hard = [*role.core, *extras]
+    hard = [*core, *extras]
 
     education = rng.choices([e[0] for e in cat.education], weights=[e[1] for e in cat.education])[0]
     remote = rng.random() < cat.remote
@@ -169,35 +269,35 @@ def _one_job(rng: random.Random, names: tuple[list[str], list[str]], companies: 
         created = today - timedelta(days=rng.randint(0, HISTORY_DAYS - 1))
         deadline = today + timedelta(days=rng.randint(14, 84))
 
-    duties, named = _duties(cat.duties, rng, hard, k=rng.randint(4, 6))
-    # a duty may name a skill in passing ("Orchestrate ETL jobs"): the posting then asks for it too
-    named = [s for s in dict.fromkeys(named) if s in cat.pool and s not in hard]
-    extras, hard = [*extras, *named], [*hard, *named]
-    skills = list(dict.fromkeys([*role.core, *extras, *soft]))
+    duties = _duties(cat.duties, rng, hard, k=rng.randint(4, 6))
+    if rng.random() < 0.4:
+        duties.insert(rng.randrange(1, len(duties) + 1), rng.choice(phrasing.GENERIC_DUTIES))
     if senior:
-        duties.append(f"Mentor other members of the {cat.team} and lead by example")
-    if yrs_hi == 0:
-        experience = "No prior experience needed; you are studying or have just graduated."
-    elif yrs_lo == 0:
-        experience = f"0-{yrs_hi} years of experience in a similar role; recent graduates welcome."
-    else:
-        experience = f"{yrs_lo}+ years of experience as a {role.title} or in a similar role."
-    requirements = [experience, f"Strong working knowledge of {_join(list(role.core))}."]
-    if extras:
-        requirements.append(f"Experience with {_join(extras)}.")
-    if soft:
-        requirements.append(f"Strong {_join([s.lower() for s in soft])} skills.")
-    requirements.append(_education_line(education, cat.field))
+        duties.append(rng.choice(phrasing.SENIOR_DUTIES).format(team=cat.team))
+    form = style // 7 % 3
+    bullets = [_bullet(d, form) for d in duties]
+    # a duty may name a skill in passing ("Orchestrate ETL jobs"): the posting then asks for it too
+    named = [s for b in bullets for s in _named_in(b)]
+    named = [s for s in dict.fromkeys(named) if s in cat.pool and s not in hard and s not in soft]
+    extras, hard = [*extras, *named], [*hard, *named]
+    skills = list(dict.fromkeys([*core, *extras, *soft]))
+    experience = _experience(rng, role.title, (yrs_lo, yrs_hi))
+    requirements = _requirements(rng, style, core, extras, soft, experience,
+                                 _education_line(education, cat.field, rng))
 
     where = f"{city} (remote within the US)" if remote else city
     benefits = rng.sample(BENEFITS["field" if cat.name in FIELD_CATEGORIES else "office"], k=3)
-    description = " ".join((
-        f"{company} is hiring {'an' if title[0] in 'AEIOU' else 'a'} {title} to join its {cat.team} in {where}.",
-        f"Our {cat.team} {cat.intro}.",
-        f"In this {employment.lower()} role you will {_lower_first(duties[0])} and {_lower_first(duties[1])}.",
-        f"You will work mainly with {_join(hard[:4])}.",
-        f"We offer a salary of ${salary_min:,} to ${salary_max:,} a year, {_join(benefits)}.",
-    ))
+    tools = [_written(s, rng) for s in hard[:4]]
+    description = " ".join(p for p in (
+        phrasing.OPENERS[style % len(phrasing.OPENERS)].format(
+            company=company, a=phrasing.article(title), title=title, team=cat.team, where=where),
+        rng.choice(phrasing.INTROS).format(team=cat.team, intro=cat.intro),
+        rng.choice(phrasing.DUTY_LEADS).format(employment=employment.lower(), d0=_lower_first(_fill(duties[0], rng)),
+                                               d1=_lower_first(_fill(duties[1], rng))),
+        rng.choice(phrasing.TOOL_LINES).format(skills=_join(tools)),
+        rng.choice(phrasing.PAY_LINES).format(lo=salary_min, hi=salary_max, benefits=_join(benefits)),
+        rng.choice(phrasing.CLOSERS),
+    ) if p)
     recruiter = rng.random() < 0.5
     local = f"{rng.choice(names[0])}.{rng.choice(names[1])}".lower() if recruiter else rng.choice(
         ("careers", "jobs", "recruiting", "hiring", "talent"))
@@ -212,7 +312,7 @@ def _one_job(rng: random.Random, names: tuple[list[str], list[str]], companies: 
         "salary_min": salary_min,
         "salary_max": salary_max,
         "requirements": "\n".join(f"- {r}" for r in requirements),
-        "responsibilities": "\n".join(f"- {d}." for d in duties),
+        "responsibilities": "\n".join(f"- {_fill(b, rng)}." for b in bullets),
         "contact_email": f"{re.sub(r'[^a-z.]', '', local)}@{domain}",
         "required_skills": skills,
         "education_level": education,

@@ -22,6 +22,7 @@ CASE_SENSITIVE = {
     "Compensation", "Logistics", "Mathematics", "Statistics", "Diagnosis", "Triage", "Estimating", "Branding",
     "Onboarding", "Storytelling", "Photography", "Spanish", "French", "German", "Mandarin", "Mainframe",
     "Encryption", "Accounting", "Procurement", "Housekeeping", "Prescribing",
+    "Lever", "Greenhouse", "Notion", "Gusto", "Intercom",
 }
 def _key(name: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name)).strip().lower()

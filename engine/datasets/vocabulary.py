@@ -61,10 +61,14 @@ class Category:
 
     @cached_property
     def pool(self) -> tuple[str, ...]:
+        """Every skill a posting of this category may ask for: its own pool, its roles' skills and the
+        tools that can stand in for any of them (``ALTERNATIVES``)."""
         seen = dict.fromkeys(self.skills)
         for role in self.roles:
             seen.update(dict.fromkeys(role.core))
             seen.update(dict.fromkeys(role.related))
+        for skill in list(seen):
+            seen.update(dict.fromkeys(alternatives(skill)))
         return tuple(seen)
 
 
@@ -93,14 +97,14 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         "Software Engineering",
         _roles("""
-            Software Engineer | 125000 | Python, Git, REST APIs
-            Backend Developer | 120000 | Java, Spring Boot, SQL
-            Frontend Developer | 112000 | JavaScript, React, HTML, CSS
-            Full Stack Developer | 118000 | JavaScript, Node.js, React, SQL
-            Mobile Developer | 120000 | Kotlin, Swift, Git
-            .NET Developer | 112000 | C#, .NET, SQL Server
-            Embedded Software Engineer | 122000 | C, C++, Embedded Systems
-            Go Developer | 130000 | Go, Microservices, gRPC
+            Software Engineer | 125000 | Python, Git, REST APIs | Django, Flask, FastAPI, PostgreSQL, Docker, Unit Testing, CI/CD, AWS, Linux, Microservices, Design Patterns, Agile, Redis
+            Backend Developer | 120000 | Java, Spring Boot, SQL | PostgreSQL, MySQL, Microservices, REST APIs, Docker, Kubernetes, Redis, Unit Testing, CI/CD, AWS, Git, Design Patterns
+            Frontend Developer | 112000 | JavaScript, React, HTML, CSS | TypeScript, Redux, Next.js, Webpack, Sass, Jest, Unit Testing, REST APIs, GraphQL, Git, Agile, Tailwind CSS
+            Full Stack Developer | 118000 | JavaScript, Node.js, React, SQL | TypeScript, PostgreSQL, MongoDB, REST APIs, GraphQL, Docker, Git, AWS, Unit Testing, CI/CD, Redis
+            Mobile Developer | 120000 | Kotlin, Swift, Git | Flutter, React Native, REST APIs, Unit Testing, CI/CD, GraphQL, Agile, Design Patterns
+            .NET Developer | 112000 | C#, .NET, SQL Server | Azure, REST APIs, Microservices, Unit Testing, Git, Angular, Docker, Design Patterns, Agile, CI/CD
+            Embedded Software Engineer | 122000 | C, C++, Embedded Systems | Linux, Python, Git, Unit Testing, Rust, CI/CD, Design Patterns, Agile
+            Go Developer | 130000 | Go, Microservices, gRPC | Kubernetes, Docker, PostgreSQL, Redis, REST APIs, Linux, AWS, CI/CD, Unit Testing, GraphQL, Git
         """),
         _list("Python, Java, JavaScript, TypeScript, Go, Rust, C++, C#, SQL, PostgreSQL, MySQL, MongoDB, Redis, "
               "Docker, Kubernetes, Git, REST APIs, GraphQL, Microservices, Unit Testing, CI/CD, Agile, Django, "
@@ -118,12 +122,12 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         "Data Science & Analytics",
         _roles("""
-            Data Scientist | 130000 | Python, Machine Learning, Statistics, SQL
-            Data Analyst | 82000 | SQL, Excel, Tableau
-            Business Intelligence Analyst | 90000 | SQL, Power BI, Data Visualization
-            Machine Learning Engineer | 145000 | Python, PyTorch, Machine Learning, MLOps
-            Quantitative Analyst | 140000 | Python, Statistics, R
-            Analytics Engineer | 118000 | SQL, dbt, Data Modeling
+            Data Scientist | 130000 | Python, Machine Learning, Statistics, SQL | pandas, NumPy, scikit-learn, Deep Learning, PyTorch, A/B Testing, Jupyter, R, Regression Analysis, Data Visualization, NLP, Apache Spark, Forecasting
+            Data Analyst | 82000 | SQL, Excel, Tableau | Python, Data Visualization, Statistics, Looker, A/B Testing, BigQuery, pandas, Regression Analysis, Forecasting, R
+            Business Intelligence Analyst | 90000 | SQL, Power BI, Data Visualization | Excel, Tableau, Looker, BigQuery, Python, Statistics, Forecasting
+            Machine Learning Engineer | 145000 | Python, PyTorch, Machine Learning, MLOps | Deep Learning, TensorFlow, scikit-learn, NLP, Docker, Kubernetes, Apache Spark, AWS, Jupyter, NumPy
+            Quantitative Analyst | 140000 | Python, Statistics, R | Regression Analysis, Forecasting, Machine Learning, pandas, NumPy, SQL, Excel, MATLAB
+            Analytics Engineer | 118000 | SQL, dbt, Data Modeling | BigQuery, Snowflake, Looker, Python, Apache Airflow, Git, Data Visualization, Tableau
         """),
         _list("Python, R, SQL, Statistics, Machine Learning, Deep Learning, pandas, NumPy, scikit-learn, "
               "TensorFlow, PyTorch, Tableau, Power BI, Excel, A/B Testing, Data Visualization, NLP, "
@@ -141,12 +145,12 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         "Data Engineering",
         _roles("""
-            Data Engineer | 128000 | SQL, Python, Apache Spark, ETL
-            Big Data Engineer | 135000 | Apache Spark, Hadoop, Scala, SQL
-            ETL Developer | 105000 | SQL, ETL, Informatica
-            Data Platform Engineer | 140000 | Apache Kafka, Apache Spark, SQL, Kubernetes
-            Database Administrator | 108000 | SQL, PostgreSQL, Oracle Database, Database Tuning
-            Data Warehouse Engineer | 122000 | SQL, Snowflake, Data Modeling, dbt
+            Data Engineer | 128000 | SQL, Python, Apache Spark, ETL | Apache Airflow, Apache Kafka, Snowflake, AWS, Data Modeling, Databricks, dbt, Docker, Git, Data Warehousing, PostgreSQL
+            Big Data Engineer | 135000 | Apache Spark, Hadoop, Scala, SQL | Hive, Apache Kafka, Python, Java, Databricks, Delta Lake, AWS, NoSQL, Linux
+            ETL Developer | 105000 | SQL, ETL, Informatica | Data Warehousing, Oracle Database, SQL Server, Data Modeling, Python, Apache Airflow, Linux
+            Data Platform Engineer | 140000 | Apache Kafka, Apache Spark, SQL, Kubernetes | Docker, Python, Scala, Apache Airflow, Databricks, Delta Lake, AWS, GCP, Linux, Git
+            Database Administrator | 108000 | SQL, PostgreSQL, Oracle Database, Database Tuning | MySQL, Linux, NoSQL, AWS, Azure, Data Modeling, Backup and Recovery
+            Data Warehouse Engineer | 122000 | SQL, Snowflake, Data Modeling, dbt | Data Warehousing, ETL, BigQuery, Redshift, Apache Airflow, Python, Git
         """),
         _list("SQL, Python, Scala, Java, Apache Spark, Apache Kafka, Apache Airflow, Hadoop, Hive, ETL, "
               "Data Modeling, Data Warehousing, Snowflake, BigQuery, Redshift, dbt, PostgreSQL, MySQL, "
@@ -164,12 +168,12 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         "DevOps & Cloud",
         _roles("""
-            DevOps Engineer | 130000 | Docker, Kubernetes, CI/CD, Linux
-            Site Reliability Engineer | 145000 | Kubernetes, Prometheus, Linux, Python
-            Cloud Engineer | 128000 | AWS, Terraform, Linux
-            Cloud Architect | 165000 | AWS, Azure, Cloud Architecture
-            Platform Engineer | 138000 | Kubernetes, Terraform, Go
-            Build and Release Engineer | 115000 | Jenkins, Git, CI/CD
+            DevOps Engineer | 130000 | Docker, Kubernetes, CI/CD, Linux | Terraform, Ansible, Jenkins, GitHub Actions, AWS, Bash, Python, Helm, Prometheus, Grafana, Git
+            Site Reliability Engineer | 145000 | Kubernetes, Prometheus, Linux, Python | Grafana, Incident Management, Terraform, Go, AWS, GCP, Monitoring, Bash, Helm, Networking
+            Cloud Engineer | 128000 | AWS, Terraform, Linux | Azure, GCP, Infrastructure as Code, Docker, Kubernetes, Python, Bash, Networking, CI/CD, Ansible
+            Cloud Architect | 165000 | AWS, Azure, Cloud Architecture | GCP, Terraform, Kubernetes, Networking, Infrastructure as Code, Docker, Cloud Security
+            Platform Engineer | 138000 | Kubernetes, Terraform, Go | Helm, Docker, AWS, CI/CD, Prometheus, Grafana, Linux, Python, GitHub Actions
+            Build and Release Engineer | 115000 | Jenkins, Git, CI/CD | GitHub Actions, GitLab CI, Docker, Bash, Python, Linux, Ansible
         """),
         _list("AWS, Azure, GCP, Docker, Kubernetes, Terraform, Ansible, Jenkins, GitHub Actions, GitLab CI, "
               "CI/CD, Linux, Bash, Python, Go, Prometheus, Grafana, Helm, Networking, Infrastructure as Code, "
@@ -187,12 +191,12 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         "Cybersecurity",
         _roles("""
-            Security Analyst | 105000 | SIEM, Incident Response, Network Security
-            Security Engineer | 140000 | Network Security, Cloud Security, Python
-            Penetration Tester | 125000 | Penetration Testing, Kali Linux, Burp Suite
-            SOC Analyst | 88000 | SIEM, Splunk, Threat Detection
-            Information Security Manager | 150000 | ISO 27001, Risk Assessment, Security Policies
-            Application Security Engineer | 145000 | OWASP, Threat Modeling, Secure Code Review
+            Security Analyst | 105000 | SIEM, Incident Response, Network Security | Splunk, Threat Detection, Firewalls, Wireshark, Vulnerability Management, NIST, Linux
+            Security Engineer | 140000 | Network Security, Cloud Security, Python | Identity and Access Management, Encryption, Firewalls, Threat Modeling, AWS, Linux, Vulnerability Management, SIEM
+            Penetration Tester | 125000 | Penetration Testing, Kali Linux, Burp Suite | Wireshark, OWASP, Python, Linux, Vulnerability Management, Network Security
+            SOC Analyst | 88000 | SIEM, Splunk, Threat Detection | Incident Response, Wireshark, Firewalls, Network Security, Linux
+            Information Security Manager | 150000 | ISO 27001, Risk Assessment, Security Policies | NIST, CISSP, Incident Response, Identity and Access Management, Vulnerability Management
+            Application Security Engineer | 145000 | OWASP, Threat Modeling, Secure Code Review | Burp Suite, Penetration Testing, Python, Cloud Security, Encryption
         """),
         _list("SIEM, Splunk, Incident Response, Network Security, Firewalls, Penetration Testing, Kali Linux, "
               "Burp Suite, Wireshark, Vulnerability Management, Threat Detection, Threat Modeling, OWASP, "
@@ -211,12 +215,12 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         "IT Support & Networking",
         _roles("""
-            IT Support Specialist | 58000 | Troubleshooting, Windows, Active Directory
-            Help Desk Technician | 48000 | Troubleshooting, Ticketing Systems, Windows
-            Network Engineer | 105000 | Cisco, TCP/IP, Routing and Switching
-            Systems Administrator | 88000 | Windows Server, Linux, Active Directory
-            Network Administrator | 85000 | Cisco, Firewalls, TCP/IP
-            IT Manager | 125000 | IT Service Management, ITIL, Budgeting
+            IT Support Specialist | 58000 | Troubleshooting, Windows, Active Directory | macOS, Microsoft 365, Ticketing Systems, ServiceNow, Hardware Repair, DNS, DHCP, VPN
+            Help Desk Technician | 48000 | Troubleshooting, Ticketing Systems, Windows | macOS, Microsoft 365, Active Directory, ServiceNow, Hardware Repair, ITIL
+            Network Engineer | 105000 | Cisco, TCP/IP, Routing and Switching | Firewalls, DNS, DHCP, VPN, Linux, Python, Wireshark
+            Systems Administrator | 88000 | Windows Server, Linux, Active Directory | PowerShell, VMware, Bash, DNS, DHCP, Backup and Recovery, Microsoft 365
+            Network Administrator | 85000 | Cisco, Firewalls, TCP/IP | Routing and Switching, VPN, DNS, DHCP, Windows Server, Troubleshooting
+            IT Manager | 125000 | IT Service Management, ITIL, Budgeting | ServiceNow, Microsoft 365, Windows Server, Backup and Recovery, Active Directory, VMware
         """),
         _list("Troubleshooting, Windows, macOS, Linux, Active Directory, Microsoft 365, Ticketing Systems, "
               "ServiceNow, Cisco, TCP/IP, DNS, DHCP, VPN, Firewalls, Routing and Switching, Windows Server, "
@@ -235,11 +239,11 @@ CATEGORIES: tuple[Category, ...] = (
     Category(
         "Product Management",
         _roles("""
-            Product Manager | 135000 | Product Roadmapping, User Research, Agile
-            Product Owner | 115000 | Scrum, Backlog Management, User Stories
-            Technical Product Manager | 150000 | Product Roadmapping, APIs, SQL
-            Product Analyst | 95000 | SQL, Product Analytics, A/B Testing
-            Program Manager | 130000 | Program Management, Risk Management, Stakeholder Management
+            Product Manager | 135000 | Product Roadmapping, User Research, Agile | Jira, Prioritization, A/B Testing, Product Analytics, Market Research, Go-to-Market Strategy, OKRs, Wireframing, SQL, Confluence
+            Product Owner | 115000 | Scrum, Backlog Management, User Stories | Jira, Agile, Prioritization, Confluence, User Research, Wireframing
+            Technical Product Manager | 150000 | Product Roadmapping, APIs, SQL | Agile, Jira, Prioritization, Product Analytics, User Stories, OKRs, Confluence
+            Product Analyst | 95000 | SQL, Product Analytics, A/B Testing | Amplitude, Excel, Market Research, Prioritization, OKRs
+            Program Manager | 130000 | Program Management, Risk Management, Stakeholder Management | Agile, Jira, OKRs, Confluence, Scrum, Prioritization
         """),
         _list("Product Roadmapping, User Research, Agile, Scrum, Jira, Backlog Management, User Stories, "
               "A/B Testing, Product Analytics, SQL, Market Research, Go-to-Market Strategy, Prioritization, "
@@ -744,7 +748,75 @@ SKILL_ALIASES = {
     
     "microsoft powerpoint": "PowerPoint", "ms powerpoint": "PowerPoint",
     "html5": "HTML", "css3": "CSS", "t-sql": "SQL", "pl/sql": "SQL",
+    # other ways postings name the same skill (the generator writes some of them; real postings use them too)
+    "people management": "Team Supervision", "supervising a team": "Team Supervision",
+    "staff supervision": "Team Supervision", "leading a team": "Leadership", "team leadership": "Leadership",
+    "managing stakeholders": "Stakeholder Management", "financial modelling": "Financial Modeling",
+    "data modelling": "Data Modeling", "fault finding": "Troubleshooting",
+    "preventative maintenance": "Preventive Maintenance", "reading blueprints": "Blueprint Reading",
+    "administering medication": "Medication Administration", "drawing blood": "Phlebotomy",
+    "infection prevention": "Infection Control", "caring for patients": "Patient Care",
+    "budget management": "Budgeting", "shift scheduling": "Staff Scheduling", "diary management": "Calendar Management",
+    "booking travel": "Travel Arrangements", "taking minutes": "Minute Taking", "recordkeeping": "Record Keeping",
+    "event management": "Event Planning", "supplier management": "Vendor Management",
+    "continuous improvement": "Process Improvement", "demand forecasting": "Demand Planning",
+    "guest relations": "Guest Services", "recruitment": "Recruiting", "candidate sourcing": "Sourcing",
+    "stock control": "Inventory Control", "stock management": "Inventory Management",
+    "planning lessons": "Lesson Planning", "behaviour management": "Classroom Management",
+    "food prep": "Food Preparation", "handling cash": "Cash Handling", "roadmap planning": "Product Roadmapping",
+    "backlog refinement": "Backlog Management", "usability studies": "Usability Testing",
+    "amazon redshift": "Redshift", "google bigquery": "BigQuery", "ms sql": "SQL Server",
+    "vitals": "Vital Signs", "ms project": "Microsoft Project", "g suite": "Google Workspace",
+    "cloudformation": "AWS CloudFormation",
 }
+
+# Tools and methods that do the same job: one posting asks for PostgreSQL, the next for MySQL. A posting's
+# role skill may be swapped for one of its group (each skill is in at most one group).
+ALTERNATIVES: tuple[tuple[str, ...], ...] = (
+    ("PostgreSQL", "MySQL", "SQL Server", "Oracle Database"),
+    ("Tableau", "Power BI", "Looker", "Qlik"),
+    ("AWS", "Azure", "GCP"),
+    ("Jenkins", "GitHub Actions", "GitLab CI", "CircleCI"),
+    ("React", "Angular", "Vue.js"),
+    ("Django", "Flask", "FastAPI"),
+    ("Java", "Kotlin"),
+    ("PyTorch", "TensorFlow"),
+    ("Snowflake", "BigQuery", "Redshift"),
+    ("Terraform", "Pulumi", "AWS CloudFormation"),
+    ("Prometheus", "Datadog"),
+    ("Splunk", "Microsoft Sentinel", "QRadar"),
+    ("Burp Suite", "OWASP ZAP"),
+    ("Zendesk", "Freshdesk", "Intercom"),
+    ("Salesforce", "HubSpot"),
+    ("Google Analytics", "Adobe Analytics"),
+    ("Figma", "Sketch", "Adobe XD"),
+    ("QuickBooks", "Xero", "NetSuite"),
+    ("SAP", "Oracle Financials", "Microsoft Dynamics"),
+    ("ADP", "Paychex", "Gusto"),
+    ("Workday", "BambooHR"),
+    ("Applicant Tracking Systems", "Greenhouse", "Lever"),
+    ("Epic", "Cerner"),
+    ("Westlaw", "LexisNexis"),
+    ("SolidWorks", "AutoCAD", "CATIA"),
+    ("Adobe Premiere Pro", "Final Cut Pro", "DaVinci Resolve"),
+    ("Moodle", "Google Classroom", "Canvas LMS"),
+    ("Microsoft Office", "Google Workspace"),
+    ("Excel", "Google Sheets"),
+    ("Jira", "Asana"),
+    ("Scrum", "Kanban"),
+    ("MIG Welding", "TIG Welding"),
+    ("Amplitude", "Mixpanel"),
+    ("WordPress", "Drupal"),
+    ("Microsoft Project", "Smartsheet"),
+    ("Confluence", "Notion"),
+)
+_ALTERNATIVE_OF = {skill: group for group in ALTERNATIVES for skill in group}
+
+
+def alternatives(skill: str) -> tuple[str, ...]:
+    """The skills that can stand in for ``skill`` in a posting ("PostgreSQL" -> MySQL, SQL Server, ...)."""
+    return tuple(s for s in _ALTERNATIVE_OF.get(skill, ()) if s != skill)
+
 
 # Skills that exist beyond the category pools (so imports recognise them), not used by the generator.
 EXTRA_SKILLS = _list(
