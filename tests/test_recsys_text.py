@@ -83,3 +83,27 @@ def test_category_pairs_use_trusted_labels_of_training_postings_only():
     assert [p[1] for p in pairs] == [category_text("Finance"), category_text("Healthcare & Nursing")]
     assert pairs[0][0].startswith("Analyst.")  # Google labels first; inferred categories (dice) never
     assert len(make_category_pairs(jobs, random.Random(0), limit=1)) == 1
+
+
+def test_same_title_pairs_join_different_postings_of_one_title_taking_titles_in_turn():
+    import random
+
+    from engine.recsys.finetune import make_same_title_pairs
+
+    def posting(title, company, skills):
+        return {"title": title, "company": company, "required_skills": skills,
+                "description": f"{company} is hiring. Work with {', '.join(skills)} every day."}
+
+    jobs = [posting("Senior Data Engineer", f"Co{i}", ["Spark", f"Tool{i}"]) for i in range(6)]
+    jobs += [posting("Nurse", "Clinic A", ["BLS"]), posting("Nurse II", "Clinic B", ["ACLS"]),
+             posting("Welder", "Shop", ["MIG welding"])]   # a title with one posting gives no pair
+    pairs = make_same_title_pairs(jobs, random.Random(0), limit=4)
+    assert len(pairs) == 4
+    for profile, text in pairs:
+        assert "Engineer" not in profile and "Nurse" not in profile       # the query never names the title
+        assert text.split(".")[0] in {"Senior Data Engineer", "Nurse", "Nurse II"}
+        tool = [s for s in profile.replace(",", " ").replace(".", " ").split() if s.startswith("Tool")]
+        assert not tool or tool[0] not in text                             # another posting, not its own
+    nurse_pairs = [p for p in pairs if p[1].startswith("Nurse")]
+    assert len(nurse_pairs) == 2       # the rare title gets its turn before the frequent one fills the budget
+    assert make_same_title_pairs(jobs[6:], random.Random(0), limit=10) == make_same_title_pairs(jobs[6:8], random.Random(0), limit=10)

