@@ -106,23 +106,27 @@ def tune_sgd(X: np.ndarray, y: list[str], alphas=ALPHAS, max_epochs: int = MAX_E
              seed: int = SEED) -> dict:
     """Choose alpha and the number of epochs on a validation part of the TRAINING data (never the test part):
     the best weighted F1 over every (alpha, epoch) of the partial_fit runs, ties (common when the validation
-    part is easy) broken by the lower validation log loss. Returns {alpha, epochs, val_weighted_f1}."""
-    from sklearn.metrics import f1_score, log_loss
+    part is easy) broken by the lower validation log loss. Returns {alpha, epochs, val_weighted_f1,
+    val_accuracy, val_macro_f1} (the validation scores of the chosen setting)."""
+    from sklearn.metrics import accuracy_score, f1_score, log_loss
 
     fit, val = validation_split(list(y), seed=seed)
     y = np.asarray(y)
-    scored = []   # (weighted F1, -log loss, alpha, epoch)
+    scored = []   # (weighted F1, -log loss, alpha, epoch, accuracy, macro F1)
 
     def score(clf, alpha):
-        f1 = f1_score(y[val], clf.predict(X[val]), average="weighted")
+        pred = clf.predict(X[val])
+        f1 = f1_score(y[val], pred, average="weighted")
         loss = log_loss(y[val], clf.predict_proba(X[val]), labels=clf.classes_)
-        scored.append((round(float(f1), 6), -float(loss), alpha, len([s for s in scored if s[2] == alpha]) + 1))
+        scored.append((round(float(f1), 6), -float(loss), alpha, len([s for s in scored if s[2] == alpha]) + 1,
+                       float(accuracy_score(y[val], pred)), float(f1_score(y[val], pred, average="macro"))))
 
     for alpha in alphas:
         fit_sgd(X[fit], list(y[fit]), X[val], list(y[val]), max_epochs, seed, alpha=alpha,
                 on_epoch=lambda clf, a=alpha: score(clf, a))
-    f1, _, alpha, epochs = max(scored)
-    return {"alpha": alpha, "epochs": epochs, "val_weighted_f1": round(f1, 4)}
+    f1, _, alpha, epochs, accuracy, macro = max(scored)
+    return {"alpha": alpha, "epochs": epochs, "val_weighted_f1": round(f1, 4), "val_accuracy": round(accuracy, 4),
+            "val_macro_f1": round(macro, 4)}
 
 
 def fit_sgd(X_train: np.ndarray, y_train: list[str], X_test: np.ndarray, y_test: list[str],

@@ -196,16 +196,19 @@ def _tfidf_lr_fit(train_texts, y_train, C: float):
 
 def tune_tfidf_lr(train_texts: list[str], y_train: list[str]) -> dict:
     """C chosen like the SGD heads' alpha: best weighted F1 on a validation part of the training part."""
-    from sklearn.metrics import f1_score
+    from sklearn.metrics import accuracy_score, f1_score
 
     from engine.recsys.classifier import validation_split
 
     fit, val = validation_split(list(y_train))
-    scores = {C: f1_score([y_train[i] for i in val],
-                          _tfidf_lr_fit([train_texts[i] for i in fit], [y_train[i] for i in fit], C)(
-                              [train_texts[i] for i in val]), average="weighted") for C in TFIDF_CS}
+    y_val = [y_train[i] for i in val]
+    preds = {C: _tfidf_lr_fit([train_texts[i] for i in fit], [y_train[i] for i in fit], C)([train_texts[i] for i in val])
+             for C in TFIDF_CS}
+    scores = {C: f1_score(y_val, p, average="weighted") for C, p in preds.items()}
     best = max(scores, key=lambda C: (scores[C], -C))
-    return {"C": best, "val_weighted_f1": round(float(scores[best]), 4)}
+    return {"C": best, "val_weighted_f1": round(float(scores[best]), 4),
+            "val_accuracy": round(float(accuracy_score(y_val, preds[best])), 4),
+            "val_macro_f1": round(float(f1_score(y_val, preds[best], average="macro")), 4)}
 
 
 def _tfidf_lr(train_texts, y_train, test_texts, tuning: dict | None = None) -> list[str]:
