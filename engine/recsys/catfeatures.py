@@ -105,7 +105,7 @@ def _embed(texts: list[str], model: str, show_progress: bool, cache: bool) -> np
 def features(jobs: list[dict], model: str, show_progress: bool = False, cache: bool = True,
              parts: tuple[str, ...] = PARTS) -> np.ndarray:
     """(n, 384 x len(parts)) float32: each posting's part vectors by encoder `model`, side by side.
-    Every window of every posting goes to the encoder in one batch."""
+    All windows of all postings go to the encoder together (`_embed`)."""
     pieces: list[list[list[str]]] = []          # posting -> part -> windows
     for job in jobs:
         texts = part_texts(job)
