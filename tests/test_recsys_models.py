@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from engine.datasets.generator import generate_jobs
-from engine.recsys import classifier, embeddings, evaluate, fraud
+from engine.recsys import catfeatures, classifier, embeddings, evaluate, fraud
 
 
 @pytest.fixture
@@ -70,7 +70,31 @@ def test_suggest_category_returns_top3_for_a_posted_job(artifacts, fake_encoder,
     assert classifier.suggest_category(nurse) is None
 
 
+def _bundle(path, accuracy, stamp=""):
+    """A stand-in classifier file whose only difference from another is its measured held-out accuracy."""
+    import joblib
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    model = classifier.CategoryModel(object(), ["a", "b"], embeddings.PRETRAINED, stamp, {"accuracy": accuracy})
+    joblib.dump(model, path)
+    return path
+
+
+@pytest.mark.parametrize("trained_acc, shipped_acc, winner", [
+    (0.756, 0.798, "shipped"), (0.85, 0.798, "trained"), (0.8, 0.8, "trained")])
+def test_suggestions_come_from_the_classifier_with_the_better_held_out_accuracy(
+        artifacts, fake_encoder, monkeypatch, trained_acc, shipped_acc, winner):
+    shipped = _bundle(artifacts / "shipped.joblib", shipped_acc)
+    monkeypatch.setattr(classifier, "shipped_model_path", lambda: shipped)
+    _bundle(classifier.model_path(), trained_acc, f"{embeddings.PRETRAINED}@test")
+    assert classifier.active_model().metrics["accuracy"] == (trained_acc if winner == "trained" else shipped_acc)
+    classifier.model_path().unlink()  # only one left: it answers whatever its accuracy
+    assert classifier.active_model().metrics["accuracy"] == shipped_acc
+
+
 def test_a_retrained_encoder_hands_over_to_the_shipped_classifier(artifacts, fake_encoder, monkeypatch):
+    shipped = _bundle(artifacts / "shipped.joblib", 0.1)  # worse, so the trained one answers while it can
+    monkeypatch.setattr(classifier, "shipped_model_path", lambda: shipped)
     classifier.train(list(generate_jobs(120, seed=5)), epochs=3, log=None)
     assert classifier.active_model().encoder_stamp == f"{embeddings.PRETRAINED}@test"
     monkeypatch.setattr(embeddings, "model_stamp", lambda name: f"{name}@retrained")
@@ -91,10 +115,12 @@ def test_sgd_tuning_uses_a_validation_part_of_the_training_data(monkeypatch):
 
 def test_shipped_classifier_is_small_and_reads_pretrained_vectors():
     path = classifier.shipped_model_path()
-    assert path.is_file() and path.stat().st_size < 200_000
+    assert path.is_file() and path.stat().st_size < 300_000
     model = classifier.load_model(path)
     assert model.encoder == embeddings.PRETRAINED and model.encoder_stamp == ""
-    assert model.classifier.coef_.shape == (len(model.labels), 384)
+    assert model.features == catfeatures.FEATURES_VERSION  # the same features the evaluation scores
+    assert model.classifier.coef_.shape == (len(model.labels), 384 * len(catfeatures.PARTS))
+    assert 0 < model.metrics["accuracy"] <= 1  # what active_model compares
 
 
 @pytest.mark.slow

@@ -1,12 +1,13 @@
 """Job category classifier (`python -m engine train classifier`), as the founding design built it:
-SGDClassifier(loss="log_loss") on sentence embeddings (Job-Rec-v1 when trained, else all-MiniLM-L6-v2),
-classes balanced with RandomOverSampler, a stratified 80/20 split with a fixed seed, trained epoch by epoch
+SGDClassifier(loss="log_loss") on sentence embeddings (Job-Rec-v1 when trained, else all-MiniLM-L6-v2; each
+posting read as several part vectors side by side, see `catfeatures`), classes balanced with RandomOverSampler, a stratified 80/20 split with a fixed seed, trained epoch by epoch
 with partial_fit so the learning curve (train and test accuracy per epoch) comes for free.
 
 `suggest_category(job)` proposes a category when a recruiter posts a job. A fresh machine has no trained
 models (artifacts/models is not in git), so a small classifier on the PRETRAINED all-MiniLM-L6-v2 embeddings
 (which every machine has) ships in the repository (`engine/recsys/shipped/`, rebuilt by
-`python -m engine train classifier --ship`) and answers whenever no trained classifier matches the encoder here.
+`python -m engine train classifier --ship`). `suggest_category` uses, of the classifiers whose encoder is here,
+the one with the better measured held-out accuracy.
 """
 from __future__ import annotations
 
@@ -35,6 +36,20 @@ class CategoryModel:
     encoder: str                        # model name the embeddings came from
     encoder_stamp: str = ""
     metrics: dict = field(default_factory=dict)
+    features: str = ""                  # catfeatures.FEATURES_VERSION; "" = one job_text vector (older models)
+
+
+def vectors_for(model: CategoryModel, jobs: list[dict], cache: bool = True, show_progress: bool = False) -> np.ndarray:
+    """The vectors a classifier was trained on, for `jobs`."""
+    from engine.recsys import catfeatures, embeddings
+    from engine.recsys.evaldata import job_text
+
+    version = getattr(model, "features", "")  # classifiers pickled before the field existed read one vector
+    if version == catfeatures.FEATURES_VERSION:
+        return catfeatures.features(jobs, model.encoder, show_progress=show_progress, cache=cache)
+    if version:
+        raise ValueError(f"Unknown classifier features {version!r}: retrain with `python -m engine train classifier`.")
+    return embeddings.embed([job_text(j) for j in jobs], model.encoder, show_progress=show_progress, cache=cache)
 
 
 def model_path() -> Path:
@@ -91,23 +106,27 @@ def tune_sgd(X: np.ndarray, y: list[str], alphas=ALPHAS, max_epochs: int = MAX_E
              seed: int = SEED) -> dict:
     """Choose alpha and the number of epochs on a validation part of the TRAINING data (never the test part):
     the best weighted F1 over every (alpha, epoch) of the partial_fit runs, ties (common when the validation
-    part is easy) broken by the lower validation log loss. Returns {alpha, epochs, val_weighted_f1}."""
-    from sklearn.metrics import f1_score, log_loss
+    part is easy) broken by the lower validation log loss. Returns {alpha, epochs, val_weighted_f1,
+    val_accuracy, val_macro_f1} (the validation scores of the chosen setting)."""
+    from sklearn.metrics import accuracy_score, f1_score, log_loss
 
     fit, val = validation_split(list(y), seed=seed)
     y = np.asarray(y)
-    scored = []   # (weighted F1, -log loss, alpha, epoch)
+    scored = []   # (weighted F1, -log loss, alpha, epoch, accuracy, macro F1)
 
     def score(clf, alpha):
-        f1 = f1_score(y[val], clf.predict(X[val]), average="weighted")
+        pred = clf.predict(X[val])
+        f1 = f1_score(y[val], pred, average="weighted")
         loss = log_loss(y[val], clf.predict_proba(X[val]), labels=clf.classes_)
-        scored.append((round(float(f1), 6), -float(loss), alpha, len([s for s in scored if s[2] == alpha]) + 1))
+        scored.append((round(float(f1), 6), -float(loss), alpha, len([s for s in scored if s[2] == alpha]) + 1,
+                       float(accuracy_score(y[val], pred)), float(f1_score(y[val], pred, average="macro"))))
 
     for alpha in alphas:
         fit_sgd(X[fit], list(y[fit]), X[val], list(y[val]), max_epochs, seed, alpha=alpha,
                 on_epoch=lambda clf, a=alpha: score(clf, a))
-    f1, _, alpha, epochs = max(scored)
-    return {"alpha": alpha, "epochs": epochs, "val_weighted_f1": round(f1, 4)}
+    f1, _, alpha, epochs, accuracy, macro = max(scored)
+    return {"alpha": alpha, "epochs": epochs, "val_weighted_f1": round(f1, 4), "val_accuracy": round(accuracy, 4),
+            "val_macro_f1": round(macro, 4)}
 
 
 def fit_sgd(X_train: np.ndarray, y_train: list[str], X_test: np.ndarray, y_test: list[str],
@@ -185,8 +204,7 @@ def train(jobs: list[dict] | None = None, epochs: int | None = None, encoder: st
     from collections import Counter
     from tqdm import tqdm
 
-    from engine.recsys import embeddings
-    from engine.recsys.evaldata import job_text
+    from engine.recsys import catfeatures, embeddings
 
     started = time.time()
     source = "given postings"
@@ -205,11 +223,12 @@ def train(jobs: list[dict] | None = None, epochs: int | None = None, encoder: st
     encoder = encoder or embeddings.available_models()[-1]
     if log:
         log(f"embedding {len(jobs)} postings with {encoder} ...")
-    X = embeddings.embed([job_text(j) for j in jobs], encoder, show_progress=bool(log))
+    X = catfeatures.features(jobs, encoder, show_progress=bool(log))
     labels = [j["category"] for j in jobs]
     with tqdm(total=epochs or None, desc="epochs", disable=not log) as bar:
         clf, metrics = train_on_vectors(X, labels, epochs, progress=bar.update)
-    metrics = {"task": "job category from the job text", "encoder": encoder, "data": source,
+    metrics = {"task": "job category from the job text", "encoder": encoder, "features": catfeatures.FEATURES_VERSION,
+               "data": source,
                "postings": len(jobs), "split": f"stratified {int((1 - TEST_SHARE) * 100)}/{int(TEST_SHARE * 100)}, "
                f"seed {SEED}", "model": "SGDClassifier(loss='log_loss') + RandomOverSampler",
                **metrics, "seconds": round(time.time() - started, 1)}
@@ -217,7 +236,7 @@ def train(jobs: list[dict] | None = None, epochs: int | None = None, encoder: st
         # the shipped model keeps no stamp: the pretrained folder's file times differ from machine to machine
         stamp = "" if ship else embeddings.model_stamp(encoder)
         summary = {k: v for k, v in metrics.items() if k not in ("confusion_matrix", "learning_curve")}
-        bundle = CategoryModel(clf, sorted(set(labels)), encoder, stamp, summary)
+        bundle = CategoryModel(clf, sorted(set(labels)), encoder, stamp, summary, catfeatures.FEATURES_VERSION)
         target, metrics_file = (shipped_model_path(), shipped_metrics_path()) if ship else (model_path(), metrics_path())
         target.parent.mkdir(parents=True, exist_ok=True)
         joblib.dump(bundle, target, compress=3)
@@ -256,27 +275,27 @@ def _matches_encoder(model: CategoryModel | None) -> bool:
     return not model.encoder_stamp or model.encoder_stamp == embeddings.model_stamp(model.encoder)
 
 
+def _held_out_accuracy(model: CategoryModel) -> float:
+    return float((model.metrics or {}).get("accuracy") or 0.0)
+
+
 def active_model() -> CategoryModel | None:
-    """The trained classifier when it matches an encoder here, else the shipped one, else None."""
-    trained = load_model()
-    if _matches_encoder(trained):
-        return trained
-    shipped = load_model(shipped_model_path())
-    return shipped if _matches_encoder(shipped) else None
+    """Of the trained and the shipped classifier, those whose encoder is here, the one with the better
+    held-out accuracy (both are measured on the same postings and split by `train`); the trained one on a
+    tie; None when neither can run."""
+    usable = [m for m in (load_model(), load_model(shipped_model_path())) if _matches_encoder(m)]
+    return max(usable, key=_held_out_accuracy) if usable else None  # max keeps the first of equals
 
 
 def suggest_category(job_fields: dict) -> tuple[str, float, list[tuple[str, float]]] | None:
     """(category, probability, top 3 [(category, probability)]) for a job being posted; None when no
     classifier matches an encoder on this machine (not even the shipped one), or the job has no text yet."""
-    from engine.recsys import embeddings
     from engine.recsys.evaldata import job_text
 
-    text = job_text(job_fields)
-    model = active_model() if text.strip() else None
+    model = active_model() if job_text(job_fields).strip() else None
     if model is None:
         return None  # nothing to read, or no classifier whose encoder is here
-    vector = embeddings.embed([text], model.encoder, cache=False)
-    probs = model.classifier.predict_proba(vector)[0]
+    probs = model.classifier.predict_proba(vectors_for(model, [job_fields], cache=False))[0]
     ranked = sorted(zip(model.classifier.classes_, probs), key=lambda p: -p[1])[:3]
     top3 = [(str(c), round(float(p), 4)) for c, p in ranked]
     return top3[0][0], top3[0][1], top3

@@ -12,7 +12,8 @@ same job texts (`job_text`). Real postings are those Job-Rec-v1's fine-tuning he
 from a seed it never saw.
 
 Classification: TF-IDF + logistic regression, all-MiniLM-L6-v2 + SGD and Job-Rec-v1 + SGD (SGD as in
-`classifier.py`) on one split per dataset: Google postings' 23 categories (test = postings the encoder held
+`classifier.py`, on the part vectors of `catfeatures`, the features the product's classifier reads; TF-IDF on the
+same parts' text joined) on one split per dataset: Google postings' 23 categories (test = postings the encoder held
 out, train = the rest) and generated postings' categories (stratified 80/20, seed 42; none seen by the encoder).
 """
 from __future__ import annotations
@@ -195,16 +196,19 @@ def _tfidf_lr_fit(train_texts, y_train, C: float):
 
 def tune_tfidf_lr(train_texts: list[str], y_train: list[str]) -> dict:
     """C chosen like the SGD heads' alpha: best weighted F1 on a validation part of the training part."""
-    from sklearn.metrics import f1_score
+    from sklearn.metrics import accuracy_score, f1_score
 
     from engine.recsys.classifier import validation_split
 
     fit, val = validation_split(list(y_train))
-    scores = {C: f1_score([y_train[i] for i in val],
-                          _tfidf_lr_fit([train_texts[i] for i in fit], [y_train[i] for i in fit], C)(
-                              [train_texts[i] for i in val]), average="weighted") for C in TFIDF_CS}
+    y_val = [y_train[i] for i in val]
+    preds = {C: _tfidf_lr_fit([train_texts[i] for i in fit], [y_train[i] for i in fit], C)([train_texts[i] for i in val])
+             for C in TFIDF_CS}
+    scores = {C: f1_score(y_val, p, average="weighted") for C, p in preds.items()}
     best = max(scores, key=lambda C: (scores[C], -C))
-    return {"C": best, "val_weighted_f1": round(float(scores[best]), 4)}
+    return {"C": best, "val_weighted_f1": round(float(scores[best]), 4),
+            "val_accuracy": round(float(accuracy_score(y_val, preds[best])), 4),
+            "val_macro_f1": round(float(f1_score(y_val, preds[best], average="macro")), 4)}
 
 
 def _tfidf_lr(train_texts, y_train, test_texts, tuning: dict | None = None) -> list[str]:
@@ -216,12 +220,13 @@ def compare_classifiers(jobs: list[dict], labels: list[str], split: tuple, log=p
                         tuning_out: dict | None = None) -> dict:
     """Every model on the same split; each head's hyper-parameters tuned on a validation part of the
     training part (recorded in `tuning_out`), then refit on the whole training part and scored on the test part."""
+    from engine.recsys import catfeatures
     from engine.recsys.classifier import classification_metrics, fit_sgd, tune_sgd
 
     used = np.concatenate([split[0], split[1]])  # embed only the postings in the split
     jobs, labels = [jobs[i] for i in used], [labels[i] for i in used]
     train_idx, test_idx = np.arange(len(split[0])), np.arange(len(split[0]), len(used))
-    texts = [evaldata.job_text(j) for j in jobs]
+    texts = [catfeatures.joined_text(j) for j in jobs]  # what the embedding heads read, as one text
     y_train, y_test = [labels[i] for i in train_idx], [labels[i] for i in test_idx]
     order = sorted(set(labels))
     keep = ("accuracy", "weighted_f1", "macro_f1", "weighted_precision", "weighted_recall", "macro_precision",
@@ -235,7 +240,7 @@ def compare_classifiers(jobs: list[dict], labels: list[str], split: tuple, log=p
     for model in embeddings.available_models():
         if log:
             log(f"  {model} + SGD ...")
-        X = embeddings.embed(texts, model, show_progress=bool(log))
+        X = catfeatures.features(jobs, model, show_progress=bool(log))
         tuning = tuning_out[f"{model} + SGD"] = tune_sgd(X[train_idx], y_train)
         clf, _ = fit_sgd(X[train_idx], y_train, X[test_idx], y_test, tuning["epochs"], alpha=tuning["alpha"])
         table[f"{model} + SGD"] = {k: classification_metrics(y_test, clf.predict(X[test_idx]), order)[k]
