@@ -745,7 +745,6 @@ SKILL_ALIASES = {
     "problem-solving": "Problem Solving", "team work": "Teamwork", "team player": "Teamwork",
     "communication skills": "Communication", "time-management": "Time Management",
     "detail oriented": "Attention to Detail", "detail-oriented": "Attention to Detail",
-    
     "microsoft powerpoint": "PowerPoint", "ms powerpoint": "PowerPoint",
     "html5": "HTML", "css3": "CSS", "t-sql": "SQL", "pl/sql": "SQL",
     # other ways postings name the same skill (the generator writes some of them; real postings use them too)
