@@ -2,7 +2,7 @@
 
 Loaded once per process (``load_encoder`` is cached); nothing is ever fetched from a hub. Vectors are
 float32, 384-d and L2-normalised, so inner product = cosine similarity. Encoding runs through ONNX
-Runtime (``onnx_encoder``: same vectors, ~1.5x faster on a CPU) and falls back to torch.
+Runtime (``onnx_encoder``: same vectors, one text ~1.3x faster on a CPU) and falls back to torch.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Sentence encoding through ONNX Runtime: the same vectors as sentence-transformers, faster on a CPU.
 
-One job text (~100 word pieces) takes ~28 ms on one core here against ~42 ms through torch (cosine between
-the two vectors: 1.000000), which is what brings "add one job" and "recommend for a new profile" under
+One profile text (~100 word pieces) takes 30 ms median on one core here against 40 ms through torch
+(bench/recsys.py, same run; cosine between the two vectors 1.000000), which brings adding one job under
 50 ms. The transformer is exported once per model version into a cache folder (``config.cache_dir()``);
 mean pooling and L2 normalisation run in numpy. Anything unexpected (another pooling, an export or
 session failure, vectors that disagree with torch) makes ``load`` return None and the caller keeps torch.
