@@ -145,11 +145,14 @@ def _export(st_model, target: Path) -> None:
                           opset_version=17, dynamo=False)
     tokenizer.save_pretrained(str(tmp / "tokenizer"))
     (tmp / "meta.json").write_text(json.dumps({"max_seq_length": st_model.max_seq_length}))
-    shutil.rmtree(target, ignore_errors=True)
+    if (target / "meta.json").is_file():   # another process finished the same export first: keep theirs
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    shutil.rmtree(target, ignore_errors=True)   # a half-written leftover
     try:
         os.replace(tmp, target)
     except OSError:
-        if not (target / "meta.json").is_file():   # another process finishing the same export first is fine
+        if not (target / "meta.json").is_file():
             raise
         shutil.rmtree(tmp, ignore_errors=True)
 
