@@ -4,7 +4,8 @@
 
 1. Encoding throughput of our pipeline (engine.recsys.encoder.encode, ONNX Runtime by default) against raw
    SentenceTransformer.encode on the same job texts (median ratio of 8 paired rounds of 64 texts), and
-   single-text latency of the ONNX and torch backends side by side.
+   single-text latency of the ONNX (float, and int8 for profile queries) and torch backends side by side,
+   and whether int8 profile vectors retrieve as well as float ones (MRR@10 on held-out real postings).
 2. Index build: build_index() on a fresh data dir holding real postings (embedding included).
 3. Top-k latency (median/p95, single query, k=15 = what recommend fetches for k=5), flat vs the product's
    approximate index (IVF, engine.recsys.index) at each size and several nprobe, and recall@5 against
@@ -104,15 +105,44 @@ def bench_single_text(texts: list[str]) -> dict:
         return {"skipped": "the ONNX backend is off or unavailable"}
     torch_path = enc.Encoder(encoder.name, encoder.path, encoder.version)   # same model, torch backend
     torch_path.encode(texts[:2]), encoder.encode(texts[:2])  # warm-up
-    timings: dict[str, tuple[list[float], list[float]]] = {"onnx": ([], []), "torch": ([], [])}
+    timings: dict[str, tuple[list[float], list[float]]] = {"onnx": ([], []), "torch": ([], []), "onnx_int8_query": ([], [])}
     for i, text in enumerate(texts):
-        order = [("onnx", encoder), ("torch", torch_path)]
-        for name, which in (order if i % 2 == 0 else order[::-1]):
+        order = [("onnx", encoder.encode), ("torch", torch_path.encode), ("onnx_int8_query", encoder.encode_query)]
+        for name, fn in (order if i % 2 == 0 else order[::-1]):
             with Timer(*timings[name]):
-                which.encode([text])
+                fn([text])
     out = {name: stats(*pair) for name, pair in timings.items()}
     out["torch_over_onnx_median"] = round(out["torch"]["median_ms"] / out["onnx"]["median_ms"], 2)
+    out["int8_query_model"] = bool(encoder.onnx.int8_queries)
     out["mean_words"] = round(float(np.mean([len(t.split()) for t in texts])), 1)
+    return out
+
+
+def query_precision_study(postings: list[dict], n_queries: int = 300) -> dict:
+    """Do int8 profile vectors retrieve as well as float ones? Held-out real postings: corpus = their job
+    texts (float, as indexed); queries = profile-like texts (title removed) of n of them; relevant = the
+    posting itself and held-out postings with the same normalised title. MRR@10 of both, and how much of
+    the top 5 stays the same."""
+    from engine.recsys.finetune import _normal_title
+
+    encoder = enc.load_encoder()
+    if encoder.onnx is None or not encoder.onnx.int8_queries:
+        return {"skipped": "no int8 query model"}
+    held = [p for p in postings if is_held_out(p)]
+    corpus = encoder.encode([job_text(p) for p in held])
+    picks = random.Random(0).sample(range(len(held)), min(n_queries, len(held)))
+    texts = [profile_like_text(held[i]) for i in picks]
+    titles = [_normal_title(p.get("title", "")) for p in held]
+    out: dict = {"queries": len(picks), "corpus": len(held)}
+    tops = {}
+    for name, fn in (("float", encoder.encode), ("int8", encoder.encode_query)):
+        vectors = np.vstack([fn([t]) for t in texts])
+        ranks = np.argsort(-(vectors @ corpus.T), axis=1)[:, :10]
+        rr = [next((1 / (r + 1) for r, k in enumerate(row) if k == i or titles[k] == titles[i]), 0.0)
+              for i, row in zip(picks, ranks)]
+        out[f"mrr@10_{name}_queries"] = round(float(np.mean(rr)), 4)
+        tops[name] = [set(row[:5]) for row in ranks]
+    out["top5_overlap"] = round(float(np.mean([len(a & b) / 5 for a, b in zip(tops["float"], tops["int8"])])), 3)
     return out
 
 
@@ -324,6 +354,8 @@ def main() -> None:
         print(json.dumps(report["encoding"]), flush=True)
         report["single_text_encoding"] = bench_single_text([profile_like_text(p) for p in postings[:60]])
         print(json.dumps(report["single_text_encoding"]), flush=True)
+        report["query_precision"] = query_precision_study(postings)
+        print(json.dumps(report["query_precision"]), flush=True)
         if args.text_study:
             report["text_length_study"] = text_length_study([p for p in postings if is_held_out(p)])
             print(json.dumps(report["text_length_study"]), flush=True)

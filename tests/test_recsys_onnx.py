@@ -72,3 +72,30 @@ def test_an_export_that_disagrees_with_torch_is_discarded(fresh_encoders, monkey
     encoder = enc.load_encoder(enc.pretrained_path())
     assert encoder.backend == "torch"
     assert not any((tmp_path / "cache" / "onnx").glob("*/meta.json"))
+
+
+def test_profile_queries_use_an_int8_model_that_agrees_with_the_float_one(fresh_encoders, monkeypatch):
+    encoder = enc.load_encoder(enc.pretrained_path())
+    assert encoder.onnx.int8_queries
+    texts = [t for t in TEXTS if t]
+    float_vectors, int8_vectors = encoder.encode(texts), encoder.encode_query(texts)
+    assert int8_vectors.shape == float_vectors.shape and np.allclose(np.linalg.norm(int8_vectors, axis=1), 1, atol=1e-5)
+    cosines = np.sum(float_vectors * int8_vectors, axis=1)
+    assert cosines.min() > onnx_encoder.QUERY_AGREEMENT and cosines.max() < 0.99999   # close, and really int8
+    # each int8 query still finds its own float text first among the others
+    assert list(np.argmax(int8_vectors @ float_vectors.T, axis=1)) == list(range(len(texts)))
+    enc.clear_cache()
+    monkeypatch.setenv("JOBEXPRESSWAY_QUERY_PRECISION", "float")
+    plain = enc.load_encoder(enc.pretrained_path())
+    assert not plain.onnx.int8_queries
+    assert np.array_equal(plain.encode_query(texts[:1]), plain.encode(texts[:1]))
+
+
+def test_recommend_encodes_the_profile_as_a_query(monkeypatch):
+    from engine.recsys import recommend
+
+    calls = []
+    monkeypatch.setattr(enc, "encode_query", lambda texts: calls.append(texts) or np.ones((1, enc.DIM), np.float32))
+    recommend._vectors.clear()
+    recommend._text_vector("Python, Django, PostgreSQL")
+    assert calls == [["Python, Django, PostgreSQL"]]

@@ -105,6 +105,13 @@ class Encoder:
             )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
+    def encode_query(self, texts: list[str]) -> np.ndarray:
+        """A candidate's profile text(s): int8 weights when the ONNX backend has them (faster; indexed
+        jobs stay float), else exactly ``encode``."""
+        if self.onnx is not None and len(texts):
+            return self.onnx.encode_query(list(texts))
+        return self.encode(texts)
+
 
 SMALL_BATCH = 4   # up to this many texts (a profile, one new job) run on one thread
 _threads_lock = threading.Lock()
@@ -166,6 +173,10 @@ def load_encoder(path: str | os.PathLike | None = None) -> Encoder:
 
 def encode(texts: list[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
     return load_encoder().encode(texts, batch_size=batch_size, show_progress=show_progress)
+
+
+def encode_query(texts: list[str]) -> np.ndarray:
+    return load_encoder().encode_query(texts)
 
 
 _VERSION_TTL_S = 10.0   # every recommendation asks; re-reading the model folder each time costs ~1-10 ms

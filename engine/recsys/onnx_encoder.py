@@ -23,6 +23,8 @@ from engine import config
 log = logging.getLogger(__name__)
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+QUERY_MODEL = "model.int8.onnx"   # int8 weights for query texts (profiles): 1.4x faster, same ranking quality
+QUERY_AGREEMENT = 0.97            # least cosine between an int8 and a float query vector on the probes
 SMALL_BATCH = 4          # up to this many texts run on a one-thread session (a profile, one new job)
 KEEP_EXPORTS = 4         # newest model exports kept in the cache; older ones are removed
 _EXPORT_LOCK = threading.Lock()
@@ -31,6 +33,11 @@ _PROBES = [
     "Registered nurse for a busy emergency department; BLS and ACLS required; night shifts.",
     "x",
 ]
+
+
+def int8_queries_wanted() -> bool:
+    """Profiles are encoded with int8 weights unless JOBEXPRESSWAY_QUERY_PRECISION=float."""
+    return os.environ.get("JOBEXPRESSWAY_QUERY_PRECISION", "int8").lower() != "float"
 
 
 def backend_wanted() -> bool:
@@ -42,7 +49,7 @@ class OnnxEncoder:
     """Tokenizer + ONNX session(s) for one exported model; ``encode`` mirrors SentenceTransformer.encode
     with mean pooling and normalisation."""
 
-    def __init__(self, folder: Path, meta: dict):
+    def __init__(self, folder: Path, meta: dict, query_bytes: bytes | None = None):
         from transformers import AutoTokenizer
 
         self.folder = folder
@@ -50,12 +57,17 @@ class OnnxEncoder:
         self.tokenizer = AutoTokenizer.from_pretrained(str(folder / "tokenizer"), local_files_only=True)
         # read now: the cache may prune this folder later while sessions are still to be made from it
         self._model_bytes = (folder / "model.onnx").read_bytes()
-        self._sessions: dict[int, object] = {}
+        query_file = folder / QUERY_MODEL
+        if query_bytes is None and query_file.is_file() and int8_queries_wanted():
+            query_bytes = query_file.read_bytes()
+        self._query_bytes = query_bytes
+        self._sessions: dict[object, object] = {}
         self._lock = threading.Lock()
 
-    def _session(self, threads: int):
+    def _session(self, threads: int, query: bool = False):
+        key = ("query", threads) if query else threads
         with self._lock:
-            if threads not in self._sessions:
+            if key not in self._sessions:
                 import onnxruntime as ort
 
                 options = ort.SessionOptions()
@@ -65,9 +77,22 @@ class OnnxEncoder:
                 # idle worker threads sleep instead of spinning: on 2 shared cores a spinning thread
                 # steals the time the busy one needs
                 options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-                self._sessions[threads] = ort.InferenceSession(
-                    self._model_bytes, options, providers=["CPUExecutionProvider"])
-            return self._sessions[threads]
+                self._sessions[key] = ort.InferenceSession(
+                    self._query_bytes if query else self._model_bytes, options, providers=["CPUExecutionProvider"])
+            return self._sessions[key]
+
+    @property
+    def int8_queries(self) -> bool:
+        return self._query_bytes is not None
+
+    def encode_query(self, texts: list[str]) -> np.ndarray:
+        """Query texts (a candidate's profile): through the int8 model when there is one. Jobs in the index
+        stay float; on held-out real postings int8 queries kept MRR@10 (0.833 vs 0.829) and 92% of the top 5
+        (bench/recsys.py, query_precision)."""
+        if self._query_bytes is None:
+            return self.encode(texts)
+        session = self._session(1, query=True)
+        return np.vstack([self._batch([text], session) for text in texts]) if texts else self.encode(texts)
 
     def _batch(self, texts: list[str], session) -> np.ndarray:
         tokens = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_seq_length,
@@ -157,6 +182,29 @@ def _export(st_model, target: Path) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _quantize(folder: Path, encoder: OnnxEncoder) -> None:
+    """Write the int8 query model beside the float one when it agrees with it on the probes."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    tmp_pre, tmp_out = folder / f"pre.tmp{os.getpid()}.onnx", folder / f"int8.tmp{os.getpid()}.onnx"
+    try:
+        quant_pre_process(str(folder / "model.onnx"), str(tmp_pre), skip_symbolic_shape=True)
+        # MatMul weights only, one scale per output channel: quantising everything (embeddings included,
+        # one scale per tensor) gave query vectors at cosine 0.936 only
+        quantize_dynamic(str(tmp_pre), str(tmp_out), weight_type=QuantType.QInt8, per_channel=True,
+                         op_types_to_quantize=["MatMul"])
+        trial = OnnxEncoder(folder, {"max_seq_length": encoder.max_seq_length}, query_bytes=tmp_out.read_bytes())
+        agreement = float(np.min(np.sum(trial.encode_query(_PROBES) * encoder.encode(_PROBES), axis=1)))
+        if agreement < QUERY_AGREEMENT:
+            log.warning("int8 query model of %s disagrees (cosine %.4f); profiles stay float", folder.name, agreement)
+            return
+        os.replace(tmp_out, folder / QUERY_MODEL)
+    finally:
+        tmp_pre.unlink(missing_ok=True)
+        tmp_out.unlink(missing_ok=True)
+
+
 def _prune(keep: Path) -> None:
     exports = [p for p in keep.parent.iterdir() if p.is_dir() and ".tmp" not in p.name]
     exports.sort(key=lambda p: p.stat().st_mtime, reverse=True)
@@ -189,6 +237,12 @@ def load(version: str, st_loader) -> OnnxEncoder | None:
                     shutil.rmtree(folder, ignore_errors=True)
                     return None
                 _prune(folder)
+            if int8_queries_wanted() and not (folder / QUERY_MODEL).is_file():
+                try:
+                    _quantize(folder, encoder)
+                except Exception as exc:   # profiles then stay float: slower, never wrong
+                    log.warning("no int8 query model for %s (%s)", version, exc)
+                encoder = OnnxEncoder(folder, json.loads((folder / "meta.json").read_text()))
             os.utime(folder)
             return encoder
     except Exception as exc:  # a broken wheel or an unwritable cache must not stop recommendations

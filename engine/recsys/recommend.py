@@ -64,7 +64,7 @@ def _text_vector(text: str) -> np.ndarray:
         if key in _vectors:
             _vectors.move_to_end(key)
             return _vectors[key]
-    vector = enc.encode([text])[0]
+    vector = enc.encode_query([text])[0]
     with _vectors_lock:
         _vectors[key] = vector
         while len(_vectors) > _VECTOR_CACHE_SIZE:
