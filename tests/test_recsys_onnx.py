@@ -99,3 +99,19 @@ def test_recommend_encodes_the_profile_as_a_query(monkeypatch):
     recommend._vectors.clear()
     recommend._text_vector("Python, Django, PostgreSQL")
     assert calls == [["Python, Django, PostgreSQL"]]
+
+
+def test_eval_recsys_also_scores_the_served_int8_query_path(fresh_encoders, monkeypatch):
+    from engine.recsys import embeddings, evaluate
+
+    # Job-Rec-v1 is not trained in CI: let the pretrained folder stand in for it
+    real_path = embeddings.model_path
+    monkeypatch.setattr(embeddings, "model_path", lambda name: real_path(embeddings.PRETRAINED))
+    monkeypatch.setattr(embeddings, "available_models", lambda: [embeddings.PRETRAINED, embeddings.JOB_REC])
+    rankers = evaluate.rankers()
+    assert evaluate.SERVED in rankers
+    corpus = ["Registered nurse, emergency department, ACLS", "Backend engineer, Go, PostgreSQL, Kubernetes",
+              "Accountant: month-end close, IFRS, SAP"]
+    ranked = rankers[evaluate.SERVED](["ACLS and BLS certified, ICU and ER shifts", "Kubernetes, Go microservices"],
+                                      corpus, [2, 2])   # index 2 plays the queries' own posting
+    assert [r[0] for r in ranked] == [0, 1]

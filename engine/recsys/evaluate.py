@@ -98,10 +98,30 @@ def dense_ranker(model: str) -> Callable:
     return rank
 
 
+SERVED = "Job-Rec-v1, int8 queries (as served)"
+
+
+def served_ranker(model: str) -> Callable:
+    """Job-Rec-v1 as `recommend` serves it: float job vectors, profile queries through `encode_query`."""
+    def rank(queries: list[str], corpus: list[str], own: list[int]) -> list[list[int]]:
+        from engine.recsys.encoder import load_encoder
+
+        docs = embeddings.embed(corpus, model, show_progress=True)
+        sims = load_encoder(embeddings.model_path(model)).encode_query(queries) @ docs.T
+        return [_top(s, o) for s, o in zip(sims, own)]
+    return rank
+
+
 def rankers() -> dict[str, Callable]:
     out = {"BM25": rank_bm25, "TF-IDF": rank_tfidf}
     for name in embeddings.available_models():
         out[name] = dense_ranker(name)
+    if embeddings.JOB_REC in out:
+        from engine.recsys.encoder import load_encoder
+
+        onnx = load_encoder(embeddings.model_path(embeddings.JOB_REC)).onnx
+        if onnx is not None and onnx.int8_queries:
+            out[SERVED] = served_ranker(embeddings.JOB_REC)
     return out
 
 
