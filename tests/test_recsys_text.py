@@ -107,3 +107,12 @@ def test_same_title_pairs_join_different_postings_of_one_title_taking_titles_in_
     nurse_pairs = [p for p in pairs if p[1].startswith("Nurse")]
     assert len(nurse_pairs) == 2       # the rare title gets its turn before the frequent one fills the budget
     assert make_same_title_pairs(jobs[6:], random.Random(0), limit=10) == make_same_title_pairs(jobs[6:8], random.Random(0), limit=10)
+
+
+def test_training_without_real_postings_says_so(monkeypatch, tmp_path):
+    from engine.recsys.finetune import missing_data_warning
+
+    monkeypatch.setenv("JOBEXPRESSWAY_SHARED_DATA", str(tmp_path / "nowhere"))
+    warning = missing_data_warning({"real": [], "generated": [{"title": "Nurse"}]})
+    assert "no real postings" in warning and str(tmp_path / "nowhere") in warning
+    assert missing_data_warning({"real": [{"title": "Nurse"}], "generated": []}) is None

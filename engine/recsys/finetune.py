@@ -70,6 +70,18 @@ def collect_postings(cfg: TrainConfig) -> dict[str, list[dict]]:
     return data
 
 
+def missing_data_warning(data: dict[str, list[dict]]) -> str | None:
+    """A line to print when no real postings were found: the model would then learn generated jobs only,
+    which is easy to miss in a long log (e.g. in a git worktree, where ../shared/data is not beside it)."""
+    if data.get("real"):
+        return None
+    from engine import config
+
+    return ("WARNING: no real postings found (looked in "
+            f"{os.environ.get('JOBEXPRESSWAY_SHARED_DATA') or config.PROJECT_ROOT.parent / 'shared' / 'data'}); "
+            "Job-Rec-v1 will learn from generated jobs only. Set JOBEXPRESSWAY_SHARED_DATA to the shared data folder.")
+
+
 def make_pairs(jobs: list[dict], rng: random.Random, limit: int) -> list[tuple[str, str]]:
     pairs = []
     for job in jobs:
@@ -174,6 +186,8 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
     rng = random.Random(cfg.seed)
     torch.manual_seed(cfg.seed)
     data = collect_postings(cfg)
+    if (warning := missing_data_warning(data)):
+        log(warning)
     train_jobs, held = [], {}
     for part, jobs in data.items():
         held[part] = [j for j in jobs if is_held_out(j)]
