@@ -123,6 +123,7 @@ def query_precision_study(postings: list[dict], n_queries: int = 300) -> dict:
     texts (float, as indexed); queries = profile-like texts (title removed) of n of them; relevant = the
     posting itself and held-out postings with the same normalised title. MRR@10 of both, and how much of
     the top 5 stays the same."""
+    from engine.recsys.evaluate import mrr_at_k
     from engine.recsys.finetune import _normal_title
 
     encoder = enc.load_encoder()
@@ -133,13 +134,13 @@ def query_precision_study(postings: list[dict], n_queries: int = 300) -> dict:
     picks = random.Random(0).sample(range(len(held)), min(n_queries, len(held)))
     texts = [profile_like_text(held[i]) for i in picks]
     titles = [_normal_title(p.get("title", "")) for p in held]
+    relevant = [{i} | {k for k, t in enumerate(titles) if t == titles[i]} for i in picks]
     out: dict = {"queries": len(picks), "corpus": len(held)}
     tops = {}
     for name, fn in (("float", encoder.encode), ("int8", encoder.encode_query)):
         vectors = np.vstack([fn([t]) for t in texts])
         ranks = np.argsort(-(vectors @ corpus.T), axis=1)[:, :10]
-        rr = [next((1 / (r + 1) for r, k in enumerate(row) if k == i or titles[k] == titles[i]), 0.0)
-              for i, row in zip(picks, ranks)]
+        rr = [mrr_at_k(list(row), rel) for row, rel in zip(ranks, relevant)]
         out[f"mrr@10_{name}_queries"] = round(float(np.mean(rr)), 4)
         tops[name] = [set(row[:5]) for row in ranks]
     out["top5_overlap"] = round(float(np.mean([len(a & b) / 5 for a, b in zip(tops["float"], tops["int8"])])), 3)

@@ -33,10 +33,14 @@ def cache_dir() -> Path:
     return path
 
 
+def shared_data_path() -> Path:
+    """Where the real public datasets are looked for (JOBEXPRESSWAY_SHARED_DATA, else ../shared/data)."""
+    return Path(os.environ.get("JOBEXPRESSWAY_SHARED_DATA") or PROJECT_ROOT.parent / "shared" / "data")
+
+
 def shared_data_dir() -> Path | None:
     """The real public datasets beside the checkout (development only; absent on a fresh machine)."""
-    raw = os.environ.get("JOBEXPRESSWAY_SHARED_DATA") or PROJECT_ROOT.parent / "shared" / "data"
-    path = Path(raw)
+    path = shared_data_path()
     return path if path.is_dir() else None
 
 

@@ -35,12 +35,17 @@ def test_build_saves_in_the_data_dir_and_loads_once(db, tmp_path):
     assert idx.get_index(store.connect(tmp_path / "data")) is first  # one per data dir per process
 
 
-def test_a_changed_encoder_stamp_rebuilds(db, tmp_path):
+def _rewrite_saved_stamp(tmp_path, key: str, value: str) -> None:
+    """Change one field of the saved index's stamp, as an older version would have written it."""
     meta = tmp_path / "data" / "index" / "meta.json"
     data = json.loads(meta.read_text())
-    data["stamp"]["encoder_version"] = "some-old-model@123"
+    data["stamp"][key] = value
     meta.write_text(json.dumps(data))
     idx.forget_indexes()
+
+
+def test_a_changed_encoder_stamp_rebuilds(db, tmp_path):
+    _rewrite_saved_stamp(tmp_path, "encoder_version", "some-old-model@123")
     assert idx.index_status(db).needs_build
     rebuilt = idx.get_index(db)
     assert rebuilt.encoder_version != "some-old-model@123" and rebuilt.size == 64
@@ -215,10 +220,6 @@ def test_above_the_flat_limit_an_ivf_index_serves_edits_and_reloads(db, tmp_path
 
 
 def test_an_index_of_an_older_kind_is_rebuilt(db, tmp_path):
-    meta = tmp_path / "data" / "index" / "meta.json"
-    data = json.loads(meta.read_text())
-    data["stamp"]["kind"] = "hnsw"
-    meta.write_text(json.dumps(data))
-    idx.forget_indexes()
+    _rewrite_saved_stamp(tmp_path, "kind", "hnsw")
     assert idx.index_status(db).needs_build
     assert idx.get_index(db).kind == "flat"

@@ -83,19 +83,17 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / n if n > 0 else v
 
 
-SMALL = 4   # the encoder runs up to this many texts on one thread (encoder.SMALL_BATCH)
-
-
 def _embed(texts: list[str], model: str, show_progress: bool, cache: bool) -> np.ndarray:
     """One posting's handful of windows (a suggestion) goes in groups of similar length of at most SMALL texts:
     each group runs on one thread with little padding, measured several times faster on the shared 2 cores
     than one padded batch on two threads. Many postings (training, evaluation) go as one batch."""
     from engine.recsys import embeddings
+    from engine.recsys.encoder import DIM, SMALL_BATCH as SMALL   # the encoder's one-thread cut-off
 
     if len(texts) <= SMALL or len(texts) > 4 * SMALL:
         return embeddings.embed(texts, model, show_progress=show_progress, cache=cache)
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = np.zeros((len(texts), 384), dtype=np.float32)
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
     for at in range(0, len(order), SMALL):
         group = order[at:at + SMALL]
         out[group] = embeddings.embed([texts[i] for i in group], model, cache=cache)

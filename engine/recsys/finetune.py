@@ -35,9 +35,9 @@ from engine.recsys.text import JOB_DESCRIPTION_WORDS, clean, first_words, job_te
 @dataclass
 class TrainConfig:
     max_pairs: int = 1600          # profile <-> job and title <-> description pairs
-    category_pairs: int = 200      # job text <-> category text pairs (0: none); 1,800 pairs = 57 steps of 32:
-                                   # 8 min 10 s wall, 881 CPU-s on 2 idle cores (docs/recsys.md), within 20 min
-    title_pairs: int = 400         # profile-like text of one posting <-> job text of another with the same title
+    category_pairs: int = 200      # job text <-> category text pairs (0: none)
+    title_pairs: int = 400         # profile-like text of one posting <-> job text of another with the same title;
+                                   # 2,200 pairs = 69 steps of 32: 1,201 CPU-s (docs/recsys.md), within 20 min of 2 cores
     generated_jobs: int = 1500     # generated postings added to the real ones when the generator exists
     epochs: int = 1
     batch_size: int = 32           # in-batch negatives: larger is better for MNRL, 32 fits CPU time
@@ -77,8 +77,7 @@ def missing_data_warning(data: dict[str, list[dict]]) -> str | None:
         return None
     from engine import config
 
-    return ("WARNING: no real postings found (looked in "
-            f"{os.environ.get('JOBEXPRESSWAY_SHARED_DATA') or config.PROJECT_ROOT.parent / 'shared' / 'data'}); "
+    return (f"WARNING: no real postings found (looked in {config.shared_data_path()}); "
             "Job-Rec-v1 will learn from generated jobs only. Set JOBEXPRESSWAY_SHARED_DATA to the shared data folder.")
 
 

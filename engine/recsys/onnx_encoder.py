@@ -19,13 +19,13 @@ from pathlib import Path
 import numpy as np
 
 from engine import config
+from engine.recsys.encoder import SMALL_BATCH   # one-thread cut-off shared with the torch path
 
 log = logging.getLogger(__name__)
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 QUERY_MODEL = "model.int8.onnx"   # int8 weights for query texts (profiles): 1.4x faster, MRR@10 within 0.007
 QUERY_AGREEMENT = 0.97            # least cosine between an int8 and a float query vector on the probes
-SMALL_BATCH = 4          # up to this many texts run on a one-thread session (a profile, one new job)
 KEEP_EXPORTS = 4         # newest model exports kept in the cache; older ones are removed
 _EXPORT_LOCK = threading.Lock()
 _PROBES = [
@@ -49,7 +49,7 @@ class OnnxEncoder:
     """Tokenizer + ONNX session(s) for one exported model; ``encode`` mirrors SentenceTransformer.encode
     with mean pooling and normalisation."""
 
-    def __init__(self, folder: Path, meta: dict, query_bytes: bytes | None = None):
+    def __init__(self, folder: Path, meta: dict):
         from transformers import AutoTokenizer
 
         self.folder = folder
@@ -57,12 +57,17 @@ class OnnxEncoder:
         self.tokenizer = AutoTokenizer.from_pretrained(str(folder / "tokenizer"), local_files_only=True)
         # read now: the cache may prune this folder later while sessions are still to be made from it
         self._model_bytes = (folder / "model.onnx").read_bytes()
-        query_file = folder / QUERY_MODEL
-        if query_bytes is None and query_file.is_file() and int8_queries_wanted():
-            query_bytes = query_file.read_bytes()
-        self._query_bytes = query_bytes
         self._sessions: dict[object, object] = {}
         self._lock = threading.Lock()
+        query_file = folder / QUERY_MODEL
+        self.use_query_model(query_file.read_bytes() if query_file.is_file() and int8_queries_wanted() else None)
+
+    def use_query_model(self, model_bytes: bytes | None) -> None:
+        """Encode queries with these ONNX bytes from now on (None: with the float model)."""
+        with self._lock:
+            self._query_bytes = model_bytes
+            # query sessions are keyed ("query", threads); the float ones by their thread count stay
+            self._sessions = {k: v for k, v in self._sessions.items() if not isinstance(k, tuple)}
 
     def _session(self, threads: int, query: bool = False):
         key = ("query", threads) if query else threads
@@ -92,7 +97,7 @@ class OnnxEncoder:
         if self._query_bytes is None:
             return self.encode(texts)
         session = self._session(1, query=True)
-        return np.vstack([self._batch([text], session) for text in texts]) if texts else self.encode(texts)
+        return np.vstack([self._batch([text], session) for text in texts])
 
     def _batch(self, texts: list[str], session) -> np.ndarray:
         tokens = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_seq_length,
@@ -123,6 +128,11 @@ class OnnxEncoder:
         for idx, vectors in parts:
             out[idx] = vectors
         return out
+
+
+def _least_cosine(a: np.ndarray, b: np.ndarray) -> float:
+    """The smallest cosine between matching rows of two sets of unit vectors."""
+    return float(np.min(np.sum(a * b, axis=1)))
 
 
 def _export_dir(version: str) -> Path:
@@ -183,7 +193,8 @@ def _export(st_model, target: Path) -> None:
 
 
 def _quantize(folder: Path, encoder: OnnxEncoder) -> None:
-    """Write the int8 query model beside the float one when it agrees with it on the probes."""
+    """Write the int8 query model beside the float one and switch ``encoder`` to it, when it agrees with
+    the float model on the probes."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
@@ -194,9 +205,10 @@ def _quantize(folder: Path, encoder: OnnxEncoder) -> None:
         # one scale per tensor) gave query vectors at cosine 0.936 only
         quantize_dynamic(str(tmp_pre), str(tmp_out), weight_type=QuantType.QInt8, per_channel=True,
                          op_types_to_quantize=["MatMul"])
-        trial = OnnxEncoder(folder, {"max_seq_length": encoder.max_seq_length}, query_bytes=tmp_out.read_bytes())
-        agreement = float(np.min(np.sum(trial.encode_query(_PROBES) * encoder.encode(_PROBES), axis=1)))
+        encoder.use_query_model(tmp_out.read_bytes())
+        agreement = _least_cosine(encoder.encode_query(_PROBES), encoder.encode(_PROBES))
         if agreement < QUERY_AGREEMENT:
+            encoder.use_query_model(None)
             log.warning("int8 query model of %s disagrees (cosine %.4f); profiles stay float", folder.name, agreement)
             return
         os.replace(tmp_out, folder / QUERY_MODEL)
@@ -231,7 +243,7 @@ def load(version: str, st_loader) -> OnnxEncoder | None:
             if fresh:
                 # a new export must give torch's vectors, or it is not used
                 reference = st_loader().encode(_PROBES, normalize_embeddings=True, convert_to_numpy=True)
-                agreement = float(np.min(np.sum(reference * encoder.encode(_PROBES), axis=1)))
+                agreement = _least_cosine(reference, encoder.encode(_PROBES))
                 if agreement < 0.9999:
                     log.warning("ONNX export of %s disagrees with torch (cosine %.5f); using torch", version, agreement)
                     shutil.rmtree(folder, ignore_errors=True)
@@ -241,8 +253,8 @@ def load(version: str, st_loader) -> OnnxEncoder | None:
                 try:
                     _quantize(folder, encoder)
                 except Exception as exc:   # profiles then stay float: slower, never wrong
+                    encoder.use_query_model(None)
                     log.warning("no int8 query model for %s (%s)", version, exc)
-                encoder = OnnxEncoder(folder, json.loads((folder / "meta.json").read_text()))
             os.utime(folder)
             return encoder
     except Exception as exc:  # a broken wheel or an unwritable cache must not stop recommendations
