@@ -124,7 +124,7 @@ def query_precision_study(postings: list[dict], n_queries: int = 300) -> dict:
     posting itself and held-out postings with the same normalised title. MRR@10 of both, and how much of
     the top 5 stays the same."""
     from engine.recsys.evaluate import mrr_at_k
-    from engine.recsys.finetune import _normal_title
+    from engine.recsys.text import normal_title
 
     encoder = enc.load_encoder()
     if encoder.onnx is None or not encoder.onnx.int8_queries:
@@ -133,7 +133,7 @@ def query_precision_study(postings: list[dict], n_queries: int = 300) -> dict:
     corpus = encoder.encode([job_text(p) for p in held])
     picks = random.Random(0).sample(range(len(held)), min(n_queries, len(held)))
     texts = [profile_like_text(held[i]) for i in picks]
-    titles = [_normal_title(p.get("title", "")) for p in held]
+    titles = [normal_title(p.get("title", "")) for p in held]
     relevant = [{i} | {k for k, t in enumerate(titles) if t == titles[i]} for i in picks]
     out: dict = {"queries": len(picks), "corpus": len(held)}
     tops = {}

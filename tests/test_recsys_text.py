@@ -109,6 +109,59 @@ def test_same_title_pairs_join_different_postings_of_one_title_taking_titles_in_
     assert make_same_title_pairs(jobs[6:], random.Random(0), limit=10) == make_same_title_pairs(jobs[6:8], random.Random(0), limit=10)
 
 
+def test_normal_title_drops_seniority_brackets_and_leading_filler():
+    from engine.recsys.text import normal_title
+
+    # every rung of the generator's ladders is the same job: "Apprentice Site Supervisor" is a Site Supervisor
+    assert {normal_title(t) for t in ("Apprentice Site Supervisor", "Site Supervisor", "Lead Site Supervisor (Remote)",
+                                      "Sr. Site Supervisor")} == {"site supervisor"}
+    assert normal_title("Head of Sales") == "sales" and normal_title("Data Analyst II") == "data analyst"
+    assert normal_title("Registered Nurse") != normal_title("Licensed Practical Nurse")
+
+
+def _labelled(title, category, company, source="generated"):
+    return {"title": title, "category": category, "company": company, "source": source,
+            "required_skills": [f"{title} tool", "Excel"],
+            "description": f"{company} is hiring a {title}. You will plan, report and improve our work every week."}
+
+
+def test_hard_negatives_are_same_category_postings_of_another_title():
+    import random
+
+    from engine.recsys.finetune import HardNegatives, make_pairs, make_same_title_pairs
+
+    jobs = [_labelled(t, "Data", f"Co{i}") for i, t in enumerate(["Data Engineer", "Data Engineer", "Data Scientist",
+                                                                 "Senior Data Scientist"])]
+    jobs += [_labelled("Nurse", "Health", "Clinic"), _labelled("Welder", "", "Shop", source="dice")]
+    negatives = HardNegatives(jobs, seed=1)
+    for job in jobs[:4]:
+        for _ in range(5):
+            other = negatives.pick(job)
+            assert other["category"] == "Data"
+            assert ("Scientist" in other["title"]) != ("Scientist" in job["title"])   # never the same role
+    assert negatives.pick(jobs[4]) is None     # the only posting of its category: nothing to contrast with
+    assert negatives.pick(jobs[5]) is None     # no category at all
+
+    plain = make_pairs(jobs, random.Random(0), 50)
+    hard = make_pairs(jobs, random.Random(0), 50, HardNegatives(jobs, seed=1))
+    assert [p[:2] for p in hard] == plain                       # the same pairs, in the same order
+    assert all(len(p) == 2 for p in plain) and sum(len(p) == 3 for p in hard) == 8  # 4 Data postings x 2 kinds
+    role = lambda text: "Scientist" if "Scientist" in text else "Engineer"  # noqa: E731
+    for _, positive, negative in (p for p in hard if len(p) == 3):
+        assert role(negative) != role(positive)   # job text against job text, description against description
+    titled = make_same_title_pairs(jobs, random.Random(0), 10, HardNegatives(jobs, seed=1))
+    assert len(titled) == 4 and all(len(p) == 3 and role(p[1]) != role(p[2]) for p in titled)
+
+
+def test_training_datasets_keep_pairs_and_triplets_apart():
+    from engine.recsys.finetune import training_datasets
+
+    sets = training_datasets([("a", "b"), ("c", "d", "e"), ("f", "g")])
+    assert sets["pairs"].column_names == ["anchor", "positive"] and sets["pairs"]["anchor"] == ["a", "f"]
+    assert sets["triplets"].column_names == ["anchor", "positive", "negative"] and sets["triplets"]["negative"] == ["e"]
+    assert list(training_datasets([("a", "b")])) == ["pairs"]
+
+
 def test_training_without_real_postings_says_so(monkeypatch, tmp_path):
     from engine.recsys.finetune import missing_data_warning
 

@@ -37,6 +37,8 @@ def _encoder_arguments(p) -> None:
                    help="job text <-> category text pairs from labelled training postings (default 200; 0: none)")
     p.add_argument("--title-pairs", type=int, default=None,
                    help="profile <-> another posting of the same title pairs (default 400; 0: none)")
+    p.add_argument("--no-hard-negatives", action="store_true",
+                   help="train on pairs only, without a same-category posting of another title as a third text")
     p.add_argument("--epochs", type=int, default=None)
     p.add_argument("--eval-queries", type=int, default=None, help="held-out queries per dataset (default 300)")
 
@@ -51,6 +53,8 @@ def _train_encoder(args) -> int:
         cfg.category_pairs = args.category_pairs
     if args.title_pairs is not None:
         cfg.title_pairs = args.title_pairs
+    if args.no_hard_negatives:
+        cfg.hard_negatives = False
     if args.epochs:
         cfg.epochs = args.epochs
     if args.eval_queries:

@@ -7,7 +7,6 @@ use, minus any that happen to equal one of its training postings, so all of them
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 
 from engine import config
@@ -19,17 +18,7 @@ MAX_GENERATED = 300
 MAX_GOOGLE_TRAIN = 700           # all of them (~670) on the current data
 
 from engine.recsys.realdata import is_held_out, split_key  # the fine-tuning's split
-from engine.recsys.text import clean, job_text, profile_like_text  # noqa: F401  (used by the evaluations)
-
-_SENIORITY = re.compile(r"\b(senior|sr|junior|jr|lead|principal|staff|head|chief|i{1,3}|iv|mid|level|entry|"
-                        r"intern|trainee|associate)\b")
-
-
-def normal_title(title: str) -> str:
-    """'Senior Data Analyst (Remote)' -> 'data analyst': what counts as the same job title."""
-    t = re.sub(r"\(.*?\)|[^a-z ]", " ", clean(title).lower())
-    return " ".join(_SENIORITY.sub(" ", t).split()[:4])
-
+from engine.recsys.text import clean, job_text, normal_title, profile_like_text  # noqa: F401  (used by the evaluations)
 
 def encoder_card() -> dict:
     """Job-Rec-v1's model card (its split and training data), {} when it is not trained."""

@@ -6,7 +6,9 @@ the description. A third kind teaches the category structure: a training posting
 naming its category (Google's own 23 categories for Google postings, the generator's for generated ones).
 MultipleNegativesRankingLoss uses the other postings of the batch as negatives, so the NO_DUPLICATES sampler
 keeps a posting from meeting itself as a negative, and keeps two postings of one category (the same category
-text) out of one batch, so a category text is never another same-category posting's negative.
+text) out of one batch, so a category text is never another same-category posting's negative. Most pairs
+carry a hard negative as a third text: a posting of the same category with another title (`HardNegatives`),
+since in-batch negatives rarely show a neighbouring role.
 
 20% of the postings are held out by a hash of the posting (``realdata.is_held_out``), never trained on; the
 script measures the pretrained baseline and the fine-tuned model on them with the same
@@ -17,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 import shutil
 import time
 from collections import defaultdict
@@ -29,7 +30,7 @@ from pathlib import Path
 from engine import config
 from engine.recsys import encoder as enc
 from engine.recsys.realdata import is_held_out, load_real_postings, split_key
-from engine.recsys.text import JOB_DESCRIPTION_WORDS, clean, first_words, job_text, profile_like_text
+from engine.recsys.text import JOB_DESCRIPTION_WORDS, clean, first_words, job_text, normal_title, profile_like_text
 
 
 @dataclass
@@ -38,6 +39,7 @@ class TrainConfig:
     category_pairs: int = 200      # job text <-> category text pairs (0: none)
     title_pairs: int = 400         # profile-like text of one posting <-> job text of another with the same title;
                                    # 2,200 pairs = 69 steps of 32: 1,201 CPU-s (docs/recsys.md), within 20 min of 2 cores
+    hard_negatives: bool = True    # a same-category posting of another title as a third text (HardNegatives)
     generated_jobs: int = 1500     # generated postings added to the real ones when the generator exists
     epochs: int = 1
     batch_size: int = 32           # in-batch negatives: larger is better for MNRL, 32 fits CPU time
@@ -47,12 +49,6 @@ class TrainConfig:
     eval_queries: int = 300        # per dataset; the corpus is every held-out posting of that dataset
     seed: int = 42
     output: str = field(default_factory=lambda: str(enc.finetuned_path()))
-
-
-def _normal_title(title: str) -> str:
-    t = re.sub(r"\(.*?\)|[^a-z ]", " ", clean(title).lower())
-    t = re.sub(r"\b(senior|sr|junior|jr|lead|principal|staff|i{1,3}|iv|mid|level|entry)\b", " ", t)
-    return " ".join(t.split()[:4])
 
 
 def collect_postings(cfg: TrainConfig) -> dict[str, list[dict]]:
@@ -81,28 +77,68 @@ def missing_data_warning(data: dict[str, list[dict]]) -> str | None:
             "Job-Rec-v1 will learn from generated jobs only. Set JOBEXPRESSWAY_SHARED_DATA to the shared data folder.")
 
 
-def make_pairs(jobs: list[dict], rng: random.Random, limit: int) -> list[tuple[str, str]]:
+class HardNegatives:
+    """For a training posting, another training posting of the same trusted category with a different
+    normalised title (a Data Engineer for a Data Scientist). In-batch negatives are mostly postings of other
+    fields, which a model tells apart easily; these teach it the neighbouring roles a candidate must not be
+    sent to instead. The category is the trusted one where there is one, else the one inferred at import (a
+    wrong guess only makes a negative less hard; it teaches no label). Its own random stream, so turning it
+    on leaves the choice of pairs unchanged."""
+
+    def __init__(self, jobs: list[dict], seed: int, exclude: set[str] = frozenset()):
+        self.rng = random.Random(seed)
+        self.exclude = exclude   # split keys whose trusted label must not be used (a validation part)
+        self.by_category: dict[str, list[dict]] = defaultdict(list)
+        for job in jobs:
+            if (category := self.category(job)) and normal_title(job.get("title", "")):
+                self.by_category[category].append(job)
+
+    def category(self, job: dict) -> str | None:
+        trusted = posting_category(job) if job.get("split_key") not in self.exclude else None
+        return trusted or clean(job.get("category")) or None
+
+    def pick(self, job: dict) -> dict | None:
+        pool = self.by_category.get(self.category(job) or "")
+        title = normal_title(job.get("title", ""))
+        for _ in range(8 if pool else 0):  # a few draws: a category of one title has no hard negative
+            other = self.rng.choice(pool)
+            if normal_title(other.get("title", "")) != title:
+                return other
+        return None
+
+
+def _body(job: dict) -> str:
+    return clean(job.get("description")) or clean(job.get("responsibilities"))
+
+
+def make_pairs(jobs: list[dict], rng: random.Random, limit: int,
+               negatives: HardNegatives | None = None) -> list[tuple[str, ...]]:
+    """(anchor, positive) or, when `negatives` finds one, (anchor, positive, hard negative)."""
     pairs = []
     for job in jobs:
+        other = negatives.pick(job) if negatives else None
         text = job_text(job)
         profile = profile_like_text(job)
         if profile and text:
-            pairs.append((profile, text))
+            pairs.append((profile, text) + ((job_text(other),) if other else ()))
         title = clean(job.get("title"))
-        body = clean(job.get("description")) or clean(job.get("responsibilities"))
+        body = _body(job)
         if title and len(body.split()) >= 8:
-            pairs.append((title, first_words(body, JOB_DESCRIPTION_WORDS)))
+            other_body = _body(other) if other else ""
+            pairs.append((title, first_words(body, JOB_DESCRIPTION_WORDS))
+                         + ((first_words(other_body, JOB_DESCRIPTION_WORDS),) if len(other_body.split()) >= 8 else ()))
     rng.shuffle(pairs)
     return pairs[:limit]
 
 
-def make_same_title_pairs(jobs: list[dict], rng: random.Random, limit: int) -> list[tuple[str, str]]:
+def make_same_title_pairs(jobs: list[dict], rng: random.Random, limit: int,
+                          negatives: HardNegatives | None = None) -> list[tuple[str, ...]]:
     """(profile-like text of posting A, job text of posting B) for training postings A != B with the same
     normalised title: what a candidate for a role should find is every company's posting of it, not only
     the one its words came from. Titles are taken in turn, so a few frequent ones cannot fill the budget."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for job in jobs:
-        if (title := _normal_title(job.get("title", ""))):
+        if (title := normal_title(job.get("title", ""))):
             groups[title].append(job)
     pools = []
     for members in groups.values():
@@ -116,7 +152,8 @@ def make_same_title_pairs(jobs: list[dict], rng: random.Random, limit: int) -> l
             if turn < len(pool) and len(pairs) < limit:
                 a, b = pool[turn]
                 if (profile := profile_like_text(a)) and (text := job_text(b)):
-                    pairs.append((profile, text))
+                    other = negatives.pick(a) if negatives else None
+                    pairs.append((profile, text) + ((job_text(other),) if other else ()))
     return pairs
 
 
@@ -144,6 +181,20 @@ def make_category_pairs(jobs: list[dict], rng: random.Random, limit: int,
     return [(job_text(j), category_text(posting_category(j))) for j in labelled[:limit]]
 
 
+def training_datasets(pairs: list[tuple[str, ...]]) -> dict:
+    """Pairs and triplets as two datasets (one dataset holds one set of columns); the trainer draws batches
+    from each in proportion to its size, with MultipleNegativesRankingLoss on both."""
+    from datasets import Dataset
+
+    out = {}
+    for name, width, columns in (("pairs", 2, ("anchor", "positive")),
+                                 ("triplets", 3, ("anchor", "positive", "negative"))):
+        rows = [p for p in pairs if len(p) == width]
+        if rows:
+            out[name] = Dataset.from_dict({c: [r[i] for r in rows] for i, c in enumerate(columns)})
+    return out
+
+
 def ir_evaluator(jobs: list[dict], name: str, n_queries: int, rng: random.Random):
     """Query: profile-like text of a held-out posting (title removed). Relevant: that posting and the
     held-out postings with the same normalised title. Corpus: every held-out posting of the dataset."""
@@ -152,10 +203,10 @@ def ir_evaluator(jobs: list[dict], name: str, n_queries: int, rng: random.Random
     corpus = {j["split_key"]: job_text(j) for j in jobs}
     by_title: dict[str, set[str]] = defaultdict(set)
     for j in jobs:
-        by_title[_normal_title(j.get("title", ""))].add(j["split_key"])
+        by_title[normal_title(j.get("title", ""))].add(j["split_key"])
     sample = rng.sample(jobs, min(n_queries, len(jobs)))
     queries = {j["split_key"]: profile_like_text(j) for j in sample if profile_like_text(j)}
-    relevant = {q: {q} | by_title[_normal_title(j.get("title", ""))] for j in sample if (q := j["split_key"]) in queries}
+    relevant = {q: {q} | by_title[normal_title(j.get("title", ""))] for j in sample if (q := j["split_key"]) in queries}
     return InformationRetrievalEvaluator(queries, corpus, relevant, name=name, mrr_at_k=[10], ndcg_at_k=[10],
                                          accuracy_at_k=[1, 5, 10], precision_recall_at_k=[5, 10], map_at_k=[10],
                                          write_csv=False, batch_size=64)
@@ -177,8 +228,7 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer import (SentenceTransformerTrainer,
                                                             SentenceTransformerTrainingArguments, losses)
-    from sentence_transformers.base.training_args import BatchSamplers
-    from datasets import Dataset
+    from sentence_transformers.base.training_args import BatchSamplers, MultiDatasetBatchSamplers
 
     started = time.time()
     cpu_started = time.process_time()
@@ -193,11 +243,13 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
         train_jobs += [j for j in jobs if not is_held_out(j)]
     if not train_jobs:
         raise ValueError("No postings to train on: neither the job generator nor the shared datasets are available.")
-    pairs = make_pairs(train_jobs, rng, cfg.max_pairs)
+    negatives = HardNegatives(train_jobs, cfg.seed + 1, label_exclude) if cfg.hard_negatives else None
+    pairs = make_pairs(train_jobs, rng, cfg.max_pairs, negatives)
     category_pairs = make_category_pairs(train_jobs, rng, cfg.category_pairs, label_exclude)
-    title_pairs = make_same_title_pairs(train_jobs, rng, cfg.title_pairs)
+    title_pairs = make_same_title_pairs(train_jobs, rng, cfg.title_pairs, negatives)
     log(f"postings: {', '.join(f'{k} {len(v)}' for k, v in data.items())}; train postings {len(train_jobs)}, "
-        f"pairs {len(pairs)} + {len(category_pairs)} category pairs + {len(title_pairs)} same-title pairs; "
+        f"pairs {len(pairs)} + {len(category_pairs)} category pairs + {len(title_pairs)} same-title pairs "
+        f"({sum(len(p) == 3 for p in pairs + title_pairs)} with a hard negative); "
         f"held out {', '.join(f'{k} {len(v)}' for k, v in held.items())}")
     pairs = pairs + category_pairs + title_pairs
     rng.shuffle(pairs)
@@ -213,16 +265,16 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
         log(f"  before: {before[part]}")
 
     train_started, train_cpu_started = time.time(), time.process_time()
-    dataset = Dataset.from_dict({"anchor": [a for a, _ in pairs], "positive": [p for _, p in pairs]})
+    datasets = training_datasets(pairs)
     work_dir = Path(cfg.output).with_name(Path(cfg.output).name + ".training")
     args = SentenceTransformerTrainingArguments(
         output_dir=str(work_dir), num_train_epochs=cfg.epochs, per_device_train_batch_size=cfg.batch_size,
         learning_rate=cfg.learning_rate, warmup_steps=cfg.warmup_ratio,  # a float = ratio (transformers 5)
-        batch_sampler=BatchSamplers.NO_DUPLICATES,
+        batch_sampler=BatchSamplers.NO_DUPLICATES, multi_dataset_batch_sampler=MultiDatasetBatchSamplers.PROPORTIONAL,
         save_strategy="no", report_to="none", logging_steps=10, seed=cfg.seed, use_cpu=True,
         disable_tqdm=False, dataloader_num_workers=0,
     )
-    trainer = SentenceTransformerTrainer(model=model, args=args, train_dataset=dataset,
+    trainer = SentenceTransformerTrainer(model=model, args=args, train_dataset=datasets,
                                          loss=losses.MultipleNegativesRankingLoss(model))
     result = trainer.train()
     train_seconds, train_cpu = time.time() - train_started, time.process_time() - train_cpu_started
@@ -240,7 +292,9 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
         "loss": "MultipleNegativesRankingLoss (in-batch negatives), BatchSamplers.NO_DUPLICATES",
         "pairs": "profile-like text of a posting (title removed) <-> job text; title <-> description opening; "
                  "job text <-> 'Job category: <Google or generator category>'; profile-like text of a posting "
-                 "<-> job text of another training posting with the same normalised title",
+                 "<-> job text of another training posting with the same normalised title; where the posting has a "
+                 "trusted category, a third text: the same kind of text from a training posting of that category "
+                 "with another title (hard negative)",
         "parameters": asdict(cfg) | {"output": str(Path(cfg.output).name)},
         "data": {
             "postings": {k: len(v) for k, v in data.items()},
@@ -249,6 +303,7 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
             "train_pairs": len(pairs),
             "category_pairs": len(category_pairs),
             "same_title_pairs": len(title_pairs),
+            "with_hard_negative": sum(len(p) == 3 for p in pairs),
             "held_out_postings": {k: len(v) for k, v in held.items()},
         },
         "split": {

@@ -156,9 +156,19 @@ def resume_text(resume: Mapping[str, Any] | str | None) -> str:
 
 # Words that say how senior a job is, not what it is: "Senior Data Engineer" is a "Data Engineer".
 SENIORITY = re.compile(r"\b(senior|sr|junior|jr|lead|principal|staff|head|chief|i{1,3}|iv|mid|level|entry|"
-                       r"intern|trainee|associate)\b", re.I)
+                       r"intern|trainee|associate|apprentice)\b", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s[-\u2013\u2014]\s|[,/|:;()\[\]]")
 _EDGE_FILLER = {"a", "an", "and", "at", "for", "in", "of", "on", "the", "to", "with"}
+
+
+def normal_title(title: str) -> str:
+    """'Senior Data Analyst (Remote)' -> 'data analyst': what counts as the same job title (training pairs,
+    evaluations). Brackets and seniority words go; the first four words of the rest are kept."""
+    t = re.sub(r"\(.*?\)|[^a-z ]", " ", clean(title).lower())
+    words = SENIORITY.sub(" ", t).split()
+    while words and words[0] in _EDGE_FILLER:  # "Head of Sales" -> "sales"
+        words.pop(0)
+    return " ".join(words[:4])
 
 
 def title_phrases(title: str) -> list[str]:
