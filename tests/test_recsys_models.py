@@ -277,6 +277,36 @@ def test_eval_classifier_json_shape_on_tiny_data(artifacts, fake_encoder):
     table = result["datasets"]["generated_categories"]
     assert {"TF-IDF + LogisticRegression", f"{embeddings.PRETRAINED} + SGD", "majority class"} == set(table)
     assert table["TF-IDF + LogisticRegression"]["accuracy"] > table["majority class"]["accuracy"]
+    gap = result["comparisons"]["generated_categories"][f"{embeddings.PRETRAINED} + SGD vs TF-IDF + LogisticRegression"]
+    expected = table[f"{embeddings.PRETRAINED} + SGD"]["accuracy"] - table["TF-IDF + LogisticRegression"]["accuracy"]
+    assert gap["accuracy_difference"] == pytest.approx(expected, abs=1e-3)
+    assert gap["ci95"][0] <= gap["accuracy_difference"] <= gap["ci95"][1]
+
+
+def test_paired_bootstrap_separates_a_real_gap_from_chance():
+    rng = np.random.default_rng(0)
+    truth = rng.random(400) < 0.7
+    better = truth | (rng.random(400) < 0.5)           # right wherever `truth` is, and on half the rest
+    clear = evaluate.paired_bootstrap(better, truth)
+    assert clear["accuracy_difference"] > 0.1 and clear["ci95"][0] > 0 and clear["share_of_resamples_A_ahead"] == 1.0
+    other = truth.copy()   # wrong on 4 postings `truth` gets right, right on 3 it gets wrong: one posting apart
+    other[np.flatnonzero(truth)[:4]] = False
+    other[np.flatnonzero(~truth)[:3]] = True
+    close = evaluate.paired_bootstrap(other, truth)
+    assert close["accuracy_difference"] == -0.0025 and close["ci95"][0] < 0 < close["ci95"][1]
+    assert 0.1 < close["share_of_resamples_A_ahead"] < 0.5
+
+
+def test_title_agreement_counts_test_postings_filed_like_their_title():
+    train = [{"title": "Account Manager", "label_category": "Sales"}] * 3 + [
+        {"title": "Senior Account Manager", "label_category": "Partnerships"},
+        {"title": "Financial Analyst", "label_category": "Finance"}]
+    test = [{"title": "Account Manager (Cloud)", "label_category": "Sales"},
+            {"title": "Lead Account Manager", "label_category": "Partnerships"},
+            {"title": "Financial Analyst II", "label_category": "Finance"},
+            {"title": "Recruiter", "label_category": "People"}]      # a title the training part never had
+    assert evaluate.title_agreement(train, test) == {"test_postings_with_a_training_title": 3,
+                                                     "labelled_as_that_title_mostly_is": 2, "agreement": 0.6667}
 
 
 # --- Model Lab page ------------------------------------------------------------------------------------

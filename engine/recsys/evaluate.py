@@ -236,10 +236,37 @@ def _tfidf_lr(train_texts, y_train, test_texts, tuning: dict | None = None) -> l
     return _tfidf_lr_fit(train_texts, y_train, C)(test_texts)
 
 
+def paired_bootstrap(correct_a: np.ndarray, correct_b: np.ndarray, n: int = 2000, seed: int = SEED) -> dict:
+    """Accuracy of A minus accuracy of B on the same test postings, with a 95% interval from resampling the
+    postings (both models scored on each resample): on a small test part, is the gap more than chance?"""
+    a, b = np.asarray(correct_a, dtype=float), np.asarray(correct_b, dtype=float)
+    rows = np.random.default_rng(seed).integers(0, len(a), size=(n, len(a)))
+    diffs = a[rows].mean(1) - b[rows].mean(1)
+    lo, hi = np.percentile(diffs, [2.5, 97.5])
+    return {"accuracy_difference": round(float(a.mean() - b.mean()), 4), "ci95": [round(float(lo), 4), round(float(hi), 4)],
+            "share_of_resamples_A_ahead": round(float(np.mean(diffs > 0)), 3)}
+
+
+def title_agreement(train: list[dict], test: list[dict], label: str = "label_category") -> dict:
+    """How far the labels themselves agree: of the test postings whose normalised title occurs in the training
+    part, how many carry the category most training postings of that title carry. A rough ceiling for any
+    classifier on these labels (two postings of one title are often filed under different categories)."""
+    from collections import Counter
+
+    by_title: dict[str, Counter] = defaultdict(Counter)
+    for j in train:
+        by_title[evaldata.normal_title(j.get("title", ""))][j[label]] += 1
+    seen = [j for j in test if by_title.get(evaldata.normal_title(j.get("title", "")))]
+    agree = sum(by_title[evaldata.normal_title(j.get("title", ""))].most_common(1)[0][0] == j[label] for j in seen)
+    return {"test_postings_with_a_training_title": len(seen), "labelled_as_that_title_mostly_is": agree,
+            "agreement": round(agree / len(seen), 4) if seen else None}
+
+
 def compare_classifiers(jobs: list[dict], labels: list[str], split: tuple, log=print,
-                        tuning_out: dict | None = None) -> dict:
+                        tuning_out: dict | None = None, comparisons_out: dict | None = None) -> dict:
     """Every model on the same split; each head's hyper-parameters tuned on a validation part of the
-    training part (recorded in `tuning_out`), then refit on the whole training part and scored on the test part."""
+    training part (recorded in `tuning_out`), then refit on the whole training part and scored on the test part.
+    `comparisons_out` gets each embedding head against TF-IDF + LR (`paired_bootstrap`)."""
     from engine.recsys import catfeatures
     from engine.recsys.classifier import classification_metrics, fit_sgd, tune_sgd
 
@@ -257,14 +284,18 @@ def compare_classifiers(jobs: list[dict], labels: list[str], split: tuple, log=p
     tuning_out["TF-IDF + LogisticRegression"] = tune_tfidf_lr(train_texts, y_train)
     pred = _tfidf_lr(train_texts, y_train, [texts[i] for i in test_idx], tuning_out["TF-IDF + LogisticRegression"])
     table["TF-IDF + LogisticRegression"] = {k: classification_metrics(y_test, pred, order)[k] for k in keep}
+    tfidf_correct = np.asarray(pred) == np.asarray(y_test)
+    comparisons_out = {} if comparisons_out is None else comparisons_out
     for model in embeddings.available_models():
         if log:
             log(f"  {model} + SGD ...")
         X = catfeatures.features(jobs, model, show_progress=bool(log))
         tuning = tuning_out[f"{model} + SGD"] = tune_sgd(X[train_idx], y_train)
         clf, _ = fit_sgd(X[train_idx], y_train, X[test_idx], y_test, tuning["epochs"], alpha=tuning["alpha"])
-        table[f"{model} + SGD"] = {k: classification_metrics(y_test, clf.predict(X[test_idx]), order)[k]
-                                   for k in keep}
+        pred = clf.predict(X[test_idx])
+        table[f"{model} + SGD"] = {k: classification_metrics(y_test, pred, order)[k] for k in keep}
+        comparisons_out[f"{model} + SGD vs TF-IDF + LogisticRegression"] = paired_bootstrap(
+            np.asarray(pred) == np.asarray(y_test), tfidf_correct)
     majority = max(set(y_train), key=y_train.count)
     table["majority class"] = {"accuracy": round(float(np.mean([y == majority for y in y_test])), 4)}
     return table
@@ -276,7 +307,7 @@ def eval_classifier(max_generated: int = evaldata.MAX_GENERATED, log=print, writ
     from engine.recsys.classifier import stratified_split
 
     started = time.time()
-    datasets, sizes, tuning = {}, {}, {}
+    datasets, sizes, tuning, comparisons = {}, {}, {}, {}
     google = [j for j in evaldata.real_postings() if j.get("label_category")]
     if google:
         train = [i for i, j in enumerate(google) if not j["held_out"]]
@@ -286,10 +317,12 @@ def eval_classifier(max_generated: int = evaldata.MAX_GENERATED, log=print, writ
             log(f"google_23_categories: train {len(train)}, test {len(test)}")
         datasets["google_23_categories"] = compare_classifiers(
             google, [j["label_category"] for j in google], (np.array(train), np.array(test)), log,
-            tuning.setdefault("google_23_categories", {}))
+            tuning.setdefault("google_23_categories", {}), comparisons.setdefault("google_23_categories", {}))
         sizes["google_23_categories"] = {"train": len(train), "test": len(test),
                                          "classes": len({j['label_category'] for j in google}),
-                                         "split": "test = postings Job-Rec-v1's fine-tuning held out"}
+                                         "split": "test = postings Job-Rec-v1's fine-tuning held out",
+                                         "title_agreement": title_agreement([google[i] for i in train],
+                                                                            [google[i] for i in test])}
     else:
         datasets["google_23_categories"] = {"skipped": "the shared data (Google job skills) is missing"}
     generated = evaldata.generated_postings(max_generated)
@@ -300,13 +333,18 @@ def eval_classifier(max_generated: int = evaldata.MAX_GENERATED, log=print, writ
     if log:
         log(f"generated_categories: train {len(split[0])}, test {len(split[1])}")
     datasets["generated_categories"] = compare_classifiers(generated, labels, split, log,
-                                                           tuning.setdefault("generated_categories", {}))
+                                                           tuning.setdefault("generated_categories", {}),
+                                                           comparisons.setdefault("generated_categories", {}))
     sizes["generated_categories"] = {"train": len(split[0]), "test": len(split[1]), "classes": len(set(labels)),
                                      "split": "stratified 80/20, seed 42 (no posting seen by Job-Rec-v1)"}
     result = {"what": "job category from the job text; same split for every model; each head's hyper-parameters "
                       "(SGD alpha and epochs, logistic regression C) chosen on a stratified 20% validation part of "
                       "the training part, then refit on the whole training part",
-              "datasets": datasets, "sizes": sizes, "tuning": tuning, "seconds": round(time.time() - started, 1)}
+              "datasets": datasets, "sizes": sizes, "tuning": tuning,
+              "comparisons": {"what": "accuracy of each embedding head minus TF-IDF + LR's on the same test postings, "
+                                      "95% interval by paired bootstrap over the test postings (2,000 resamples)",
+                              **comparisons},
+              "seconds": round(time.time() - started, 1)}
     if write:
         _write("eval_classifier.json", result)
     return result
