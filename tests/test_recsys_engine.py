@@ -51,6 +51,18 @@ def test_a_changed_encoder_stamp_rebuilds(db, tmp_path):
     assert rebuilt.encoder_version != "some-old-model@123" and rebuilt.size == 64
 
 
+def test_vectors_of_an_older_job_text_format_are_not_reused(db, tmp_path):
+    from engine.recsys import encoder as enc
+    from engine.recsys.text import JOB_TEXT_FORMAT
+
+    old = f"{enc.model_version()} text0"          # same model, jobs written as text the old way
+    assert idx.get_index(db).encoder_version == idx.vector_version(enc.model_version()) != old
+    assert idx.vector_version(enc.model_version()).endswith(f"text{JOB_TEXT_FORMAT}")
+    _rewrite_saved_stamp(tmp_path, "encoder_version", old)
+    assert idx.index_status(db).needs_build
+    assert idx.get_index(db).encoder_version == idx.vector_version(enc.model_version())
+
+
 def test_new_edited_and_closed_jobs_are_reflected(db):
     assert all(r.category == "Nursing" for r in recommend(db, NURSE, k=3))
     new_id = jobs.add_job(db, {"title": "Pediatric Registered Nurse", "category": "Nursing",

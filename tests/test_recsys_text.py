@@ -9,10 +9,27 @@ JOB = {"title": "Data Scientist", "description": "<p>Build <b>models</b> &amp; d
 
 def test_job_text_keeps_title_skills_education_and_cuts_the_description():
     text = job_text(JOB)
-    assert text.startswith("Data Scientist. Build models & dashboards.")
-    assert "<" not in text and "Skills: Python, SQL" in text and "Education: Master's degree" in text
+    # the short structured fields first: a 128-word-piece encoder must never lose them to a long description
+    assert text.startswith("Data Scientist. Skills: Python, SQL. Education: Master's degree. Build models & dashboards.")
+    assert "<" not in text
     assert "Own experiments" in text
     assert len(text.split()) < 130
+
+
+def test_every_required_skill_of_a_generated_posting_fits_the_encoders_window():
+    from transformers import AutoTokenizer
+
+    from engine.datasets.generator import generate_jobs
+    from engine.recsys.encoder import pretrained_path
+
+    tokenizer = AutoTokenizer.from_pretrained(str(pretrained_path()))
+    window = 128 - 2                                   # Job-Rec-v1's max_seq_length, less [CLS] and [SEP]
+    for job in generate_jobs(40, seed=5):
+        text = job_text(job)
+        assert len(tokenizer.tokenize(text)) > window   # the whole text does not fit...
+        seen = "".join(tokenizer.convert_tokens_to_string(tokenizer.tokenize(text)[:window]).lower().split())
+        for skill in job["required_skills"]:           # ...but what the posting asks for does
+            assert "".join(skill.lower().split()) in seen, (skill, text)
 
 
 def test_clean_strips_urls_emails_and_missing_markers():

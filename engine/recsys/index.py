@@ -7,7 +7,7 @@
 - Saved in ``<data_dir>/index/`` (never under artifacts): ``jobs.faiss``, ``meta.json`` (stamp, watermark,
   job id -> updated_at of each indexed vector) and ``embeddings.sqlite``, a cache of job vectors written
   batch by batch, so a build that crashes resumes where it stopped.
-- The stamp (encoder version + index kind) decides full rebuilds, as does a catalogue that outgrew its
+- The stamp (encoder version with the job-text format, see `vector_version`, + index kind) decides full rebuilds, as does a catalogue that outgrew its
   index (a flat one past 2 x FLAT_LIMIT, an IVF one past 4x the jobs it was trained on). Otherwise ``sync`` is incremental: jobs
   whose ``updated_at`` is at or after the watermark are (re-)embedded and replaced; closed or rejected
   jobs are dropped. Visibility (open, not expired, not pending review) is checked at
@@ -30,7 +30,7 @@ import numpy as np
 import sqlite_utils
 
 from engine.recsys import encoder as enc
-from engine.recsys.text import job_text
+from engine.recsys.text import JOB_TEXT_FORMAT, job_text
 
 FLAT_LIMIT = 50_000        # exact search stays under ~10 ms up to here on 2 cores
 IVF_NPROBE = 64            # lists scanned per query: see bench/recsys.py (recall@5 vs flat, latency)
@@ -322,6 +322,11 @@ def _embed_missing(db, cache: EmbeddingCache, jobs: list[dict], version: str, en
             progress(done, total)
 
 
+def vector_version(model_version: str) -> str:
+    """What a stored job vector depends on: the encoder and the way a job is written as text."""
+    return f"{model_version} text{JOB_TEXT_FORMAT}"
+
+
 def build_index(db: sqlite_utils.Database, progress_callback: ProgressCallback | None = None,
                 rebuild: bool = False) -> JobIndex:
     """A full build from the database (resuming from cached embeddings), saved and made current."""
@@ -336,11 +341,12 @@ def build_index(db: sqlite_utils.Database, progress_callback: ProgressCallback |
             with cache.lock:
                 cache.conn.execute("DELETE FROM vectors")
         jobs = _jobs_to_index(db)
-        _embed_missing(db, cache, jobs, encoder.version, encoder, progress_callback, status)
-        ids, vectors = cache.get([j["id"] for j in jobs], encoder.version)
+        version = vector_version(encoder.version)
+        _embed_missing(db, cache, jobs, version, encoder, progress_callback, status)
+        ids, vectors = cache.get([j["id"] for j in jobs], version)
         updated = {j["id"]: j["updated_at"] for j in jobs}
         kind = kind_for(len(ids))
-        index = JobIndex(kind, new_faiss_index(kind, train_vectors=vectors), encoder.version, directory, cache,
+        index = JobIndex(kind, new_faiss_index(kind, train_vectors=vectors), version, directory, cache,
                          max(updated.values(), default=""), trained_on=len(ids) if kind == "ivf" else 0)
         index.upsert(ids, [updated[i] for i in ids], vectors)
         index.save()
@@ -433,7 +439,7 @@ class IndexStatus:
 def _current(db: sqlite_utils.Database) -> JobIndex | None:
     """The loaded index of this data dir if its stamp matches the encoder (loading it from disk once)."""
     key = _key(db)
-    version = enc.model_version()
+    version = vector_version(enc.model_version())
     with _lock:
         index = _indexes.get(key)
         if index is None and (directory := index_dir_of(db)) and (directory / "meta.json").is_file():
@@ -452,7 +458,7 @@ def index_status(db: sqlite_utils.Database) -> IndexStatus:
     build = BUILD_STATUS.get(key, BuildStatus())
     return IndexStatus(str(index_dir_of(db)) if index_dir_of(db) else None,
                        build.state if build.state != "idle" else ("ready" if index else "missing"),
-                       index.kind if index else None, index.size if index else 0, enc.model_version(),
+                       index.kind if index else None, index.size if index else 0, vector_version(enc.model_version()),
                        loaded.encoder_version if loaded else None, index is None, build.done, build.total, build.error)
 
 

@@ -2,7 +2,7 @@
 
 Job texts are cut to a word budget so they fit the model's window (MiniLM reads at most 256 word pieces;
 Job-Rec-v1 is trained at 128) and so a first index build stays minutes, not tens of minutes: encoding time
-grows with text length. The title and the skills come first, so truncation never drops them.
+grows with text length. The title, the skills and the education come first, so truncation never drops them.
 """
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ JOB_DESCRIPTION_WORDS = 70
 JOB_RESPONSIBILITIES_WORDS = 40
 PROFILE_MAX_WORDS = 200
 RESUME_MAX_WORDS = 200
+# Bumped whenever job_text changes, so stored job vectors of the old text are not reused (index stamp).
+JOB_TEXT_FORMAT = "2"   # 2: skills and education before the description (they were cut off past 128 word pieces)
 
 _TAG = re.compile(r"<[^>]+>")
 _URL = re.compile(r"(https?://|www\.)\S+", re.I)
@@ -76,7 +78,9 @@ def _sentence(*parts: str) -> str:
 
 def job_text(job: Mapping[str, Any], *, description_words: int = JOB_DESCRIPTION_WORDS,
              responsibilities_words: int = JOB_RESPONSIBILITIES_WORDS) -> str:
-    """Title + description + responsibilities + required skills + education level, cleaned and cut."""
+    """Title + required skills + education level + description + responsibilities, cleaned and cut: the
+    founding design's fields, the short structured ones first. A generated posting's text runs ~175 word
+    pieces, and Job-Rec-v1 reads 128: with the skills last, the encoder never saw them."""
     skills = as_list(job.get("required_skills"))
     description = clean(job.get("description"))
     responsibilities = clean(job.get("responsibilities"))
@@ -86,10 +90,10 @@ def job_text(job: Mapping[str, Any], *, description_words: int = JOB_DESCRIPTION
         responsibilities = ""
     return _sentence(
         clean(job.get("title")),
-        first_words(description, description_words),
-        first_words(responsibilities, responsibilities_words) if responsibilities else "",
         ("Skills: " + ", ".join(skills[:25])) if skills else "",
         ("Education: " + clean(job.get("education_level"))) if clean(job.get("education_level")) else "",
+        first_words(description, description_words),
+        first_words(responsibilities, responsibilities_words) if responsibilities else "",
     )
 
 
