@@ -62,6 +62,8 @@ with tabs[1]:
                         f"{size.get('classes', '?')} classes; {size.get('split', '')})")
             metrics = ["accuracy", "weighted_f1", "macro_f1"]
             st.dataframe(view.metric_rows(table, metrics), hide_index=True)
+            for line in lab.classifier_uncertainty(comp.data, name):
+                st.caption(line)
             st.plotly_chart(view.grouped_bars(table, metrics, name), width="stretch")
         st.caption(f"`{comp.command}` -> {comp.path.name}")
 

@@ -368,3 +368,22 @@ def test_recruiter_posting_shows_fraud_score_and_category_suggestion(artifacts, 
     status, score = w.db.execute("SELECT status, fraud_score FROM jobs WHERE title = ?", [scam["title"]]).fetchone()
     assert status == "pending_review" and score >= fraud.risk_threshold()
     assert "Category check" in captions or any("classifier suggests" in i.value for i in at.info)
+
+
+def test_model_lab_says_whether_a_classifier_gap_is_more_than_chance(artifacts, data_dir):
+    row = {"accuracy": 0.7, "weighted_f1": 0.7, "macro_f1": 0.6}
+    result = {"datasets": {"google_23_categories": {"TF-IDF + LogisticRegression": row, "Job-Rec-v1 + SGD": row}},
+              "sizes": {"google_23_categories": {"train": 670, "test": 162, "classes": 23, "title_agreement": {
+                  "test_postings_with_a_training_title": 52, "labelled_as_that_title_mostly_is": 38, "agreement": 0.7308}}},
+              "comparisons": {"what": "...", "google_23_categories": {
+                  "Job-Rec-v1 + SGD vs TF-IDF + LogisticRegression": {"accuracy_difference": 0.0123,
+                                                                      "ci95": [-0.0432, 0.0679]},
+                  "all-MiniLM-L6-v2 + SGD vs TF-IDF + LogisticRegression": {"accuracy_difference": -0.08,
+                                                                            "ci95": [-0.12, -0.03]}}}}
+    (artifacts / "metrics").mkdir(parents=True)
+    (artifacts / "metrics" / "eval_classifier.json").write_text(json.dumps(result))
+    captions = " ".join(c.value for c in _run_lab(data_dir).caption)
+    assert "Job-Rec-v1 + SGD vs TF-IDF + LogisticRegression: accuracy +0.012, 95% interval [-0.043, +0.068] " \
+           "(within chance)" in captions
+    assert "accuracy -0.080, 95% interval [-0.120, -0.030] (a real difference)" in captions
+    assert "38 (73%) carry that title's usual category" in captions

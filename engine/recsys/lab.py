@@ -40,6 +40,23 @@ def read_metrics(name: str) -> MetricFile:
         return MetricFile(name, path, command, None, f"{path.name} cannot be read ({exc}); run `{command}` again.")
 
 
+def classifier_uncertainty(data: dict, dataset: str) -> list[str]:
+    """Plain sentences on how much a classifier comparison can be trusted: each head against TF-IDF with its
+    bootstrap interval, and how far the labels agree with themselves (`eval classifier` writes both)."""
+    lines = []
+    for pair, c in (data.get("comparisons", {}).get(dataset) or {}).items():
+        lo, hi = c["ci95"]
+        verdict = "a real difference" if lo > 0 or hi < 0 else "within chance"
+        lines.append(f"{pair}: accuracy {c['accuracy_difference']:+.3f}, 95% interval [{lo:+.3f}, {hi:+.3f}] "
+                     f"({verdict}).")
+    agree = data.get("sizes", {}).get(dataset, {}).get("title_agreement")
+    if agree and agree.get("agreement") is not None:
+        lines.append(f"Label agreement: of {agree['test_postings_with_a_training_title']} test postings whose title "
+                     f"also occurs in training, {agree['labelled_as_that_title_mostly_is']} "
+                     f"({agree['agreement']:.0%}) carry that title's usual category, a rough ceiling for any classifier.")
+    return lines
+
+
 def bench_results() -> dict[str, dict]:
     """Every artifacts/bench/*.json, by file stem (unreadable files are left out)."""
     out = {}
