@@ -37,9 +37,10 @@ from engine.recsys.text import JOB_DESCRIPTION_WORDS, clean, first_words, job_te
 class TrainConfig:
     max_pairs: int = 1600          # profile <-> job and title <-> description pairs
     category_pairs: int = 200      # job text <-> category text pairs (0: none)
-    title_pairs: int = 400         # profile-like text of one posting <-> job text of another with the same title;
-                                   # 2,200 pairs = 69 steps of 32: 1,201 CPU-s (docs/recsys.md), within 20 min of 2 cores
-    hard_negatives: bool = True    # a same-category posting of another title as a third text (HardNegatives)
+    title_pairs: int = 400         # profile-like text of one posting <-> job text of another with the same title
+    hard_negatives: bool = True    # a same-category posting of another title as a third text (HardNegatives);
+                                   # 2,200 pairs, 1,988 with one = 70 steps of 32: 1,557 CPU-s, 14 min 52 s
+                                   # (docs/recsys.md), within 20 min of 2 cores
     generated_jobs: int = 1500     # generated postings added to the real ones when the generator exists
     epochs: int = 1
     batch_size: int = 32           # in-batch negatives: larger is better for MNRL, 32 fits CPU time
@@ -78,8 +79,8 @@ def missing_data_warning(data: dict[str, list[dict]]) -> str | None:
 
 
 class HardNegatives:
-    """For a training posting, another training posting of the same trusted category with a different
-    normalised title (a Data Engineer for a Data Scientist). In-batch negatives are mostly postings of other
+    """For a training posting, another training posting of the same category with a different normalised
+    title (a Data Engineer for a Data Scientist). In-batch negatives are mostly postings of other
     fields, which a model tells apart easily; these teach it the neighbouring roles a candidate must not be
     sent to instead. The category is the trusted one where there is one, else the one inferred at import (a
     wrong guess only makes a negative less hard; it teaches no label). Its own random stream, so turning it

@@ -7,11 +7,12 @@
 - Saved in ``<data_dir>/index/`` (never under artifacts): ``jobs.faiss``, ``meta.json`` (stamp, watermark,
   job id -> updated_at of each indexed vector) and ``embeddings.sqlite``, a cache of job vectors written
   batch by batch, so a build that crashes resumes where it stopped.
-- The stamp (encoder version with the job-text format, see `vector_version`, + index kind) decides full rebuilds, as does a catalogue that outgrew its
-  index (a flat one past 2 x FLAT_LIMIT, an IVF one past 4x the jobs it was trained on). Otherwise ``sync`` is incremental: jobs
-  whose ``updated_at`` is at or after the watermark are (re-)embedded and replaced; closed or rejected
-  jobs are dropped. Visibility (open, not expired, not pending review) is checked at
-  query time against the database, so a hidden job never shows even before a sync.
+- The stamp (encoder version and job-text format, see `vector_version`, + index kind) decides full
+  rebuilds, as does a catalogue that outgrew its index (a flat one past 2 x FLAT_LIMIT, an IVF one past 4x
+  the jobs it was trained on). Otherwise ``sync`` is incremental: jobs whose ``updated_at`` is at or after
+  the watermark are (re-)embedded and replaced; closed or rejected jobs are dropped. Visibility (open, not
+  expired, not pending review) is checked at query time against the database, so a hidden job never shows
+  even before a sync.
 - One ``JobIndex`` per data dir per process (module cache); ``build_index`` can run in a background thread
   while ``BUILD_STATUS`` tells the UI how far it is.
 """
