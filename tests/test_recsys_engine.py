@@ -63,14 +63,19 @@ def test_vectors_of_an_older_job_text_format_are_not_reused(db, tmp_path):
     assert idx.get_index(db).encoder_version == idx.vector_version(enc.model_version())
 
 
+# A role no catalogue job has, so a newly posted one must come first whichever encoder runs
 NEONATAL = "Neonatal intensive care nurse: premature newborns in the NICU, neonatal resuscitation, BLS"
+
+
+def _post_neonatal_job(db) -> int:
+    return jobs.add_job(db, {"title": "Neonatal Intensive Care Nurse", "category": "Nursing",
+                             "description": "Care for premature and sick newborns in our neonatal intensive care unit.",
+                             "required_skills": ["Neonatal resuscitation", "BLS", "Patient care"]})
 
 
 def test_new_edited_and_closed_jobs_are_reflected(db):
     assert all(r.category == "Nursing" for r in recommend(db, NEONATAL, k=3))   # no NICU job yet: general nurses
-    new_id = jobs.add_job(db, {"title": "Neonatal Intensive Care Nurse", "category": "Nursing",
-                               "description": "Care for premature and sick newborns in our neonatal intensive care unit.",
-                               "required_skills": ["Neonatal resuscitation", "BLS", "Patient care"]})
+    new_id = _post_neonatal_job(db)
     assert recommend(db, NEONATAL, k=1)[0].job_id == new_id       # the new job is found at once, and first
     # edit it into a warehouse job: it leaves the nurse results
     db.execute("UPDATE jobs SET title = 'Forklift Driver', description = 'Drive forklifts in a warehouse.', "
@@ -218,13 +223,11 @@ def test_above_the_flat_limit_an_ivf_index_serves_edits_and_reloads(db, tmp_path
     assert idx.index_status(db).needs_build  # the saved flat index of 64 jobs has outgrown 2 x 16
     index = idx.get_index(db)  # rebuilt inline (64 jobs) from the cached embeddings
     assert index.kind == "ivf" and index.size == index.trained_on == 64 and index.faiss_index.nlist == 8
-    assert all(r.category == "Nursing" for r in recommend(db, NURSE, k=3))
-    new_id = jobs.add_job(db, {"title": "Pediatric Registered Nurse", "category": "Nursing",
-                               "description": "Bedside patient care for children on a hospital ward, BLS, medication administration.",
-                               "required_skills": ["BLS", "Patient care", "Medication administration"]})
-    assert recommend(db, NURSE, k=1)[0].job_id == new_id
+    assert all(r.category == "Nursing" for r in recommend(db, NEONATAL, k=3))
+    new_id = _post_neonatal_job(db)
+    assert recommend(db, NEONATAL, k=1)[0].job_id == new_id
     db.execute("UPDATE jobs SET status = 'closed', updated_at = '2999-01-02T00:00:00+00:00' WHERE id = ?", [new_id])
-    assert new_id not in [r.job_id for r in recommend(db, NURSE, k=5)]
+    assert new_id not in [r.job_id for r in recommend(db, NEONATAL, k=5)]
     assert new_id not in index.indexed and index.faiss_index.ntotal == 64  # removed from the IVF lists too
     index.save()
     idx.forget_indexes()
