@@ -40,16 +40,13 @@ def tuning_tasks() -> dict[str, dict]:
 
 
 def score_by_weight(tasks: dict[str, dict]) -> dict[float, dict[str, dict]]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     out: dict[float, dict[str, dict]] = {w: {} for w in WEIGHTS}
     for name, task in tasks.items():
         if not task["queries"]:
             continue
         docs = embeddings.embed(task["corpus"], embeddings.JOB_REC)
         dense = embeddings.embed(task["queries"], embeddings.JOB_REC) @ docs.T
-        vec = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), stop_words="english").fit(task["corpus"])
-        lexical = (vec.transform(task["queries"]) @ vec.transform(task["corpus"]).T).toarray()
+        lexical = evaluate.tfidf_similarities(task["queries"], task["corpus"])   # the TF-IDF baseline's scores
         for w in WEIGHTS:
             rankings = [evaluate._top(s, o) for s, o in zip(dense + w * lexical, task["own"])]
             out[w][name] = evaluate.score_rankings(rankings, task["relevant"])

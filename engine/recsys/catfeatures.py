@@ -1,8 +1,9 @@
 """What the category classifiers read: a posting as several sentence vectors side by side.
 
 The search index embeds one short job text (`text.job_text`: title, skills, education, the opening of the
-description), cut to the encoder's window (Job-Rec-v1 reads 128 word pieces). That drops most of what says which team a
-job belongs to: a Google posting's qualifications never reach it, and its responsibilities are cut at 70 words.
+description), cut to the encoder's window (Job-Rec-v1 reads 128 word pieces). That drops most of what says
+which team a job belongs to: a Google posting's qualifications never reach it, and its responsibilities are
+cut at 70 words.
 For classification each posting is therefore read as parts, every part embedded whole:
   * the job text the index uses (`job_text`),
   * the title on its own,

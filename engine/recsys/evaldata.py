@@ -20,6 +20,7 @@ MAX_GOOGLE_TRAIN = 700           # all of them (~670) on the current data
 from engine.recsys.realdata import is_held_out, split_key  # the fine-tuning's split
 from engine.recsys.text import clean, job_text, normal_title, profile_like_text  # noqa: F401  (used by the evaluations)
 
+
 def encoder_card() -> dict:
     """Job-Rec-v1's model card (its split and training data), {} when it is not trained."""
     path = config.artifacts_dir() / "models" / "job-rec-v1" / "model_card.json"

@@ -81,13 +81,17 @@ def rank_bm25(queries: list[str], corpus: list[str], own: list[int]) -> list[lis
     return [_top(np.asarray(bm25.get_scores(_tokens(q))), o) for q, o in zip(queries, own)]
 
 
-def rank_tfidf(queries: list[str], corpus: list[str], own: list[int]) -> list[list[int]]:
+def tfidf_similarities(queries: list[str], corpus: list[str]) -> np.ndarray:
+    """(queries, corpus) TF-IDF cosines, the vectorizer fit on the corpus searched (the TF-IDF baseline)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vec = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=1, stop_words="english")
     docs = vec.fit_transform(corpus)
-    sims = (vec.transform(queries) @ docs.T).toarray()  # rows are L2-normalised: dot = cosine
-    return [_top(s, o) for s, o in zip(sims, own)]
+    return (vec.transform(queries) @ docs.T).toarray()  # rows are L2-normalised: dot = cosine
+
+
+def rank_tfidf(queries: list[str], corpus: list[str], own: list[int]) -> list[list[int]]:
+    return [_top(s, o) for s, o in zip(tfidf_similarities(queries, corpus), own)]
 
 
 def dense_ranker(model: str) -> Callable:
@@ -253,11 +257,12 @@ def title_agreement(train: list[dict], test: list[dict], label: str = "label_cat
     classifier on these labels (two postings of one title are often filed under different categories)."""
     from collections import Counter
 
+    title = lambda j: evaldata.normal_title(j.get("title", ""))  # noqa: E731
     by_title: dict[str, Counter] = defaultdict(Counter)
     for j in train:
-        by_title[evaldata.normal_title(j.get("title", ""))][j[label]] += 1
-    seen = [j for j in test if by_title.get(evaldata.normal_title(j.get("title", "")))]
-    agree = sum(by_title[evaldata.normal_title(j.get("title", ""))].most_common(1)[0][0] == j[label] for j in seen)
+        by_title[title(j)][j[label]] += 1
+    seen = [(j, by_title[title(j)]) for j in test if title(j) in by_title]
+    agree = sum(counts.most_common(1)[0][0] == j[label] for j, counts in seen)
     return {"test_postings_with_a_training_title": len(seen), "labelled_as_that_title_mostly_is": agree,
             "agreement": round(agree / len(seen), 4) if seen else None}
 
