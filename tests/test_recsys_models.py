@@ -300,13 +300,33 @@ def test_paired_bootstrap_separates_a_real_gap_from_chance():
 def test_title_agreement_counts_test_postings_filed_like_their_title():
     train = [{"title": "Account Manager", "label_category": "Sales"}] * 3 + [
         {"title": "Senior Account Manager", "label_category": "Partnerships"},
-        {"title": "Financial Analyst", "label_category": "Finance"}]
+        {"title": "Financial Analyst", "label_category": "Finance"},
+        {"title": "Program Manager", "label_category": "Program Management"},
+        {"title": "Program Manager", "label_category": "Partnerships"}]
     test = [{"title": "Account Manager (Cloud)", "label_category": "Sales"},
             {"title": "Lead Account Manager", "label_category": "Partnerships"},
             {"title": "Financial Analyst II", "label_category": "Finance"},
+            {"title": "Program Manager", "label_category": "Partnerships"},  # one of a tie: counts as agreeing
             {"title": "Recruiter", "label_category": "People"}]      # a title the training part never had
-    assert evaluate.title_agreement(train, test) == {"test_postings_with_a_training_title": 3,
-                                                     "labelled_as_that_title_mostly_is": 2, "agreement": 0.6667}
+    expected = {"test_postings_with_a_training_title": 4, "labelled_as_that_title_mostly_is": 3, "agreement": 0.75}
+    assert evaluate.title_agreement(train, test) == expected
+    assert evaluate.title_agreement(train[::-1], test) == expected   # the order of the postings does not matter
+
+
+def test_near_copy_agreement_compares_reposted_jobs_only():
+    body = "Manage relationships with retail partners, plan store launches and report sales across the region."
+    train = [{"title": "Store Operations Manager", "description": body, "label_category": "Partnerships"},
+             {"title": "Data Center Technician", "description": "Install and repair servers and network cabling "
+              "in our data centers, working in shifts.", "label_category": "Data Center & Network"}]
+    test = [{"title": "Store Operations Manager (German)", "description": body, "label_category": "Sales"},
+            {"title": "Data Center Technician, Dublin", "description": "Install and repair servers and network "
+             "cabling in our data centers, working in shifts.", "label_category": "Data Center & Network"},
+            {"title": "Recruiter", "description": "Source and interview engineering candidates.",
+             "label_category": "People Operations"}]          # nothing in training reads like it
+    assert evaluate.near_copy_agreement(train, test) == {
+        "threshold": 0.9, "test_postings_with_a_near_copy_in_training": 2, "same_category_as_the_copy": 1,
+        "agreement": 0.5}
+    assert evaluate.near_copy_agreement(train, [])["agreement"] is None
 
 
 # --- Model Lab page ------------------------------------------------------------------------------------
@@ -374,7 +394,9 @@ def test_model_lab_says_whether_a_classifier_gap_is_more_than_chance(artifacts, 
     row = {"accuracy": 0.7, "weighted_f1": 0.7, "macro_f1": 0.6}
     result = {"datasets": {"google_23_categories": {"TF-IDF + LogisticRegression": row, "Job-Rec-v1 + SGD": row}},
               "sizes": {"google_23_categories": {"train": 670, "test": 162, "classes": 23, "title_agreement": {
-                  "test_postings_with_a_training_title": 52, "labelled_as_that_title_mostly_is": 38, "agreement": 0.7308}}},
+                  "test_postings_with_a_training_title": 52, "labelled_as_that_title_mostly_is": 38, "agreement": 0.7308},
+                  "near_copy_agreement": {"threshold": 0.9, "test_postings_with_a_near_copy_in_training": 23,
+                                          "same_category_as_the_copy": 19, "agreement": 0.8261}}},
               "comparisons": {"what": "...", "google_23_categories": {
                   "Job-Rec-v1 + SGD vs TF-IDF + LogisticRegression": {"accuracy_difference": 0.0123,
                                                                       "ci95": [-0.0432, 0.0679]},
@@ -387,3 +409,5 @@ def test_model_lab_says_whether_a_classifier_gap_is_more_than_chance(artifacts, 
            "(within chance)" in captions
     assert "accuracy -0.080, 95% interval [-0.120, -0.030] (a real difference)" in captions
     assert "38 (73%) carry that title's usual category" in captions
+    assert "Of 23 test postings that are near copies of a training posting (the same job reposted), 19 (83%) carry " \
+           "the copy's category" in captions

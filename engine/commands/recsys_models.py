@@ -111,7 +111,7 @@ def eval_classifier(args) -> int:
 def _classifier_eval_args(p) -> None:
     from engine.recsys import evaldata
 
-    p.add_argument("--max-generated", type=int, default=evaldata.MAX_GENERATED, help="generated postings")
+    p.add_argument("--max-generated", type=int, default=evaldata.MAX_GENERATED_CLASSIFIER, help="generated postings")
 
 
 register_trainer("classifier", train_classifier, "job category classifier (SGD on sentence embeddings)",

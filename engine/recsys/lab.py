@@ -42,7 +42,7 @@ def read_metrics(name: str) -> MetricFile:
 
 def classifier_uncertainty(data: dict, dataset: str) -> list[str]:
     """Plain sentences on how much a classifier comparison can be trusted: each head against TF-IDF with its
-    bootstrap interval, and how far the labels agree with themselves (`eval classifier` writes both)."""
+    bootstrap interval, and how far the labels agree with themselves (`eval classifier` writes all three)."""
     lines = []
     for pair, c in (data.get("comparisons", {}).get(dataset) or {}).items():
         lo, hi = c["ci95"]
@@ -54,6 +54,12 @@ def classifier_uncertainty(data: dict, dataset: str) -> list[str]:
         lines.append(f"Label agreement: of {agree['test_postings_with_a_training_title']} test postings whose title "
                      f"also occurs in training, {agree['labelled_as_that_title_mostly_is']} "
                      f"({agree['agreement']:.0%}) carry that title's usual category, a rough ceiling for any classifier.")
+    copies = data.get("sizes", {}).get(dataset, {}).get("near_copy_agreement")
+    if copies and copies.get("agreement") is not None:
+        lines.append(f"Of {copies['test_postings_with_a_near_copy_in_training']} test postings that are near copies of a "
+                     f"training posting (the same job reposted), {copies['same_category_as_the_copy']} "
+                     f"({copies['agreement']:.0%}) carry the copy's category: no classifier reading the text does "
+                     f"better on them.")
     return lines
 
 
