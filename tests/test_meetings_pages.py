@@ -105,3 +105,30 @@ def test_join_page_new_call_and_bad_code(world):
     assert "/room?token=" in at.code[0].value
     assert store.one(db, "SELECT kind FROM interviews WHERE created_by = ? ORDER BY id DESC",
                      [s["cand"].user_id])["kind"] == "instant"
+
+
+def test_a_video_area_drawn_only_in_part_asks_for_a_full_rerun(monkeypatch):
+    """The side panel's check: a peer who started their camera since the last complete drawing, or a drawing
+    cut short before the last peer's player (the marker video_call leaves until it ends), reads as a change."""
+    import time
+    from types import SimpleNamespace
+
+    import streamlit as st
+
+    from ui import meetings
+
+    key = meetings._rendered_key(999)
+    peer = "2:other-session"
+    monkeypatch.setitem(meetings._PEERS, 999, {peer: ("Carl", SimpleNamespace(state=SimpleNamespace(playing=True)))})
+    monkeypatch.setitem(meetings._PEERS_SEEN, (999, peer), time.time())
+    st.session_state["actor"] = SimpleNamespace(user_id=1)
+    try:
+        assert meetings._peers_changed(999) is False          # no video area on this page: nothing to redraw
+        st.session_state[key] = []
+        assert meetings._peers_changed(999) is True           # Carl started after the last drawing
+        st.session_state[key] = [peer]
+        assert meetings._peers_changed(999) is False          # drawn with Carl's player
+        st.session_state[key] = [meetings.DRAWING]
+        assert meetings._peers_changed(999) is True           # that drawing was cut short
+    finally:
+        del st.session_state[key], st.session_state["actor"]

@@ -110,6 +110,10 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
         return
     rtc.tune_media_stack()
     me = f"{actor.user_id}:{_session_id()}"
+    # Until the last peer's player is drawn, the side panel must see a change: a run cut short by another
+    # (the players' own reruns, the panel's timed run) can leave a peer's player undrawn with no full rerun
+    # after it, and a participant then never saw the other's video (seen once, in a full test run).
+    st.session_state[_rendered_key(interview_id)] = [DRAWING]
     st.caption(f"You: {actor.name}")
     self_ctx = _streamer(
         key=f"room-{interview_id}-self",
@@ -135,7 +139,6 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
     if record and self_ctx.state.playing:
         st.caption(":red[:material/fiber_manual_record:] Recording your camera and microphone.")
     others = [(k, name, ctx) for k, (name, ctx) in peers.items() if k != me and ctx.state.playing]
-    st.session_state[f"room{interview_id}_rendered_peers"] = sorted(k for k, _, _ in others)
     if not others:
         st.info("Nobody else has started their camera yet.")
     for key, name, ctx in others:
@@ -150,6 +153,15 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
             media_stream_constraints={"video": True, "audio": True},
             video_html_attrs={"autoPlay": True, "controls": False, "style": {"width": "100%"}},
         )
+    st.session_state[_rendered_key(interview_id)] = sorted(k for k, _, _ in others)
+
+
+def _rendered_key(interview_id: int) -> str:
+    """Session-state key of the peers whose players the last complete drawing of the video area showed."""
+    return f"room{interview_id}_rendered_peers"
+
+
+DRAWING = "(video area being drawn)"   # never a peer key: a cut-short drawing always reads as a change
 
 
 def screen_share(interview_id: int, actor: Actor) -> None:
@@ -182,7 +194,7 @@ def _peers_changed(interview_id: int) -> bool:
 
     The timed side panel checks the shared peer table and asks for a full rerun, so the new participant's
     video appears (or a departed one's disappears) within about two seconds."""
-    rendered = st.session_state.get(f"room{interview_id}_rendered_peers")
+    rendered = st.session_state.get(_rendered_key(interview_id))
     if rendered is None:
         return False
     me = f"{st.session_state['actor'].user_id}:{_session_id()}"
