@@ -48,19 +48,16 @@ def main() -> int:
     from transformers import AutoModel, AutoTokenizer
 
     from engine import config
-    from engine.recsys import evaldata, evaluate
+    from engine.recsys import evaluate
     from engine.recsys.classifier import classification_metrics
     from engine.recsys.encoder import pretrained_path
 
     started, cpu_started = time.time(), time.process_time()
-    google = [j for j in evaldata.real_postings() if j.get("label_category")]
+    google, train_idx, test_idx = evaluate.google_split()   # the split eval classifier compares heads on
     if not google:
         print("The Google job skills postings are missing: set JOBEXPRESSWAY_SHARED_DATA to ../shared/data.")
         return 2
-    # the same split as eval classifier: every training posting (MAX_GOOGLE_TRAIN caps above their number)
-    train = [j for j in google if not j["held_out"]]
-    train = random.Random(evaluate.SEED).sample(train, min(len(train), evaldata.MAX_GOOGLE_TRAIN))
-    test = [j for j in google if j["held_out"]]
+    train, test = [google[i] for i in train_idx], [google[i] for i in test_idx]
     classes = sorted({j["label_category"] for j in google})
     index = {c: i for i, c in enumerate(classes)}
     y_train = torch.tensor([index[j["label_category"]] for j in train])

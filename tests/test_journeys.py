@@ -364,7 +364,7 @@ def test_recruiter_journey(world, browser):
         # shared 2 cores, cause not found: the status stayed as it was for 45 s). A user clicks again; so
         # does the test, but only while the database shows no change, so one step never becomes two.
         before = status()
-        for attempt in range(3):
+        for _ in range(3):
             box = expander()
             if not box.get_by_role("button", name="Change status").is_visible():
                 box.locator("summary").first.click()

@@ -41,6 +41,7 @@ _PEERS: dict[int, dict] = {}
 _PEERS_LOCK = threading.Lock()
 _PEERS_SEEN: dict[tuple[int, str], float] = {}   # refreshed by each participant's side panel
 PEER_STALE_S = 60   # a closed tab stops refreshing; its entry is dropped after this long
+DRAWING = "(video area being drawn)"   # never a peer key: a cut-short drawing always reads as a change
 SCREEN_STALE_S = 5
 # Every stream is decoded and re-encoded by the server (aiortc, in Python, one event loop for all calls):
 # modest resolution and frame rate keep a 2-core server in real time with a few participants.
@@ -159,9 +160,6 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
 def _rendered_key(interview_id: int) -> str:
     """Session-state key of the peers whose players the last complete drawing of the video area showed."""
     return f"room{interview_id}_rendered_peers"
-
-
-DRAWING = "(video area being drawn)"   # never a peer key: a cut-short drawing always reads as a change
 
 
 def screen_share(interview_id: int, actor: Actor) -> None:

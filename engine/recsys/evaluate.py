@@ -333,6 +333,16 @@ def compare_classifiers(jobs: list[dict], labels: list[str], split: tuple, log=p
     return table
 
 
+def google_split() -> tuple[list[dict], list[int], list[int]]:
+    """The Google postings with a category, and the classifier comparison's split of them: (postings, train
+    indices in sampled order, test indices). Test = the postings Job-Rec-v1's fine-tuning held out; train = up
+    to MAX_GOOGLE_TRAIN of the others (all of them on the current data)."""
+    google = [j for j in evaldata.real_postings() if j.get("label_category")]
+    train = [i for i, j in enumerate(google) if not j["held_out"]]
+    train = random.Random(SEED).sample(train, min(len(train), evaldata.MAX_GOOGLE_TRAIN))
+    return google, train, [i for i, j in enumerate(google) if j["held_out"]]
+
+
 def eval_classifier(max_generated: int = evaldata.MAX_GENERATED_CLASSIFIER, log=print, write: bool = True) -> dict:
     from collections import Counter
 
@@ -340,11 +350,9 @@ def eval_classifier(max_generated: int = evaldata.MAX_GENERATED_CLASSIFIER, log=
 
     started = time.time()
     datasets, sizes, tuning, comparisons = {}, {}, {}, {}
-    google = [j for j in evaldata.real_postings() if j.get("label_category")]
+    google, train, test = google_split()
     if google:
-        train = [i for i, j in enumerate(google) if not j["held_out"]]
-        train = sorted(random.Random(SEED).sample(train, min(len(train), evaldata.MAX_GOOGLE_TRAIN)))
-        test = [i for i, j in enumerate(google) if j["held_out"]]
+        train = sorted(train)
         if log:
             log(f"google_23_categories: train {len(train)}, test {len(test)}")
         datasets["google_23_categories"] = compare_classifiers(

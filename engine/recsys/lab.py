@@ -53,12 +53,13 @@ def classifier_uncertainty(data: dict, dataset: str) -> list[str]:
         verdict = "a real difference" if lo > 0 or hi < 0 else "within chance"
         lines.append(f"{pair}: accuracy {c['accuracy_difference']:+.3f}, 95% interval [{lo:+.3f}, {hi:+.3f}] "
                      f"({verdict}).")
-    agree = data.get("sizes", {}).get(dataset, {}).get("title_agreement")
+    size = data.get("sizes", {}).get(dataset, {})
+    agree = size.get("title_agreement")
     if agree and agree.get("agreement") is not None:
         lines.append(f"Label agreement: of {agree['test_postings_with_a_training_title']} test postings whose title "
                      f"also occurs in training, {agree['labelled_as_that_title_mostly_is']} "
                      f"({agree['agreement']:.0%}) carry that title's usual category, a rough ceiling for any classifier.")
-    copies = data.get("sizes", {}).get(dataset, {}).get("near_copy_agreement")
+    copies = size.get("near_copy_agreement")
     if copies and copies.get("agreement") is not None:
         lines.append(f"Of {copies['test_postings_with_a_near_copy_in_training']} test postings that are near copies "
                      f"of a training posting (the same job reposted), {copies['same_category_as_the_copy']} "
