@@ -87,17 +87,13 @@ def text_problem(value, limit: TextLimit) -> str | None:
     return None
 
 
-def problems(values: dict, **labels: str) -> dict[str, str]:
-    """field -> message for every value over its limit (keys of ``FIELDS``; unknown keys are not checked).
-    ``labels`` renames a field in its message (e.g. ``name="Company name"``)."""
+def problems(values: dict, **aliases: str) -> dict[str, str]:
+    """field -> message for every value over its limit. Fields are keys of ``FIELDS`` (others are not checked);
+    ``aliases`` maps a form's own field name to one (e.g. ``name="company_name"`` on the company form)."""
     out = {}
     for field, value in values.items():
-        limit = FIELDS.get(field)
-        if limit is None:
-            continue
-        if field in labels:
-            limit = TextLimit(labels[field], limit.max_chars, limit.multiline)
-        if message := text_problem(value, limit):
+        limit = FIELDS.get(aliases.get(field, field))
+        if limit is not None and (message := text_problem(value, limit)):
             out[field] = message
     return out
 
