@@ -157,3 +157,19 @@ def test_a_salary_of_a_thousand_digits_is_a_message_not_a_crash(w):
                 deadline=future(), salary_min="9" * 1000)
     with pytest.raises(R.JobValidationError, match="Minimum salary must be a number"):
         R.post_job(w.db, w.rec_a, form)
+
+
+def test_profile_page_shows_the_limit_and_keeps_the_profile(db):
+    from conftest import open_page
+
+    actor = _candidate(db, experience="3 years of SQL")
+    at = open_page("pages/account.py", actor)
+    at.text_area(key="profile_experience").input("z" * 6_000)
+    at.multiselect(key="profile_skills").select("w" * 10_000)
+    next(b for b in at.button if b.label == "Save profile").click().run()
+    assert not at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert "Experience is 6,000 characters long; the limit is 5,000" in shown
+    assert "10,000 characters long; a skill is at most 60" in shown
+    profile = accounts.get_profile(db, actor)
+    assert (profile["experience"], profile["skills"]) == ("3 years of SQL", [])
