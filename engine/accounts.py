@@ -103,7 +103,9 @@ def normalize_skills(skills: str | list[str] | None) -> list[str]:
 
 
 def _skills_error(skills, errors: dict[str, str]) -> None:
-    if problem := limits.skills_problem(normalize_skills(skills)):
+    raw = skills if isinstance(skills, str) else ",".join(str(s) for s in skills or [])
+    # The whole text first: splitting a 20 MB paste into skills would take a second before refusing it.
+    if problem := limits.text_problem(raw, limits.SKILLS_TEXT) or limits.skills_problem(normalize_skills(skills)):
         errors["skills"] = problem
 
 
@@ -379,7 +381,8 @@ def update_profile(db: sqlite_utils.Database, actor: Actor, changes: dict) -> di
     errors: dict[str, str] = {}
     for field, value in changes.items():
         if field == "skills":
-            clean["skills"] = normalize_skills(value)
+            _skills_error(value, errors)
+            clean["skills"] = [] if "skills" in errors else normalize_skills(value)
         elif field == "email":
             clean["email"] = normalize_email(value)
             _check_email_free(db, clean["email"], errors, except_user=actor.user_id)
@@ -390,8 +393,6 @@ def update_profile(db: sqlite_utils.Database, actor: Actor, changes: dict) -> di
     if actor.is_candidate and "location" in clean and not clean["location"]:
         errors["location"] = "Location is required."
     errors.update(limits.problems({k: v for k, v in clean.items() if k not in errors}))
-    if "skills" in changes:
-        _skills_error(changes["skills"], errors)
     if errors:
         raise ValidationError(errors)
     with transaction(db):

@@ -9,7 +9,6 @@ The resume builder's caps live here too (``RESUME``), though it cuts longer text
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 
@@ -49,6 +48,7 @@ FIELDS: dict[str, TextLimit] = {
     "cover_letter": TextLimit("Cover letter", 10_000, multiline=True),
 }
 SKILL = TextLimit("Skill", 60)
+SKILLS_TEXT = TextLimit("The list of skills", 20_000, multiline=True)   # all skills as typed, before they are split
 MAX_SKILLS = 50          # on a profile
 MAX_JOB_SKILLS = 100     # on a job (imports list many)
 EXCERPT_CHARS = 80       # how much of a bad value an error message may quote
@@ -61,15 +61,16 @@ RESUME = {
     "max_skills": 60, "max_links": 20,
 }
 
-_LINE_BREAKS = "\n\r\t"
+# Unicode's control characters (category Cc) and its line and paragraph separators; long text keeps tab,
+# line feed and carriage return.
+_CONTROL_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_MULTILINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _control_char(text: str, multiline: bool) -> str | None:
-    """The first control character not allowed here (tab and line breaks are allowed in long text)."""
-    for ch in text:
-        if unicodedata.category(ch) in ("Cc", "Zl", "Zp") and not (multiline and ch in _LINE_BREAKS):
-            return ch
-    return None
+    """The first control character not allowed here."""
+    found = (_CONTROL_MULTILINE if multiline else _CONTROL_ONE_LINE).search(text)
+    return found.group() if found else None
 
 
 def text_problem(value, limit: TextLimit) -> str | None:
@@ -119,5 +120,4 @@ def excerpt(value, max_chars: int = EXCERPT_CHARS) -> str:
 
 def one_line(text: str) -> str:
     """Control characters and line breaks as single spaces: for mail headers built from stored text."""
-    return re.sub(r"\s+", " ", "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
-                                       for ch in str(text))).strip()
+    return re.sub(r"\s+", " ", _CONTROL_ONE_LINE.sub(" ", str(text))).strip()
