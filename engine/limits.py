@@ -19,8 +19,8 @@ class TextLimit:
     multiline: bool = False
 
 
-# Sizes: a few times what real data needs (the longest of 37,000 real postings in ../shared/data is a
-# 24,661-character description), small enough that a paste gone wrong is refused, not stored.
+# Sizes: a few times what real data needs (the longest real posting in ../shared/data has a 24,661-character
+# description), small enough that a paste gone wrong is refused, not stored.
 FIELDS: dict[str, TextLimit] = {
     # people and companies
     "name": TextLimit("Name", 100),
@@ -89,7 +89,7 @@ def text_problem(value, limit: TextLimit) -> str | None:
 
 
 def problems(values: dict, **aliases: str) -> dict[str, str]:
-    """field -> message for every value over its limit. Fields are keys of ``FIELDS`` (others are not checked);
+    """field -> message for every value that breaks its limit. Fields are keys of ``FIELDS`` (others are not checked);
     ``aliases`` maps a form's own field name to one (e.g. ``name="company_name"`` on the company form)."""
     out = {}
     for field, value in values.items():
@@ -114,7 +114,8 @@ def skills_problem(skills: list[str], max_count: int = MAX_SKILLS) -> str | None
 
 def excerpt(value, max_chars: int = EXCERPT_CHARS) -> str:
     """A short, printable piece of a value for an error message: a bad file is never echoed whole."""
-    text = re.sub(r"\s+", " ", "".join(ch if ch.isprintable() else "?" for ch in str(value)[:max_chars * 2]))
+    text = re.sub(r"\s+", " ", "".join(ch if ch.isprintable() or ch.isspace() else "?"
+                                       for ch in str(value)[:max_chars * 2]))
     return text[:max_chars] + ("…" if len(str(value)) > max_chars else "")
 
 

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 
 class Undeliverable(Exception):
-    """This message can never be sent as it is; ``reason`` says why (shown to the admin)."""
+    """This message can never be sent as it is; the message says why (shown to the admin)."""
 
 
 class TryLater(Exception):

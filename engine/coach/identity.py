@@ -43,7 +43,7 @@ def secret() -> bytes:
             pass
         finally:
             tmp.unlink()
-    return _checked(path.read_text(), str(path))
+    return _checked(path.read_text(), f"the data folder's {SECRET_FILE} file")   # no server path on a page
 
 
 def _checked(key: str, where: str) -> bytes:
