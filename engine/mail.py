@@ -116,17 +116,17 @@ def deliver_outbox(
         return report
     try:
         for i, row in enumerate(rows):
-            try:
-                _deliver_one(db, smtp, row, settings, max_attempts, report)
-            except (smtplib.SMTPServerDisconnected, OSError):
-                # The connection broke during this message: it was counted as a try; open a new one for the rest.
+            if smtp.sock is None:   # closed after a 421 reply or a dropped connection: a new one for the rest
                 try:
-                    smtp.close()
                     smtp = _open(settings)
                 except (OSError, smtplib.SMTPException) as exc:
                     report.skipped = (f"Mail server {settings.host}:{settings.port} went away "
-                                      f"({type(exc).__name__}: {exc}); {len(rows) - i - 1} message(s) wait for the next run")
+                                      f"({type(exc).__name__}: {exc}); {len(rows) - i} message(s) wait for the next run")
                     return report
+            try:
+                _deliver_one(db, smtp, row, settings, max_attempts, report)
+            except (smtplib.SMTPServerDisconnected, OSError):
+                smtp.close()   # the connection broke during this message, which counted it as a try
     finally:
         try:
             smtp.quit()

@@ -401,3 +401,29 @@ def test_admin_page_lists_failed_mail_with_its_reason(w):
     assert any("1 email(s) could not be delivered" in e.value for e in at.error)
     failed = next(d.value for d in at.dataframe if "Reason" in d.value.columns)
     assert list(failed["To"]) == ["admin@jx.test"] and "cannot be built" in failed["Reason"][0]
+
+
+class ClosingWith421(Recording):
+    """Answers the first recipient with 421 (service closing), as a server shedding load does."""
+
+    def __init__(self):
+        super().__init__()
+        self.closed_once = False
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if not self.closed_once:
+            self.closed_once = True
+            return "421 4.3.2 Too busy, closing"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_421_reply_delays_that_message_only_and_the_run_reconnects(w):
+    A.apply(w.db, w.cand, w.job_a)
+    A.apply(w.db, w.cand2, w.job_a)
+    server = ClosingWith421()
+    report = _deliver(server, w.db)
+    assert (report.sent, report.retry_later, report.failed) == (1, 1, 0)
+    assert server.recipients == ["zoe@cand.test"]
+    row = w.db.execute("SELECT status, attempts, last_error FROM outbox WHERE to_email = 'jose@cand.test'").fetchone()
+    assert row[:2] == ("queued", 1) and "421" in row[2]
