@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 import bcrypt
 import sqlite_utils
 
+from engine import limits
 from engine.authz import AccessDenied, Actor, NotFound, require_role
 from engine.store import insert_row, one, transaction, update_row, utcnow
 
@@ -89,15 +90,23 @@ def normalize_website(url: str | None) -> str:
 
 
 def normalize_skills(skills: str | list[str] | None) -> list[str]:
-    """A comma list or a list -> trimmed, de-duplicated (case-insensitively), at most 50 entries."""
+    """A comma (or line) separated text or a list -> trimmed, de-duplicated (case-insensitively). Nothing is
+    cut: callers refuse a list over the limits (``limits.skills_problem``) with a message instead."""
     if isinstance(skills, str):
-        skills = skills.split(",")
+        skills = re.split(r"[,\n]", skills)
     seen: dict[str, str] = {}
     for skill in skills or []:
-        skill = re.sub(r"\s+", " ", str(skill)).strip()[:60]
+        skill = re.sub(r"\s+", " ", str(skill)).strip()
         if skill and skill.lower() not in seen:
             seen[skill.lower()] = skill
-    return list(seen.values())[:50]
+    return list(seen.values())
+
+
+def _skills_error(skills, errors: dict[str, str]) -> None:
+    raw = skills if isinstance(skills, str) else ",".join(str(s) for s in skills or [])
+    # The whole text first: splitting a 20 MB paste into skills would take a second before refusing it.
+    if problem := limits.text_problem(raw, limits.SKILLS_TEXT) or limits.skills_problem(normalize_skills(skills)):
+        errors["skills"] = problem
 
 
 def _required(values: dict[str, str | None], labels: dict[str, str]) -> dict[str, str]:
@@ -166,6 +175,9 @@ def sign_up_candidate(db: sqlite_utils.Database, *, name: str, email: str, passw
     """Create a candidate account. Raises ValidationError listing every problem at once."""
     email = normalize_email(email)
     errors = _required({"name": name, "location": location}, {"name": "Name", "location": "Location"})
+    errors.update(limits.problems({"name": name, "location": location, "preferred_category": preferred_category,
+                                   "education": education, "experience": experience}))
+    _skills_error(skills, errors)
     _check_email_free(db, email, errors)
     if problem := password_problem(password):
         errors["password"] = problem
@@ -187,10 +199,13 @@ def sign_up_company(db: sqlite_utils.Database, *, email: str, password: str, com
     _check_email_free(db, email, errors)
     if problem := password_problem(password):
         errors["password"] = problem
-    try:
-        website = normalize_website(website)
-    except ValueError as exc:
-        errors["website"] = str(exc)
+    errors.update(limits.problems({"company_name": company_name, "industry": industry, "location": location,
+                                   "website": website, "contact_name": contact_name}))
+    if "website" not in errors:
+        try:
+            website = normalize_website(website)
+        except ValueError as exc:
+            errors["website"] = str(exc)
     if errors:
         raise ValidationError(errors)
     with transaction(db):
@@ -209,6 +224,7 @@ def create_user(db: sqlite_utils.Database, *, email: str, password: str, role: s
     """Validated insert used by recruiter creation and bootstrap (callers check who may do it)."""
     email = normalize_email(email)
     errors = _required({"name": name}, {"name": "Name"})
+    errors.update(limits.problems({"name": name}))
     _check_email_free(db, email, errors)
     if problem := password_problem(password):
         errors["password"] = problem
@@ -365,7 +381,8 @@ def update_profile(db: sqlite_utils.Database, actor: Actor, changes: dict) -> di
     errors: dict[str, str] = {}
     for field, value in changes.items():
         if field == "skills":
-            clean["skills"] = normalize_skills(value)
+            _skills_error(value, errors)
+            clean["skills"] = [] if "skills" in errors else normalize_skills(value)
         elif field == "email":
             clean["email"] = normalize_email(value)
             _check_email_free(db, clean["email"], errors, except_user=actor.user_id)
@@ -375,6 +392,7 @@ def update_profile(db: sqlite_utils.Database, actor: Actor, changes: dict) -> di
         errors["name"] = "Name is required."
     if actor.is_candidate and "location" in clean and not clean["location"]:
         errors["location"] = "Location is required."
+    errors.update(limits.problems({k: v for k, v in clean.items() if k not in errors}))
     if errors:
         raise ValidationError(errors)
     with transaction(db):

@@ -15,7 +15,7 @@ from datetime import date
 
 import sqlite_utils
 
-from engine import letters, notify
+from engine import letters, limits, notify
 from engine.authz import AccessDenied, Actor, NotFound, require_company_scope, require_permission, require_role
 from engine.jobs import record_event
 from engine.store import insert_row, one, transaction, utcnow
@@ -113,6 +113,9 @@ def apply(
     _refuse_if_applied(db, actor, job["id"])
     if resume_id is not None and pdf_bytes is not None:
         raise ApplyRefused("Choose a resume from the builder or upload a PDF, not both.")
+    cover_letter = (cover_letter or "").strip() or None
+    if problem := limits.text_problem(cover_letter, limits.FIELDS["cover_letter"]):
+        raise ApplyRefused(problem)   # before any file is saved
     version_id = None
     if resume_id is not None:
         resume = one(db, "SELECT id FROM resumes WHERE id = ? AND user_id = ?", [_as_id(resume_id), actor.user_id])
@@ -124,7 +127,6 @@ def apply(
     if pdf_bytes is not None:
         check_pdf(pdf_bytes, pdf_name)
         pdf_path = save_file(db, "uploads", pdf_bytes, ".pdf")
-    cover_letter = (cover_letter or "").strip()[:10000] or None
     now = utcnow()
     try:
         with transaction(db):

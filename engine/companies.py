@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from engine import accounts
+from engine import accounts, limits
 from engine.authz import PERMISSION_LABELS, PERMISSIONS, AccessDenied, Actor, NotFound, require_role
 from engine.authz import company_permissions as _granted_permissions
 from engine.notify import post_message, queue_email
@@ -90,7 +90,8 @@ def update_company(db: sqlite_utils.Database, actor: Actor, changes: dict, compa
         raise ValueError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
     clean = {k: (v or "").strip() for k, v in changes.items()}
     errors = {f: f"{f.title()} is required." for f in ("name", "industry", "location") if f in clean and not clean[f]}
-    if "website" in clean:
+    errors.update(limits.problems({k: v for k, v in clean.items() if k not in errors}, name="company_name"))
+    if "website" in clean and "website" not in errors:
         try:
             clean["website"] = accounts.normalize_website(clean["website"]) or None
         except ValueError as exc:
@@ -120,7 +121,9 @@ def request_access(db: sqlite_utils.Database, actor: Actor, message: str = "") -
     company = _company(db, actor.company_id)
     if one(db, "SELECT id FROM access_requests WHERE company_id = ? AND status = 'pending'", [company["id"]]):
         raise ValueError("Your company already has a pending access request. The admin will answer it soon.")
-    message = (message or "").strip()[:2000]
+    message = (message or "").strip()
+    if problem := limits.text_problem(message, limits.FIELDS["access_message"]):
+        raise accounts.ValidationError({"message": problem})
     with transaction(db):
         request_id = insert_row(db, "access_requests", {
             "company_id": company["id"], "message": message, "status": "pending", "created_at": utcnow()})

@@ -1,12 +1,16 @@
 """Delivering the outbox over SMTP, with retries and backoff between runs.
 
-States: queued (waiting, also after a failed try), sent, failed (gave up after ``max_attempts`` tries or
-refused as undeliverable). A server that cannot be reached costs a message nothing: the run stops, every
-message stays queued with the error noted, and the next run delivers. A message the server refuses is
-retried on later runs, ``backoff_s(attempts)`` apart.
+States: queued (waiting, also after a temporary refusal), sent, failed (gave up after ``max_attempts`` tries,
+or refused for good). A server that cannot be reached costs a message nothing: the run stops, every message
+stays queued with the error noted, and the next run delivers. Each message is judged on its own:
+a 4xx reply (greylisting, a full mailbox) is retried on later runs, ``backoff_s(attempts)`` apart; a 5xx reply,
+or a message that cannot even be built (a header with a line break, a missing attachment), is marked failed
+with the reason, and the run goes on with the rest. The admin sees failed mail with its reason
+(``failed_mail``, the admin applications page).
 """
 from __future__ import annotations
 
+import logging
 import smtplib
 import ssl
 import threading
@@ -22,9 +26,18 @@ from engine import config
 from engine.authz import Actor, require_role
 from engine.config import SmtpSettings
 from engine.store import transaction, update_row, utcnow
-from engine.uploads import UploadRejected, resolve
+from engine.uploads import resolve
 
 CONNECT_TIMEOUT_S = 20
+log = logging.getLogger(__name__)
+
+
+class Undeliverable(Exception):
+    """This message can never be sent as it is; the message says why (shown to the admin)."""
+
+
+class TryLater(Exception):
+    """The server refused this message for now (a 4xx reply); it is retried after the backoff."""
 
 
 @dataclass
@@ -102,8 +115,18 @@ def deliver_outbox(
                 update_row(db, "outbox", row["id"], {"last_error": report.skipped[:500], "last_attempt_at": now})
         return report
     try:
-        for row in rows:
-            _deliver_one(db, smtp, row, settings, max_attempts, report)
+        for i, row in enumerate(rows):
+            if smtp.sock is None:   # closed after a 421 reply or a dropped connection: a new one for the rest
+                try:
+                    smtp = _open(settings)
+                except (OSError, smtplib.SMTPException) as exc:
+                    report.skipped = (f"Mail server {settings.host}:{settings.port} went away "
+                                      f"({type(exc).__name__}: {exc}); {len(rows) - i} message(s) wait for the next run")
+                    return report
+            try:
+                _deliver_one(db, smtp, row, settings, max_attempts, report)
+            except (smtplib.SMTPServerDisconnected, OSError):
+                smtp.close()   # the connection broke during this message, which counted it as a try
     finally:
         try:
             smtp.quit()
@@ -112,16 +135,52 @@ def deliver_outbox(
     return report
 
 
+def _is_temporary(code: int | None) -> bool:
+    return code is not None and 400 <= code < 500
+
+
+def _send(db, smtp: smtplib.SMTP, row: dict, sender: str) -> None:
+    """Build and send one message, turning every failure into Undeliverable or TryLater (a broken
+    connection is raised as is, so the caller can reconnect)."""
+    try:
+        msg = build_message(db, row, sender)
+    except Exception as exc:  # any bad field of this one row: it must not stop the others
+        raise Undeliverable(f"cannot be built ({type(exc).__name__}: {exc})") from exc
+    try:
+        smtp.send_message(msg)
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _ in exc.recipients.values()]
+        detail = "; ".join(f"{addr}: {code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+                           for addr, (code, text) in exc.recipients.items())
+        if codes and all(_is_temporary(code) for code in codes):
+            raise TryLater(f"recipient refused for now ({detail})") from exc
+        raise Undeliverable(f"recipient refused ({detail})") from exc
+    except smtplib.SMTPServerDisconnected:
+        raise
+    except smtplib.SMTPResponseException as exc:
+        text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        if _is_temporary(exc.smtp_code):
+            raise TryLater(f"{type(exc).__name__}: {exc.smtp_code} {text}") from exc
+        raise Undeliverable(f"{type(exc).__name__}: {exc.smtp_code} {text}") from exc
+    except OSError:
+        raise
+    except Exception as exc:  # e.g. an address the server cannot take (SMTPNotSupportedError, UnicodeEncodeError)
+        raise Undeliverable(f"{type(exc).__name__}: {exc}") from exc
+
+
 def _deliver_one(db, smtp, row: dict, settings: SmtpSettings, max_attempts: int, report: DeliveryReport) -> None:
     now = datetime.now(timezone.utc).replace(microsecond=0)
     attempts = row["attempts"] + 1
+    broken: BaseException | None = None
     try:
-        msg = build_message(db, row, settings.sender)
-        smtp.send_message(msg)
-    except (smtplib.SMTPRecipientsRefused, UploadRejected, FileNotFoundError) as exc:
-        status, error = "failed", f"{type(exc).__name__}: {exc}"  # retrying cannot help
-    except (smtplib.SMTPException, OSError) as exc:
+        _send(db, smtp, row, settings.sender)
+    except Undeliverable as exc:
+        status, error = "failed", str(exc)
+    except TryLater as exc:
+        status, error = ("failed" if attempts >= max_attempts else "queued"), str(exc)
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
         status, error = ("failed" if attempts >= max_attempts else "queued"), f"{type(exc).__name__}: {exc}"
+        broken = exc
     else:
         update_row(db, "outbox", row["id"], {"status": "sent", "attempts": attempts, "sent_at": now.isoformat(),
                                              "last_attempt_at": now.isoformat(), "last_error": None})
@@ -136,6 +195,8 @@ def _deliver_one(db, smtp, row: dict, settings: SmtpSettings, max_attempts: int,
         report.failed += 1
     else:
         report.retry_later += 1
+    if broken is not None:
+        raise broken
 
 
 def outbox(db: sqlite_utils.Database, admin: Actor, status: str | None = None, limit: int = 500) -> list[dict]:
@@ -146,6 +207,14 @@ def outbox(db: sqlite_utils.Database, admin: Actor, status: str | None = None, l
         f"SELECT id, to_email, subject, kind, status, attempts, last_error, created_at, last_attempt_at, sent_at, "
         f"next_attempt_at, (ics IS NOT NULL) AS has_ics, attachment_path FROM outbox {where} ORDER BY id DESC LIMIT ?",
         [*params, limit]))
+
+
+def failed_mail(db: sqlite_utils.Database, admin: Actor, limit: int = 50) -> list[dict]:
+    """Mail that was given up on, newest first, with the reason: what the admin must look at."""
+    require_role(admin, "admin")
+    return list(db.query(
+        "SELECT id, to_email, subject, kind, attempts, last_error, last_attempt_at FROM outbox "
+        "WHERE status = 'failed' ORDER BY id DESC LIMIT ?", [limit]))
 
 
 def retry_delivery(
@@ -204,6 +273,6 @@ def _sender_loop(data_dir: str, interval_s: float, stop: threading.Event) -> Non
                 deliver_outbox(db)
             finally:
                 db.close()
-        except Exception:  # a bad run must not kill the sender; the next one retries
-            pass
+        except Exception:  # a bad run must not kill the sender; the next one retries, and the log says why
+            log.exception("outbox delivery run failed")
         stop.wait(max(0.2, interval_s))

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, timezone
 import sqlite_utils
 
 from engine import config
+from engine.limits import one_line
 from engine.store import insert_row, one, utcnow
 
 SIGNATURE = "\n\n— The JobExpressway team"
@@ -38,8 +39,10 @@ def queue_email(
     ics: str | None = None,
     attachment_path: str | None = None,
 ) -> int:
+    """Queue one email. The subject is made one line here: names in it come from stored text, and a line
+    break in a header would stop the message from being built (or forge a header)."""
     return insert_row(db, "outbox", {
-        "to_email": to_email, "subject": subject, "body": body, "kind": kind, "ics": ics,
+        "to_email": to_email, "subject": one_line(subject), "body": body, "kind": kind, "ics": ics,
         "attachment_path": attachment_path, "user_id": user_id, "status": "queued", "attempts": 0,
         "created_at": utcnow(),
     })

@@ -9,7 +9,7 @@ from datetime import date
 
 import sqlite_utils
 
-from engine import notify
+from engine import limits, notify
 from engine.authz import Actor, NotFound, require_company_scope, require_permission, require_role
 from engine.jobs import _row_for_db, decode_job
 from engine.store import insert_row, one, transaction, update_row, utcnow
@@ -37,7 +37,7 @@ def _as_int(value, label: str, problems: list[str]) -> int | None:
         return None
     try:
         number = int(float(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):   # OverflowError: hundreds of digits read as infinity
         problems.append(f"{label} must be a number")
         return None
     if number < 0:
@@ -56,8 +56,7 @@ def validate_job(fields: dict, *, check_deadline: bool = True) -> dict:
     for key in REQUIRED:
         if not clean.get(key):
             problems.append(f"{key.capitalize()} is required")
-    if clean.get("title") and len(clean["title"]) > 200:
-        problems.append("Title is longer than 200 characters")
+    problems += limits.problems({k: v for k, v in clean.items() if isinstance(v, str)}).values()
     deadline = clean.get("deadline")
     if deadline not in (None, ""):
         try:
@@ -82,6 +81,9 @@ def validate_job(fields: dict, *, check_deadline: bool = True) -> dict:
     skills = clean.get("required_skills")
     if isinstance(skills, str):
         clean["required_skills"] = [s.strip() for s in skills.split(",") if s.strip()]
+    if clean.get("required_skills") and (problem := limits.skills_problem(
+            [str(s) for s in clean["required_skills"]], max_count=limits.MAX_JOB_SKILLS)):
+        problems.append(problem)
     if problems:
         raise JobValidationError(problems)
     return clean

@@ -53,6 +53,15 @@ with tab_mail:
     m1.metric("Queued", int(counts.get("queued", 0)))
     m2.metric("Sent", int(counts.get("sent", 0)))
     m3.metric("Failed", int(counts.get("failed", 0)))
+    failed = mail.failed_mail(db, actor)
+    if failed:
+        st.error(f"{len(failed)} email(s) could not be delivered and will not be tried again unless you retry. "
+                 "The reason of each is below; fix its cause (e.g. a wrong address), then retry.",
+                 icon=":material/error:")
+        st.dataframe(pd.DataFrame([{
+            "ID": m["id"], "To": m["to_email"], "Subject": m["subject"], "Reason": m["last_error"] or "",
+            "Attempts": m["attempts"], "Last try": (m["last_attempt_at"] or "")[:16].replace("T", " "),
+        } for m in failed]), hide_index=True, width="stretch", key="failed_mail")
     if messages:
         st.dataframe(pd.DataFrame([{
             "ID": m["id"], "To": m["to_email"], "Subject": m["subject"], "Kind": m["kind"], "State": m["status"],

@@ -14,7 +14,12 @@ st.caption("Ask interview questions, or take a mock interview with scores and fe
 
 url = config.coach_url()
 if service.is_reachable(url):
-    components.iframe(f"{url}/?{identity.signed_query(actor.user_id)}", height=900, scrolling=True)
+    try:
+        signed = identity.signed_query(actor.user_id)
+    except identity.SecretUnusable as exc:   # anonymous coach rather than a link anyone could forge
+        st.warning(f"{exc} Until then the coach works without saving your reports.")
+        signed = ""
+    components.iframe(f"{url}/?{signed}", height=900, scrolling=True)
     st.caption(f"Coach served from {url}.")
 else:
     st.warning(f"The coach app is not running at {url}. Start it with `{service.START_COMMAND}`.")

@@ -252,3 +252,162 @@ def test_login_when_credentials_are_configured(w):
     finally:
         controller.stop()
     assert len(received.messages) == 1
+
+
+# --- one bad message never stops the others; 4xx is retried; the admin sees failures ------------------
+
+class Recording(Inbox):
+    """Keeps who each message was really sent to (the envelope), not only what its headers say."""
+
+    def __init__(self):
+        super().__init__()
+        self.recipients: list[str] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.recipients += envelope.rcpt_tos
+        return await super().handle_DATA(server, session, envelope)
+
+
+def _poison(db, subject="Access request from Acme\r\nBcc: victim@x.test", to_email="admin@jx.test") -> int:
+    """An outbox row as an older version queued it from a stored company name with a line break."""
+    return db.execute("INSERT INTO outbox (to_email, subject, body, kind, status, attempts, created_at) "
+                      "VALUES (?, ?, 'body', 'access_request', 'queued', 0, '2030-01-01T00:00:00')",
+                      [to_email, subject]).lastrowid
+
+
+def _deliver(handler, db, **kw):
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        return mail.deliver_outbox(db, _settings(controller.port), **kw)
+    finally:
+        controller.stop()
+
+
+def test_a_poisoned_message_fails_alone_and_the_others_are_sent(w):
+    A.apply(w.db, w.cand, w.job_a)                      # queues the candidate's confirmation
+    poisoned = _poison(w.db)
+    A.apply(w.db, w.cand2, w.job_a)                     # and one more after the poisoned row
+    received = Recording()
+    report = _deliver(received, w.db)
+    assert (report.sent, report.failed, report.retry_later) == (2, 1, 0)
+    assert sorted(received.recipients) == ["jose@cand.test", "zoe@cand.test"]   # nobody Bcc'd
+    row = w.db.execute("SELECT status, attempts, last_error FROM outbox WHERE id = ?", [poisoned]).fetchone()
+    assert row[0] == "failed" and row[1] == 1 and "cannot be built" in row[2] and "linefeed" in row[2]
+    assert [m["id"] for m in mail.failed_mail(w.db, w.admin)] == [poisoned]
+    with pytest.raises(AccessDenied):
+        mail.failed_mail(w.db, w.rec_a)
+
+
+def test_a_company_name_with_a_line_break_cannot_forge_a_header(w):
+    """A name stored before names were validated still reaches the admin, as one subject line."""
+    from engine import companies
+
+    w.db.execute("UPDATE companies SET name = ? WHERE id = ?", ["Acme\r\nBcc: victim@x.test", w.company_a])
+    companies.request_access(w.db, w.rec_a, "Please")
+    received = Recording()
+    assert _deliver(received, w.db).sent == 1
+    assert received.recipients == ["admin@jx.test"]
+    assert received.messages[0]["Subject"] == "Access request from Acme Bcc: victim@x.test"
+    assert received.messages[0]["Bcc"] is None
+
+
+class Greylisting(Recording):
+    """Refuses each recipient once with 450 (greylisting), then accepts it."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address not in self.seen:
+            self.seen.add(address)
+            return "450 4.2.0 Greylisted, please try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_4xx_recipient_refusal_is_retried_after_the_backoff(w):
+    A.apply(w.db, w.cand, w.job_a)
+    server = Greylisting()
+    controller = Controller(server, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        first = mail.deliver_outbox(w.db, _settings(controller.port))
+        assert (first.sent, first.retry_later, first.failed) == (0, 1, 0)
+        status, attempts, error, due = w.db.execute(
+            "SELECT status, attempts, last_error, next_attempt_at FROM outbox").fetchone()
+        assert (status, attempts) == ("queued", 1) and "450" in error and due > datetime.now(timezone.utc).isoformat()
+        assert mail.deliver_outbox(w.db, _settings(controller.port)).sent == 0      # still backing off
+        w.db.execute("UPDATE outbox SET next_attempt_at = '2000-01-01T00:00:00+00:00'")  # the backoff has passed
+        assert mail.deliver_outbox(w.db, _settings(controller.port)).sent == 1
+    finally:
+        controller.stop()
+    assert server.recipients == ["jose@cand.test"]
+    assert w.db.execute("SELECT status, attempts, last_error FROM outbox").fetchone() == ("sent", 2, None)
+
+
+class RefusingForGood(Recording):
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("jose@"):
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_5xx_refusal_fails_that_message_at_once_with_the_reason(w):
+    A.apply(w.db, w.cand, w.job_a)
+    A.apply(w.db, w.cand2, w.job_a)
+    server = RefusingForGood()
+    report = _deliver(server, w.db)
+    assert (report.sent, report.failed) == (1, 1) and server.recipients == ["zoe@cand.test"]
+    (failed,) = mail.failed_mail(w.db, w.admin)
+    assert failed["to_email"] == "jose@cand.test" and "550" in failed["last_error"]
+
+
+def test_admin_page_lists_failed_mail_with_its_reason(w):
+    from conftest import open_page
+
+    _poison(w.db)
+    A.apply(w.db, w.cand, w.job_a)
+    _deliver(Recording(), w.db)
+    at = open_page("pages/admin_applications.py", w.admin)
+    assert not at.exception
+    assert any("1 email(s) could not be delivered" in e.value for e in at.error)
+    failed = next(d.value for d in at.dataframe if "Reason" in d.value.columns)
+    assert list(failed["To"]) == ["admin@jx.test"] and "cannot be built" in failed["Reason"][0]
+
+
+class ClosingOnce(Recording):
+    """Closes the connection on the first message: by hanging up in DATA (a crash) or by answering its
+    recipient 421 (a server shedding load; smtplib then closes its side)."""
+
+    def __init__(self, how: str):
+        super().__init__()
+        self.how, self.closed = how, False
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.how == "421" and not self.closed:
+            self.closed = True
+            return "421 4.3.2 Too busy, closing"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.how == "hang up" and not self.closed:
+            self.closed = True
+            server.transport.close()
+            return "421 closing"
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.parametrize("how, error", [("hang up", "SMTPServerDisconnected"), ("421", "421")])
+def test_a_closed_connection_delays_that_message_only_and_the_run_reconnects(w, how, error):
+    A.apply(w.db, w.cand, w.job_a)
+    A.apply(w.db, w.cand2, w.job_a)
+    server = ClosingOnce(how)
+    report = _deliver(server, w.db)
+    assert (report.sent, report.retry_later, report.failed) == (1, 1, 0)
+    assert server.recipients == ["zoe@cand.test"]
+    row = w.db.execute("SELECT status, attempts, last_error FROM outbox WHERE to_email = 'jose@cand.test'").fetchone()
+    assert row[:2] == ("queued", 1) and error in row[2]

@@ -166,6 +166,26 @@ def test_recording_lifecycle_and_retention(db, s, data_dir):
     assert recordings.purge_old_recordings(db, days=90, data_dir=data_dir) == 0
 
 
+def test_recordings_left_by_a_crash_are_settled_when_listed_and_by_the_purge_command(db, s, data_dir, capsys):
+    from engine.cli import main
+
+    iid = book(db, s).interview["id"]
+    crashed, crashed_path = recordings.start_recording(db, iid, s["cand"].user_id, data_dir=data_dir)
+    _write_test_video(crashed_path, seconds=1)          # the server died before the recorder settled the row
+    live, _ = recordings.start_recording(db, iid, s["rec"].user_id, data_dir=data_dir)
+    long_ago = (datetime.now(timezone.utc) - timedelta(hours=10)).isoformat()
+    db.execute("UPDATE recordings SET started_at = ? WHERE id = ?", [long_ago, crashed])
+    listed = {r["id"]: r["status"] for r in recordings.recordings_for(db, s["cand"], iid)}
+    assert listed == {crashed: "ready", live: "recording"}          # a recording in progress is left alone
+    empty, empty_path = recordings.start_recording(db, iid, s["cand"].user_id, data_dir=data_dir)
+    empty_path.write_bytes(b"")
+    db.execute("UPDATE recordings SET started_at = ? WHERE id = ?", [long_ago, empty])
+    assert main(["purge-recordings", "--data-dir", str(data_dir)]) == 0
+    assert "settled 1 recording(s)" in capsys.readouterr().out
+    assert one(db, "SELECT status FROM recordings WHERE id = ?", [empty])["status"] == "failed"
+    assert one(db, "SELECT status FROM recordings WHERE id = ?", [live])["status"] == "recording"
+
+
 def _write_test_video(path, seconds: int) -> None:
     import av
     import numpy as np

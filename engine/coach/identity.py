@@ -18,18 +18,41 @@ from engine import config
 
 TTL_SECONDS = 15 * 60      # only needs to outlive the page load that renders the iframe
 SECRET_FILE = "coach_secret"
+MIN_SECRET_CHARS = 16      # an empty or short key would let anyone forge a link
+
+
+class SecretUnusable(RuntimeError):
+    """The signing key is empty or too short: links are neither made nor accepted until it is fixed."""
 
 
 def secret() -> bytes:
     env = os.environ.get("COACH_SECRET")
     if env:
-        return env.encode()
+        return _checked(env, "COACH_SECRET")
     path = config.data_dir() / SECRET_FILE
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)   # exclusive: two processes agree
+        # Written whole under a temporary name, then linked into place: a second process either wins the
+        # link or reads the finished key, never an empty file half-way through being written.
+        tmp = path.with_name(f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_urlsafe(32))
-    return path.read_text().strip().encode()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return _checked(path.read_text(), f"the data folder's {SECRET_FILE} file")   # no server path on a page
+
+
+def _checked(key: str, where: str) -> bytes:
+    key = key.strip()
+    if len(key) < MIN_SECRET_CHARS:
+        raise SecretUnusable(f"The coach's signing key in {where} is {'empty' if not key else 'too short'} "
+                             f"(at least {MIN_SECRET_CHARS} characters). Set COACH_SECRET, or delete the file "
+                             f"to have a new key generated.")
+    return key.encode()
 
 
 def _mac(user_id: int, exp: int) -> str:
@@ -53,4 +76,8 @@ def verify(params: dict | None, now: float | None = None) -> int | None:
         return None
     if exp < (now or time.time()) or exp > (now or time.time()) + 24 * 3600:
         return None
-    return user_id if hmac.compare_digest(sig, _mac(user_id, exp)) else None
+    try:
+        expected = _mac(user_id, exp)
+    except SecretUnusable:
+        return None   # no usable key: no link is valid
+    return user_id if hmac.compare_digest(sig, expected) else None

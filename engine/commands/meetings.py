@@ -23,7 +23,10 @@ def cmd_purge(args) -> int:
 
     db = store.connect(args.data_dir)
     days = recordings.retention_days() if args.days is None else args.days
-    count = recordings.purge_old_recordings(db, days)
+    settled = recordings.settle_stale(db, data_dir=args.data_dir)
+    if settled:
+        print(f"settled {settled} recording(s) left unfinished by a stopped server")
+    count = recordings.purge_old_recordings(db, days, data_dir=args.data_dir)
     print(f"deleted {count} recording(s) older than {days} days")
     return 0
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ from pathlib import Path
 import sqlite_utils
 
 from engine import jobs as jobs_core
+from engine import limits
 from engine.datasets.categories import category_for_label, infer_category
 from engine.datasets.cleaning import clean_line, clean_text
 from engine.datasets.skills import extract_skills, normalise_skill
@@ -41,6 +43,7 @@ EMSCAD_EDUCATION = {
     "professional": "Master's Degree",
 }
 MAX_ROW_MESSAGES = 200
+BINARY_SHARE = 0.01   # control characters (not tab or line breaks) in a text file's first 64 KB: stray, not 1%
 csv.field_size_limit(16 * 1024 * 1024)
 
 
@@ -93,7 +96,11 @@ def _records(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str] | Non
         raise ImportFormatError(f"File not found: {path}")
     if path.is_dir():
         raise ImportFormatError(f"{path} is a folder, not a CSV file.")
-    text, _ = _decode(path.read_bytes())
+    raw = path.read_bytes()
+    if _looks_binary(raw):
+        raise ImportFormatError(f"{limits.excerpt(path.name)} is not a CSV text file (it holds binary data: "
+                                f"NUL or other control bytes). Export the jobs as CSV and import that file.")
+    text, _ = _decode(raw)
     text = text.replace("\x00", "")
     sample = text[:20000]
     delimiter = ";" if sample.split("\n", 1)[0].count(";") > sample.split("\n", 1)[0].count(",") else ","
@@ -125,6 +132,27 @@ def _records(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str] | Non
     return header, rows()
 
 
+def _looks_binary(raw: bytes) -> bool:
+    sample = raw[:65536]
+    controls = sum(1 for b in sample if (b < 32 and b not in (9, 10, 13)) or b == 127)
+    return controls > BINARY_SHARE * max(1, len(sample))
+
+
+def _quoted(value: str) -> str:
+    """A bad value as a message may quote it: short, printable (a file is never echoed whole)."""
+    return repr(limits.excerpt(value))
+
+
+def _over_limits(job: dict) -> None:
+    """Refuse a row with text over the size limits (engine.limits), as a posted job would be."""
+    texts = {k: v for k, v in job.items() if isinstance(v, str) and k in limits.FIELDS}
+    found = list(limits.problems(texts).values())
+    if skills := limits.skills_problem([str(s) for s in job.get("required_skills") or []], limits.MAX_JOB_SKILLS):
+        found.append(skills)
+    if found:
+        raise BadRow("text over its size limit", "(" + " ".join(found) + ")")
+
+
 # --- field parsers ---------------------------------------------------------------------------------
 
 _NUMBER = re.compile(r"(\d+(?:[.,]\d+)*)\s*([kK])?")
@@ -142,10 +170,12 @@ def parse_salary(value: str) -> tuple[int | None, int | None]:
         try:
             amount = float(digits)
         except ValueError:
-            raise BadRow("unparsable salary", repr(value)) from None
+            raise BadRow("unparsable salary", _quoted(value)) from None
+        if not math.isfinite(amount):   # a run of a thousand digits reads as infinity
+            raise BadRow("unparsable salary", _quoted(value))
         numbers.append(amount * (1000 if k else 1))
     if not numbers or len(numbers) > 2 or re.search(r"[a-zA-Z]{3,}-\d", text):
-        raise BadRow("unparsable salary", repr(value))
+        raise BadRow("unparsable salary", _quoted(value))
     lower = text.lower()
     if "hour" in lower or "/hr" in lower:
         numbers = [n * 2080 for n in numbers]
@@ -163,8 +193,8 @@ def _int_or_none(value: str, what: str) -> int | None:
         return None
     try:
         return int(float(text))
-    except ValueError:
-        raise BadRow(f"unparsable {what}", repr(value)) from None
+    except (ValueError, OverflowError):   # not a number, or too many digits to be one
+        raise BadRow(f"unparsable {what}", _quoted(value)) from None
 
 
 def _date_or_none(value: str, what: str) -> str | None:
@@ -174,7 +204,7 @@ def _date_or_none(value: str, what: str) -> str | None:
     try:
         return date.fromisoformat(text[:10]).isoformat()
     except ValueError:
-        raise BadRow(f"unparsable {what}", repr(value)) from None
+        raise BadRow(f"unparsable {what}", _quoted(value)) from None
 
 
 def _bool_or_none(value: str) -> bool | None:
@@ -211,19 +241,24 @@ def _emscad_location(value: str) -> str:
 
 
 def _skills_list(value: str) -> list[str]:
+    """Skills of a CSV cell. Entries longer than a skill may be are sentences (Dice's "Required Skills" column
+    holds whole requirements), not skills: they are left out, and the skills are then read from the text."""
     text = clean_line(value)
+    parsed = None
     if text.startswith("["):
         try:
-            return [normalise_skill(s) for s in json.loads(text) if str(s).strip()]
+            parsed = json.loads(text)
         except ValueError:
             pass
-    return [normalise_skill(s) for s in re.split(r"[;,]", text) if s.strip()]
+    items = parsed if isinstance(parsed, list) else re.split(r"[;,]", text)
+    return [normalise_skill(s) for s in items if str(s).strip() and len(str(s).strip()) <= limits.SKILL.max_chars]
 
 
 def _finish(job: dict, keep_category: bool = False) -> dict:
     """Fill what every job needs: skills from the text when none given, a category, today's date."""
     if not job.get("title"):
         raise BadRow("missing title")
+    _over_limits(job)
     if job.get("salary_min") and job.get("salary_max") and job["salary_min"] > job["salary_max"]:
         job["salary_min"], job["salary_max"] = job["salary_max"], job["salary_min"]
     text = "\n".join(job.get(k) or "" for k in ("requirements", "responsibilities", "description"))
@@ -334,7 +369,7 @@ def _loose_date(value: str, what: str) -> str:
     try:
         return date.fromisoformat(text[:10]).isoformat()
     except ValueError:
-        raise BadRow(f"unparsable {what}", repr(value)) from None
+        raise BadRow(f"unparsable {what}", _quoted(value)) from None
 
 
 def parse_mapping(spec: str | dict | None) -> dict[str, list[str]] | None:
@@ -355,6 +390,12 @@ def parse_mapping(spec: str | dict | None) -> dict[str, list[str]] | None:
     if "title" not in mapping:
         raise ImportFormatError("--map must say which column holds the title (title=ColumnName).")
     return mapping
+
+
+def _columns(header: list[str]) -> str:
+    """The header as an error message may show it: the first 12 names, each short."""
+    shown = ", ".join(limits.excerpt(h, 40) for h in header[:12])
+    return shown + (f", ... ({len(header)} columns)" if len(header) > 12 else "")
 
 
 def detect_layout(header: list[str]) -> str | None:
@@ -380,14 +421,14 @@ def read_postings(path: str | Path, mapping: str | dict | None = None,
         missing = sorted({c for cols in parsed_map.values() for c in cols} - set(columns))
         if missing:
             raise ImportFormatError(
-                f"Columns named in --map are not in {path.name}: {', '.join(missing)}. "
-                f"Its columns are: {', '.join(header)}.")
+                f"Columns named in --map are not in {limits.excerpt(path.name)}: "
+                f"{limits.excerpt(', '.join(missing), 200)}. Its columns are: {_columns(header)}.")
         layout = "mapped"
     else:
         layout = detect_layout(header)
         if layout is None:
             raise ImportFormatError(
-                f"{path.name} has columns {', '.join(header[:12])}{'...' if len(header) > 12 else ''}, which are "
+                f"{limits.excerpt(path.name)} has columns {_columns(header)}, which are "
                 f"neither EMSCAD's ({', '.join(EMSCAD_COLUMNS[:5])}, ...) nor this project's export format "
                 f"({', '.join(jobs_core.JOB_FIELDS[:5])}, ...). Pass a column mapping, e.g. "
                 f"--map title=Title,description=Description.")

@@ -3,7 +3,9 @@
 streamlit-webrtc calls a recorder factory when a participant's stream starts and stops the recorder when
 it ends; `recorder_factory` returns an aiortc MediaRecorder whose stop() also settles the row (ready with
 its duration, or failed). A failed recording never touches the interview row. Retention:
-`purge_old_recordings(db, days)` deletes files older than RECORDING_RETENTION_DAYS (default 90).
+`purge_old_recordings(db, days)` deletes files older than RECORDING_RETENTION_DAYS (default 90). A row left
+'recording' by a server that crashed is settled (`settle_stale`) when its interview's recordings are listed
+and by `python -m engine purge-recordings`.
 """
 from __future__ import annotations
 
@@ -20,11 +22,13 @@ import sqlite_utils
 from engine import config, store
 from engine.authz import Actor, NotFound
 from engine.meetings import rooms
+from engine.meetings.schedule import MAX_DURATION
 from engine.store import insert_row, one, update_row, utcnow
 
 log = logging.getLogger(__name__)
 DEFAULT_RETENTION_DAYS = 90
 EXTENSION = ".webm"   # VP8 + Opus: plays in every browser (st.video)
+STALE_AFTER_S = (MAX_DURATION + 60) * 60   # longer than any interview: no live recorder still owns the row
 
 
 def retention_days() -> int:
@@ -249,16 +253,22 @@ def out_recorder_factory(interview_id: int, user_id: int, data_dir: str | Path |
     return recorder_factory(interview_id, user_id, "out", data_dir)
 
 
-def settle_stale(db: sqlite_utils.Database, older_than_s: int = 6 * 3600, data_dir: str | Path | None = None) -> int:
-    """Rows left 'recording' by a crashed server: settle them from whatever file is there."""
+def settle_stale(db: sqlite_utils.Database, older_than_s: int = STALE_AFTER_S, data_dir: str | Path | None = None,
+                 interview_id: int | None = None) -> int:
+    """Rows left 'recording' by a crashed server: settle them from whatever file is there (ready when it
+    plays, failed otherwise). Only rows older than any interview lasts, so a live recording is never touched."""
     cutoff = (datetime.now(timezone.utc) - timedelta(seconds=older_than_s)).replace(microsecond=0).isoformat()
-    rows = list(db.query("SELECT id FROM recordings WHERE status = 'recording' AND started_at < ?", [cutoff]))
+    where, params = ("AND interview_id = ?", [interview_id]) if interview_id is not None else ("", [])
+    rows = list(db.query(f"SELECT id FROM recordings WHERE status = 'recording' AND started_at < ? {where}",
+                         [cutoff, *params]))
     for r in rows:
         finish_recording(db, r["id"], data_dir)
     return len(rows)
 
 
 def list_for_interview(db: sqlite_utils.Database, interview_id: int) -> list[dict]:
+    """The interview's recordings (every list in the app reads them here), crashed ones settled first."""
+    settle_stale(db, interview_id=interview_id)
     return list(db.query("SELECT * FROM recordings WHERE interview_id = ? AND status != 'deleted' ORDER BY id",
                          [interview_id]))
 

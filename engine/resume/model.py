@@ -13,12 +13,8 @@ import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-# Caps keep a PDF readable and a page from being blown up by a paste; longer text is cut with a notice.
-LIMITS = {
-    "name": 100, "email": 254, "phone": 40, "location": 120, "link": 300, "summary": 1200,
-    "short": 150, "bullet": 400, "details": 600, "skill": 60, "max_bullets": 12, "max_entries": 30,
-    "max_skills": 60,
-}
+from engine.limits import RESUME as LIMITS   # caps keep a PDF readable; longer text is cut with a notice
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
@@ -258,6 +254,9 @@ def validate(resume: Resume) -> tuple[Resume, list[Notice]]:
         notices.append(Notice("warning", "Skills", f"only the first {LIMITS['max_skills']} skills are kept."))
         r.skills = r.skills[:LIMITS["max_skills"]]
     r.links = _dedupe([cap(u, "link", "Links") for u in r.links])
+    if len(r.links) > LIMITS["max_links"]:
+        notices.append(Notice("warning", "Links", f"only the first {LIMITS['max_links']} links are kept."))
+        r.links = r.links[:LIMITS["max_links"]]
     return r, notices
 
 
