@@ -13,6 +13,7 @@ from engine.resume.thumbnails import page_count, thumbnail
 from ui import resume as form
 from ui.session import db as get_db
 from ui.session import require
+from ui.text import safe
 
 actor = require("candidate")
 db = get_db()
@@ -187,9 +188,9 @@ with fit:
         if report.score_note:
             st.caption(report.score_note)
         if report.missing:
-            st.markdown("**The job asks for, your resume never mentions:** " + ", ".join(report.missing))
+            st.markdown("**The job asks for, your resume never mentions:** " + ", ".join(safe(s) for s in report.missing))
         for tip in report.tips:
-            st.markdown(f"- {tip.text}")
+            st.markdown(f"- {safe(tip.text)}")
         if report.suggested_order and st.button("Apply the suggested section order", key="resume_apply_order"):
             r = form.sync(rid)
             r.order = report.suggested_order

@@ -7,6 +7,7 @@ from engine.resume.render import render_pdf
 from engine.resume.share import resolve_share
 from engine.resume.thumbnails import page_count, page_png
 from ui.session import db as get_db
+from ui.text import safe
 
 token = st.query_params.get("token", "")
 try:
@@ -17,7 +18,7 @@ except NotFound:
     st.stop()
 
 name = shared.resume.personal.name or shared.title
-st.title(name)
+st.title(safe(name))
 pdf = render_pdf(shared.resume, shared.template)
 st.download_button("Download PDF", data=pdf, file_name=f"{name.replace(' ', '_')}_resume.pdf", mime="application/pdf",
                    key="share_download", icon=":material/download:")
