@@ -237,6 +237,7 @@ def _tell_candidate(db, app: dict, new_status: str, letter: bytes | None = None)
 
 def bulk_change_status(db: sqlite_utils.Database, actor: Actor, ids, new_status: str, note: str | None = None) -> list[dict]:
     """Each application in its own transaction, so one refusal does not undo the others."""
+    require_staff_access(db, actor)   # a refusal that holds for every id is said once
     results = []
     for raw in ids:
         try:
@@ -437,7 +438,7 @@ def my_resumes(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
 
 def applied_on(db: sqlite_utils.Database, actor: Actor, job_id: int) -> dict | None:
     """The candidate's application to this job, if any (to show its status instead of the apply form)."""
-    if actor is None or not actor.is_candidate:
+    if not require_signed_in(actor).is_candidate:
         return None
     return one(db, "SELECT id, status, created_at FROM applications WHERE job_id = ? AND candidate_id = ?",
                [_as_id(job_id), actor.user_id])
