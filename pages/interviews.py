@@ -91,7 +91,7 @@ if "Schedule" in tabs:
                     booked = schedule.schedule_interview(conn, actor, app_id, datetime.combine(day, at), tz,
                                                          int(duration), title, allow_overlap=allow)
                 except schedule.OverlapWarning as warn:
-                    st.warning(f"{warn} Tick “Book even if it overlaps” to book anyway.")
+                    st.warning(f"{safe(warn)} Tick “Book even if it overlaps” to book anyway.")   # names titles
                 except (AccessDenied, NotFound, ValueError, IllegalTransition) as exc:
                     st.error(str(exc))
                 else:
