@@ -21,7 +21,7 @@ import bcrypt
 import sqlite_utils
 
 from engine import limits
-from engine.authz import AccessDenied, Actor, NotFound, require_role
+from engine.authz import AccessDenied, Actor, NotFound, require_role, require_signed_in
 from engine.store import insert_row, one, transaction, update_row, utcnow
 
 SESSION_DAYS = 14
@@ -278,6 +278,7 @@ def actor_for_external_identity(db: sqlite_utils.Database, email: str, name: str
 
 def refresh_actor(db: sqlite_utils.Database, actor: Actor) -> Actor:
     """The actor re-read from the database (after a profile, role or company change)."""
+    require_signed_in(actor)
     row = one(db, "SELECT * FROM users WHERE id = ?", [actor.user_id])
     if row is None:
         raise NotFound("This account no longer exists.")
@@ -285,6 +286,7 @@ def refresh_actor(db: sqlite_utils.Database, actor: Actor) -> Actor:
 
 
 def change_password(db: sqlite_utils.Database, actor: Actor, current: str, new: str) -> None:
+    require_signed_in(actor)
     row = one(db, "SELECT password_hash FROM users WHERE id = ?", [actor.user_id])
     if row is None or not check_password(current, row["password_hash"]):
         raise ValidationError({"current": "Your current password is not correct."})
@@ -431,6 +433,8 @@ def home_summary(db: sqlite_utils.Database, actor: Actor | None) -> dict:
     elif actor.is_recruiter and actor.company_id is not None:
         row = one(db, "SELECT access_status FROM companies WHERE id = ?", [actor.company_id])
         summary["access_status"] = row["access_status"] if row else "none"
+        if summary["access_status"] != "granted":
+            return summary   # company figures only while the company has access (authz.require_staff_access)
         summary["company_jobs"] = count("SELECT count(*) FROM jobs WHERE company_id = ?", actor.company_id)
         summary["new_applicants"] = count("SELECT count(*) FROM applications a JOIN jobs j ON j.id = a.job_id "
                                           "WHERE j.company_id = ? AND a.status = 'applied'", actor.company_id)

@@ -16,7 +16,8 @@ from datetime import date
 import sqlite_utils
 
 from engine import letters, limits, notify
-from engine.authz import AccessDenied, Actor, NotFound, require_company_scope, require_permission, require_role
+from engine.authz import (AccessDenied, Actor, NotFound, is_company_staff, require_company_scope, require_permission,
+                          require_role, require_signed_in, require_staff_access)
 from engine.jobs import record_event
 from engine.store import insert_row, one, transaction, utcnow
 from engine.uploads import check_pdf, remove_quietly, resolve, save_file
@@ -75,17 +76,15 @@ def _app_sql(where: str) -> str:
 
 
 def get_application(db: sqlite_utils.Database, actor: Actor, application_id: int) -> dict:
-    """The application with its job's company; only its candidate, that company's recruiters or the admin."""
+    """The application with its job's company; only its candidate, that company's recruiters (while the
+    company has access) or the admin."""
+    require_staff_access(db, actor)
     row = one(db, _app_sql("WHERE a.id = ?"), [_as_id(application_id)])
     if row is None:
         raise NotFound(f"There is no application {application_id}.")
-    if actor.is_candidate and row["candidate_id"] != actor.user_id:
+    mine = row["candidate_id"] == actor.user_id if actor.is_candidate else is_company_staff(db, actor, row["company_id"])
+    if not mine:
         raise NotFound(f"There is no application {application_id}.")
-    if actor.is_recruiter:
-        try:
-            require_company_scope(actor, row["company_id"])
-        except NotFound:
-            raise NotFound(f"There is no application {application_id}.") from None
     return row
 
 
@@ -240,6 +239,7 @@ def _tell_candidate(db, app: dict, new_status: str, letter: bytes | None = None)
 
 def bulk_change_status(db: sqlite_utils.Database, actor: Actor, ids, new_status: str, note: str | None = None) -> list[dict]:
     """Each application in its own transaction, so one refusal does not undo the others."""
+    require_staff_access(db, actor)   # a refusal that holds for every id is said once
     results = []
     for raw in ids:
         try:
@@ -297,12 +297,13 @@ def list_for_job(db: sqlite_utils.Database, actor: Actor, job_id: int) -> list[d
     """The applicants of one job with their profile and resume (recruiters of that company with
     view_applicants, and the admin). Ordered by fit score where known, then by date."""
     require_role(actor, "recruiter", "admin")
+    require_staff_access(db, actor)
     job = one(db, "SELECT id, company_id FROM jobs WHERE id = ?", [_as_id(job_id)])
     if job is None:
         raise NotFound(f"There is no job with id {job_id}.")
     if actor.is_recruiter:
         try:
-            require_company_scope(actor, job["company_id"])
+            require_company_scope(db, actor, job["company_id"])
         except NotFound:
             raise NotFound(f"There is no job with id {job_id}.") from None
     require_permission(db, actor, "view_applicants")
@@ -412,6 +413,7 @@ def inbox(db: sqlite_utils.Database, actor: Actor, unread_only: bool = False) ->
 
 
 def mark_read(db: sqlite_utils.Database, actor: Actor, message_id: int) -> None:
+    require_signed_in(actor)
     with transaction(db):
         msg = one(db, "SELECT id, user_id FROM messages WHERE id = ?", [_as_id(message_id)])
         if msg is None or msg["user_id"] != actor.user_id:
@@ -421,6 +423,7 @@ def mark_read(db: sqlite_utils.Database, actor: Actor, message_id: int) -> None:
 
 def message_attachment(db: sqlite_utils.Database, actor: Actor, message_id: int) -> tuple[str, bytes]:
     """(filename, bytes) of a message's attached letter, for its owner only."""
+    require_signed_in(actor)
     msg = one(db, "SELECT * FROM messages WHERE id = ?", [_as_id(message_id)])
     if msg is None or msg["user_id"] != actor.user_id or not msg["attachment_path"]:
         raise NotFound(f"There is no attachment for message {message_id}.")
@@ -437,7 +440,7 @@ def my_resumes(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
 
 def applied_on(db: sqlite_utils.Database, actor: Actor, job_id: int) -> dict | None:
     """The candidate's application to this job, if any (to show its status instead of the apply form)."""
-    if not actor.is_candidate:
+    if not require_signed_in(actor).is_candidate:
         return None
     return one(db, "SELECT id, status, created_at FROM applications WHERE job_id = ? AND candidate_id = ?",
                [_as_id(job_id), actor.user_id])

@@ -44,6 +44,47 @@ class Actor:
         return self.role == "recruiter"
 
 
+def require_signed_in(actor: Actor | None) -> Actor:
+    """Every entry point starts here (directly or through another require_*): nobody acts anonymously."""
+    if actor is None:
+        raise AccessDenied("Please sign in first.")
+    return actor
+
+
+def company_has_access(db: sqlite_utils.Database, company_id: int | None) -> bool:
+    """Whether the admin's grant to this company stands (not yet granted, denied and revoked all read False)."""
+    if company_id is None:
+        return False
+    row = db.execute("SELECT access_status FROM companies WHERE id = ?", [company_id]).fetchone()
+    return row is not None and row[0] == "granted"
+
+
+def has_staff_access(db: sqlite_utils.Database, actor: Actor | None) -> bool:
+    """The one rule for a company's staff: a recruiter acts for their company only while its access is
+    granted. Recruiters of revoked, denied, pending or never-granted companies keep their own account, their
+    inbox and the access-request workflow, and nothing of the company's hiring data or rooms. Admins always
+    pass; candidates are not staff (their own rules: their own records)."""
+    return actor is not None and (not actor.is_recruiter or company_has_access(db, actor.company_id))
+
+
+def require_staff_access(db: sqlite_utils.Database, actor: Actor | None) -> Actor:
+    require_signed_in(actor)
+    if not has_staff_access(db, actor):
+        raise AccessDenied("Your company does not have access to JobExpressway (not granted yet, or revoked). "
+                           "Open your profile to see its status and ask the site admin for access.")
+    return actor
+
+
+def is_company_staff(db: sqlite_utils.Database, actor: Actor | None, company_id: int | None) -> bool:
+    """The admin, or a recruiter of this company while the company has access (has_staff_access)."""
+    if actor is None:
+        return False
+    if actor.is_admin:
+        return True
+    return (actor.is_recruiter and actor.company_id is not None and actor.company_id == company_id
+            and has_staff_access(db, actor))
+
+
 def company_permissions(db: sqlite_utils.Database, company_id: int | None) -> set[str]:
     if company_id is None:
         return set()
@@ -55,31 +96,33 @@ def company_permissions(db: sqlite_utils.Database, company_id: int | None) -> se
     return {r["permission"] for r in rows}
 
 
-def has_permission(db: sqlite_utils.Database, actor: Actor, permission: str) -> bool:
+def has_permission(db: sqlite_utils.Database, actor: Actor | None, permission: str) -> bool:
+    if actor is None:
+        return False
     if actor.is_admin:
         return True
     return actor.is_recruiter and permission in company_permissions(db, actor.company_id)
 
 
-def require_permission(db: sqlite_utils.Database, actor: Actor, permission: str) -> None:
+def require_permission(db: sqlite_utils.Database, actor: Actor | None, permission: str) -> None:
     if permission not in PERMISSIONS:
         raise ValueError(f"unknown permission {permission!r}")
+    require_staff_access(db, actor)
     if not has_permission(db, actor, permission):
         label = PERMISSION_LABELS[permission].lower()
         raise AccessDenied(f"Your company has not been granted permission to {label}. Ask the site admin for access.")
 
 
 def require_role(actor: Actor | None, *roles: str) -> Actor:
-    if actor is None:
-        raise AccessDenied("Please sign in first.")
+    require_signed_in(actor)
     if actor.role not in roles:
         raise AccessDenied(f"This is for {' or '.join(roles)} accounts only.")
     return actor
 
 
-def require_company_scope(actor: Actor, company_id: int | None) -> None:
-    """A recruiter acts only on their own company's records; the admin on all."""
-    if actor.is_admin:
-        return
-    if not actor.is_recruiter or actor.company_id is None or actor.company_id != company_id:
+def require_company_scope(db: sqlite_utils.Database, actor: Actor | None, company_id: int | None) -> None:
+    """A recruiter acts only on their own company's records, and only while the company has access
+    (AccessDenied, which names no record); another company's records read as NotFound. The admin: all."""
+    require_staff_access(db, actor)
+    if not is_company_staff(db, actor, company_id):
         raise NotFound("Not found.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from engine import accounts, limits
-from engine.authz import PERMISSION_LABELS, PERMISSIONS, AccessDenied, Actor, NotFound, require_role
+from engine.authz import PERMISSION_LABELS, PERMISSIONS, AccessDenied, Actor, NotFound, require_company_scope, require_role
 from engine.authz import company_permissions as _granted_permissions
 from engine.notify import post_message, queue_email
 from engine.store import insert_row, one, transaction, update_row, utcnow
@@ -207,8 +207,12 @@ def revoke_access(db: sqlite_utils.Database, admin: Actor, company_id: int, reas
 
 
 def add_recruiter(db: sqlite_utils.Database, actor: Actor, company_id: int, name: str, email: str, password: str) -> int:
-    """A new recruiter account for a company: by the admin, or by a recruiter of that same company."""
+    """A new recruiter account for a company: by the admin, or by a recruiter of that same company while
+    the company has access (a revoked company cannot grow its staff)."""
     require_role(actor, "recruiter", "admin")
-    _require_own_company(actor, company_id)
+    try:
+        require_company_scope(db, actor, company_id)
+    except NotFound:
+        raise NotFound("There is no such company.") from None
     _company(db, company_id)
     return accounts.create_user(db, email=email, password=password, role="recruiter", name=name, company_id=company_id)

@@ -11,7 +11,7 @@ from datetime import date
 
 import sqlite_utils
 
-from engine.authz import Actor, NotFound
+from engine.authz import Actor, NotFound, require_signed_in
 from engine.store import insert_row, one, transaction, utcnow
 
 # The fields of one job, in the order the project's CSV format writes them.
@@ -275,6 +275,7 @@ def categories(db: sqlite_utils.Database) -> list[str]:
 
 
 def save_job(db: sqlite_utils.Database, actor: Actor, job_id: int) -> None:
+    require_signed_in(actor)
     get_job(db, job_id, actor)
     with transaction(db):
         db.execute("INSERT OR IGNORE INTO saved_jobs (user_id, job_id, saved_at) VALUES (?, ?, ?)",
@@ -283,15 +284,18 @@ def save_job(db: sqlite_utils.Database, actor: Actor, job_id: int) -> None:
 
 
 def unsave_job(db: sqlite_utils.Database, actor: Actor, job_id: int) -> None:
+    require_signed_in(actor)
     with transaction(db):
         db.execute("DELETE FROM saved_jobs WHERE user_id = ? AND job_id = ?", [actor.user_id, job_id])
 
 
 def is_saved(db: sqlite_utils.Database, actor: Actor, job_id: int) -> bool:
+    require_signed_in(actor)
     return one(db, "SELECT 1 AS x FROM saved_jobs WHERE user_id = ? AND job_id = ?", [actor.user_id, job_id]) is not None
 
 
 def saved_jobs(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
+    require_signed_in(actor)
     rows = db.query(
         "SELECT j.*, s.saved_at FROM saved_jobs s JOIN jobs j ON j.id = s.job_id WHERE s.user_id = ? ORDER BY s.saved_at DESC",
         [actor.user_id],
@@ -301,7 +305,7 @@ def saved_jobs(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
 
 def record_event(db: sqlite_utils.Database, actor: Actor, job_id: int, kind: str) -> None:
     """A candidate's view/save/apply, kept for re-ranking recommendations."""
-    if not actor.is_candidate:
+    if actor is None or not actor.is_candidate:   # anonymous visitors leave no trace
         return
     with transaction(db):
         db.execute("INSERT INTO job_events (user_id, job_id, kind, at) VALUES (?, ?, ?, ?)",

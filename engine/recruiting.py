@@ -10,7 +10,7 @@ from datetime import date
 import sqlite_utils
 
 from engine import limits, notify
-from engine.authz import Actor, NotFound, require_company_scope, require_permission, require_role
+from engine.authz import Actor, NotFound, require_company_scope, require_permission, require_role, require_staff_access
 from engine.jobs import _row_for_db, decode_job
 from engine.store import insert_row, one, transaction, update_row, utcnow
 
@@ -135,6 +135,7 @@ def post_job(db: sqlite_utils.Database, actor: Actor, fields: dict, risk_scorer:
 
 def _own_job(db, actor: Actor, job_id) -> dict:
     require_role(actor, "recruiter", "admin")
+    require_staff_access(db, actor)
     try:
         job = one(db, "SELECT * FROM jobs WHERE id = ?", [int(job_id)])
     except (TypeError, ValueError):
@@ -142,7 +143,7 @@ def _own_job(db, actor: Actor, job_id) -> dict:
     if job is None:
         raise NotFound(f"There is no job with id {job_id}.")
     try:
-        require_company_scope(actor, job["company_id"])
+        require_company_scope(db, actor, job["company_id"])
     except NotFound:
         raise NotFound(f"There is no job with id {job_id}.") from None
     return job
@@ -180,6 +181,7 @@ def close_job(db: sqlite_utils.Database, actor: Actor, job_id: int) -> dict:
 def list_company_jobs(db: sqlite_utils.Database, actor: Actor, company_id: int | None = None) -> list[dict]:
     """Jobs of the recruiter's company (the admin may name any company, or none for all) with applicant counts."""
     require_role(actor, "recruiter", "admin")
+    require_staff_access(db, actor)
     if actor.is_recruiter:
         company_id = actor.company_id
         if company_id is None:

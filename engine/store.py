@@ -12,7 +12,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -474,3 +474,12 @@ CREATE TABLE sign_in_failures (
 );
 CREATE INDEX idx_sign_in_failures_email ON sign_in_failures(email, at);
 """)
+
+
+@migration
+def m231_authz_share_expiry(db: sqlite_utils.Database) -> None:
+    """Resume share links expire. Links made before this run out 30 days from now, so none dies at once
+    and none stays open for good."""
+    db.execute("ALTER TABLE resume_shares ADD COLUMN expires_at TEXT")
+    db.execute("UPDATE resume_shares SET expires_at = ? WHERE revoked_at IS NULL",
+               [(datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=30)).isoformat()])

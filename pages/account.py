@@ -6,11 +6,12 @@ cProfile imports, e.g. while sentence-transformers loads) once Streamlit has put
 import streamlit as st
 
 from engine import accounts, companies
+from engine.authz import AccessDenied, NotFound
 from ui import auth
 from ui.account_forms import candidate_fields, show_errors
-from ui.job_widgets import plain_markdown
 from ui.recommendations import render_recommendations
 from ui.session import db, require, set_actor
+from ui.text import safe
 
 actor = require("candidate", "recruiter", "admin")
 conn = db()
@@ -88,21 +89,22 @@ if actor.is_recruiter:
     if access["requests"]:
         with st.expander("Request history"):
             for r in access["requests"]:
-                st.markdown(f"- {r['created_at'][:16].replace('T', ' ')} · **{r['status']}** · {plain_markdown(r['message'] or '(no message)')}")
+                st.markdown(f"- {r['created_at'][:16].replace('T', ' ')} · **{r['status']}** · {safe(r['message'] or '(no message)')}")
 
-    with st.expander("Add a colleague's recruiter account"):
-        with st.form("add_colleague", clear_on_submit=False):
-            col_name = st.text_input("Name")
-            col_email = st.text_input("Email")
-            col_password = st.text_input("Temporary password", type="password",
-                                         help="At least 8 characters with a letter and a digit; ask them to change it.")
-            if st.form_submit_button("Create account"):
-                try:
-                    companies.add_recruiter(conn, actor, actor.company_id, col_name, col_email, col_password)
-                except ValueError as exc:
-                    show_errors(exc)
-                else:
-                    st.success(f"Account created for {col_email}.")
+    if access["access_status"] == "granted":   # a company without access cannot grow its staff (engine.authz)
+        with st.expander("Add a colleague's recruiter account"):
+            with st.form("add_colleague", clear_on_submit=False):
+                col_name = st.text_input("Name")
+                col_email = st.text_input("Email")
+                col_password = st.text_input("Temporary password", type="password",
+                                             help="At least 8 characters with a letter and a digit; ask them to change it.")
+                if st.form_submit_button("Create account"):
+                    try:
+                        companies.add_recruiter(conn, actor, actor.company_id, col_name, col_email, col_password)
+                    except (ValueError, AccessDenied, NotFound) as exc:
+                        show_errors(exc)
+                    else:
+                        st.success(f"Account created for {safe(col_email)}.")
 
 if actor.is_admin:
     st.page_link("pages/admin_companies.py", label="Companies & access requests", icon=":material/domain:")

@@ -11,6 +11,7 @@ from engine import recruiting as R
 from engine.authz import AccessDenied, NotFound
 from ui.session import db as open_db
 from ui.session import require
+from ui.text import safe
 
 actor = require("admin")
 db = open_db()
@@ -82,7 +83,7 @@ with tab_review:
     if not pending:
         st.info("No job is waiting for review.")
     for job in pending:
-        with st.expander(f"#{job['id']} {job['title']} — {job['company']} · risk {job['fraud_score'] or 0:.2f}"):
+        with st.expander(f"#{job['id']} {safe(job['title'])} — {safe(job['company'])} · risk {job['fraud_score'] or 0:.2f}"):
             st.text(job["description"][:2000])
             a, b = st.columns(2)
             for col, decision, label in ((a, "approve", "Approve"), (b, "reject", "Reject")):

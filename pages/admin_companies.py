@@ -5,8 +5,8 @@ import streamlit as st
 from engine import companies
 from engine.authz import PERMISSION_LABELS, PERMISSIONS
 from ui.account_forms import show_errors
-from ui.job_widgets import plain_markdown as md  # everything a company typed is shown, never interpreted
 from ui.session import db, require
+from ui.text import safe  # everything a company typed is shown, never interpreted
 
 admin = require("admin")
 conn = db()
@@ -41,34 +41,34 @@ with requests_tab:
         st.info("No access requests are waiting. Companies send one from their profile page.")
     for req in queue:
         with st.container(border=True):
-            st.markdown(f"**{md(req['company'])}** · {md(req['industry'] or '')} · {md(req['location'] or '')}")
-            st.caption(f"Requested {req['created_at'][:16].replace('T', ' ')} UTC · {md(req['company_email'] or '')}"
-                       + (f" · {md(req['website'])}" if req["website"] else ""))
-            st.markdown(md(req["message"] or "(no message)"))
+            st.markdown(f"**{safe(req['company'])}** · {safe(req['industry'] or '')} · {safe(req['location'] or '')}")
+            st.caption(f"Requested {req['created_at'][:16].replace('T', ' ')} UTC · {safe(req['company_email'] or '')}"
+                       + (f" · {safe(req['website'])}" if req["website"] else ""))
+            st.markdown(safe(req["message"] or "(no message)"))
             chosen = permission_checklist(f"req{req['id']}", [])
             reason = st.text_input("Reason (sent with a denial)", key=f"reason{req['id']}")
             grant_col, deny_col, _ = st.columns([1, 1, 4])
             if grant_col.button("Grant", type="primary", key=f"grant{req['id']}"):
-                act(companies.grant_access, req["company_id"], chosen, done=f"Access granted to {req['company']}.")
+                act(companies.grant_access, req["company_id"], chosen, done=f"Access granted to {safe(req['company'])}.")
             if deny_col.button("Deny", key=f"deny{req['id']}"):
-                act(companies.deny_access, req["company_id"], reason, done=f"Request from {req['company']} denied.")
+                act(companies.deny_access, req["company_id"], reason, done=f"Request from {safe(req['company'])} denied.")
 
 with companies_tab:
     all_companies = companies.list_companies(conn, admin)
     if not all_companies:
         st.info("No companies have signed up yet.")
     for company in all_companies:
-        label = f"{company['name']} — {companies.ACCESS_STATUS_LABELS.get(company['access_status'], company['access_status'])}"
+        label = f"{safe(company['name'])} — {companies.ACCESS_STATUS_LABELS.get(company['access_status'], company['access_status'])}"
         with st.expander(label):
-            st.caption(f"{md(company['industry'] or '')} · {md(company['location'] or '')} · "
+            st.caption(f"{safe(company['industry'] or '')} · {safe(company['location'] or '')} · "
                        f"{company['recruiter_count']} recruiter account(s)")
             key = f"c{company['id']}"
             chosen = permission_checklist(key, company["permissions"])
             cols = st.columns([1, 1, 3])
             if cols[0].button("Save permissions", key=f"{key}_save"):
-                act(companies.grant_access, company["id"], chosen, done=f"Permissions of {company['name']} updated.")
+                act(companies.grant_access, company["id"], chosen, done=f"Permissions of {safe(company['name'])} updated.")
             if company["access_status"] == "granted" and cols[1].button("Revoke access", key=f"{key}_revoke"):
-                act(companies.revoke_access, company["id"], "", done=f"Access of {company['name']} revoked.")
+                act(companies.revoke_access, company["id"], "", done=f"Access of {safe(company['name'])} revoked.")
             with st.form(f"{key}_recruiter", clear_on_submit=False):
                 st.markdown("Add a recruiter account")
                 name = st.text_input("Name", key=f"{key}_name")
@@ -76,4 +76,4 @@ with companies_tab:
                 password = st.text_input("Temporary password", type="password", key=f"{key}_pw")
                 if st.form_submit_button("Create recruiter"):
                     act(companies.add_recruiter, company["id"], name, email, password,
-                        done=f"Recruiter {email} added to {company['name']}.")
+                        done=f"Recruiter {safe(email)} added to {safe(company['name'])}.")

@@ -6,6 +6,7 @@ from engine import accounts
 from ui.hub import service_cards
 from ui.recommendations import render_recommendations
 from ui.session import current_actor, db
+from ui.text import safe
 
 actor = current_actor()
 conn = db()
@@ -28,7 +29,7 @@ if actor is None:
     service_cards(None)
 
 elif actor.is_candidate:
-    st.subheader(f"Welcome back, {actor.name}")
+    st.subheader(f"Welcome back, {safe(actor.name)}")
     if summary["missing_profile_fields"]:
         st.warning("Complete your profile to get better job matches: add your "
                    + ", ".join(summary["missing_profile_fields"]) + ".")
@@ -44,7 +45,7 @@ elif actor.is_candidate:
     render_recommendations(actor)
 
 elif actor.is_recruiter:
-    st.subheader(f"Welcome back, {actor.name}")
+    st.subheader(f"Welcome back, {safe(actor.name)}")
     status = summary.get("access_status", "none")
     if status == "granted":
         st.success("Your company has access. You can use the permissions the admin granted.")

@@ -8,6 +8,7 @@ from engine.authz import AccessDenied, NotFound
 from engine.meetings import schedule
 from ui import meetings as room_ui
 from ui.session import db, require
+from ui.text import safe
 
 actor = require("candidate", "recruiter", "admin")
 conn = db()
@@ -20,7 +21,7 @@ STATUS = {"scheduled": "Invitation sent", "accepted": "Accepted by the candidate
 
 
 def who(interview: dict) -> str:
-    return ", ".join(f"{p['name']} ({p['role']})" for p in interview["participants"])
+    return ", ".join(f"{safe(p['name'])} ({p['role']})" for p in interview["participants"])
 
 
 with tabs["Upcoming"]:
@@ -33,11 +34,11 @@ with tabs["Upcoming"]:
         st.info("No upcoming interviews.")
     for iv in upcoming:
         with st.container(border=True):
-            st.markdown(f"**{iv['title']}** · {iv['local_date']} {iv['local_time']} ({iv['timezone']}) · "
+            st.markdown(f"**{safe(iv['title'])}** · {iv['local_date']} {iv['local_time']} ({iv['timezone']}) · "
                         f"{iv['duration_min']} min")
             st.caption(f"{STATUS.get(iv['status'], iv['status'])} · {who(iv)} · room code {iv['room_code']}")
             if iv["candidate_response"] and iv["status"] == "reschedule_requested":
-                st.write(f"Candidate's message: {iv['candidate_response']}")
+                st.write(f"Candidate's message: {safe(iv['candidate_response'])}")
             st.page_link("pages/room.py", label="Join the room", icon=":material/videocam:",
                          query_params={"code": iv["room_code"]})
             if actor.role == "candidate" and iv["status"] in ("scheduled", "reschedule_requested"):
@@ -90,7 +91,7 @@ if "Schedule" in tabs:
                     booked = schedule.schedule_interview(conn, actor, app_id, datetime.combine(day, at), tz,
                                                          int(duration), title, allow_overlap=allow)
                 except schedule.OverlapWarning as warn:
-                    st.warning(f"{warn} Tick “Book even if it overlaps” to book anyway.")
+                    st.warning(f"{safe(warn)} Tick “Book even if it overlaps” to book anyway.")   # names titles
                 except (AccessDenied, NotFound, ValueError, IllegalTransition) as exc:
                     st.error(str(exc))
                 else:
@@ -110,11 +111,11 @@ with tabs["History"]:
         st.info("No past interviews yet.")
     for iv in past:
         decision = {"offered": "Offered", "not_selected": "Not selected"}.get(iv["decision"], "No decision yet")
-        with st.expander(f"{iv['local_date']} {iv['local_time']} · {iv['title']} · {decision}"):
+        with st.expander(f"{iv['local_date']} {iv['local_time']} · {safe(iv['title'])} · {decision}"):
             st.caption(f"{iv['duration_min']} min ({iv['timezone']}) · {who(iv)} · {STATUS.get(iv['status'], iv['status'])}")
             room_ui.replay(conn, actor, iv)
             if staff and iv["notes"]:
-                st.markdown(f"**Notes:** {iv['notes']}")
+                st.markdown(f"**Notes:** {safe(iv['notes'])}")
             if staff and iv["application_id"] and not iv["decision"]:
                 with st.form(f"decide{iv['id']}"):
                     notes = st.text_area("Notes", value=iv["notes"] or "")

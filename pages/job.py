@@ -7,6 +7,7 @@ from ui import job_widgets
 from ui.apply_panel import apply_panel
 from ui.recommendations import render_similar_jobs
 from ui.session import current_actor, db
+from ui.text import safe
 
 actor = current_actor()  # guests may read jobs too
 conn = db()
@@ -35,8 +36,8 @@ if actor is not None and actor.is_candidate:
         viewed.add(job["id"])
 
 back_to_jobs()
-st.title(job["title"])
-st.caption(" · ".join(job_widgets.plain_markdown(str(x)) for x in (job["company"], job["location"], job["category"]) if x))
+st.title(safe(job["title"]))
+st.caption(" · ".join(safe(x) for x in (job["company"], job["location"], job["category"]) if x))
 if job["status"] != "open":
     st.warning(f"This job is {job['status'].replace('_', ' ')} and not shown to candidates.")
 
@@ -48,7 +49,7 @@ with main:
                            ("Requirements", "requirements")):
         if (job.get(field) or "").strip():
             st.subheader(heading)
-            st.markdown(job_widgets.plain_markdown(job[field]))  # imported text is shown, never interpreted
+            st.markdown(safe(job[field]))  # imported text is shown, never interpreted
 
 with side:
     with st.container(border=True):
@@ -58,7 +59,7 @@ with side:
             "Education": job.get("education_level"), "Posted": job.get("created_date"),
             "Apply by": job.get("deadline") or "Open until filled", "Contact": job.get("contact_email"),
         }
-        st.markdown("  \n".join(f"{k}: **{job_widgets.plain_markdown(str(v))}**" for k, v in facts.items() if v))
+        st.markdown("  \n".join(f"{k}: **{safe(v)}**" for k, v in facts.items() if v))
         job_widgets.save_toggle(conn, actor, job, key_prefix="job_save")
         if actor is None:
             st.page_link("pages/sign_in.py", label="Sign in to save or apply", icon=":material/login:")

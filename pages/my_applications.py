@@ -10,6 +10,7 @@ from engine.authz import AccessDenied, NotFound
 from ui.hub import empty_state
 from ui.session import db as open_db
 from ui.session import require
+from ui.text import safe
 
 
 
@@ -44,11 +45,11 @@ with tab_apps:
                     ("pages/jobs.py", "Browse jobs", ":material/work:"),
                     ("pages/resume_builder.py", "Build a resume first", ":material/description:"))
     for app in apps:
-        title = f"{app['job_title']} — {app['company_name']} · {app['status_label']}"
+        title = f"{safe(app['job_title'])} — {safe(app['company_name'])} · {app['status_label']}"
         with st.expander(title, expanded=str(app["id"]) == focus or len(apps) == 1):
             st.caption(f"Applied on {app['created_at'][:10]} · application #{app['id']}")
             for step in app["timeline"]:
-                st.markdown(f"- **{step['label']}** — {step['at'][:16].replace('T', ' ')} UTC · by {step['by']}")
+                st.markdown(f"- **{step['label']}** — {step['at'][:16].replace('T', ' ')} UTC · by {safe(step['by'])}")
             if app["status"] in A.OPEN_STATUSES:
                 confirm = st.checkbox("I want to withdraw this application", key=f"confirm_withdraw_{app['id']}")
                 if st.button("Withdraw", key=f"withdraw_{app['id']}", disabled=not confirm):
@@ -76,7 +77,7 @@ with tab_inbox:
         icon = {"interview_invitation": ":material/event:", "offer": ":material/celebration:",
                 "thank_you": ":material/mail:", "rejection": ":material/mail:"}.get(msg["kind"], ":material/notifications:")
         new = "" if msg["read_at"] else " · **new**"
-        with st.expander(f"{msg['subject']}", icon=icon, expanded=not msg["read_at"] and msg["kind"] != "application"):
+        with st.expander(safe(msg["subject"]), icon=icon, expanded=not msg["read_at"] and msg["kind"] != "application"):
             st.caption(f"{msg['created_at'][:16].replace('T', ' ')} UTC{new}")
             if msg["interview_starts_at"]:
                 when = local_time(msg["interview_starts_at"], msg["interview_timezone"])

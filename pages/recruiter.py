@@ -15,6 +15,7 @@ from engine.recsys import fraud
 from ui.recruiting import job_form, posting_checks, rank_by_fit
 from ui.session import db as open_db
 from ui.session import require
+from ui.text import safe
 
 
 actor = require("recruiter", "admin")
@@ -101,7 +102,7 @@ with tab_post:
                 if job["status"] == "pending_review":
                     st.warning(f"Job #{job['id']} was posted and is held for the admin's review before candidates see it.")
                 else:
-                    st.success(f"Job #{job['id']} '{job['title']}' is live.")
+                    st.success(f"Job #{job['id']} '{safe(job['title'])}' is live.")
                 st.session_state["last_posted_job"] = job["id"]
         if st.session_state.get("last_posted_job"):  # stays across reruns, so its buttons work
             try:
@@ -153,16 +154,16 @@ with tab_applicants:
 
         for app in applicants:
             fit = f" · fit {app['fit_score']:.2f}" if app.get("fit_score") is not None else ""
-            with st.expander(f"#{app['id']} {app['candidate_name']} · {app['status_label']}{fit}"):
+            with st.expander(f"#{app['id']} {safe(app['candidate_name'])} · {app['status_label']}{fit}"):
                 left, right = st.columns(2)
                 with left:
-                    st.markdown(f"**{app['candidate_name']}** · {app['candidate_email']}")
+                    st.markdown(f"**{safe(app['candidate_name'])}** · {safe(app['candidate_email'])}")
                     if app["candidate_headline"]:
-                        st.caption(app["candidate_headline"])
-                    st.markdown(f"Location: {app['candidate_location'] or '—'}  \n"
-                                f"Skills: {', '.join(app['candidate_skills']) or '—'}  \n"
-                                f"Education: {app['candidate_education'] or '—'}  \n"
-                                f"Experience: {app['candidate_experience'] or '—'}")
+                        st.caption(safe(app["candidate_headline"]))
+                    st.markdown(f"Location: {safe(app['candidate_location']) or '—'}  \n"
+                                f"Skills: {safe(', '.join(app['candidate_skills'])) or '—'}  \n"
+                                f"Education: {safe(app['candidate_education']) or '—'}  \n"
+                                f"Experience: {safe(app['candidate_experience']) or '—'}")
                     if app["cover_letter"]:
                         st.markdown("**Cover letter**")
                         st.text(app["cover_letter"])
@@ -174,7 +175,7 @@ with tab_applicants:
                         st.download_button("Download resume (PDF)", resume["data"], file_name=resume["filename"],
                                            mime="application/pdf", key=f"cv_{app['id']}")
                     elif resume:
-                        st.markdown(f"Builder resume: **{resume['title']}** (template {resume['template']})")
+                        st.markdown(f"Builder resume: **{safe(resume['title'])}** (template {safe(resume['template'])})")
                         st.download_button("Download resume data (JSON)", json.dumps(resume["data"], indent=2),
                                            file_name=f"resume_{app['id']}.json", key=f"cvj_{app['id']}")
                     else:
@@ -182,8 +183,8 @@ with tab_applicants:
                 with right:
                     st.markdown("**Timeline**")
                     for step in A.timeline(db, actor, app["id"]):
-                        note = f" — _{step['note']}_" if step.get("note") else ""
-                        st.markdown(f"- {step['label']} · {step['at'][:16].replace('T', ' ')} · {step['by'] or '—'}{note}")
+                        note = f" — _{safe(step['note'])}_" if step.get("note") else ""
+                        st.markdown(f"- {step['label']} · {step['at'][:16].replace('T', ' ')} · {safe(step['by']) or '—'}{note}")
                     # an interview is scheduled with its invitation (below), not by a bare status change
                     nexts = [s for s in A.TRANSITIONS.get(app["status"], ()) if s not in ("withdrawn", "interview_scheduled")]
                     if nexts and "change_status" in allowed:
@@ -211,7 +212,7 @@ with tab_applicants:
                                     st.error(str(exc))
                     st.markdown("**Private notes** (never shown to the candidate)")
                     for n in A.notes(db, actor, app["id"]):
-                        st.markdown(f"- {n['body']} — _{n['author']}, {n['at'][:10]}_")
+                        st.markdown(f"- {safe(n['body'])} — _{safe(n['author'])}, {n['at'][:10]}_")
                     body = st.text_input("Add a note", key=f"new_note_{app['id']}")
                     if st.button("Save note", key=f"save_note_{app['id']}"):
                         try:

@@ -13,6 +13,7 @@ from engine.resume.thumbnails import page_count, thumbnail
 from ui import resume as form
 from ui.session import db as get_db
 from ui.session import require
+from ui.text import safe
 
 actor = require("candidate")
 db = get_db()
@@ -187,9 +188,9 @@ with fit:
         if report.score_note:
             st.caption(report.score_note)
         if report.missing:
-            st.markdown("**The job asks for, your resume never mentions:** " + ", ".join(report.missing))
+            st.markdown("**The job asks for, your resume never mentions:** " + ", ".join(safe(s) for s in report.missing))
         for tip in report.tips:
-            st.markdown(f"- {tip.text}")
+            st.markdown(f"- {safe(tip.text)}")
         if report.suggested_order and st.button("Apply the suggested section order", key="resume_apply_order"):
             r = form.sync(rid)
             r.order = report.suggested_order
@@ -198,18 +199,26 @@ with fit:
         st.caption("Generate in the Edit tab now writes for this job.")
 
 with history:
-    st.markdown("**Share link** — anyone with the link sees this resume as last saved, read-only.")
+    st.markdown("**Share link** — anyone with the link sees this resume as last saved, read-only, until it "
+                "expires or you revoke it.")
+    days = st.selectbox("Link expires after", share.SHARE_DAYS, index=share.SHARE_DAYS.index(share.DEFAULT_SHARE_DAYS),
+                        format_func=lambda d: f"{d} days", key="resume_share_days")
     if st.button("Create share link", key="resume_share_create", icon=":material/link:"):
-        token = share.create_share(db, actor, rid)
+        token = share.create_share(db, actor, rid, days)
         ss[f"resume_share_url_{rid}"] = share.share_url(token)
     if ss.get(f"resume_share_url_{rid}"):
         st.code(ss[f"resume_share_url_{rid}"], language=None)
         st.caption("Copy it now: for your safety it is shown only once.")
     for s in share.list_shares(db, actor, rid):
         c = st.columns([4, 1])
-        state = f"revoked {s.revoked_at[:16]}" if s.revoked_at else "active"
+        if s.revoked_at:
+            state = f"revoked {s.revoked_at[:16].replace('T', ' ')}"
+        elif s.expired():
+            state = f"expired {s.expires_at[:10]}"
+        else:
+            state = f"active until {s.expires_at[:10]}" if s.expires_at else "active"
         c[0].write(f"Link made {s.created_at[:16].replace('T', ' ')} (version {s.version_id}) — {state}")
-        if not s.revoked_at and c[1].button("Revoke", key=f"resume_revoke_{s.token_hash[:12]}"):
+        if not s.revoked_at and not s.expired() and c[1].button("Revoke", key=f"resume_revoke_{s.token_hash[:12]}"):
             share.revoke_share(db, actor, rid, s.token_hash)
             ss.pop(f"resume_share_url_{rid}", None)
             st.rerun()

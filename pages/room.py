@@ -1,10 +1,11 @@
 """An interview room: access check, recording consent, video, screen share, code pad, chat."""
 import streamlit as st
 
-from engine.authz import AccessDenied, NotFound
+from engine.authz import AccessDenied, NotFound, is_company_staff
 from engine.meetings import rooms
 from ui import meetings as room_ui
 from ui.session import db, require
+from ui.text import safe
 
 actor = require("candidate", "recruiter", "admin")
 credential = st.query_params.get("token") or st.query_params.get("code") or ""
@@ -21,7 +22,7 @@ except (AccessDenied, NotFound, ValueError) as exc:
     st.stop()
 
 iid = interview["id"]
-st.title(interview["title"])
+st.title(safe(interview["title"]))
 st.caption(f"Room code **{interview['room_code']}** · "
            + ("instant call: anyone signed in with the link or code joins as a guest" if interview["kind"] == "instant"
               else f"scheduled for {interview['starts_at'][:16].replace('T', ' ')} UTC, {interview['duration_min']} min"))
@@ -36,7 +37,7 @@ with video_col:
     with st.expander("Share your screen", icon=":material/screen_share:"):
         room_ui.screen_share(iid, actor)
     st.subheader("Code pad")
-    if rooms.is_company_staff(actor, interview) or interview["created_by"] == actor.user_id:
+    if is_company_staff(conn, actor, interview["company_id"]) or interview["created_by"] == actor.user_id:
         room_ui.question_editor(iid, actor, interview["question"] or "")
     room_ui.code_pad(iid, actor)
 with side_col:

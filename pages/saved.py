@@ -5,6 +5,7 @@ from engine import jobs
 from ui import job_widgets
 from ui.hub import empty_state
 from ui.session import db, require
+from ui.text import safe
 
 actor = require("candidate")
 conn = db()
@@ -20,5 +21,5 @@ if not saved:
 st.caption(f"{len(saved)} saved job{'s' if len(saved) != 1 else ''}, newest first")
 for job in saved:
     if job["status"] != "open":
-        st.caption(f"“{job_widgets.plain_markdown(job['title'])}” is no longer open.")
+        st.caption(f"“{safe(job['title'])}” is no longer open.")
     job_widgets.job_card(job, footer=lambda j: job_widgets.save_toggle(conn, actor, j, key_prefix="saved"))

@@ -6,11 +6,12 @@ from engine.authz import AccessDenied
 from ui import auth
 from ui.account_forms import candidate_fields, show_errors
 from ui.session import current_actor, db
+from ui.text import safe
 
 conn = db()
 actor = current_actor()
 if actor is not None:
-    st.success(f"You are signed in as {actor.name} ({actor.email}).")
+    st.success(f"You are signed in as {safe(actor.name)} ({safe(actor.email)}).")
     st.page_link("pages/home.py", label="Go to the home page", icon=":material/home:")
     st.stop()
 

@@ -192,7 +192,7 @@ def test_access_request_reaches_admin_queue_and_outbox(db):
 
 def test_grant_deny_revoke_change_permissions_and_email_the_company(db):
     root, hr = admin(db), company(db)
-    colleague = Actor(companies.add_recruiter(db, hr, hr.company_id, "Col", "col@acme.com", "secret123"),
+    colleague = Actor(companies.add_recruiter(db, root, hr.company_id, "Col", "col@acme.com", "secret123"),
                       "recruiter", hr.company_id)
     companies.request_access(db, hr)
     companies.deny_access(db, root, hr.company_id, "Tell us more")
@@ -225,6 +225,7 @@ def test_grant_refuses_unknown_or_empty_permissions_and_non_admins(db):
 
 def test_recruiter_of_one_company_cannot_act_for_another(db):
     a, b = company(db), company(db, email="hr@beta.com", name="Beta")
+    companies.grant_access(db, admin(db), a.company_id, ["post_jobs"], notify=False)
     with pytest.raises(NotFound):
         companies.add_recruiter(db, a, b.company_id, "Mole", "mole@acme.com", "secret123")
     with pytest.raises(NotFound):

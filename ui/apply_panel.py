@@ -7,6 +7,7 @@ from engine import applications as A
 from engine.authz import AccessDenied, Actor, NotFound
 from engine.uploads import MAX_PDF_BYTES, UploadRejected
 from ui.session import db as open_db
+from ui.text import safe
 
 NO_RESUME = "No resume (my profile only)"
 UPLOAD = "Upload a PDF"
@@ -54,5 +55,5 @@ def apply_panel(db, actor: Actor | None, job: dict) -> None:
     except (A.ApplyRefused, UploadRejected, NotFound, AccessDenied) as exc:
         st.error(str(exc))
         return
-    st.success(f"Application sent for {app['job_title']}. A confirmation is in your inbox.")
+    st.success(f"Application sent for {safe(app['job_title'])}. A confirmation is in your inbox.")
     st.markdown(f"[Follow it in My applications](my-applications?application={app['id']})")

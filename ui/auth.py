@@ -17,6 +17,7 @@ import streamlit as st
 from engine import accounts, store
 from engine.authz import Actor
 from ui.session import current_actor, db, set_actor
+from ui.text import safe
 
 SESSION_COOKIE = "jx_session"
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")  # token_urlsafe output: safe inside a cookie and a JS string
@@ -134,7 +135,7 @@ def render_account_box() -> None:
     if actor is None:
         return
     with st.sidebar:
-        st.markdown(f"**{actor.name}**  \n{actor.email}")
+        st.markdown(f"**{safe(actor.name)}**  \n{safe(actor.email)}")
         st.caption(f"Signed in as {actor.role}")
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
             sign_out(db())

@@ -5,13 +5,13 @@ inside the card, e.g. a save or apply button), so a card never needs copying.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
 import streamlit as st
 
 from engine import jobs
+from ui.text import safe
 
 SALARY_CEILING = 300_000
 SALARY_STEP = 5_000
@@ -31,22 +31,16 @@ def salary_text(job: dict) -> str:
     return "Salary not stated"
 
 
-def plain_markdown(text: str) -> str:
-    """Show posting text as written: markdown characters escaped, line breaks kept."""
-    escaped = re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~$])", r"\\\1", text.strip())
-    return "  \n".join(escaped.splitlines())
-
-
 def work_mode(job: dict) -> str:
     return {1: "Remote", 0: "On-site"}.get(job.get("remote"), "")
 
 
 def job_link(job: dict, label: str | None = None) -> None:
-    st.page_link(JOB_PAGE, label=label or job["title"], icon=":material/work:", query_params={"id": str(job["id"])})
+    st.page_link(JOB_PAGE, label=safe(label or job["title"]), icon=":material/work:", query_params={"id": str(job["id"])})
 
 
 def skill_badges(skills: list[str], limit: int = 8) -> str:
-    shown = [plain_markdown(str(s)).replace("\\[", "(").replace("\\]", ")") for s in skills[:limit]]
+    shown = [safe(s).replace("\\[", "(").replace("\\]", ")") for s in skills[:limit]]
     more = f" +{len(skills) - limit}" if len(skills) > limit else ""
     return " ".join(f":blue-badge[{s}]" for s in shown) + more
 
@@ -59,13 +53,13 @@ def job_card(job: dict, *, footer: Callable[[dict], None] | None = None, snippet
             job_link(job)
             facts = [job.get("company"), job.get("location"), job.get("category"), work_mode(job),
                      job.get("employment_type"), f"posted {job.get('created_date')}"]
-            st.caption(" · ".join(plain_markdown(str(f)) for f in facts if f))
+            st.caption(" · ".join(safe(f) for f in facts if f))
         right.markdown(f"**{salary_text(job)}**")
         if job.get("required_skills"):
             st.markdown(skill_badges(job["required_skills"]))
         text = " ".join((job.get("description") or "").split())
         if text:
-            st.markdown(plain_markdown(text[:snippet_chars]) + ("…" if len(text) > snippet_chars else ""))
+            st.markdown(safe(text[:snippet_chars]) + ("…" if len(text) > snippet_chars else ""))
         if footer:
             footer(job)
 

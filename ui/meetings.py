@@ -23,6 +23,7 @@ from engine.meetings import pad as pads
 from engine.meetings import recordings, rtc
 from engine.meetings.sandbox import available_languages, run_code
 from ui import session
+from ui.text import safe
 
 ACE_MODES = {"python": "python", "javascript": "javascript", "cpp": "c_cpp"}
 STARTERS = {
@@ -115,7 +116,7 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
     # (the players' own reruns, the panel's timed run) can leave a peer's player undrawn with no full rerun
     # after it, and a participant then never saw the other's video (seen once, in a full test run).
     st.session_state[_rendered_key(interview_id)] = [DRAWING]
-    st.caption(f"You: {actor.name}")
+    st.caption(f"You: {safe(actor.name)}")
     self_ctx = _streamer(
         key=f"room-{interview_id}-self",
         mode=WebRtcMode.SENDRECV,
@@ -143,7 +144,7 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
     if not others:
         st.info("Nobody else has started their camera yet.")
     for key, name, ctx in others:
-        st.caption(name)
+        st.caption(safe(name))
         _streamer(
             key=f"room-{interview_id}-peer-{key}",
             mode=WebRtcMode.RECVONLY,
@@ -184,7 +185,7 @@ def shared_screen(interview_id: int, actor: Actor) -> None:
     with _SCREENS_LOCK:
         shot = _SCREENS.get(interview_id)
     if shot and shot["by"] != actor.user_id and time.time() - shot["at"] < SCREEN_STALE_S:
-        st.image(shot["frame"], caption=f"{shot['name']} is sharing their screen", use_container_width=True)
+        st.image(shot["frame"], caption=f"{safe(shot['name'])} is sharing their screen", use_container_width=True)
 
 
 def _peers_changed(interview_id: int) -> bool:
@@ -225,7 +226,7 @@ def live_panel(interview_id: int, actor: Actor) -> None:
             st.error(str(exc))
             return
         shared_screen(interview_id, actor)
-        st.markdown("**In the room now:** " + (", ".join(f"{p['name']} ({p['role']})" for p in here) or "nobody"))
+        st.markdown("**In the room now:** " + (", ".join(f"{safe(p['name'])} ({p['role']})" for p in here) or "nobody"))
         cols = st.columns(3)
         for i, emoji in enumerate(pads.REACTIONS):
             col = cols[i % 3]
@@ -234,13 +235,13 @@ def live_panel(interview_id: int, actor: Actor) -> None:
                 st.rerun(scope="fragment")
         box = st.container(height=260)
         for m in messages:
-            who = m["name"] or "someone"
+            who, said = safe(m["name"] or "someone"), safe(m["body"])
             if m["kind"] == "reaction":
-                box.markdown(f"{m['body']} *{who}*")
+                box.markdown(f"{said} *{who}*")
             elif m["kind"] == "system":
-                box.caption(f"{who} {m['body']}")
+                box.caption(f"{who} {said}")
             else:
-                box.markdown(f"**{who}:** {m['body']}")
+                box.markdown(f"**{who}:** {said}")
         with st.form(f"room{interview_id}_chat", clear_on_submit=True, border=False):
             text = st.text_input("Message", key=f"room{interview_id}_chat_text", label_visibility="collapsed",
                                  placeholder="Write to the room")
@@ -279,7 +280,7 @@ def code_pad(interview_id: int, actor: Actor) -> None:
             st.error(str(exc))
             return
         if question:
-            st.info(question, icon=":material/quiz:")
+            st.info(safe(question), icon=":material/quiz:")
         if p + "base" not in ss:
             code = current.code or STARTERS[current.language]
             ss.update({p + "base": current.revision, p + "gen": 0, p + "code": code, p + "saved": current.code,
@@ -288,9 +289,9 @@ def code_pad(interview_id: int, actor: Actor) -> None:
             if ss[p + "code"] == ss[p + "saved"] or ss.get(p + "take"):
                 ss.update({p + "base": current.revision, p + "gen": ss[p + "gen"] + 1, p + "code": current.code,
                            p + "saved": current.code, p + "lang": current.language, p + "take": False})
-                st.toast(f"{current.updated_by_name} updated the code.")
+                st.toast(f"{safe(current.updated_by_name)} updated the code.")
             else:
-                st.warning(f"{current.updated_by_name} saved a newer version (revision {current.revision}) while you "
+                st.warning(f"{safe(current.updated_by_name)} saved a newer version (revision {current.revision}) while you "
                            "were editing.")
                 keep, take = st.columns(2)
                 if take.button("Load their version", key=f"{p}take_btn"):
@@ -323,7 +324,7 @@ def code_pad(interview_id: int, actor: Actor) -> None:
                 pass   # shown as a warning on the next refresh, with the choice
             except ValueError as exc:
                 st.error(str(exc))
-        st.caption(f"Revision {ss[p + 'base']}" + (f" · last saved by {current.updated_by_name}"
+        st.caption(f"Revision {ss[p + 'base']}" + (f" · last saved by {safe(current.updated_by_name)}"
                                                    if current.updated_by_name else ""))
         if st.button("Run", type="primary", icon=":material/play_arrow:", key=f"{p}run"):
             with st.spinner("Running in the sandbox..."):

@@ -13,6 +13,7 @@ from engine.recsys.index import IndexNotReady, start_background_build
 from engine.recsys.recommend import EmptyProfile, Recommendation, recommend, similar_jobs
 from ui.job_widgets import job_link
 from ui.session import db
+from ui.text import safe
 
 PROFILE_PAGE = "pages/account.py"
 
@@ -29,12 +30,12 @@ def _render_list(recs: list[Recommendation], with_skills: bool = True) -> None:
             left, right = st.columns([3, 1])
             with left:
                 job_link({"id": rec.job_id, "title": rec.title})
-                st.caption(" · ".join(x for x in (rec.company, rec.location, rec.category) if x))
+                st.caption(" · ".join(safe(x) for x in (rec.company, rec.location, rec.category) if x))
             score = min(max(rec.score, 0.0), 1.0)
             right.progress(score, text=f"{score:.0%} match")
             if with_skills and (rec.matched_skills or rec.missing_skills):
-                have = ", ".join(f":green[{s}]" for s in rec.matched_skills) or "—"
-                lack = ", ".join(f":orange[{s}]" for s in rec.missing_skills) or "—"
+                have = ", ".join(f":green[{safe(s)}]" for s in rec.matched_skills) or "—"
+                lack = ", ".join(f":orange[{safe(s)}]" for s in rec.missing_skills) or "—"
                 st.caption(f"You have: {have}  \nTo learn: {lack}")
 
 

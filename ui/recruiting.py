@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from engine.recruiting import EMPLOYMENT_TYPES
+from ui.text import safe
 
 CATEGORIES = ("Engineering", "Data Science", "Design", "Marketing", "Sales", "Finance", "Healthcare", "Education",
               "Operations", "Customer Support", "Human Resources", "Legal", "Other")
@@ -98,7 +99,7 @@ def posting_checks(db, actor, job: dict) -> None:
     if best == job["category"]:
         st.caption(f"Category check: '{best}' agrees with the classifier ({probability:.0%}; then {others}).")
         return
-    st.info(f"The classifier suggests '{best}' ({probability:.0%}) rather than '{job['category']}'.")
+    st.info(f"The classifier suggests '{best}' ({probability:.0%}) rather than '{safe(job['category'])}'.")
     if st.button(f"Change the category to {best}", key=f"use_category_{job['id']}"):
         try:
             recruiting.edit_job(db, actor, job["id"], {"category": best})

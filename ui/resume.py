@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine.resume.model import SECTION_TYPES, Resume, add_entry, move_entry, remove_entry
+from ui.text import safe
 
 FIELDS = {   # (field, label, widget) per entry section, in form order
     "education": [("school", "School or university", "text"), ("degree", "Degree", "text"), ("field", "Field of study", "text"),
@@ -93,7 +94,7 @@ def entries_form(rid: int, r: Resume, section: str, generate=None) -> None:
     for i, entry in enumerate(entries):
         title = " · ".join(x for x in (getattr(entry, "title", "") or getattr(entry, "name", "") or getattr(entry, "degree", ""),
                                         getattr(entry, "company", "") or getattr(entry, "school", "") or getattr(entry, "issuer", "")) if x)
-        with st.expander(f"{i + 1}. {title or 'New entry'}", expanded=not title):
+        with st.expander(f"{i + 1}. {safe(title) or 'New entry'}", expanded=not title):
             cols = st.columns(2)
             for j, (f, label, kind) in enumerate(FIELDS[section]):
                 key, value = f"{p}|{section}|{i}|{f}", getattr(entry, f)

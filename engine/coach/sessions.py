@@ -6,12 +6,12 @@ import json
 import sqlite_utils
 
 from engine import store
-from engine.authz import AccessDenied, Actor, NotFound
+from engine.authz import AccessDenied, Actor, NotFound, require_signed_in
 from engine.coach.mock import MockSession, report
 
 
 def _require_candidate(actor: Actor | None) -> Actor:
-    if actor is None or not actor.is_candidate:
+    if not require_signed_in(actor).is_candidate:
         raise AccessDenied("Mock-interview history is kept for signed-in candidates.")
     return actor
 

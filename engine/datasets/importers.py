@@ -26,6 +26,7 @@ from engine.datasets.categories import category_for_label, infer_category
 from engine.datasets.cleaning import clean_line, clean_text
 from engine.datasets.skills import extract_skills, normalise_skill
 from engine.datasets.vocabulary import CATEGORY_NAMES, EMPLOYMENT_TYPES
+from engine.spreadsheet import import_cell, write_csv
 
 EMSCAD_COLUMNS = (
     "job_id", "title", "location", "department", "salary_range", "company_profile", "description", "requirements",
@@ -456,8 +457,8 @@ def _rows(records, header, lower, layout, parsed_map, report) -> Iterator[dict]:
         try:
             if layout == "emscad":
                 job = _emscad_job(row)
-            elif layout == "own":
-                job = _own_job(row)
+            elif layout == "own":   # written by export_csv: formula guards come off
+                job = _own_job({k: import_cell(v) for k, v in row.items()})
             else:
                 job = _mapped_job(row, parsed_map)
         except BadRow as exc:
@@ -488,14 +489,13 @@ def export_csv(db: sqlite_utils.Database, path: str | Path) -> int:
     """Write every stored job in the project's own format; returns the number written."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(OWN_COLUMNS)
+
+    def rows() -> Iterator[list]:
         for row in db.query(f"SELECT {', '.join(OWN_COLUMNS)} FROM jobs ORDER BY id"):
             job = jobs_core.decode_job(row)
             job["required_skills"] = ";".join(job["required_skills"])
             job["remote"] = "" if job["remote"] is None else int(job["remote"])
-            writer.writerow(["" if job[c] is None else job[c] for c in OWN_COLUMNS])
-            count += 1
-    return count
+            yield ["" if job[c] is None else job[c] for c in OWN_COLUMNS]
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        return write_csv(handle, OWN_COLUMNS, rows())

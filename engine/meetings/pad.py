@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import sqlite_utils
 
-from engine.authz import AccessDenied, Actor
+from engine.authz import AccessDenied, Actor, is_company_staff, require_signed_in
 from engine.meetings import rooms
 from engine.meetings.sandbox import LANGUAGES
 from engine.store import insert_row, one, transaction, utcnow
@@ -82,7 +82,7 @@ def set_question(db: sqlite_utils.Database, actor: Actor, interview_id: int, tex
     interview = rooms.get_room(db, actor, interview_id)
     is_host = one(db, "SELECT 1 AS x FROM interview_participants WHERE interview_id = ? AND user_id = ? AND "
                       "role = 'host'", [interview_id, actor.user_id]) is not None
-    if not (rooms.is_company_staff(actor, interview) or is_host):
+    if not (is_company_staff(db, actor, interview["company_id"]) or is_host):
         raise AccessDenied("Only the recruiter sets the question.")
     text = (text or "").strip()
     if len(text) > 20_000:
@@ -131,6 +131,7 @@ def heartbeat(db: sqlite_utils.Database, actor: Actor, interview_id: int) -> Non
 
 
 def leave(db: sqlite_utils.Database, actor: Actor, interview_id: int) -> None:
+    require_signed_in(actor)
     db.execute("DELETE FROM room_presence WHERE interview_id = ? AND user_id = ?", [interview_id, actor.user_id])
 
 

@@ -20,7 +20,7 @@ from typing import Callable
 import sqlite_utils
 
 from engine import config, store
-from engine.authz import Actor, NotFound
+from engine.authz import Actor, NotFound, require_staff_access
 from engine.meetings import rooms
 from engine.meetings.schedule import MAX_DURATION
 from engine.store import insert_row, one, update_row, utcnow
@@ -275,16 +275,17 @@ def list_for_interview(db: sqlite_utils.Database, interview_id: int) -> list[dic
 
 def recordings_for(db: sqlite_utils.Database, actor: Actor, interview_id: int) -> list[dict]:
     """Replay list for a participant (the candidate), the company's recruiters or the admin."""
-    rooms.get_room(db, actor, interview_id)
+    rooms.find_interview(db, actor, interview_id)
     return list_for_interview(db, interview_id)
 
 
 def recording_file(db: sqlite_utils.Database, actor: Actor, recording_id: int,
                    data_dir: str | Path | None = None) -> Path:
+    require_staff_access(db, actor)
     row = one(db, "SELECT * FROM recordings WHERE id = ?", [recording_id])
     if row is None:
         raise NotFound("There is no such recording.")
-    rooms.get_room(db, actor, row["interview_id"])
+    rooms.find_interview(db, actor, row["interview_id"])
     if row["status"] != "ready":
         raise NotFound("This recording is not available (it failed or was deleted).")
     path = config.data_dir(data_dir) / row["path"]

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlparse
 import sqlite_utils
 
 from engine import config
-from engine.authz import AccessDenied, Actor, NotFound
+from engine.authz import AccessDenied, Actor, NotFound, has_staff_access, is_company_staff, require_staff_access
 from engine.store import insert_row, one, transaction, utcnow
 
 GRACE_AFTER_END = timedelta(hours=12)     # a link still works this long after the planned end
@@ -96,9 +96,9 @@ def add_participant(db: sqlite_utils.Database, interview_id: int, user_id: int, 
 
 
 def new_call(db: sqlite_utils.Database, actor: Actor | None, title: str = "") -> NewRoom:
-    """An instant room starting now, with a link to share; the creator is its host."""
-    if actor is None:
-        raise AccessDenied("Please sign in to start a call.")
+    """An instant room starting now, with a link to share; the creator is its host. A recruiter's call is
+    their company's, so it needs the company's access like all company work."""
+    require_staff_access(db, actor)
     title = (title or "").strip() or f"Call with {actor.name or 'a JobExpressway user'}"
     if len(title) > 200:
         raise ValueError("The title is too long (200 characters at most).")
@@ -140,24 +140,30 @@ def is_participant(db: sqlite_utils.Database, interview_id: int, user_id: int) -
                [interview_id, user_id]) is not None
 
 
-def is_company_staff(actor: Actor, interview: dict) -> bool:
-    """The admin, or a recruiter of the company that owns the interview."""
-    if actor.is_admin:
-        return True
-    return actor.is_recruiter and actor.company_id is not None and actor.company_id == interview["company_id"]
-
-
 def can_enter(db: sqlite_utils.Database, actor: Actor | None, interview: dict) -> bool:
-    if actor is None:
+    """A participant or the company's staff (authz.is_company_staff); a recruiter only while their company
+    has access, even as a named participant (authz.require_staff_access)."""
+    if not has_staff_access(db, actor):
         return False
-    return is_participant(db, interview["id"], actor.user_id) or is_company_staff(actor, interview)
+    return is_participant(db, interview["id"], actor.user_id) or is_company_staff(db, actor, interview["company_id"])
 
 
-def get_room(db: sqlite_utils.Database, actor: Actor | None, interview_id: int) -> dict:
-    """The interview of a room the actor is in (participant, company recruiter or admin)."""
+def find_interview(db: sqlite_utils.Database, actor: Actor | None, interview_id: int) -> dict:
+    """An interview the actor may see (participant, company recruiter or admin), whatever its status: for
+    its record (history, recordings). What happens inside a room goes through get_room."""
+    require_staff_access(db, actor)
     interview = one(db, "SELECT * FROM interviews WHERE id = ?", [interview_id])
     if interview is None or not can_enter(db, actor, interview):
         raise NotFound("There is no such interview room.")
+    return interview
+
+
+def get_room(db: sqlite_utils.Database, actor: Actor | None, interview_id: int) -> dict:
+    """The interview of a room the actor is in, while the room is open: a cancelled interview takes no more
+    chat, pad edits or presence, from anyone."""
+    interview = find_interview(db, actor, interview_id)
+    if interview["status"] == "cancelled":
+        raise RoomRefused("This interview was cancelled.")
     return interview
 
 
@@ -166,6 +172,7 @@ def resolve_room(db: sqlite_utils.Database, actor: Actor | None, token_or_code: 
     """The interview behind a link or code, if this actor may enter it now; otherwise RoomRefused."""
     if actor is None:
         raise RoomRefused("Please sign in to join this room.")
+    require_staff_access(db, actor)
     kind, value = extract_credential(token_or_code)
     if kind == "token":
         interview = one(db, "SELECT * FROM interviews WHERE room_token_hash = ?", [hash_token(value)])

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import sqlite_utils
 
 from engine import applications, notify
-from engine.authz import AccessDenied, Actor, NotFound, require_permission
+from engine.authz import AccessDenied, Actor, NotFound, is_company_staff, require_permission, require_staff_access
 from engine.meetings import rooms
 from engine.meetings.invites import interview_ics
 from engine.store import one, transaction, update_row, utcnow
@@ -155,6 +155,7 @@ def _decorate(db: sqlite_utils.Database, actor: Actor, row: dict) -> dict:
 
 
 def upcoming(db: sqlite_utils.Database, actor: Actor, now: datetime | None = None) -> list[dict]:
+    require_staff_access(db, actor)
     where, params = _visible_sql(actor)
     now = now or datetime.now(timezone.utc)
     rows = db.query(f"SELECT i.* FROM interviews i WHERE {where} AND i.status IN "
@@ -166,6 +167,7 @@ def history(db: sqlite_utils.Database, actor: Actor, now: datetime | None = None
     """Past interviews (ended or held), newest first, with participants, recordings, notes and decision."""
     from engine.meetings import recordings
 
+    require_staff_access(db, actor)
     where, params = _visible_sql(actor)
     now = now or datetime.now(timezone.utc)
     rows = db.query(f"SELECT i.* FROM interviews i WHERE {where} ORDER BY i.starts_at DESC", params)
@@ -184,7 +186,7 @@ def record_decision(db: sqlite_utils.Database, actor: Actor, interview_id: int, 
     if decision not in DECISIONS:
         raise ValueError("The decision is 'offered' or 'not_selected'.")
     interview = rooms.get_room(db, actor, interview_id)
-    if not rooms.is_company_staff(actor, interview):
+    if not is_company_staff(db, actor, interview["company_id"]):
         raise AccessDenied("Only the company's recruiters decide on an interview.")
     if interview["application_id"] is None:
         raise ValueError("This call is not linked to an application, so there is nothing to decide.")
@@ -201,7 +203,7 @@ def record_decision(db: sqlite_utils.Database, actor: Actor, interview_id: int, 
 
 
 def get_interview(db: sqlite_utils.Database, actor: Actor, interview_id: int) -> dict:
-    row = rooms.get_room(db, actor, interview_id)
+    row = rooms.find_interview(db, actor, interview_id)
     return _decorate(db, actor, row)
 
 
@@ -216,6 +218,7 @@ def interviews_for_application(db: sqlite_utils.Database, actor: Actor, applicat
 
 def schedulable_applications(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
     """Shortlisted applications of the recruiter's company (all for the admin)."""
+    require_staff_access(db, actor)
     if not (actor.is_admin or actor.is_recruiter):
         raise AccessDenied("Only recruiters schedule interviews.")
     sql = ("SELECT a.id, a.candidate_id, u.name AS candidate_name, j.title AS job_title FROM applications a "

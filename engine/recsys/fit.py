@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sqlite_utils
 
-from engine.authz import Actor, NotFound, require_company_scope, require_permission
+from engine.authz import Actor, NotFound, require_company_scope, require_permission, require_staff_access
 from engine.recsys import encoder as enc
 from engine.recsys.text import as_list, job_text, profile_text, resume_text
 from engine.store import one
@@ -105,10 +105,11 @@ def applicant_text(db: sqlite_utils.Database, application: dict) -> tuple[str, l
 def rank_applicants(db: sqlite_utils.Database, actor: Actor, job_id: int) -> list[dict]:
     """The job's applicants, best fit first. For the admin, or a recruiter of the job's company whose
     company holds the view_applicants permission."""
+    require_staff_access(db, actor)
     job = one(db, "SELECT * FROM jobs WHERE id = ?", [job_id])
     if job is None:
         raise NotFound(f"There is no job with id {job_id}.")
-    require_company_scope(actor, job["company_id"])  # first: other companies' jobs stay "not found"
+    require_company_scope(db, actor, job["company_id"])  # first: other companies' jobs stay "not found"
     require_permission(db, actor, "view_applicants")
     apps = list(db.query(
         "SELECT a.*, u.name AS candidate_name, u.email AS candidate_email FROM applications a "

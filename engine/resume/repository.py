@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from engine.authz import Actor, NotFound, require_role
+from engine.authz import Actor, NotFound, require_role, require_signed_in
 from engine.resume.model import Resume, ResumeInvalid, errors, from_profile, validate
 from engine.resume.templates import DEFAULT_TEMPLATE, check_template
 from engine.store import insert_row, one, transaction, update_row, utcnow
@@ -71,11 +71,13 @@ def create_resume(db: sqlite_utils.Database, actor: Actor, title: str = "", temp
 
 
 def list_resumes(db: sqlite_utils.Database, actor: Actor) -> list[StoredResume]:
+    require_signed_in(actor)
     rows = db.query("SELECT * FROM resumes WHERE user_id = ? ORDER BY updated_at DESC, id DESC", [actor.user_id])
     return [_stored(r, _latest_version_id(db, r["id"])) for r in rows]
 
 
 def _owned_row(db: sqlite_utils.Database, actor: Actor, resume_id: int) -> dict:
+    require_signed_in(actor)
     row = one(db, "SELECT * FROM resumes WHERE id = ?", [resume_id])
     if row is None or (row["user_id"] != actor.user_id and not actor.is_admin):
         raise NotFound(f"There is no resume with id {resume_id}.")
@@ -171,6 +173,7 @@ def restore_version(db: sqlite_utils.Database, actor: Actor, resume_id: int, ver
 
 def profile_draft(db: sqlite_utils.Database, actor: Actor) -> Resume:
     """What a new resume would start with: the signed-in user's profile."""
+    require_signed_in(actor)
     return from_profile(one(db, "SELECT * FROM users WHERE id = ?", [actor.user_id]))
 
 

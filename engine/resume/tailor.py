@@ -130,7 +130,10 @@ def tailor(resume: Resume, job: dict, template: str = "modern") -> TailorReport:
 def jobs_to_tailor_for(db, actor, query: str = "", limit: int = 20) -> list[dict]:
     """The job picker's list: the candidate's applied and saved jobs first, then open jobs matching ``query``
     (by title, skills, company; FTS search), without repeats."""
+    from engine.authz import require_signed_in
     from engine.jobs import JobFilters, decode_job, search_jobs
+
+    require_signed_in(actor)
 
     rows = db.query(
         "SELECT j.*, 'applied' AS picked_because FROM applications a JOIN jobs j ON j.id = a.job_id "
