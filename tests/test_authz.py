@@ -136,6 +136,7 @@ OTHERS = {
     "applications.applied_on": lambda w, a: applications.applied_on(w.db, a, w.job),
     "mail.outbox": lambda w, a: mail.outbox(w.db, a),
     "mail.retry_delivery": lambda w, a: mail.retry_delivery(w.db, a),
+    "mail.failed_mail": lambda w, a: mail.failed_mail(w.db, a),
     "jobs.save_job": lambda w, a: jobs.save_job(w.db, a, w.job),
     "jobs.unsave_job": lambda w, a: jobs.unsave_job(w.db, a, w.job),
     "jobs.is_saved": lambda w, a: jobs.is_saved(w.db, a, w.job),
