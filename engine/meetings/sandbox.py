@@ -23,12 +23,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.meetings import memory_cgroup
+
 LANGUAGES = {"python": "Python", "javascript": "JavaScript", "cpp": "C++"}
 WORKDIR = "/sandbox"                 # the code's working folder inside the sandbox (a private tmpfs)
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
-# V8 reserves this much address space before running a line (code range, heap reservations, thread
-# stacks; VmPeak 710 MB for `node -e 0` with Node 20), so node's RLIMIT_AS is memory_mb on top of it.
-NODE_RESERVED_MB = 768
+# V8 reserves address space before running a line (code range, heap, thread stacks: VmPeak 710 MB for
+# `node -e 0`, Node 20), so node's RLIMIT_AS is memory_mb on top of this; measured, node then holds 176 MiB
+# of Buffers and a 600 MiB one fails. Its JS heap is capped at memory_mb / 2 so that heap growth ends in
+# V8's own out-of-memory error rather than a failed reservation (SIGSEGV).
+NODE_RESERVED_MB = 896
 MB = 1024 * 1024
 
 
@@ -38,6 +42,7 @@ class Limits:
     cpu_s: int = 5                  # CPU seconds per process (RLIMIT_CPU: SIGXCPU, then SIGKILL 1 s later)
     wall_s: float = 10.0            # wall-clock timeout for the whole sandbox
     memory_mb: int = 256            # address space per process (RLIMIT_AS; node: plus NODE_RESERVED_MB)
+    total_memory_mb: int = 512      # all processes of the run together, where the host has memory cgroups
     processes: int = 60             # processes and threads of the sandbox uid (RLIMIT_NPROC)
     file_size_mb: int = 1           # largest file the code can write (RLIMIT_FSIZE)
     scratch_mb: int = 16            # size of each private tmpfs: working folder, /tmp, /dev/shm
@@ -46,8 +51,8 @@ class Limits:
 
 
 # g++ is our program, not the user's, but it compiles the user's source: generous limits, same isolation.
-COMPILE_LIMITS = Limits(cpu_s=30, wall_s=60, memory_mb=1024, processes=60, file_size_mb=64, scratch_mb=256,
-                        open_files=256)
+COMPILE_LIMITS = Limits(cpu_s=30, wall_s=60, memory_mb=1024, total_memory_mb=1536, processes=60,
+                        file_size_mb=64, scratch_mb=256, open_files=256)
 
 
 @dataclass
@@ -56,7 +61,8 @@ class RunResult:
     stderr: str
     exit_code: int | None
     timed_out: bool = False
-    killed_reason: str | None = None    # timeout | output_limit | cpu_limit | file_size_limit | signal name
+    killed_reason: str | None = None    # timeout | output_limit | cpu_limit | memory_limit | file_size_limit
+                                        # | a signal's name
     duration_ms: float = 0.0
     truncated: bool = False
     phase: str = "run"                  # compile | run
@@ -183,22 +189,33 @@ def _execute(argv: list[str], limits: Limits, *, uid: int, address_space_mb: int
              binds: list[tuple[str, str]] | None = None,
              writable_binds: list[tuple[str, str]] | None = None) -> RunResult:
     """Run argv in a fresh sandbox; `files` maps a path inside it to the text it starts with."""
-    fds = {}
-    for dest, text in (files or {}).items():
-        fd = os.memfd_create("sandbox-file")
-        os.write(fd, text.encode())
-        os.lseek(fd, 0, os.SEEK_SET)
-        fds[dest] = fd
-    cmd = _sandbox_command(argv, limits, uid=uid, address_space_mb=address_space_mb or limits.memory_mb,
-                           files=fds, binds=binds, writable_binds=writable_binds)
-    started = time.perf_counter()
+    fds: dict[str, int] = {}
+    group = None
     try:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, env={"PATH": SYSTEM_PATH}, close_fds=True,
-                                pass_fds=tuple(fds.values()), start_new_session=True)
+        for dest, text in (files or {}).items():
+            fds[dest] = os.memfd_create("sandbox-file")
+            os.write(fds[dest], text.encode())
+            os.lseek(fds[dest], 0, os.SEEK_SET)
+        cmd = _sandbox_command(argv, limits, uid=uid, address_space_mb=address_space_mb or limits.memory_mb,
+                               files=fds, binds=binds, writable_binds=writable_binds)
+        group = memory_cgroup.create(limits.total_memory_mb)
+        if group:
+            cmd = memory_cgroup.enter_command(group, cmd)
+        return _supervise(cmd, limits, stdin=stdin, pass_fds=tuple(fds.values()), group=group)
     finally:
         for fd in fds.values():
             os.close(fd)
+        if group:
+            memory_cgroup.remove(group)
+
+
+def _supervise(cmd: list[str], limits: Limits, *, stdin: str | None, pass_fds: tuple[int, ...],
+               group: Path | None) -> RunResult:
+    """Start the sandbox, read its output within the caps and the wall clock, and say how it ended."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env={"PATH": SYSTEM_PATH}, close_fds=True, pass_fds=pass_fds,
+                            start_new_session=True)
     if stdin:
         try:
             proc.stdin.write(stdin.encode())
@@ -241,8 +258,11 @@ def _execute(argv: list[str], limits: Limits, *, uid: int, address_space_mb: int
         stream.close()
     duration = (time.perf_counter() - started) * 1000
     sig = _signal_of(code)
+    out_of_memory = group is not None and memory_cgroup.out_of_memory(group)
     if sig and not reason:
-        if sig == signal.SIGXCPU or (sig == signal.SIGKILL and duration / 1000 >= limits.cpu_s * 0.8):
+        if sig == signal.SIGKILL and out_of_memory:
+            reason = "memory_limit"
+        elif sig == signal.SIGXCPU or (sig == signal.SIGKILL and duration / 1000 >= limits.cpu_s * 0.8):
             reason = "cpu_limit"
         elif sig == signal.SIGXFSZ:
             reason = "file_size_limit"
@@ -254,9 +274,14 @@ def _execute(argv: list[str], limits: Limits, *, uid: int, address_space_mb: int
     note = {"timeout": f"Stopped after {limits.wall_s:g} s (wall-clock limit).",
             "output_limit": f"Output over {limits.output_kb} KB: the run was stopped and the output cut.",
             "cpu_limit": f"Stopped at the CPU-time limit ({limits.cpu_s} s).",
-            "file_size_limit": f"Stopped for writing a file over {limits.file_size_mb} MB."}.get(reason or "")
+            "file_size_limit": f"Stopped for writing a file over {limits.file_size_mb} MB.",
+            "memory_limit": f"Stopped at the memory limit ({limits.total_memory_mb} MB for the whole run)."
+            }.get(reason or "")
     if note:
         result.notes.append(note)
+    if out_of_memory and reason != "memory_limit":
+        result.notes.append(f"A process was stopped at the memory limit ({limits.total_memory_mb} MB for the "
+                            "whole run).")
     return result
 
 
@@ -289,7 +314,7 @@ def run_code(language: str, code: str, *, limits: Limits | None = None, stdin: s
                         files={f"{WORKDIR}/main.py": code})
     if language == "javascript":
         node = shutil.which("node", path=SYSTEM_PATH)
-        return _execute([node, f"--max-old-space-size={limits.memory_mb}", "main.js"], limits, uid=uid,
+        return _execute([node, f"--max-old-space-size={limits.memory_mb // 2}", "main.js"], limits, uid=uid,
                         address_space_mb=limits.memory_mb + NODE_RESERVED_MB, stdin=stdin,
                         files={f"{WORKDIR}/main.js": code})
     return _compile_and_run_cpp(code, limits, uid=uid, stdin=stdin)
