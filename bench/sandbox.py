@@ -21,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine import config  # noqa: E402
+from engine.meetings import memory_cgroup  # noqa: E402
 from engine.meetings.sandbox import Limits, available_languages, run_code, unavailable_reason  # noqa: E402
 
 PROGRAMS = {
@@ -48,6 +49,13 @@ PYTHON_PROBES = {
 }
 
 
+# Eight processes of 128 MiB, each under the per-process limit: the run's memory cgroup peak says how much
+# they held at once.
+MANY_PROCESSES = ("import os, time\nfor i in range(8):\n    if os.fork() == 0:\n        block = b'x' * (128 << 20)\n"
+                  "        time.sleep(3)\n        os._exit(0)\n    time.sleep(0.3)\nwhile True:\n    try:\n"
+                  "        os.wait()\n    except ChildProcessError:\n        break")
+
+
 def last_number(text: str) -> int | None:
     numbers = [int(line) for line in text.split() if line.isdigit()]
     return numbers[-1] if numbers else None
@@ -73,7 +81,8 @@ def measure_limits(languages) -> dict:
         out["memory_mib_held"][language] = last_number(result.stdout)
     for name, code in PYTHON_PROBES.items():
         out[name] = last_number(run_code("python", code).stdout)
-    busy = run_code("python", "while True:\n    pass")
+    out["eight_processes_peak_mib"] = run_code("python", MANY_PROCESSES).peak_memory_mb
+    busy = run_code("python", "while True:\n    pass", limits=Limits(wall_s=60))   # the CPU limit, not the wall
     out["busy_loop"] = {"stopped_by": busy.killed_reason, "after_s": round(busy.duration_ms / 1000, 2)}
     sleeper = run_code("python", "import time\ntime.sleep(60)")
     out["sleep"] = {"stopped_by": sleeper.killed_reason, "after_s": round(sleeper.duration_ms / 1000, 2)}
@@ -100,7 +109,8 @@ def main() -> None:
     target = 300.0
     out = {"what": "run_code() start-to-result for a trivial program; what hostile programs reach",
            "target_python_median_ms": target, "python_meets_target": results["python"]["median_ms"] < target,
-           "results": results, "limits_measured": limits, "root": os.geteuid() == 0, "cpus": os.cpu_count(),
+           "results": results, "limits_measured": limits, "memory_cgroup_per_run": memory_cgroup.parent() is not None,
+           "root": os.geteuid() == 0, "cpus": os.cpu_count(),
            "load_average": round(os.getloadavg()[0], 1), "python": platform.python_version()}
     path = config.artifacts_dir() / "bench" / "sandbox.json"
     path.parent.mkdir(parents=True, exist_ok=True)

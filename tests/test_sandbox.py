@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -312,6 +313,24 @@ def test_root_owned_file_is_unreadable_even_when_bound_in(tmp_path):
     result = sandbox._execute([python, "-c", "print(open('/secret').read())"], Limits(), uid=sandbox._sandbox_uid(),
                               binds=[*binds, (str(secret), "/secret")])
     assert "root only" not in result.stdout and "Permission denied" in result.stderr, result
+
+
+def test_server_not_root_with_many_threads_still_gets_its_process_allowance():
+    """RLIMIT_NPROC counts the server uid's own threads too; a busy non-root server must not starve runs."""
+    root = Path(__file__).resolve().parent.parent
+    readable = all(folder.stat().st_mode & 0o005 == 0o005 for folder in [root, *root.parents])
+    if os.geteuid() != 0 or not Path("/usr/bin/python3").exists() or not readable:
+        pytest.skip("needs root to start a non-root server process (uid nobody) that can read the project")
+    server = ("import threading\nwait = threading.Event()\nfor _ in range(80):\n"
+              "    threading.Thread(target=wait.wait, daemon=True).start()\n"
+              "from engine.meetings.sandbox import run_code\nprint(run_code('python', CODE).stdout)")
+    fork = ("import os, time\nn = 0\ntry:\n    while True:\n        if os.fork() == 0:\n            time.sleep(2)\n"
+            "            os._exit(0)\n        n += 1\nexcept OSError:\n    print('forked', n)")
+    done = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", "/usr/bin/python3", "-c",
+                           server.replace("CODE", repr(fork))], capture_output=True, text=True, timeout=60,
+                          cwd="/tmp", env={"PYTHONPATH": str(root), "PATH": os.environ["PATH"]})
+    assert done.returncode == 0, done.stderr
+    assert 40 < int(done.stdout.split("forked ")[1].split()[0]) < Limits().processes
 
 
 def test_output_flood_is_capped():

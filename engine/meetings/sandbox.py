@@ -66,6 +66,7 @@ class RunResult:
     duration_ms: float = 0.0
     truncated: bool = False
     phase: str = "run"                  # compile | run
+    peak_memory_mb: float | None = None  # all processes together, where the run had a memory cgroup
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -128,6 +129,23 @@ def _sandbox_uid() -> int:
     return 61000 + secrets.randbelow(4000)
 
 
+def _process_limit(limits: Limits) -> int:
+    """RLIMIT_NPROC counts every process and thread of the real uid. As root the run has a fresh uid of its
+    own; otherwise the server's own tasks count too, so they are added to the run's allowance."""
+    if os.geteuid() == 0:
+        return limits.processes
+    mine = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if int(fields["Uid"].split()[0]) == os.getuid():
+            mine += int(fields["Threads"])
+    return limits.processes + mine
+
+
 def _system_binds() -> list[str]:
     """Read-only /usr plus the top-level links or folders that point into it on this distribution."""
     args = ["--ro-bind", "/usr", "/usr"]
@@ -149,7 +167,7 @@ def _sandbox_command(argv: list[str], limits: Limits, *, uid: int, address_space
     tools = _tools()
     scratch = str(limits.scratch_mb * MB)
     cmd = [tools["prlimit"], f"--cpu={limits.cpu_s}:{limits.cpu_s + 1}", f"--as={address_space_mb * MB}",
-           f"--nproc={limits.processes}", f"--fsize={limits.file_size_mb * MB}", f"--nofile={limits.open_files}",
+           f"--nproc={_process_limit(limits)}", f"--fsize={limits.file_size_mb * MB}", f"--nofile={limits.open_files}",
            "--core=0", "--"]
     if os.geteuid() == 0:
         cmd += [tools["setpriv"], f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"]
@@ -270,7 +288,7 @@ def _supervise(cmd: list[str], limits: Limits, *, stdin: str | None, pass_fds: t
             reason = signal.Signals(sig).name
     result = RunResult(chunks["stdout"].decode("utf-8", "replace"), chunks["stderr"].decode("utf-8", "replace"),
                        code, timed_out=reason == "timeout", killed_reason=reason, duration_ms=round(duration, 1),
-                       truncated=truncated)
+                       truncated=truncated, peak_memory_mb=memory_cgroup.peak_mb(group) if group else None)
     note = {"timeout": f"Stopped after {limits.wall_s:g} s (wall-clock limit).",
             "output_limit": f"Output over {limits.output_kb} KB: the run was stopped and the output cut.",
             "cpu_limit": f"Stopped at the CPU-time limit ({limits.cpu_s} s).",
