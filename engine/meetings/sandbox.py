@@ -10,7 +10,6 @@ Where the host cannot provide this, `unavailable_reason()` says why and nothing 
 """
 from __future__ import annotations
 
-import functools
 import os
 import secrets
 import selectors
@@ -101,11 +100,20 @@ def unavailable_reason() -> str | None:
     missing = [name for name in needed if not tools[name]]
     if missing:
         return f"Running code is off on this server: {', '.join(missing)} (Debian package util-linux) is missing."
-    return _probe(tuple(sorted(tools.items(), key=lambda kv: kv[0])))
+    key = tuple(sorted(tools.items()))
+    known = _probed.get(key)
+    if known is None or (known[0] and time.monotonic() - known[1] > RECHECK_S):
+        known = _probed[key] = (_probe(), time.monotonic())
+    return known[0]
 
 
-@functools.lru_cache(maxsize=4)
-def _probe(tools: tuple) -> str | None:
+# A working sandbox is checked once per set of tools; a failing one again after RECHECK_S (it may have
+# been a passing condition, e.g. a machine too loaded to start it in time).
+_probed: dict[tuple, tuple[str | None, float]] = {}
+RECHECK_S = 60.0
+
+
+def _probe() -> str | None:
     """Start one real sandbox and check it is what we ask for: namespaces created, an unprivileged uid."""
     uid = _sandbox_uid()
     cmd = _sandbox_command(["/usr/bin/id", "-u"], Limits(), uid=uid, address_space_mb=256)
