@@ -4,7 +4,7 @@ Each run (see docs/security.md, "Code pad sandbox"): `prlimit` sets hard resourc
 to a fresh unprivileged uid/gid when the server is root (bwrap's own --uid would keep host root's file
 access), and `bwrap` builds a private view of the system: read-only /usr (the toolchains), size-capped
 private tmpfs for the working folder, /tmp and /dev/shm, a fresh /proc of a new PID namespace, and new
-user, network, IPC, UTS and cgroup namespaces (no network at all, loopback included). Nothing of the host's
+user, network (only its own loopback), IPC, UTS and cgroup namespaces. Nothing of the host's
 data, project or other processes is visible, and everything the code writes dies with its namespaces.
 Where the host cannot provide this, `unavailable_reason()` says why and nothing runs.
 """
@@ -78,7 +78,7 @@ class SandboxUnavailable(RuntimeError):
 
 
 def available_languages() -> dict[str, str]:
-    out = {"python": "Python"}
+    out = {"python": "Python"} if user_python() else {}
     if shutil.which("node", path=SYSTEM_PATH):
         out["javascript"] = "JavaScript"
     if shutil.which("g++", path=SYSTEM_PATH):
@@ -311,14 +311,18 @@ def _supervise(cmd: list[str], limits: Limits, *, stdin: str | None, pass_fds: t
     return result
 
 
-def user_python() -> tuple[str, list[tuple[str, str]]]:
+def user_python() -> tuple[str, list[tuple[str, str]]] | None:
     """The interpreter for user code and what to bind for it: the system's python3 under /usr, else this
-    interpreter's installation (e.g. pyenv's), bound read-only at the same path."""
+    interpreter's installation bound read-only at the same path, if the sandbox uid can reach it (bwrap
+    runs as that uid, so a root-only folder such as /root/.pyenv cannot be bound)."""
     system = shutil.which("python3", path="/usr/bin:/usr/local/bin")
     if system:
         return system, []
-    prefix = os.path.realpath(sys.base_prefix)
-    return os.path.join(prefix, "bin", "python3"), [(prefix, prefix)]
+    prefix = Path(sys.base_prefix).resolve()
+    reachable = all(folder.stat().st_mode & 0o005 == 0o005 for folder in [prefix, *prefix.parents])
+    if os.geteuid() == 0 and not reachable:
+        return None
+    return str(prefix / "bin" / "python3"), [(str(prefix), str(prefix))]
 
 
 def run_code(language: str, code: str, *, limits: Limits | None = None, stdin: str | None = None) -> RunResult:
@@ -335,7 +339,7 @@ def run_code(language: str, code: str, *, limits: Limits | None = None, stdin: s
         raise SandboxUnavailable(reason)
     uid = _sandbox_uid()
     if language == "python":
-        python, binds = user_python()
+        python, binds = user_python()   # there: available_languages() checked it
         return _execute([python, "-I", "-S", "main.py"], limits, uid=uid, stdin=stdin, binds=binds,
                         files={f"{WORKDIR}/main.py": code})
     if language == "javascript":
