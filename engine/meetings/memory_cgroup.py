@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import secrets
+import subprocess
 import time
 from pathlib import Path
 
@@ -46,37 +47,49 @@ def parent() -> Path | None:
 
 
 def _can_create(folder: Path) -> bool:
+    """Make a capped child, move a process into it and remove it: each step can be refused (cgroup v2
+    refuses processes in a cgroup whose parent holds processes too, for one)."""
     probe = folder / f"{PREFIX}probe-{secrets.token_hex(4)}"
     try:
         probe.mkdir()
-        probe.rmdir()
-        return True
     except OSError:
         return False
+    try:
+        _set_limit(probe, 64)
+        return subprocess.run(enter_command(probe, ["/bin/true"]), capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    finally:
+        remove(probe)
 
 
 def _v1(group: Path) -> bool:
     return (group / "memory.limit_in_bytes").exists()
 
 
+def _set_limit(group: Path, limit_mb: int) -> None:
+    limit = str(limit_mb * 1024 * 1024)
+    if _v1(group):
+        (group / "memory.limit_in_bytes").write_text(limit)
+        if (group / "memory.memsw.limit_in_bytes").exists():
+            (group / "memory.memsw.limit_in_bytes").write_text(limit)
+    else:
+        (group / "memory.max").write_text(limit)
+        if (group / "memory.swap.max").exists():
+            (group / "memory.swap.max").write_text("0")
+
+
 def create(limit_mb: int) -> Path | None:
-    """A new cgroup capped at limit_mb (memory + swap), or None where cgroups are not ours to make."""
+    """A new cgroup capped at limit_mb (memory + swap), or None where cgroups are not ours to make; OSError
+    where they are but this one could not be made."""
     base = parent()
     if base is None:
         return None
     _sweep(base)
     group = base / f"{PREFIX}{secrets.token_hex(6)}"
     group.mkdir()
-    limit = str(limit_mb * 1024 * 1024)
     try:
-        if _v1(group):
-            (group / "memory.limit_in_bytes").write_text(limit)
-            if (group / "memory.memsw.limit_in_bytes").exists():
-                (group / "memory.memsw.limit_in_bytes").write_text(limit)
-        else:
-            (group / "memory.max").write_text(limit)
-            if (group / "memory.swap.max").exists():
-                (group / "memory.swap.max").write_text("0")
+        _set_limit(group, limit_mb)
     except OSError:
         remove(group)
         raise

@@ -224,7 +224,10 @@ def _execute(argv: list[str], limits: Limits, *, uid: int, address_space_mb: int
             os.lseek(fds[dest], 0, os.SEEK_SET)
         cmd = _sandbox_command(argv, limits, uid=uid, address_space_mb=address_space_mb or limits.memory_mb,
                                files=fds, binds=binds, writable_binds=writable_binds)
-        group = memory_cgroup.create(limits.total_memory_mb)
+        try:
+            group = memory_cgroup.create(limits.total_memory_mb)
+        except OSError as exc:   # the host has memory cgroups, so this run does not go without one
+            raise SandboxUnavailable(f"Running code failed: its memory cgroup could not be made ({exc}).") from exc
         if group:
             cmd = memory_cgroup.enter_command(group, cmd)
         return _supervise(cmd, limits, stdin=stdin, pass_fds=tuple(fds.values()), group=group)
