@@ -1,8 +1,9 @@
 """The code runner against hostile code in each language, and a normal run per available language.
 
-Every hostile program below worked against the old runner (no filesystem view of its own): it read the
-data dir's database, listed the host's processes, left files in /tmp, /dev/shm and /var/tmp, and node
-allocated 600 MiB. Limits are judge0's: 5 s CPU, 10 s wall, 256 MB, 60 processes, 1 MB files, no network.
+Against the old runner (no filesystem view of its own) these programs read the data dir's database, listed
+the host's processes, left files in /tmp, /dev/shm and /var/tmp, wrote 8 MB files, and node allocated
+600 MiB; the others (network, CPU, wall clock, fork bomb) pin down limits that held already. Limits are
+judge0's: 5 s CPU, 10 s wall, 256 MB, 60 processes, 1 MB files, no network.
 """
 from __future__ import annotations
 
