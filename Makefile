@@ -31,8 +31,9 @@ demo: init
 # The code pad runs participants' code only inside bubblewrap; without it the Run button is off.
 sandbox-tools:
 	@command -v bwrap >/dev/null || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo ">> installing bubblewrap (the code pad's sandbox)"; apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends bubblewrap >/dev/null; \
+	  echo ">> installing bubblewrap (the code pad's sandbox)"; { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends bubblewrap >/dev/null; } \
+	  || echo ">> could not install bubblewrap: the code pad's Run button stays off"; \
 	else echo ">> bubblewrap is missing: the code pad's Run button stays off (Debian package bubblewrap)"; fi; }
 
 run: init
