@@ -11,9 +11,9 @@ export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: setup run init test demo bench clean
+.PHONY: setup run init test demo bench clean sandbox-tools
 
-setup: $(STAMP)
+setup: $(STAMP) sandbox-tools
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -27,6 +27,14 @@ init: setup
 
 demo: init
 	$(BIN)/python -m engine demo
+
+# The code pad runs participants' code only inside bubblewrap; without it the Run button is off.
+sandbox-tools:
+	@command -v bwrap >/dev/null || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo ">> installing bubblewrap (the code pad's sandbox)"; { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends bubblewrap >/dev/null; } \
+	  || echo ">> could not install bubblewrap: the code pad's Run button stays off"; \
+	else echo ">> bubblewrap is missing: the code pad's Run button stays off (Debian package bubblewrap)"; fi; }
 
 run: init
 	@echo ">> serving on http://127.0.0.1:8501 (interview coach: http://127.0.0.1:7860, log data/coach-gradio.log)"

@@ -66,6 +66,16 @@ def test_room_with_valid_link_shows_consent_and_pad(world):
     assert any("[1, 2, 3]" in c.value for c in at.code)            # the starter program ran in the sandbox
 
 
+def test_run_is_off_with_the_reason_where_code_cannot_be_isolated(world, tmp_path, monkeypatch):
+    _, s, booked = world
+    monkeypatch.setenv("PATH", str(tmp_path))   # a server without bubblewrap
+    at = page("pages/room.py", s["cand"], token=booked.url.split("token=")[1])
+    assert not at.exception, at.exception
+    run = at.button(key="pad{}_run".format(booked.interview["id"]))
+    assert run.disabled and "bubblewrap is not installed" in run.help
+    assert any("bubblewrap is not installed" in c.value for c in at.caption)
+
+
 def test_interviews_page_schedules_with_preselected_application(world):
     db, s, _ = world
     from meetings_seed import add_accepted_application

@@ -21,7 +21,7 @@ import streamlit.components.v1 as components
 from engine.authz import AccessDenied, Actor, NotFound
 from engine.meetings import pad as pads
 from engine.meetings import recordings, rtc
-from engine.meetings.sandbox import available_languages, run_code
+from engine.meetings.sandbox import SandboxUnavailable, available_languages, run_code, unavailable_reason
 from ui import session
 from ui.text import safe
 
@@ -326,12 +326,16 @@ def code_pad(interview_id: int, actor: Actor) -> None:
                 st.error(str(exc))
         st.caption(f"Revision {ss[p + 'base']}" + (f" · last saved by {safe(current.updated_by_name)}"
                                                    if current.updated_by_name else ""))
-        if st.button("Run", type="primary", icon=":material/play_arrow:", key=f"{p}run"):
+        blocked = unavailable_reason()   # never run code with less isolation than the sandbox promises
+        if st.button("Run", type="primary", icon=":material/play_arrow:", key=f"{p}run", disabled=bool(blocked),
+                     help=blocked):
             with st.spinner("Running in the sandbox..."):
                 try:
                     ss[p + "result"] = run_code(lang, code)
-                except ValueError as exc:
+                except (ValueError, SandboxUnavailable) as exc:
                     st.error(str(exc))
+        if blocked:
+            st.caption(blocked)
         result = ss.get(p + "result")
         if result is not None:
             show_run_result(result)

@@ -36,9 +36,13 @@ def cmd_run_code(args) -> int:
     from pathlib import Path
 
     from engine.cli import print_json
-    from engine.meetings.sandbox import run_code
+    from engine.meetings.sandbox import SandboxUnavailable, run_code
 
-    result = run_code(args.language, Path(args.file).read_text(encoding="utf-8"))
+    try:
+        result = run_code(args.language, Path(args.file).read_text(encoding="utf-8"))
+    except (ValueError, SandboxUnavailable) as exc:
+        print(exc, file=sys.stderr)
+        return 2
     if args.json:
         print_json(asdict(result))
     else:
