@@ -5,7 +5,8 @@ transaction can create a company and its recruiter, and every other table can re
 Companies, access requests and permissions are in ``engine.companies`` (also reachable from this module).
 
 Session tokens are ``secrets.token_urlsafe(32)``; only their sha256 is stored, so a copy of the database
-cannot be replayed as a cookie.
+cannot be replayed as a cookie. A session ends after SESSION_DAYS, or SESSION_IDLE without use, at sign-out,
+at a password change or when its user ends all their sessions (see docs/security.md).
 """
 from __future__ import annotations
 
@@ -14,28 +15,34 @@ import json
 import os
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlparse
 
 import bcrypt
 import sqlite_utils
 
+from engine import common_passwords, sign_in_throttle
 from engine.authz import AccessDenied, Actor, NotFound, require_role
 from engine.store import insert_row, one, transaction, update_row, utcnow
 
-SESSION_DAYS = 14
+SESSION_DAYS = 7                        # a session's whole life, however often it is used
+SESSION_IDLE = timedelta(days=2)        # a session unused this long ends
+_SEEN_EVERY = timedelta(minutes=5)      # last_seen_at is written at most this often
+ROTATE_AFTER = timedelta(hours=1)       # a cookie older than this gets a new token when the browser comes back
+ROTATE_GRACE = timedelta(minutes=1)     # the replaced token still works this long (tabs opened together)
 MIN_PASSWORD = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt only reads 72 bytes; bcrypt 5 refuses longer input outright
 EDUCATION_LEVELS = ("High school", "Vocational / Certificate", "Associate degree", "Bachelor's degree",
                     "Master's degree", "Doctorate (PhD)", "Other")
 PROFILE_FIELDS = ("name", "email", "location", "preferred_category", "skills", "education", "experience", "headline")
 SIGN_IN_FAILED = "Email or password is not correct."  # one message for both cases: emails cannot be probed
-MAX_FAILED_SIGN_INS = 5                 # per email within SIGN_IN_WINDOW; then sign-in waits for the window
-SIGN_IN_WINDOW = timedelta(minutes=15)
 
+# Made only by `make demo` / `python -m engine demo` or with JOBEXPRESSWAY_DEMO_ACCOUNTS=1: their passwords
+# are published, so a public deployment must never have them.
 DEMO_CANDIDATE = ("candidate@demo.jobexpressway.local", "Candidate123!")
 DEMO_RECRUITER = ("recruiter@demo.jobexpressway.local", "Recruiter123!")
-DEMO_ADMIN = ("admin@demo.jobexpressway.local", "Admin123!")
+DEMO_ADMIN = ("admin@demo.jobexpressway.local", "Demo-admin-246")
 DEMO_COMPANY = "Demo Analytics Ltd"
 GENERATED_ADMIN_EMAIL = "admin@jobexpressway.local"
 
@@ -71,6 +78,8 @@ def password_problem(password: str | None) -> str | None:
         return f"Password must be at most {MAX_PASSWORD_BYTES} bytes long."
     if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
         return "Password must contain at least one letter and one digit."
+    if common_passwords.is_common(password):
+        return "This password is one of the most common passwords, the first ones attackers try. Choose another."
     return None
 
 
@@ -143,6 +152,9 @@ def _dummy_check(password: str) -> None:
 
 
 # --- users -----------------------------------------------------------------------------------------
+_EXTERNAL_ONLY = "!external:"  # password_hash prefix of an account reached only through the identity provider
+
+
 def _actor(row: dict) -> Actor:
     return Actor(row["id"], row["role"], row["company_id"], row["name"], row["email"])
 
@@ -151,7 +163,7 @@ def _insert_user(db: sqlite_utils.Database, *, email: str, password: str | None,
                  company_id: int | None = None, **profile) -> int:
     now = utcnow()
     # No password (Google sign-in): a hash of nothing anyone knows, which check_password never matches.
-    password_hash = hash_password(password) if password else "!external:" + secrets.token_hex(16)
+    password_hash = hash_password(password) if password else _EXTERNAL_ONLY + secrets.token_hex(16)
     return insert_row(db, "users", {
         "email": email, "password_hash": password_hash, "role": role, "name": name.strip(),
         "company_id": company_id, "skills": json.dumps(normalize_skills(profile.pop("skills", None))),
@@ -218,45 +230,46 @@ def create_user(db: sqlite_utils.Database, *, email: str, password: str, role: s
         return _insert_user(db, email=email, password=password, role=role, name=name, company_id=company_id)
 
 
-def authenticate(db: sqlite_utils.Database, email: str, password: str) -> Actor:
+def authenticate(db: sqlite_utils.Database, email: str, password: str, *, client: str = "unknown") -> Actor:
     """The account for these credentials, or AccessDenied with the same message whatever was wrong.
 
-    After MAX_FAILED_SIGN_INS failures for one email within SIGN_IN_WINDOW, even the right password is
-    refused until the oldest of them is that old: guessing a password then takes years, not minutes.
-    Unknown emails count too, so the lock does not tell which emails have accounts."""
+    ``client`` names who is asking (the IP address the server saw). Attempts are throttled per client, per
+    account and per pair with growing delays (``engine.sign_in_throttle``); a TooManyAttempts refusal says
+    how long to wait and checks no password. Unknown emails are throttled the same way."""
     email = normalize_email(email)
-    now = datetime.now(timezone.utc)
-    failures, oldest = db.execute("SELECT count(*), min(at) FROM sign_in_failures WHERE email = ? AND at > ?",
-                                  [email, _iso(now - SIGN_IN_WINDOW)]).fetchone()
-    if failures >= MAX_FAILED_SIGN_INS:
-        wait = datetime.fromisoformat(oldest) + SIGN_IN_WINDOW - now
-        minutes = max(1, -(-int(wait.total_seconds()) // 60))
-        raise AccessDenied(f"Too many failed sign-ins for this email. Try again in {minutes} minute"
-                           f"{'s' if minutes > 1 else ''}.")
+    attempt = sign_in_throttle.begin_attempt(db, email, client)
     row = one(db, "SELECT * FROM users WHERE email = ? COLLATE NOCASE", [email])
     if row is None:
         _dummy_check(password or "")
     if row is None or not check_password(password or "", row["password_hash"]):
-        with transaction(db):
-            db.execute("DELETE FROM sign_in_failures WHERE at <= ?", [_iso(now - SIGN_IN_WINDOW)])  # housekeeping
-            db.execute("INSERT INTO sign_in_failures (email, at) VALUES (?, ?)", [email, _iso(now)])
         raise AccessDenied(SIGN_IN_FAILED)
-    with transaction(db):
-        db.execute("DELETE FROM sign_in_failures WHERE email = ?", [email])
+    sign_in_throttle.succeeded(db, attempt)
     return _actor(row)
 
 
 def actor_for_external_identity(db: sqlite_utils.Database, email: str, name: str = "") -> Actor:
-    """Google (OIDC) sign-in: the account with this verified email, or a new candidate account without a
-    password (it can only be reached through the identity provider)."""
+    """Google (OIDC) sign-in with an address the provider has verified: the account with that email, or a
+    new candidate account without a password (it can only be reached through the identity provider).
+
+    An account whose address was never verified may have been made by someone else with this email (to
+    wait for its owner to arrive through Google and share the account). The verified owner gets it, and
+    what its maker could sign in with goes: the password is dropped and every session ends."""
     email = normalize_email(email)
     if problem := email_problem(email):
         raise ValidationError({"email": problem})
     row = one(db, "SELECT * FROM users WHERE email = ? COLLATE NOCASE", [email])
     if row is None:
         with transaction(db):
-            user_id = _insert_user(db, email=email, password=None, role="candidate", name=name or email.split("@")[0])
+            user_id = _insert_user(db, email=email, password=None, role="candidate", name=name or email.split("@")[0],
+                                   email_verified_at=utcnow())
         row = one(db, "SELECT * FROM users WHERE id = ?", [user_id])
+    elif not row["email_verified_at"]:
+        with transaction(db):
+            update_row(db, "users", row["id"], {"password_hash": _EXTERNAL_ONLY + secrets.token_hex(16),
+                                                "email_verified_at": utcnow(), "updated_at": utcnow()})
+            db.execute("DELETE FROM sessions WHERE user_id = ?", [row["id"]])
+            db.execute("DELETE FROM email_confirmations WHERE user_id = ?", [row["id"]])
+        row = one(db, "SELECT * FROM users WHERE id = ?", [row["id"]])
     return _actor(row)
 
 
@@ -303,43 +316,114 @@ def _iso(dt: datetime) -> str:
     return dt.replace(microsecond=0).isoformat()
 
 
+@dataclass(frozen=True)
+class Session:
+    """A live session: ``id`` is what a page run keeps server-side; ``new_token`` is set when the browser's
+    token was just rotated and its cookie must be rewritten."""
+    id: str
+    actor: Actor
+    new_token: str | None = None
+
+
 def create_session(db: sqlite_utils.Database, user_id: int, *, days: int = SESSION_DAYS) -> str:
     """A new sign-in session; returns the token for the cookie (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
     now = datetime.now(timezone.utc)
     with transaction(db):
-        db.execute("DELETE FROM sessions WHERE expires_at < ?", [_iso(now)])  # housekeeping
-        insert_row(db, "sessions", {"token_hash": _token_hash(token), "user_id": user_id,
-                                    "created_at": _iso(now), "expires_at": _iso(now + timedelta(days=days))})
+        db.execute("DELETE FROM sessions WHERE expires_at < ? OR coalesce(last_seen_at, created_at) < ?",
+                   [_iso(now), _iso(now - SESSION_IDLE)])  # housekeeping
+        insert_row(db, "sessions", {"token_hash": _token_hash(token), "session_id": secrets.token_hex(16),
+                                    "user_id": user_id, "created_at": _iso(now), "last_seen_at": _iso(now),
+                                    "rotated_at": _iso(now), "expires_at": _iso(now + timedelta(days=days))})
     return token
 
 
-def actor_for_session(db: sqlite_utils.Database, token: str | None) -> Actor | None:
-    """The signed-in user for a session token, or None when it is unknown, forged or expired."""
-    if not token or len(token) > 200:
-        return None
-    row = one(db, "SELECT u.*, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
-              [_token_hash(token)])
+def _live_session(db: sqlite_utils.Database, where: str, params: list) -> dict | None:
+    """The session row (with its user) matching ``where``, if it has not expired or idled out; an ended one
+    is deleted. Marks it as used."""
+    now = datetime.now(timezone.utc)
+    row = one(db, f"SELECT u.*, s.session_id, s.token_hash, s.expires_at, s.rotated_at, "
+                  f"coalesce(s.last_seen_at, s.created_at) AS seen FROM sessions s JOIN users u ON u.id = s.user_id "
+                  f"WHERE {where}", params)
     if row is None:
         return None
-    if row["expires_at"] <= _iso(datetime.now(timezone.utc)):
+    if row["expires_at"] <= _iso(now) or row["seen"] < _iso(now - SESSION_IDLE):
         with transaction(db):
-            db.execute("DELETE FROM sessions WHERE token_hash = ?", [_token_hash(token)])
+            db.execute("DELETE FROM sessions WHERE session_id = ?", [row["session_id"]])
         return None
-    return _actor(row)
+    if row["seen"] < _iso(now - _SEEN_EVERY):
+        db.execute("UPDATE sessions SET last_seen_at = ? WHERE session_id = ?", [_iso(now), row["session_id"]])
+    return row
 
 
-def end_session(db: sqlite_utils.Database, token: str | None) -> None:
-    if token:
+def _by_token(token: str | None) -> tuple[str, list] | None:
+    if not token or len(token) > 200:
+        return None
+    digest = _token_hash(token)
+    return ("s.token_hash = ? OR (s.previous_hash = ? AND s.previous_until > ?)",
+            [digest, digest, _iso(datetime.now(timezone.utc))])
+
+
+def actor_for_session(db: sqlite_utils.Database, token: str | None) -> Actor | None:
+    """The signed-in user for a session token, or None when it is unknown, forged, ended or expired."""
+    query = _by_token(token)
+    row = query and _live_session(db, *query)
+    return _actor(row) if row else None
+
+
+def resume_session(db: sqlite_utils.Database, token: str | None) -> Session | None:
+    """A browser came back with this token (its cookie). The token is replaced when it is older than
+    ROTATE_AFTER, so a copied cookie stops working soon; the old one still opens the session for
+    ROTATE_GRACE (other tabs loading at the same moment)."""
+    query = _by_token(token)
+    row = query and _live_session(db, *query)
+    if not row:
+        return None
+    now = datetime.now(timezone.utc)
+    new_token = None
+    if row["token_hash"] == _token_hash(token) and row["rotated_at"] < _iso(now - ROTATE_AFTER):
+        new_token = secrets.token_urlsafe(32)
         with transaction(db):
+            db.execute("UPDATE sessions SET token_hash = ?, previous_hash = ?, previous_until = ?, rotated_at = ? "
+                       "WHERE session_id = ?", [_token_hash(new_token), row["token_hash"],
+                                                _iso(now + ROTATE_GRACE), _iso(now), row["session_id"]])
+    return Session(row["session_id"], _actor(row), new_token)
+
+
+def session_id_for_token(db: sqlite_utils.Database, token: str) -> str | None:
+    row = one(db, "SELECT session_id FROM sessions WHERE token_hash = ?", [_token_hash(token)])
+    return row["session_id"] if row else None
+
+
+def actor_for_session_id(db: sqlite_utils.Database, session_id: str | None) -> Actor | None:
+    """Re-check on every page run: None once the session was ended, expired or idled out."""
+    row = session_id and _live_session(db, "s.session_id = ?", [session_id])
+    return _actor(row) if row else None
+
+
+def end_session(db: sqlite_utils.Database, token: str | None = None, *, session_id: str | None = None) -> None:
+    """Sign-out: the session is deleted, so its cookie opens nothing any more."""
+    with transaction(db):
+        if token:
             db.execute("DELETE FROM sessions WHERE token_hash = ?", [_token_hash(token)])
+        if session_id:
+            db.execute("DELETE FROM sessions WHERE session_id = ?", [session_id])
+
+
+def end_all_sessions(db: sqlite_utils.Database, actor: Actor) -> int:
+    """Sign out everywhere (e.g. after a lost device): every session of this user ends."""
+    with transaction(db):
+        return db.execute("DELETE FROM sessions WHERE user_id = ?", [actor.user_id]).rowcount
 
 
 # --- profiles --------------------------------------------------------------------------------------
-def _public_profile(row: dict) -> dict:
+def _public_profile(db: sqlite_utils.Database, row: dict) -> dict:
     profile = {k: v for k, v in row.items() if k != "password_hash"}
     profile["skills"] = json.loads(row.get("skills") or "[]")
-    profile["google_only"] = row["password_hash"].startswith("!external:")
+    profile["google_only"] = row["password_hash"].startswith(_EXTERNAL_ONLY)
+    pending = one(db, "SELECT email FROM email_confirmations WHERE user_id = ? AND expires_at > ? "
+                      "ORDER BY created_at DESC LIMIT 1", [row["id"], utcnow()])
+    profile["pending_email"] = pending["email"] if pending else None  # waiting for its link to be opened
     return profile
 
 
@@ -352,23 +436,30 @@ def get_profile(db: sqlite_utils.Database, actor: Actor, user_id: int | None = N
     row = one(db, "SELECT * FROM users WHERE id = ?", [user_id])
     if row is None:
         raise NotFound("Not found.")
-    return _public_profile(row)
+    return _public_profile(db, row)
 
 
 def update_profile(db: sqlite_utils.Database, actor: Actor, changes: dict) -> dict:
-    """Change the actor's own profile fields (unknown fields are refused); returns the new profile."""
+    """Change the actor's own profile fields (unknown fields are refused); returns the new profile.
+
+    A new email is not taken at once: a link goes to that address (``request_email_confirmation``) and the
+    address changes when it is opened, so no one can point an account at an address they do not read."""
     require_role(actor, "candidate", "recruiter", "admin")
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
     clean: dict = {}
     errors: dict[str, str] = {}
+    clean_email = None
     for field, value in changes.items():
         if field == "skills":
             clean["skills"] = normalize_skills(value)
         elif field == "email":
-            clean["email"] = normalize_email(value)
-            _check_email_free(db, clean["email"], errors, except_user=actor.user_id)
+            new_email = normalize_email(value)
+            current = one(db, "SELECT email FROM users WHERE id = ?", [actor.user_id])
+            if current and new_email != normalize_email(current["email"]):
+                _check_email_free(db, new_email, errors, except_user=actor.user_id)
+                clean_email = new_email
         else:
             clean[field] = (value or "").strip() or None
     if "name" in clean and not clean["name"]:
@@ -379,7 +470,77 @@ def update_profile(db: sqlite_utils.Database, actor: Actor, changes: dict) -> di
         raise ValidationError(errors)
     with transaction(db):
         update_row(db, "users", actor.user_id, {**clean, "updated_at": utcnow()})
+        if clean_email:
+            request_email_confirmation(db, actor, clean_email)
     return get_profile(db, actor)
+
+
+EMAIL_LINK_VALID = timedelta(hours=24)
+EMAIL_LINK_PAUSE = timedelta(seconds=60)   # between two links for one account: no mail bombing through us
+EMAIL_LINK_PARAM = "confirm_email"         # the profile page's query parameter that carries the token
+
+
+def request_email_confirmation(db: sqlite_utils.Database, actor: Actor, email: str) -> None:
+    """Mail a single-use link to ``email`` (a new address, or the current one to verify it). Opening it
+    (``confirm_email``) makes it the account's verified address. Only the token's sha256 is stored; the
+    link ends after EMAIL_LINK_VALID, or when a newer one is asked for."""
+    from engine import notify
+
+    require_role(actor, "candidate", "recruiter", "admin")
+    email = normalize_email(email)
+    errors: dict[str, str] = {}
+    _check_email_free(db, email, errors, except_user=actor.user_id)
+    if errors:
+        raise ValidationError(errors)
+    now = datetime.now(timezone.utc)
+    token = secrets.token_urlsafe(32)
+    link = notify.app_link("profile", **{EMAIL_LINK_PARAM: token})
+    with transaction(db):
+        recent = one(db, "SELECT 1 FROM email_confirmations WHERE user_id = ? AND created_at > ?",
+                     [actor.user_id, _iso(now - EMAIL_LINK_PAUSE)])
+        if recent:
+            raise ValidationError({"email": "A confirmation link was sent less than a minute ago. "
+                                            "Check your inbox, or try again in a minute."})
+        db.execute("DELETE FROM email_confirmations WHERE user_id = ?", [actor.user_id])
+        insert_row(db, "email_confirmations", {"token_hash": _token_hash(token), "user_id": actor.user_id,
+                                               "email": email, "created_at": _iso(now),
+                                               "expires_at": _iso(now + EMAIL_LINK_VALID)})
+        notify.queue_email(
+            db, email, "Confirm your email address for JobExpressway",
+            f"Hello,\n\nTo use {email} for your JobExpressway account, open this link within "
+            f"{int(EMAIL_LINK_VALID.total_seconds() // 3600)} hours:\n\n{link}\n\nIf you did not ask for this, "
+            "ignore this email: nothing changes." + notify.SIGNATURE,
+            "email_confirmation", user_id=actor.user_id)
+
+
+def confirm_email(db: sqlite_utils.Database, token: str | None) -> Actor:
+    """Open an emailed link: its address becomes the account's verified email, the old address is told.
+    Works without being signed in (the link itself is the proof of reading that mailbox)."""
+    from engine import notify
+
+    invalid = ValidationError({"token": "This confirmation link is not valid or has expired. "
+                                        "Ask for a new one from your profile."})
+    if not token or len(token) > 200:
+        raise invalid
+    row = one(db, "SELECT * FROM email_confirmations WHERE token_hash = ?", [_token_hash(token)])
+    if row is None or row["expires_at"] <= _iso(datetime.now(timezone.utc)):
+        raise invalid
+    errors: dict[str, str] = {}
+    _check_email_free(db, row["email"], errors, except_user=row["user_id"])
+    if errors:
+        raise ValidationError(errors)
+    with transaction(db):
+        old = one(db, "SELECT email FROM users WHERE id = ?", [row["user_id"]])["email"]
+        update_row(db, "users", row["user_id"], {"email": row["email"], "email_verified_at": utcnow(),
+                                                 "updated_at": utcnow()})
+        db.execute("DELETE FROM email_confirmations WHERE user_id = ?", [row["user_id"]])
+        if normalize_email(old) != normalize_email(row["email"]):
+            notify.queue_email(
+                db, old, "Your JobExpressway email address was changed",
+                f"Hello,\n\nThe email address of your JobExpressway account is now {row['email']}. If you did "
+                "not do this, reply to this email or contact the site admin at once." + notify.SIGNATURE,
+                "email_changed", user_id=row["user_id"])
+    return _actor(one(db, "SELECT * FROM users WHERE id = ?", [row["user_id"]]))
 
 
 def suggested_skills(db: sqlite_utils.Database, limit: int = 400) -> list[str]:
@@ -424,10 +585,17 @@ def home_summary(db: sqlite_utils.Database, actor: Actor | None) -> dict:
 
 
 # --- bootstrap -------------------------------------------------------------------------------------
+def demo_accounts_enabled() -> bool:
+    """Demo accounts (published passwords) only on request: JOBEXPRESSWAY_DEMO_ACCOUNTS=1."""
+    return os.environ.get("JOBEXPRESSWAY_DEMO_ACCOUNTS", "0") == "1"
+
+
 def ensure_bootstrap_accounts(db: sqlite_utils.Database, *, demo: bool | None = None) -> list[str]:
     """Make sure an admin exists (ADMIN_EMAIL/ADMIN_PASSWORD, else a generated password shown once in the
-    returned messages and stored nowhere in clear) and, unless JOBEXPRESSWAY_DEMO_ACCOUNTS=0, the demo
-    candidate, recruiter (with a fully granted company) and admin. Safe to call on every start."""
+    returned messages and stored nowhere in clear) and, only with ``demo=True`` (``engine demo``) or
+    JOBEXPRESSWAY_DEMO_ACCOUNTS=1, the demo candidate, recruiter (with a fully granted company) and admin,
+    whose passwords are published. Safe to call on every start; without demo it warns when demo accounts
+    are still there from an earlier ``engine demo``."""
     from engine import companies
 
     messages: list[str] = []
@@ -443,8 +611,12 @@ def ensure_bootstrap_accounts(db: sqlite_utils.Database, *, demo: bool | None = 
         messages.append(f"Admin account created: {GENERATED_ADMIN_EMAIL} / {password}  "
                         "(shown only this once: note it now, or set ADMIN_EMAIL and ADMIN_PASSWORD)")
     if demo is None:
-        demo = os.environ.get("JOBEXPRESSWAY_DEMO_ACCOUNTS", "1") != "0"
+        demo = demo_accounts_enabled()
     if not demo:
+        present = [email for email, _ in (DEMO_CANDIDATE, DEMO_RECRUITER, DEMO_ADMIN) if exists(email)]
+        if present:
+            messages.append(f"Warning: this database has demo accounts with published passwords ({', '.join(present)}). "
+                            "Never serve it publicly; start from a fresh data directory instead.")
         return messages
     if not exists(DEMO_CANDIDATE[0]):
         sign_up_candidate(
