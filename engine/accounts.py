@@ -44,6 +44,7 @@ DEMO_CANDIDATE = ("candidate@demo.jobexpressway.local", "Candidate123!")
 DEMO_RECRUITER = ("recruiter@demo.jobexpressway.local", "Recruiter123!")
 DEMO_ADMIN = ("admin@demo.jobexpressway.local", "Demo-admin-246")
 DEMO_COMPANY = "Demo Analytics Ltd"
+DEMO_EMAIL_DOMAIN = "demo.jobexpressway.local"  # every demo account's, those of `engine demo` included
 GENERATED_ADMIN_EMAIL = "admin@jobexpressway.local"
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -590,12 +591,39 @@ def demo_accounts_enabled() -> bool:
     return os.environ.get("JOBEXPRESSWAY_DEMO_ACCOUNTS", "0") == "1"
 
 
+def public_deployment() -> bool:
+    """Served to the world: a Hugging Face Space (it sets SPACE_ID) or a PUBLIC_BASE_URL that is not this machine."""
+    from engine import config
+
+    host = urlparse(config.public_base_url()).hostname or ""
+    return bool(os.environ.get("SPACE_ID")) or host not in ("127.0.0.1", "localhost", "::1", "0.0.0.0")
+
+
+def _guard_demo_accounts(db: sqlite_utils.Database) -> list[str]:
+    """Demo accounts left from an earlier `engine demo` (every @demo.jobexpressway.local address): a warning,
+    and on a public deployment their passwords are dropped and their sessions ended."""
+    rows = list(db.query("SELECT id, password_hash FROM users WHERE email LIKE ?", ["%@" + DEMO_EMAIL_DOMAIN]))
+    open_rows = [r for r in rows if not r["password_hash"].startswith(_EXTERNAL_ONLY)]
+    if not open_rows:
+        return []
+    if not public_deployment():
+        return [f"Warning: this database has {len(open_rows)} demo accounts with published passwords. Never "
+                "serve it publicly; start from a fresh data directory instead."]
+    with transaction(db):
+        for r in open_rows:
+            db.execute("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
+                       [_EXTERNAL_ONLY + secrets.token_hex(16), utcnow(), r["id"]])
+            db.execute("DELETE FROM sessions WHERE user_id = ?", [r["id"]])
+    return [f"This is a public deployment: the {len(open_rows)} demo accounts with published passwords were "
+            "locked (their passwords no longer work)."]
+
+
 def ensure_bootstrap_accounts(db: sqlite_utils.Database, *, demo: bool | None = None) -> list[str]:
     """Make sure an admin exists (ADMIN_EMAIL/ADMIN_PASSWORD, else a generated password shown once in the
     returned messages and stored nowhere in clear) and, only with ``demo=True`` (``engine demo``) or
-    JOBEXPRESSWAY_DEMO_ACCOUNTS=1, the demo candidate, recruiter (with a fully granted company) and admin,
-    whose passwords are published. Safe to call on every start; without demo it warns when demo accounts
-    are still there from an earlier ``engine demo``."""
+    JOBEXPRESSWAY_DEMO_ACCOUNTS=1 off a public deployment, the demo candidate, recruiter (with a fully
+    granted company) and admin, whose passwords are published. Safe to call on every start; without demo,
+    demo accounts left from an earlier ``engine demo`` get a warning, or are locked on a public deployment."""
     from engine import companies
 
     messages: list[str] = []
@@ -610,13 +638,10 @@ def ensure_bootstrap_accounts(db: sqlite_utils.Database, *, demo: bool | None = 
         create_user(db, email=GENERATED_ADMIN_EMAIL, password=password, role="admin", name="Administrator")
         messages.append(f"Admin account created: {GENERATED_ADMIN_EMAIL} / {password}  "
                         "(shown only this once: note it now, or set ADMIN_EMAIL and ADMIN_PASSWORD)")
-    if demo is None:
-        demo = demo_accounts_enabled()
+    if demo is None:  # from the environment: never on a public deployment, whatever it says
+        demo = demo_accounts_enabled() and not public_deployment()
     if not demo:
-        present = [email for email, _ in (DEMO_CANDIDATE, DEMO_RECRUITER, DEMO_ADMIN) if exists(email)]
-        if present:
-            messages.append(f"Warning: this database has demo accounts with published passwords ({', '.join(present)}). "
-                            "Never serve it publicly; start from a fresh data directory instead.")
+        messages.extend(_guard_demo_accounts(db))
         return messages
     if not exists(DEMO_CANDIDATE[0]):
         sign_up_candidate(

@@ -158,6 +158,24 @@ def test_demo_accounts_only_on_request_and_warned_about_later(db, monkeypatch):
     assert len(messages) == 1 and "published passwords" in messages[0] and "Never serve it publicly" in messages[0]
 
 
+@pytest.mark.parametrize("env", [{"SPACE_ID": "someone/jobexpressway"}, {"PUBLIC_BASE_URL": "https://jobs.example.org"}])
+def test_a_public_deployment_locks_leftover_demo_accounts_and_makes_none(db, monkeypatch, env):
+    monkeypatch.delenv("SPACE_ID", raising=False)
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    accounts.ensure_bootstrap_accounts(db, demo=True)  # an earlier `make demo` on this data directory
+    session = accounts.create_session(db, accounts.authenticate(db, *accounts.DEMO_ADMIN).user_id)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("JOBEXPRESSWAY_DEMO_ACCOUNTS", "1")  # even when asked for
+    messages = accounts.ensure_bootstrap_accounts(db)
+    assert "were locked" in messages[-1]
+    for email, password in (accounts.DEMO_CANDIDATE, accounts.DEMO_RECRUITER, accounts.DEMO_ADMIN):
+        with pytest.raises(AccessDenied):
+            accounts.authenticate(db, email, password, client=email)
+    assert accounts.actor_for_session(db, session) is None
+    assert accounts.ensure_bootstrap_accounts(db) == []  # locked once, quiet afterwards
+
+
 # --- verified email ------------------------------------------------------------------------------------
 def test_unverified_account_is_not_merged_with_a_google_identity(db):
     squatter = candidate(db, email="victim@gmail.com")  # someone else signed up with the victim's address
