@@ -4,19 +4,15 @@ Users live in the database (``users``), not in a YAML file as streamlit-authenti
 transaction can create a company and its recruiter, and every other table can reference a user by id.
 Companies, access requests and permissions are in ``engine.companies`` (also reachable from this module).
 
-Session tokens are ``secrets.token_urlsafe(32)``; only their sha256 is stored, so a copy of the database
-cannot be replayed as a cookie. A session ends after SESSION_DAYS, or SESSION_IDLE without use, at sign-out,
-at a password change or when its user ends all their sessions (see docs/security.md).
+Sessions are in ``engine.sign_in_sessions`` (the common names reachable from here too), links that prove an
+email address in ``engine.email_confirmation``, the sign-in throttle in ``engine.sign_in_throttle``.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 from urllib.parse import urlparse
 
 import bcrypt
@@ -24,13 +20,12 @@ import sqlite_utils
 
 from engine import common_passwords, sign_in_throttle
 from engine.authz import AccessDenied, Actor, NotFound, require_role
+from engine.sign_in_sessions import (SESSION_DAYS, Session, actor_for_session, actor_for_session_id,  # noqa: F401
+                                     create_session, end_all_sessions, end_session, resume_session,
+                                     session_id_for_token)
+from engine.sign_in_sessions import actor_from_row as _actor
 from engine.store import insert_row, one, transaction, update_row, utcnow
 
-SESSION_DAYS = 7                        # a session's whole life, however often it is used
-SESSION_IDLE = timedelta(days=2)        # a session unused this long ends
-_SEEN_EVERY = timedelta(minutes=5)      # last_seen_at is written at most this often
-ROTATE_AFTER = timedelta(hours=1)       # a cookie older than this gets a new token when the browser comes back
-ROTATE_GRACE = timedelta(minutes=1)     # the replaced token still works this long (tabs opened together)
 MIN_PASSWORD = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt only reads 72 bytes; bcrypt 5 refuses longer input outright
 EDUCATION_LEVELS = ("High school", "Vocational / Certificate", "Associate degree", "Bachelor's degree",
@@ -114,7 +109,7 @@ def _required(values: dict[str, str | None], labels: dict[str, str]) -> dict[str
     return {f: f"{label} is required." for f, label in labels.items() if not (values.get(f) or "").strip()}
 
 
-def _check_email_free(db: sqlite_utils.Database, email: str, errors: dict[str, str], *, except_user: int | None = None) -> None:
+def check_email_free(db: sqlite_utils.Database, email: str, errors: dict[str, str], *, except_user: int | None = None) -> None:
     problem = email_problem(email)
     if problem:
         errors["email"] = problem
@@ -156,10 +151,6 @@ def _dummy_check(password: str) -> None:
 _EXTERNAL_ONLY = "!external:"  # password_hash prefix of an account reached only through the identity provider
 
 
-def _actor(row: dict) -> Actor:
-    return Actor(row["id"], row["role"], row["company_id"], row["name"], row["email"])
-
-
 def _insert_user(db: sqlite_utils.Database, *, email: str, password: str | None, role: str, name: str,
                  company_id: int | None = None, **profile) -> int:
     now = utcnow()
@@ -179,7 +170,7 @@ def sign_up_candidate(db: sqlite_utils.Database, *, name: str, email: str, passw
     """Create a candidate account. Raises ValidationError listing every problem at once."""
     email = normalize_email(email)
     errors = _required({"name": name, "location": location}, {"name": "Name", "location": "Location"})
-    _check_email_free(db, email, errors)
+    check_email_free(db, email, errors)
     if problem := password_problem(password):
         errors["password"] = problem
     if errors:
@@ -197,7 +188,7 @@ def sign_up_company(db: sqlite_utils.Database, *, email: str, password: str, com
     email = normalize_email(email)
     errors = _required({"company_name": company_name, "industry": industry, "location": location},
                        {"company_name": "Company name", "industry": "Industry", "location": "Location"})
-    _check_email_free(db, email, errors)
+    check_email_free(db, email, errors)
     if problem := password_problem(password):
         errors["password"] = problem
     try:
@@ -222,7 +213,7 @@ def create_user(db: sqlite_utils.Database, *, email: str, password: str, role: s
     """Validated insert used by recruiter creation and bootstrap (callers check who may do it)."""
     email = normalize_email(email)
     errors = _required({"name": name}, {"name": "Name"})
-    _check_email_free(db, email, errors)
+    check_email_free(db, email, errors)
     if problem := password_problem(password):
         errors["password"] = problem
     if errors:
@@ -308,115 +299,6 @@ def operator_set_password(db: sqlite_utils.Database, email: str, password: str) 
     return _actor(row)
 
 
-# --- sessions --------------------------------------------------------------------------------------
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _iso(dt: datetime) -> str:
-    return dt.replace(microsecond=0).isoformat()
-
-
-@dataclass(frozen=True)
-class Session:
-    """A live session: ``id`` is what a page run keeps server-side; ``new_token`` is set when the browser's
-    token was just rotated and its cookie must be rewritten."""
-    id: str
-    actor: Actor
-    new_token: str | None = None
-
-
-def create_session(db: sqlite_utils.Database, user_id: int, *, days: int = SESSION_DAYS) -> str:
-    """A new sign-in session; returns the token for the cookie (only its hash is stored)."""
-    token = secrets.token_urlsafe(32)
-    now = datetime.now(timezone.utc)
-    with transaction(db):
-        db.execute("DELETE FROM sessions WHERE expires_at < ? OR coalesce(last_seen_at, created_at) < ?",
-                   [_iso(now), _iso(now - SESSION_IDLE)])  # housekeeping
-        insert_row(db, "sessions", {"token_hash": _token_hash(token), "session_id": secrets.token_hex(16),
-                                    "user_id": user_id, "created_at": _iso(now), "last_seen_at": _iso(now),
-                                    "rotated_at": _iso(now), "expires_at": _iso(now + timedelta(days=days))})
-    return token
-
-
-def _live_session(db: sqlite_utils.Database, where: str, params: list) -> dict | None:
-    """The session row (with its user) matching ``where``, if it has not expired or idled out; an ended one
-    is deleted. Marks it as used."""
-    now = datetime.now(timezone.utc)
-    row = one(db, f"SELECT u.*, s.session_id, s.token_hash, s.expires_at, s.rotated_at, "
-                  f"coalesce(s.last_seen_at, s.created_at) AS seen FROM sessions s JOIN users u ON u.id = s.user_id "
-                  f"WHERE {where}", params)
-    if row is None:
-        return None
-    if row["expires_at"] <= _iso(now) or row["seen"] < _iso(now - SESSION_IDLE):
-        with transaction(db):
-            db.execute("DELETE FROM sessions WHERE session_id = ?", [row["session_id"]])
-        return None
-    if row["seen"] < _iso(now - _SEEN_EVERY):
-        db.execute("UPDATE sessions SET last_seen_at = ? WHERE session_id = ?", [_iso(now), row["session_id"]])
-    return row
-
-
-def _by_token(token: str | None) -> tuple[str, list] | None:
-    if not token or len(token) > 200:
-        return None
-    digest = _token_hash(token)
-    return ("s.token_hash = ? OR (s.previous_hash = ? AND s.previous_until > ?)",
-            [digest, digest, _iso(datetime.now(timezone.utc))])
-
-
-def actor_for_session(db: sqlite_utils.Database, token: str | None) -> Actor | None:
-    """The signed-in user for a session token, or None when it is unknown, forged, ended or expired."""
-    query = _by_token(token)
-    row = query and _live_session(db, *query)
-    return _actor(row) if row else None
-
-
-def resume_session(db: sqlite_utils.Database, token: str | None) -> Session | None:
-    """A browser came back with this token (its cookie). The token is replaced when it is older than
-    ROTATE_AFTER, so a copied cookie stops working soon; the old one still opens the session for
-    ROTATE_GRACE (other tabs loading at the same moment)."""
-    query = _by_token(token)
-    row = query and _live_session(db, *query)
-    if not row:
-        return None
-    now = datetime.now(timezone.utc)
-    new_token = None
-    if row["token_hash"] == _token_hash(token) and row["rotated_at"] < _iso(now - ROTATE_AFTER):
-        new_token = secrets.token_urlsafe(32)
-        with transaction(db):
-            db.execute("UPDATE sessions SET token_hash = ?, previous_hash = ?, previous_until = ?, rotated_at = ? "
-                       "WHERE session_id = ?", [_token_hash(new_token), row["token_hash"],
-                                                _iso(now + ROTATE_GRACE), _iso(now), row["session_id"]])
-    return Session(row["session_id"], _actor(row), new_token)
-
-
-def session_id_for_token(db: sqlite_utils.Database, token: str) -> str | None:
-    row = one(db, "SELECT session_id FROM sessions WHERE token_hash = ?", [_token_hash(token)])
-    return row["session_id"] if row else None
-
-
-def actor_for_session_id(db: sqlite_utils.Database, session_id: str | None) -> Actor | None:
-    """Re-check on every page run: None once the session was ended, expired or idled out."""
-    row = session_id and _live_session(db, "s.session_id = ?", [session_id])
-    return _actor(row) if row else None
-
-
-def end_session(db: sqlite_utils.Database, token: str | None = None, *, session_id: str | None = None) -> None:
-    """Sign-out: the session is deleted, so its cookie opens nothing any more."""
-    with transaction(db):
-        if token:
-            db.execute("DELETE FROM sessions WHERE token_hash = ?", [_token_hash(token)])
-        if session_id:
-            db.execute("DELETE FROM sessions WHERE session_id = ?", [session_id])
-
-
-def end_all_sessions(db: sqlite_utils.Database, actor: Actor) -> int:
-    """Sign out everywhere (e.g. after a lost device): every session of this user ends."""
-    with transaction(db):
-        return db.execute("DELETE FROM sessions WHERE user_id = ?", [actor.user_id]).rowcount
-
-
 # --- profiles --------------------------------------------------------------------------------------
 def _public_profile(db: sqlite_utils.Database, row: dict) -> dict:
     profile = {k: v for k, v in row.items() if k != "password_hash"}
@@ -443,7 +325,7 @@ def get_profile(db: sqlite_utils.Database, actor: Actor, user_id: int | None = N
 def update_profile(db: sqlite_utils.Database, actor: Actor, changes: dict) -> dict:
     """Change the actor's own profile fields (unknown fields are refused); returns the new profile.
 
-    A new email is not taken at once: a link goes to that address (``request_email_confirmation``) and the
+    A new email is not taken at once: a link goes to that address (``engine.email_confirmation``) and the
     address changes when it is opened, so no one can point an account at an address they do not read."""
     require_role(actor, "candidate", "recruiter", "admin")
     unknown = set(changes) - set(PROFILE_FIELDS)
@@ -459,7 +341,7 @@ def update_profile(db: sqlite_utils.Database, actor: Actor, changes: dict) -> di
             new_email = normalize_email(value)
             current = one(db, "SELECT email FROM users WHERE id = ?", [actor.user_id])
             if current and new_email != normalize_email(current["email"]):
-                _check_email_free(db, new_email, errors, except_user=actor.user_id)
+                check_email_free(db, new_email, errors, except_user=actor.user_id)
                 clean_email = new_email
         else:
             clean[field] = (value or "").strip() or None
@@ -472,76 +354,10 @@ def update_profile(db: sqlite_utils.Database, actor: Actor, changes: dict) -> di
     with transaction(db):
         update_row(db, "users", actor.user_id, {**clean, "updated_at": utcnow()})
         if clean_email:
-            request_email_confirmation(db, actor, clean_email)
+            from engine import email_confirmation  # it builds on this module
+
+            email_confirmation.request_email_confirmation(db, actor, clean_email)
     return get_profile(db, actor)
-
-
-EMAIL_LINK_VALID = timedelta(hours=24)
-EMAIL_LINK_PAUSE = timedelta(seconds=60)   # between two links for one account: no mail bombing through us
-EMAIL_LINK_PARAM = "confirm_email"         # the profile page's query parameter that carries the token
-
-
-def request_email_confirmation(db: sqlite_utils.Database, actor: Actor, email: str) -> None:
-    """Mail a single-use link to ``email`` (a new address, or the current one to verify it). Opening it
-    (``confirm_email``) makes it the account's verified address. Only the token's sha256 is stored; the
-    link ends after EMAIL_LINK_VALID, or when a newer one is asked for."""
-    from engine import notify
-
-    require_role(actor, "candidate", "recruiter", "admin")
-    email = normalize_email(email)
-    errors: dict[str, str] = {}
-    _check_email_free(db, email, errors, except_user=actor.user_id)
-    if errors:
-        raise ValidationError(errors)
-    now = datetime.now(timezone.utc)
-    token = secrets.token_urlsafe(32)
-    link = notify.app_link("profile", **{EMAIL_LINK_PARAM: token})
-    with transaction(db):
-        recent = one(db, "SELECT 1 FROM email_confirmations WHERE user_id = ? AND created_at > ?",
-                     [actor.user_id, _iso(now - EMAIL_LINK_PAUSE)])
-        if recent:
-            raise ValidationError({"email": "A confirmation link was sent less than a minute ago. "
-                                            "Check your inbox, or try again in a minute."})
-        db.execute("DELETE FROM email_confirmations WHERE user_id = ?", [actor.user_id])
-        insert_row(db, "email_confirmations", {"token_hash": _token_hash(token), "user_id": actor.user_id,
-                                               "email": email, "created_at": _iso(now),
-                                               "expires_at": _iso(now + EMAIL_LINK_VALID)})
-        notify.queue_email(
-            db, email, "Confirm your email address for JobExpressway",
-            f"Hello,\n\nTo use {email} for your JobExpressway account, open this link within "
-            f"{int(EMAIL_LINK_VALID.total_seconds() // 3600)} hours:\n\n{link}\n\nIf you did not ask for this, "
-            "ignore this email: nothing changes." + notify.SIGNATURE,
-            "email_confirmation", user_id=actor.user_id)
-
-
-def confirm_email(db: sqlite_utils.Database, token: str | None) -> Actor:
-    """Open an emailed link: its address becomes the account's verified email, the old address is told.
-    Works without being signed in (the link itself is the proof of reading that mailbox)."""
-    from engine import notify
-
-    invalid = ValidationError({"token": "This confirmation link is not valid or has expired. "
-                                        "Ask for a new one from your profile."})
-    if not token or len(token) > 200:
-        raise invalid
-    row = one(db, "SELECT * FROM email_confirmations WHERE token_hash = ?", [_token_hash(token)])
-    if row is None or row["expires_at"] <= _iso(datetime.now(timezone.utc)):
-        raise invalid
-    errors: dict[str, str] = {}
-    _check_email_free(db, row["email"], errors, except_user=row["user_id"])
-    if errors:
-        raise ValidationError(errors)
-    with transaction(db):
-        old = one(db, "SELECT email FROM users WHERE id = ?", [row["user_id"]])["email"]
-        update_row(db, "users", row["user_id"], {"email": row["email"], "email_verified_at": utcnow(),
-                                                 "updated_at": utcnow()})
-        db.execute("DELETE FROM email_confirmations WHERE user_id = ?", [row["user_id"]])
-        if normalize_email(old) != normalize_email(row["email"]):
-            notify.queue_email(
-                db, old, "Your JobExpressway email address was changed",
-                f"Hello,\n\nThe email address of your JobExpressway account is now {row['email']}. If you did "
-                "not do this, reply to this email or contact the site admin at once." + notify.SIGNATURE,
-                "email_changed", user_id=row["user_id"])
-    return _actor(one(db, "SELECT * FROM users WHERE id = ?", [row["user_id"]]))
 
 
 def suggested_skills(db: sqlite_utils.Database, limit: int = 400) -> list[str]:

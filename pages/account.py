@@ -5,7 +5,7 @@ Named account.py: a page file called profile.py shadows the standard library's `
 cProfile imports, e.g. while sentence-transformers loads) once Streamlit has put pages/ on sys.path."""
 import streamlit as st
 
-from engine import accounts, companies
+from engine import accounts, companies, email_confirmation, sign_in_sessions
 from ui import auth
 from ui.account_forms import candidate_fields, show_errors
 from ui.job_widgets import plain_markdown
@@ -18,17 +18,17 @@ conn = db()
 def confirm_emailed_link(token: str) -> None:
     """The link from a confirmation email: works signed in or not (the link is the proof)."""
     try:
-        confirmed = accounts.confirm_email(conn, token)
+        confirmed = email_confirmation.confirm_email(conn, token)
     except ValueError as exc:
         show_errors(exc)
     else:
         if (signed_in := current_actor()) is not None and signed_in.user_id == confirmed.user_id:
             set_actor(confirmed)
         st.success(f"Your email address is now {confirmed.email}.")
-    st.query_params.pop(accounts.EMAIL_LINK_PARAM, None)
+    st.query_params.pop(email_confirmation.EMAIL_LINK_PARAM, None)
 
 
-if link_token := st.query_params.get(accounts.EMAIL_LINK_PARAM):
+if link_token := st.query_params.get(email_confirmation.EMAIL_LINK_PARAM):
     confirm_emailed_link(link_token)
 
 actor = require("candidate", "recruiter", "admin")
@@ -68,7 +68,7 @@ elif not profile["email_verified_at"]:
     st.caption("Your email address is not verified yet.")
     if st.button("Send me a verification link", key="verify_email"):
         try:
-            accounts.request_email_confirmation(conn, actor, profile["email"])
+            email_confirmation.request_email_confirmation(conn, actor, profile["email"])
         except ValueError as exc:
             show_errors(exc)
         else:
@@ -159,6 +159,6 @@ if not profile["google_only"]:
 with st.expander("Sign out everywhere"):
     st.caption("Ends every session of your account, on every device and browser, this one included.")
     if st.button("Sign out everywhere", key="sign_out_everywhere"):
-        accounts.end_all_sessions(conn, actor)
+        sign_in_sessions.end_all_sessions(conn, actor)
         auth.sign_out(conn)
         st.switch_page("pages/home.py")

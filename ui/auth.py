@@ -18,7 +18,7 @@ import re
 
 import streamlit as st
 
-from engine import accounts, store
+from engine import accounts, sign_in_sessions, store
 from engine.authz import Actor
 from ui.session import current_actor, db, set_actor
 
@@ -62,8 +62,8 @@ def render_cookie_sync(conn) -> None:
     token = st.session_state.get("session_token")
     session_id = st.session_state.get("session_id")
     if current_actor() is not None and token and _TOKEN_SHAPE.match(token):
-        if session_id and accounts.session_id_for_token(conn, token) == session_id:
-            _write_cookie(token, accounts.SESSION_DAYS * 86400)
+        if session_id and sign_in_sessions.session_id_for_token(conn, token) == session_id:
+            _write_cookie(token, sign_in_sessions.SESSION_DAYS * 86400)
     elif current_actor() is None and _cookie_token():
         _write_cookie("", 0)
 
@@ -130,14 +130,14 @@ def _hold(conn, session_id: str | None, actor: Actor | None) -> None:
 
 def sign_in(conn, actor: Actor) -> None:
     """Start a persistent session for this user in this browser."""
-    token = accounts.create_session(conn, actor.user_id)
+    token = sign_in_sessions.create_session(conn, actor.user_id)
     st.session_state["session_token"] = token
-    _hold(conn, accounts.session_id_for_token(conn, token), actor)
+    _hold(conn, sign_in_sessions.session_id_for_token(conn, token), actor)
 
 
 def sign_out(conn) -> None:
     """End this session in the database (its cookie opens nothing any more) and clear the cookie."""
-    accounts.end_session(conn, session_id=st.session_state.get("session_id"))
+    sign_in_sessions.end_session(conn, session_id=st.session_state.get("session_id"))
     _hold(conn, None, None)
     st.session_state.pop("session_token", None)
     st.session_state["signed_out"] = True  # do not sign straight back in through Google in this session
@@ -149,7 +149,7 @@ def restore_session(conn) -> Actor | None:
     """Who is signed in for this run: the session is re-checked every run, so an ended, expired or changed
     account takes effect at once; otherwise the browser's cookie, then a Google identity."""
     if session_id := st.session_state.get("session_id"):
-        actor = accounts.actor_for_session_id(conn, session_id)
+        actor = sign_in_sessions.actor_for_session_id(conn, session_id)
         _hold(conn, session_id if actor else None, actor)
         if actor is None:
             st.session_state.pop("session_token", None)
@@ -157,7 +157,7 @@ def restore_session(conn) -> Actor | None:
     if current_actor() is not None:  # set directly (tests)
         return current_actor()
     cookie = st.session_state.get("session_token") or _cookie_token()
-    if cookie and not st.session_state.get("signed_out") and (session := accounts.resume_session(conn, cookie)):
+    if cookie and not st.session_state.get("signed_out") and (session := sign_in_sessions.resume_session(conn, cookie)):
         st.session_state["session_token"] = session.new_token or cookie
         _hold(conn, session.id, session.actor)
         return session.actor

@@ -24,7 +24,8 @@ def register(sub, common) -> None:
 
 
 def cmd_bootstrap(args) -> int:
-    messages = accounts.ensure_bootstrap_accounts(store.connect(args.data_dir), demo=True if args.demo else (False if args.no_demo else None))
+    demo = True if args.demo else (False if args.no_demo else None)  # None: JOBEXPRESSWAY_DEMO_ACCOUNTS decides
+    messages = accounts.ensure_bootstrap_accounts(store.connect(args.data_dir), demo=demo)
     for message in messages or ["All bootstrap accounts already exist."]:
         print(message)
     return 0
