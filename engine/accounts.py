@@ -274,9 +274,14 @@ def refresh_actor(db: sqlite_utils.Database, actor: Actor) -> Actor:
 
 
 def change_password(db: sqlite_utils.Database, actor: Actor, current: str, new: str) -> None:
-    row = one(db, "SELECT password_hash FROM users WHERE id = ?", [actor.user_id])
-    if row is None or not check_password(current, row["password_hash"]):
+    """The current password is throttled like a sign-in, so a borrowed session cannot guess it."""
+    row = one(db, "SELECT email, password_hash FROM users WHERE id = ?", [actor.user_id])
+    if row is None:
+        raise NotFound("This account no longer exists.")
+    attempt = sign_in_throttle.begin_attempt(db, normalize_email(row["email"]), f"password-change:{actor.user_id}")
+    if not check_password(current, row["password_hash"]):
         raise ValidationError({"current": "Your current password is not correct."})
+    sign_in_throttle.succeeded(db, attempt)
     if problem := password_problem(new):
         raise ValidationError({"password": problem})
     with transaction(db):

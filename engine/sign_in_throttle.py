@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import sqlite_utils
 
@@ -27,6 +28,7 @@ FREE_ATTEMPTS = {"pair": 3, "client": 10, "account": 20}
 FIRST_DELAY = 1.0          # seconds, doubled for every further failure
 MAX_DELAY = 15 * 60.0
 FORGET_AFTER = 24 * 3600.0  # a key with no failure for a day starts over
+KNOWN_CLIENT_DAYS = 90      # a client that signed in to an account stays exempt from its account key this long
 
 
 class TooManyAttempts(AccessDenied):
@@ -56,9 +58,13 @@ class Attempt:
     keys: tuple[tuple[str, str], ...]
 
 
+def _known_since() -> str:
+    return datetime.fromtimestamp(time.time() - KNOWN_CLIENT_DAYS * 86400, timezone.utc).replace(microsecond=0).isoformat()
+
+
 def _is_known_client(db: sqlite_utils.Database, email: str, client: str) -> bool:
-    return db.execute("SELECT 1 FROM sign_in_known_clients WHERE email = ? AND client = ?",
-                      [email, client]).fetchone() is not None
+    return db.execute("SELECT 1 FROM sign_in_known_clients WHERE email = ? AND client = ? AND last_success_at >= ?",
+                      [email, client, _known_since()]).fetchone() is not None
 
 
 def begin_attempt(db: sqlite_utils.Database, email: str, client: str, *, now: float | None = None) -> Attempt:
@@ -66,6 +72,7 @@ def begin_attempt(db: sqlite_utils.Database, email: str, client: str, *, now: fl
     still wait. Call before checking the password; call ``succeeded`` if it was right."""
     now = time.time() if now is None else now
     with transaction(db):
+        db.execute("DELETE FROM sign_in_throttle WHERE last_failure_at < ?", [now - FORGET_AFTER])  # housekeeping
         keys = [("pair", f"{client}\n{email}"), ("client", client)]
         if not _is_known_client(db, email, client):
             keys.append(("account", email))
@@ -102,10 +109,4 @@ def succeeded(db: sqlite_utils.Database, attempt: Attempt) -> None:
         db.execute("INSERT INTO sign_in_known_clients (email, client, last_success_at) VALUES (?, ?, ?) "
                    "ON CONFLICT (email, client) DO UPDATE SET last_success_at = excluded.last_success_at",
                    [attempt.email, attempt.client, utcnow()])
-
-
-def forget_stale(db: sqlite_utils.Database, *, now: float | None = None) -> int:
-    """Housekeeping: drop keys whose last failure is older than FORGET_AFTER."""
-    now = time.time() if now is None else now
-    with transaction(db):
-        return db.execute("DELETE FROM sign_in_throttle WHERE last_failure_at < ?", [now - FORGET_AFTER]).rowcount
+        db.execute("DELETE FROM sign_in_known_clients WHERE last_success_at < ?", [_known_since()])  # housekeeping

@@ -491,6 +491,7 @@ CREATE TABLE sign_in_throttle (
     next_allowed_at REAL NOT NULL,                -- unix seconds: no attempt for this key before then
     PRIMARY KEY (scope, key)
 );
+CREATE INDEX idx_sign_in_throttle_age ON sign_in_throttle(last_failure_at);
 CREATE TABLE sign_in_known_clients (
     email TEXT NOT NULL COLLATE NOCASE,
     client TEXT NOT NULL,

@@ -6,6 +6,7 @@ cProfile imports, e.g. while sentence-transformers loads) once Streamlit has put
 import streamlit as st
 
 from engine import accounts, companies, email_confirmation, sign_in_sessions
+from engine.authz import AccessDenied
 from ui import auth
 from ui.account_forms import candidate_fields, show_errors
 from ui.job_widgets import plain_markdown
@@ -150,7 +151,7 @@ if not profile["google_only"]:
             if st.form_submit_button("Change password"):
                 try:
                     accounts.change_password(conn, actor, current, new)
-                except ValueError as exc:
+                except (ValueError, AccessDenied) as exc:  # AccessDenied: too many wrong current passwords
                     show_errors(exc)
                 else:
                     auth.sign_in(conn, actor)  # other sessions ended; this browser stays signed in

@@ -115,6 +115,16 @@ def test_unknown_emails_are_throttled_like_real_ones(db):
             accounts.authenticate(db, email, "guess-x1", client=email)
 
 
+def test_current_password_on_a_password_change_is_throttled_too(db):
+    ann = candidate(db)
+    for i in range(FREE_ATTEMPTS["pair"]):
+        with pytest.raises(accounts.ValidationError, match="current password is not correct"):
+            accounts.change_password(db, ann, f"guess-{i}-x", "Brand-new-pass-9")
+    with pytest.raises(TooManyAttempts):
+        accounts.change_password(db, ann, PASSWORD, "Brand-new-pass-9")
+    assert accounts.authenticate(db, "ann@example.com", PASSWORD, client=OWNER) == ann
+
+
 # --- common passwords ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("password", ["password1", "Passw0rd", "Password1!", "qwerty123", "iloveyou1", "ABC12345"])
 def test_common_passwords_are_refused_everywhere(db, password):
