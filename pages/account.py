@@ -25,7 +25,7 @@ def confirm_emailed_link(token: str) -> None:
     else:
         if (signed_in := current_actor()) is not None and signed_in.user_id == confirmed.user_id:
             set_actor(confirmed)
-        st.success(f"Your email address is now {confirmed.email}.")
+        st.success(f"Your email address is now {plain_markdown(confirmed.email)}.")
     st.query_params.pop(email_confirmation.EMAIL_LINK_PARAM, None)
 
 
@@ -59,12 +59,12 @@ with st.form("profile"):
     if st.form_submit_button("Save profile", type="primary"):
         new_email = accounts.normalize_email(email) != accounts.normalize_email(profile["email"])
         save_changes({"name": name, "email": email, **extra},
-                     f"Profile saved. We sent a link to {accounts.normalize_email(email)}: your email changes "
-                     "when you open it." if new_email else "Profile saved.")
+                     f"Profile saved. We sent a link to {plain_markdown(accounts.normalize_email(email))}: your "
+                     "email changes when you open it." if new_email else "Profile saved.")
 
 if profile["pending_email"] and profile["pending_email"] != profile["email"]:
-    st.info(f"Waiting for you to open the link sent to {profile['pending_email']}; until then your email stays "
-            f"{profile['email']}.")
+    st.info(f"Waiting for you to open the link sent to {plain_markdown(profile['pending_email'])}; until then "
+            f"your email stays {plain_markdown(profile['email'])}.")
 elif not profile["email_verified_at"]:
     st.caption("Your email address is not verified yet.")
     if st.button("Send me a verification link", key="verify_email"):
@@ -73,7 +73,7 @@ elif not profile["email_verified_at"]:
         except ValueError as exc:
             show_errors(exc)
         else:
-            st.success(f"We sent a link to {profile['email']}.")
+            st.success(f"We sent a link to {plain_markdown(profile['email'])}.")
 
 if actor.is_candidate:
     render_recommendations(actor)  # refreshed from the saved profile on every run

@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from engine import accounts, companies, jobs
 from engine.authz import Actor
+from ui.job_widgets import plain_markdown
 
 HOME = str(Path(__file__).resolve().parent.parent / "Home.py")
 CATEGORIES = ("Data Engineering", "Healthcare", "Sales")
@@ -292,13 +293,13 @@ def test_profile_email_change_waits_for_the_emailed_link(conn):
     at = app(ann, page="pages/account.py")
     at.text_input(key="profile_email").input("ann@newmail.org")
     submit(at, "Save profile")
-    assert "We sent a link to ann@newmail.org" in texts(at, "success")
+    assert f"We sent a link to {plain_markdown('ann@newmail.org')}" in texts(at, "success")
     assert "Waiting for you to open the link" in texts(at, "info")
     assert accounts.get_profile(conn, ann)["email"] == "ann@example.com"
     body = conn.execute("SELECT body FROM outbox WHERE kind = 'email_confirmation'").fetchone()[0]
     token = body.split("confirm_email=")[1].split()[0]
     guest = app(page="pages/account.py", confirm_email=token)  # opened in another browser, not signed in
-    assert "Your email address is now ann@newmail.org" in texts(guest, "success")
+    assert f"Your email address is now {plain_markdown('ann@newmail.org')}" in texts(guest, "success")
     assert accounts.get_profile(conn, ann)["email"] == "ann@newmail.org"
     again = app(page="pages/account.py", confirm_email=token)
     assert "not valid or has expired" in texts(again, "error")
@@ -310,3 +311,12 @@ def test_sign_out_everywhere_ends_other_devices(conn):
     at = app(ann, page="pages/account.py")
     submit(at, "Sign out everywhere")
     assert "actor" not in at.session_state and accounts.actor_for_session(conn, other_device) is None
+
+
+def test_a_hostile_new_email_is_shown_as_text(conn):
+    ann = candidate(conn)
+    at = app(ann, page="pages/account.py")
+    at.text_input(key="profile_email").input("[click](http://evil.example)@mail.org")
+    submit(at, "Save profile")
+    shown = texts(at, "success") + texts(at, "info")
+    assert "[click](http" not in shown and plain_markdown("[click](http://evil.example)@mail.org") in shown
