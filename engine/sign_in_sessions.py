@@ -103,7 +103,7 @@ def resume_session(db: sqlite_utils.Database, token: str | None) -> Session | No
         return None
     now = datetime.now(timezone.utc)
     new_token = None
-    if row["token_hash"] == token_hash(token) and row["rotated_at"] < iso(now - ROTATE_AFTER):
+    if row["token_hash"] == token_hash(token) and (row["rotated_at"] or "") < iso(now - ROTATE_AFTER):
         new_token = secrets.token_urlsafe(32)
         with transaction(db):
             db.execute("UPDATE sessions SET token_hash = ?, previous_hash = ?, previous_until = ?, rotated_at = ? "

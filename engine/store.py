@@ -515,6 +515,8 @@ ALTER TABLE sessions ADD COLUMN last_seen_at TEXT;
 ALTER TABLE sessions ADD COLUMN rotated_at TEXT;    -- when the current token was issued
 ALTER TABLE sessions ADD COLUMN previous_hash TEXT; -- the token before the last rotation, valid until previous_until
 ALTER TABLE sessions ADD COLUMN previous_until TEXT;
+-- sessions from before: rotated at their next visit; their idle clock starts now, so an upgrade signs no one out
+UPDATE sessions SET rotated_at = created_at, last_seen_at = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now');
 CREATE INDEX idx_sessions_user ON sessions(user_id);
 CREATE INDEX idx_sessions_previous ON sessions(previous_hash);
 """)

@@ -279,3 +279,25 @@ def test_sign_out_everywhere_ends_every_session(db):
     assert sign_in_sessions.end_all_sessions(db, ann) == 3
     assert all(accounts.actor_for_session(db, t) is None for t in tokens)
     assert accounts.actor_for_session(db, bobs) == bob
+
+
+def test_a_session_from_before_the_upgrade_survives_it_and_is_rotated(tmp_path):
+    import sqlite3
+
+    import sqlite_utils
+
+    db = sqlite_utils.Database(sqlite3.connect(str(tmp_path / "old.db"), isolation_level=None))
+    db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    for name, fn in store.MIGRATIONS:
+        if name == "m230_accounts_security":
+            break
+        with store.transaction(db):
+            fn(db)
+            db.execute("INSERT INTO _migrations VALUES (?, '2026-01-01T00:00:00+00:00')", [name])
+    db.execute("INSERT INTO users (id, email, password_hash, role, name, created_at, updated_at) "
+               "VALUES (1, 'ann@example.com', 'x', 'candidate', 'Ann', ?, ?)", [_ago(days=1)] * 2)
+    db.execute("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, 1, ?, ?)",
+               [sign_in_sessions.token_hash("old-token-" + "x" * 30), _ago(days=3), _ago(days=-4)])
+    store.apply_migrations(db)
+    resumed = sign_in_sessions.resume_session(db, "old-token-" + "x" * 30)
+    assert resumed.actor.email == "ann@example.com" and resumed.new_token
