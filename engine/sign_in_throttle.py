@@ -45,6 +45,17 @@ def _wait_text(seconds: float) -> str:
     return f"{minutes} minutes"
 
 
+def client_address(peer: str | None, forwarded_for: str | None, trusted_proxies: int) -> str:
+    """The client key for an attempt. ``peer`` is the address the server saw; behind ``trusted_proxies``
+    reverse proxies that is the last proxy, and the client is the entry the outermost trusted proxy wrote
+    into X-Forwarded-For, counted from the right (entries left of it are the client's own word)."""
+    if trusted_proxies > 0:
+        entries = [e.strip() for e in (forwarded_for or "").split(",") if e.strip()]
+        if len(entries) >= trusted_proxies:
+            return entries[-trusted_proxies][:64]
+    return (peer or "localhost")[:64]
+
+
 def delay_after(scope: str, failures: int) -> float:
     """Seconds to wait before the next attempt once a key has this many failures."""
     over = failures - FREE_ATTEMPTS[scope]

@@ -125,6 +125,20 @@ def test_current_password_on_a_password_change_is_throttled_too(db):
     assert accounts.authenticate(db, "ann@example.com", PASSWORD, client=OWNER) == ann
 
 
+@pytest.mark.parametrize("peer, forwarded, hops, client", [
+    ("198.51.100.7", None, 0, "198.51.100.7"),
+    ("198.51.100.7", "1.2.3.4", 0, "198.51.100.7"),                      # no proxy trusted: the header is ignored
+    ("10.0.0.2", "203.0.113.9", 1, "203.0.113.9"),                       # one proxy: its entry
+    ("10.0.0.2", "6.6.6.6, 203.0.113.9", 1, "203.0.113.9"),              # a forged entry left of it changes nothing
+    ("10.0.0.2", "6.6.6.6, 203.0.113.9, 10.0.0.1", 2, "203.0.113.9"),    # two proxies
+    ("10.0.0.2", "", 1, "10.0.0.2"),                                     # header missing: the peer
+    (None, None, 0, "localhost"),
+    ("x" * 500, None, 0, "x" * 64),
+])
+def test_client_address_trusts_only_the_proxies_it_is_told_of(peer, forwarded, hops, client):
+    assert sign_in_throttle.client_address(peer, forwarded, hops) == client
+
+
 # --- common passwords ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("password", ["password1", "Passw0rd", "Password1!", "qwerty123", "iloveyou1", "ABC12345"])
 def test_common_passwords_are_refused_everywhere(db, password):

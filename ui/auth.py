@@ -18,7 +18,7 @@ import re
 
 import streamlit as st
 
-from engine import accounts, sign_in_sessions, store
+from engine import accounts, sign_in_sessions, sign_in_throttle, store
 from engine.authz import Actor
 from ui.session import current_actor, db, set_actor
 
@@ -69,24 +69,19 @@ def render_cookie_sync(conn) -> None:
 
 
 def client_key() -> str:
-    """Who is signing in, for the sign-in throttle: the IP address the server saw. Behind a reverse proxy
-    (a Space, nginx) that address is the proxy's, so JOBEXPRESSWAY_TRUSTED_PROXIES=N (the number of proxies
-    in front) takes the address the Nth proxy from the right put in X-Forwarded-For instead; a client
-    cannot forge that entry, only the ones left of it."""
+    """Who is signing in, for the sign-in throttle: the IP address of the WebSocket (Streamlit reports None
+    for localhost). Behind a reverse proxy (a Space, nginx) set JOBEXPRESSWAY_TRUSTED_PROXIES to the number
+    of proxies in front, so the client's own address is read from X-Forwarded-For instead."""
     try:
-        hops = int(os.environ.get("JOBEXPRESSWAY_TRUSTED_PROXIES", "0"))
+        hops = max(0, int(os.environ.get("JOBEXPRESSWAY_TRUSTED_PROXIES", "0")))
     except ValueError:
         hops = 0
     try:
-        if hops > 0:
-            raw = st.context.headers.get("X-Forwarded-For")
-            forwarded = [part.strip() for part in (raw if isinstance(raw, str) else "").split(",") if part.strip()]
-            if len(forwarded) >= hops:
-                return forwarded[-hops][:64]
-        address = st.context.ip_address  # None for localhost
+        peer, forwarded = st.context.ip_address, st.context.headers.get("X-Forwarded-For")
     except Exception:  # no browser request behind this run (bare mode)
-        address = None
-    return address[:64] if isinstance(address, str) and address else "localhost"
+        peer, forwarded = None, None
+    return sign_in_throttle.client_address(peer if isinstance(peer, str) else None,
+                                           forwarded if isinstance(forwarded, str) else None, hops)
 
 
 # --- Google (OIDC) -------------------------------------------------------------------------------
