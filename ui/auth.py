@@ -35,7 +35,8 @@ def _bootstrap(db_file: str) -> list[str]:
 
 
 def bootstrap_accounts_once() -> None:
-    """Admin and demo accounts exist before anyone signs in (once per database file and server process)."""
+    """The admin (demo accounts only when asked for) exists before anyone signs in (once per database file
+    and server process); leftover demo accounts are warned about, or locked on a public deployment."""
     _bootstrap(str(store.db_path()))
 
 
