@@ -32,5 +32,5 @@ next(iter(sections.values())).extend(hidden)  # hidden pages need a section; the
 
 current = st.navigation(sections)
 auth.render_account_box()
-auth.render_cookie_sync()
+auth.render_cookie_sync(db())
 current.run()

@@ -4,40 +4,42 @@ Users live in the database (``users``), not in a YAML file as streamlit-authenti
 transaction can create a company and its recruiter, and every other table can reference a user by id.
 Companies, access requests and permissions are in ``engine.companies`` (also reachable from this module).
 
-Session tokens are ``secrets.token_urlsafe(32)``; only their sha256 is stored, so a copy of the database
-cannot be replayed as a cookie.
+Sessions are in ``engine.sign_in_sessions`` (the common names reachable from here too), links that prove an
+email address in ``engine.email_confirmation``, the sign-in throttle in ``engine.sign_in_throttle``.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import secrets
-from datetime import datetime, timedelta, timezone
 from urllib.parse import urlparse
 
 import bcrypt
 import sqlite_utils
 
-from engine import limits
+from engine import common_passwords, limits, sign_in_throttle
 from engine.authz import AccessDenied, Actor, NotFound, require_role, require_signed_in
+from engine.sign_in_sessions import (SESSION_DAYS, Session, actor_for_session, actor_for_session_id,  # noqa: F401
+                                     create_session, end_all_sessions, end_session, resume_session,
+                                     session_id_for_token)
+from engine.sign_in_sessions import actor_from_row as _actor
 from engine.store import insert_row, one, transaction, update_row, utcnow
 
-SESSION_DAYS = 14
 MIN_PASSWORD = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt only reads 72 bytes; bcrypt 5 refuses longer input outright
 EDUCATION_LEVELS = ("High school", "Vocational / Certificate", "Associate degree", "Bachelor's degree",
                     "Master's degree", "Doctorate (PhD)", "Other")
 PROFILE_FIELDS = ("name", "email", "location", "preferred_category", "skills", "education", "experience", "headline")
 SIGN_IN_FAILED = "Email or password is not correct."  # one message for both cases: emails cannot be probed
-MAX_FAILED_SIGN_INS = 5                 # per email within SIGN_IN_WINDOW; then sign-in waits for the window
-SIGN_IN_WINDOW = timedelta(minutes=15)
 
+# Made only by `make demo` / `python -m engine demo` or with JOBEXPRESSWAY_DEMO_ACCOUNTS=1: their passwords
+# are published, so a public deployment must never have them.
 DEMO_CANDIDATE = ("candidate@demo.jobexpressway.local", "Candidate123!")
 DEMO_RECRUITER = ("recruiter@demo.jobexpressway.local", "Recruiter123!")
-DEMO_ADMIN = ("admin@demo.jobexpressway.local", "Admin123!")
+DEMO_ADMIN = ("admin@demo.jobexpressway.local", "Demo-admin-246")
 DEMO_COMPANY = "Demo Analytics Ltd"
+DEMO_EMAIL_DOMAIN = "demo.jobexpressway.local"  # every demo account's, those of `engine demo` included
 GENERATED_ADMIN_EMAIL = "admin@jobexpressway.local"
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -72,6 +74,8 @@ def password_problem(password: str | None) -> str | None:
         return f"Password must be at most {MAX_PASSWORD_BYTES} bytes long."
     if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
         return "Password must contain at least one letter and one digit."
+    if common_passwords.is_common(password):
+        return "This password is one of the most common passwords, the first ones attackers try. Choose another."
     return None
 
 
@@ -113,7 +117,7 @@ def _required(values: dict[str, str | None], labels: dict[str, str]) -> dict[str
     return {f: f"{label} is required." for f, label in labels.items() if not (values.get(f) or "").strip()}
 
 
-def _check_email_free(db: sqlite_utils.Database, email: str, errors: dict[str, str], *, except_user: int | None = None) -> None:
+def check_email_free(db: sqlite_utils.Database, email: str, errors: dict[str, str], *, except_user: int | None = None) -> None:
     problem = email_problem(email)
     if problem:
         errors["email"] = problem
@@ -152,15 +156,14 @@ def _dummy_check(password: str) -> None:
 
 
 # --- users -----------------------------------------------------------------------------------------
-def _actor(row: dict) -> Actor:
-    return Actor(row["id"], row["role"], row["company_id"], row["name"], row["email"])
+_EXTERNAL_ONLY = "!external:"  # password_hash prefix of an account reached only through the identity provider
 
 
 def _insert_user(db: sqlite_utils.Database, *, email: str, password: str | None, role: str, name: str,
                  company_id: int | None = None, **profile) -> int:
     now = utcnow()
     # No password (Google sign-in): a hash of nothing anyone knows, which check_password never matches.
-    password_hash = hash_password(password) if password else "!external:" + secrets.token_hex(16)
+    password_hash = hash_password(password) if password else _EXTERNAL_ONLY + secrets.token_hex(16)
     return insert_row(db, "users", {
         "email": email, "password_hash": password_hash, "role": role, "name": name.strip(),
         "company_id": company_id, "skills": json.dumps(normalize_skills(profile.pop("skills", None))),
@@ -178,7 +181,7 @@ def sign_up_candidate(db: sqlite_utils.Database, *, name: str, email: str, passw
     errors.update(limits.problems({"name": name, "location": location, "preferred_category": preferred_category,
                                    "education": education, "experience": experience}))
     _skills_error(skills, errors)
-    _check_email_free(db, email, errors)
+    check_email_free(db, email, errors)
     if problem := password_problem(password):
         errors["password"] = problem
     if errors:
@@ -196,7 +199,7 @@ def sign_up_company(db: sqlite_utils.Database, *, email: str, password: str, com
     email = normalize_email(email)
     errors = _required({"company_name": company_name, "industry": industry, "location": location},
                        {"company_name": "Company name", "industry": "Industry", "location": "Location"})
-    _check_email_free(db, email, errors)
+    check_email_free(db, email, errors)
     if problem := password_problem(password):
         errors["password"] = problem
     errors.update(limits.problems({"company_name": company_name, "industry": industry, "location": location,
@@ -225,7 +228,7 @@ def create_user(db: sqlite_utils.Database, *, email: str, password: str, role: s
     email = normalize_email(email)
     errors = _required({"name": name}, {"name": "Name"})
     errors.update(limits.problems({"name": name}))
-    _check_email_free(db, email, errors)
+    check_email_free(db, email, errors)
     if problem := password_problem(password):
         errors["password"] = problem
     if errors:
@@ -234,45 +237,46 @@ def create_user(db: sqlite_utils.Database, *, email: str, password: str, role: s
         return _insert_user(db, email=email, password=password, role=role, name=name, company_id=company_id)
 
 
-def authenticate(db: sqlite_utils.Database, email: str, password: str) -> Actor:
+def authenticate(db: sqlite_utils.Database, email: str, password: str, *, client: str = "unknown") -> Actor:
     """The account for these credentials, or AccessDenied with the same message whatever was wrong.
 
-    After MAX_FAILED_SIGN_INS failures for one email within SIGN_IN_WINDOW, even the right password is
-    refused until the oldest of them is that old: guessing a password then takes years, not minutes.
-    Unknown emails count too, so the lock does not tell which emails have accounts."""
+    ``client`` names who is asking (the IP address the server saw). Attempts are throttled per client, per
+    account and per pair with growing delays (``engine.sign_in_throttle``); a TooManyAttempts refusal says
+    how long to wait and checks no password. Unknown emails are throttled the same way."""
     email = normalize_email(email)
-    now = datetime.now(timezone.utc)
-    failures, oldest = db.execute("SELECT count(*), min(at) FROM sign_in_failures WHERE email = ? AND at > ?",
-                                  [email, _iso(now - SIGN_IN_WINDOW)]).fetchone()
-    if failures >= MAX_FAILED_SIGN_INS:
-        wait = datetime.fromisoformat(oldest) + SIGN_IN_WINDOW - now
-        minutes = max(1, -(-int(wait.total_seconds()) // 60))
-        raise AccessDenied(f"Too many failed sign-ins for this email. Try again in {minutes} minute"
-                           f"{'s' if minutes > 1 else ''}.")
+    attempt = sign_in_throttle.begin_attempt(db, email, client)
     row = one(db, "SELECT * FROM users WHERE email = ? COLLATE NOCASE", [email])
     if row is None:
         _dummy_check(password or "")
     if row is None or not check_password(password or "", row["password_hash"]):
-        with transaction(db):
-            db.execute("DELETE FROM sign_in_failures WHERE at <= ?", [_iso(now - SIGN_IN_WINDOW)])  # housekeeping
-            db.execute("INSERT INTO sign_in_failures (email, at) VALUES (?, ?)", [email, _iso(now)])
         raise AccessDenied(SIGN_IN_FAILED)
-    with transaction(db):
-        db.execute("DELETE FROM sign_in_failures WHERE email = ?", [email])
+    sign_in_throttle.succeeded(db, attempt)
     return _actor(row)
 
 
 def actor_for_external_identity(db: sqlite_utils.Database, email: str, name: str = "") -> Actor:
-    """Google (OIDC) sign-in: the account with this verified email, or a new candidate account without a
-    password (it can only be reached through the identity provider)."""
+    """Google (OIDC) sign-in with an address the provider has verified: the account with that email, or a
+    new candidate account without a password (it can only be reached through the identity provider).
+
+    An account whose address was never verified may have been made by someone else with this email (to
+    wait for its owner to arrive through Google and share the account). The verified owner gets it, and
+    what its maker could sign in with goes: the password is dropped and every session ends."""
     email = normalize_email(email)
     if problem := email_problem(email):
         raise ValidationError({"email": problem})
     row = one(db, "SELECT * FROM users WHERE email = ? COLLATE NOCASE", [email])
     if row is None:
         with transaction(db):
-            user_id = _insert_user(db, email=email, password=None, role="candidate", name=name or email.split("@")[0])
+            user_id = _insert_user(db, email=email, password=None, role="candidate", name=name or email.split("@")[0],
+                                   email_verified_at=utcnow())
         row = one(db, "SELECT * FROM users WHERE id = ?", [user_id])
+    elif not row["email_verified_at"]:
+        with transaction(db):
+            update_row(db, "users", row["id"], {"password_hash": _EXTERNAL_ONLY + secrets.token_hex(16),
+                                                "email_verified_at": utcnow(), "updated_at": utcnow()})
+            db.execute("DELETE FROM sessions WHERE user_id = ?", [row["id"]])
+            db.execute("DELETE FROM email_confirmations WHERE user_id = ?", [row["id"]])
+        row = one(db, "SELECT * FROM users WHERE id = ?", [row["id"]])
     return _actor(row)
 
 
@@ -287,9 +291,14 @@ def refresh_actor(db: sqlite_utils.Database, actor: Actor) -> Actor:
 
 def change_password(db: sqlite_utils.Database, actor: Actor, current: str, new: str) -> None:
     require_signed_in(actor)
-    row = one(db, "SELECT password_hash FROM users WHERE id = ?", [actor.user_id])
-    if row is None or not check_password(current, row["password_hash"]):
+    """The current password is throttled like a sign-in, so a borrowed session cannot guess it."""
+    row = one(db, "SELECT email, password_hash FROM users WHERE id = ?", [actor.user_id])
+    if row is None:
+        raise NotFound("This account no longer exists.")
+    attempt = sign_in_throttle.begin_attempt(db, normalize_email(row["email"]), f"password-change:{actor.user_id}")
+    if not check_password(current, row["password_hash"]):
         raise ValidationError({"current": "Your current password is not correct."})
+    sign_in_throttle.succeeded(db, attempt)
     if problem := password_problem(new):
         raise ValidationError({"password": problem})
     with transaction(db):
@@ -312,52 +321,14 @@ def operator_set_password(db: sqlite_utils.Database, email: str, password: str) 
     return _actor(row)
 
 
-# --- sessions --------------------------------------------------------------------------------------
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _iso(dt: datetime) -> str:
-    return dt.replace(microsecond=0).isoformat()
-
-
-def create_session(db: sqlite_utils.Database, user_id: int, *, days: int = SESSION_DAYS) -> str:
-    """A new sign-in session; returns the token for the cookie (only its hash is stored)."""
-    token = secrets.token_urlsafe(32)
-    now = datetime.now(timezone.utc)
-    with transaction(db):
-        db.execute("DELETE FROM sessions WHERE expires_at < ?", [_iso(now)])  # housekeeping
-        insert_row(db, "sessions", {"token_hash": _token_hash(token), "user_id": user_id,
-                                    "created_at": _iso(now), "expires_at": _iso(now + timedelta(days=days))})
-    return token
-
-
-def actor_for_session(db: sqlite_utils.Database, token: str | None) -> Actor | None:
-    """The signed-in user for a session token, or None when it is unknown, forged or expired."""
-    if not token or len(token) > 200:
-        return None
-    row = one(db, "SELECT u.*, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
-              [_token_hash(token)])
-    if row is None:
-        return None
-    if row["expires_at"] <= _iso(datetime.now(timezone.utc)):
-        with transaction(db):
-            db.execute("DELETE FROM sessions WHERE token_hash = ?", [_token_hash(token)])
-        return None
-    return _actor(row)
-
-
-def end_session(db: sqlite_utils.Database, token: str | None) -> None:
-    if token:
-        with transaction(db):
-            db.execute("DELETE FROM sessions WHERE token_hash = ?", [_token_hash(token)])
-
-
 # --- profiles --------------------------------------------------------------------------------------
-def _public_profile(row: dict) -> dict:
+def _public_profile(db: sqlite_utils.Database, row: dict) -> dict:
     profile = {k: v for k, v in row.items() if k != "password_hash"}
     profile["skills"] = json.loads(row.get("skills") or "[]")
-    profile["google_only"] = row["password_hash"].startswith("!external:")
+    profile["google_only"] = row["password_hash"].startswith(_EXTERNAL_ONLY)
+    pending = one(db, "SELECT email FROM email_confirmations WHERE user_id = ? AND expires_at > ? "
+                      "ORDER BY created_at DESC LIMIT 1", [row["id"], utcnow()])
+    profile["pending_email"] = pending["email"] if pending else None  # waiting for its link to be opened
     return profile
 
 
@@ -370,24 +341,31 @@ def get_profile(db: sqlite_utils.Database, actor: Actor, user_id: int | None = N
     row = one(db, "SELECT * FROM users WHERE id = ?", [user_id])
     if row is None:
         raise NotFound("Not found.")
-    return _public_profile(row)
+    return _public_profile(db, row)
 
 
 def update_profile(db: sqlite_utils.Database, actor: Actor, changes: dict) -> dict:
-    """Change the actor's own profile fields (unknown fields are refused); returns the new profile."""
+    """Change the actor's own profile fields (unknown fields are refused); returns the new profile.
+
+    A new email is not taken at once: a link goes to that address (``engine.email_confirmation``) and the
+    address changes when it is opened, so no one can point an account at an address they do not read."""
     require_role(actor, "candidate", "recruiter", "admin")
     unknown = set(changes) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
     clean: dict = {}
     errors: dict[str, str] = {}
+    clean_email = None
     for field, value in changes.items():
         if field == "skills":
             _skills_error(value, errors)
             clean["skills"] = [] if "skills" in errors else normalize_skills(value)
         elif field == "email":
-            clean["email"] = normalize_email(value)
-            _check_email_free(db, clean["email"], errors, except_user=actor.user_id)
+            new_email = normalize_email(value)
+            current = one(db, "SELECT email FROM users WHERE id = ?", [actor.user_id])
+            if current and new_email != normalize_email(current["email"]):
+                check_email_free(db, new_email, errors, except_user=actor.user_id)
+                clean_email = new_email
         else:
             clean[field] = (value or "").strip() or None
     if "name" in clean and not clean["name"]:
@@ -399,6 +377,10 @@ def update_profile(db: sqlite_utils.Database, actor: Actor, changes: dict) -> di
         raise ValidationError(errors)
     with transaction(db):
         update_row(db, "users", actor.user_id, {**clean, "updated_at": utcnow()})
+        if clean_email:
+            from engine import email_confirmation  # it builds on this module
+
+            email_confirmation.request_email_confirmation(db, actor, clean_email)
     return get_profile(db, actor)
 
 
@@ -446,10 +428,44 @@ def home_summary(db: sqlite_utils.Database, actor: Actor | None) -> dict:
 
 
 # --- bootstrap -------------------------------------------------------------------------------------
+def demo_accounts_enabled() -> bool:
+    """Demo accounts (published passwords) only on request: JOBEXPRESSWAY_DEMO_ACCOUNTS=1."""
+    return os.environ.get("JOBEXPRESSWAY_DEMO_ACCOUNTS", "0") == "1"
+
+
+def public_deployment() -> bool:
+    """Served to the world: a Hugging Face Space (it sets SPACE_ID) or a PUBLIC_BASE_URL that is not this machine."""
+    from engine import config
+
+    host = urlparse(config.public_base_url()).hostname or ""
+    return bool(os.environ.get("SPACE_ID")) or host not in ("127.0.0.1", "localhost", "::1", "0.0.0.0")
+
+
+def _guard_demo_accounts(db: sqlite_utils.Database) -> list[str]:
+    """Demo accounts left from an earlier `engine demo` (every @demo.jobexpressway.local address): a warning,
+    and on a public deployment their passwords are dropped and their sessions ended."""
+    rows = list(db.query("SELECT id, password_hash FROM users WHERE email LIKE ?", ["%@" + DEMO_EMAIL_DOMAIN]))
+    open_rows = [r for r in rows if not r["password_hash"].startswith(_EXTERNAL_ONLY)]
+    if not open_rows:
+        return []
+    if not public_deployment():
+        return [f"Warning: this database has {len(open_rows)} demo accounts with published passwords. Never "
+                "serve it publicly; start from a fresh data directory instead."]
+    with transaction(db):
+        for r in open_rows:
+            db.execute("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
+                       [_EXTERNAL_ONLY + secrets.token_hex(16), utcnow(), r["id"]])
+            db.execute("DELETE FROM sessions WHERE user_id = ?", [r["id"]])
+    return [f"This is a public deployment: the {len(open_rows)} demo accounts with published passwords were "
+            "locked (their passwords no longer work)."]
+
+
 def ensure_bootstrap_accounts(db: sqlite_utils.Database, *, demo: bool | None = None) -> list[str]:
     """Make sure an admin exists (ADMIN_EMAIL/ADMIN_PASSWORD, else a generated password shown once in the
-    returned messages and stored nowhere in clear) and, unless JOBEXPRESSWAY_DEMO_ACCOUNTS=0, the demo
-    candidate, recruiter (with a fully granted company) and admin. Safe to call on every start."""
+    returned messages and stored nowhere in clear) and, only with ``demo=True`` (``engine demo``) or
+    JOBEXPRESSWAY_DEMO_ACCOUNTS=1 off a public deployment, the demo candidate, recruiter (with a fully
+    granted company) and admin, whose passwords are published. Safe to call on every start; without demo,
+    demo accounts left from an earlier ``engine demo`` get a warning, or are locked on a public deployment."""
     from engine import companies
 
     messages: list[str] = []
@@ -464,9 +480,10 @@ def ensure_bootstrap_accounts(db: sqlite_utils.Database, *, demo: bool | None = 
         create_user(db, email=GENERATED_ADMIN_EMAIL, password=password, role="admin", name="Administrator")
         messages.append(f"Admin account created: {GENERATED_ADMIN_EMAIL} / {password}  "
                         "(shown only this once: note it now, or set ADMIN_EMAIL and ADMIN_PASSWORD)")
-    if demo is None:
-        demo = os.environ.get("JOBEXPRESSWAY_DEMO_ACCOUNTS", "1") != "0"
+    if demo is None:  # from the environment: never on a public deployment, whatever it says
+        demo = demo_accounts_enabled() and not public_deployment()
     if not demo:
+        messages.extend(_guard_demo_accounts(db))
         return messages
     if not exists(DEMO_CANDIDATE[0]):
         sign_up_candidate(

@@ -19,7 +19,7 @@ from engine.authz import PERMISSIONS, Actor
 from engine.meetings import schedule
 from engine.store import one, transaction
 
-DEMO_DOMAIN = "demo.jobexpressway.local"
+DEMO_DOMAIN = accounts.DEMO_EMAIL_DOMAIN
 DEMO_PASSWORD = "Demo12345!"   # every demo account made here (the three bootstrap accounts keep their own)
 
 

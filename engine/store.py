@@ -483,3 +483,49 @@ def m231_authz_share_expiry(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE resume_shares ADD COLUMN expires_at TEXT")
     db.execute("UPDATE resume_shares SET expires_at = ? WHERE revoked_at IS NULL",
                [(datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=30)).isoformat()])
+
+
+@migration
+def m230_accounts_security(db: sqlite_utils.Database) -> None:
+    """Sign-in throttle state per client, per account and per pair (replaces sign_in_failures), clients
+    that signed in to an account before, verified emails with pending address confirmations, and when a
+    session was last used (idle sessions end)."""
+    execute_script(db, """
+DROP TABLE sign_in_failures;
+CREATE TABLE sign_in_throttle (
+    scope TEXT NOT NULL,                          -- pair (client + account) | client | account
+    key TEXT NOT NULL,
+    failures INTEGER NOT NULL,                    -- attempts counted as failed (each counts before its check)
+    last_failure_at REAL NOT NULL,                -- unix seconds
+    next_allowed_at REAL NOT NULL,                -- unix seconds: no attempt for this key before then
+    PRIMARY KEY (scope, key)
+);
+CREATE INDEX idx_sign_in_throttle_age ON sign_in_throttle(last_failure_at);
+CREATE TABLE sign_in_known_clients (
+    email TEXT NOT NULL COLLATE NOCASE,
+    client TEXT NOT NULL,
+    last_success_at TEXT NOT NULL,
+    PRIMARY KEY (email, client)
+);
+ALTER TABLE users ADD COLUMN email_verified_at TEXT;
+UPDATE users SET email_verified_at = created_at WHERE password_hash LIKE '!external:%';
+CREATE TABLE email_confirmations (
+    token_hash TEXT PRIMARY KEY,                  -- sha256 of the emailed token; the token itself is never stored
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    email TEXT NOT NULL COLLATE NOCASE,           -- the address this link confirms
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX idx_email_confirmations_user ON email_confirmations(user_id);
+ALTER TABLE sessions ADD COLUMN session_id TEXT;   -- what a server-side page run holds; never sent to a browser
+UPDATE sessions SET session_id = lower(hex(randomblob(16)));
+CREATE UNIQUE INDEX idx_sessions_id ON sessions(session_id);
+ALTER TABLE sessions ADD COLUMN last_seen_at TEXT;
+ALTER TABLE sessions ADD COLUMN rotated_at TEXT;    -- when the current token was issued
+ALTER TABLE sessions ADD COLUMN previous_hash TEXT; -- the token before the last rotation, valid until previous_until
+ALTER TABLE sessions ADD COLUMN previous_until TEXT;
+-- sessions from before: rotated at their next visit; their idle clock starts now, so an upgrade signs no one out
+UPDATE sessions SET rotated_at = created_at, last_seen_at = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now');
+CREATE INDEX idx_sessions_user ON sessions(user_id);
+CREATE INDEX idx_sessions_previous ON sessions(previous_hash);
+""")

@@ -5,16 +5,34 @@ Named account.py: a page file called profile.py shadows the standard library's `
 cProfile imports, e.g. while sentence-transformers loads) once Streamlit has put pages/ on sys.path."""
 import streamlit as st
 
-from engine import accounts, companies
+from engine import accounts, companies, email_confirmation, sign_in_sessions
 from engine.authz import AccessDenied, NotFound
 from ui import auth
 from ui.account_forms import candidate_fields, show_errors
 from ui.recommendations import render_recommendations
-from ui.session import db, require, set_actor
+from ui.session import current_actor, db, require, set_actor
 from ui.text import safe
 
-actor = require("candidate", "recruiter", "admin")
 conn = db()
+
+
+def confirm_emailed_link(token: str) -> None:
+    """The link from a confirmation email: works signed in or not (the link is the proof)."""
+    try:
+        confirmed = email_confirmation.confirm_email(conn, token)
+    except ValueError as exc:
+        show_errors(exc)
+    else:
+        if (signed_in := current_actor()) is not None and signed_in.user_id == confirmed.user_id:
+            set_actor(confirmed)
+        st.success(f"Your email address is now {safe(confirmed.email)}.")
+    st.query_params.pop(email_confirmation.EMAIL_LINK_PARAM, None)
+
+
+if link_token := st.query_params.get(email_confirmation.EMAIL_LINK_PARAM):
+    confirm_emailed_link(link_token)
+
+actor = require("candidate", "recruiter", "admin")
 profile = accounts.get_profile(conn, actor)
 st.title("My profile")
 
@@ -35,10 +53,27 @@ if notice := st.session_state.pop("profile_notice", None):
 
 with st.form("profile"):
     name = st.text_input("Full name *", value=profile["name"], key="profile_name")
-    email = st.text_input("Email *", value=profile["email"], key="profile_email")
+    email = st.text_input("Email *", value=profile["email"], key="profile_email",
+                          help="A new address takes effect once you open the link we send to it.")
     extra = candidate_fields(conn, "profile", profile) if actor.is_candidate else {}
     if st.form_submit_button("Save profile", type="primary"):
-        save_changes({"name": name, "email": email, **extra}, "Profile saved.")
+        new_email = accounts.normalize_email(email) != accounts.normalize_email(profile["email"])
+        save_changes({"name": name, "email": email, **extra},
+                     f"Profile saved. We sent a link to {safe(accounts.normalize_email(email))}: your "
+                     "email changes when you open it." if new_email else "Profile saved.")
+
+if profile["pending_email"] and profile["pending_email"] != profile["email"]:
+    st.info(f"Waiting for you to open the link sent to {safe(profile['pending_email'])}; until then "
+            f"your email stays {safe(profile['email'])}.")
+elif not profile["email_verified_at"]:
+    st.caption("Your email address is not verified yet.")
+    if st.button("Send me a verification link", key="verify_email"):
+        try:
+            email_confirmation.request_email_confirmation(conn, actor, profile["email"])
+        except ValueError as exc:
+            show_errors(exc)
+        else:
+            st.success(f"We sent a link to {safe(profile['email'])}.")
 
 if actor.is_candidate:
     render_recommendations(actor)  # refreshed from the saved profile on every run
@@ -117,8 +152,15 @@ if not profile["google_only"]:
             if st.form_submit_button("Change password"):
                 try:
                     accounts.change_password(conn, actor, current, new)
-                except ValueError as exc:
+                except (ValueError, AccessDenied) as exc:  # AccessDenied: too many wrong current passwords
                     show_errors(exc)
                 else:
                     auth.sign_in(conn, actor)  # other sessions ended; this browser stays signed in
                     st.success("Password changed. Other devices have been signed out.")
+
+with st.expander("Sign out everywhere"):
+    st.caption("Ends every session of your account, on every device and browser, this one included.")
+    if st.button("Sign out everywhere", key="sign_out_everywhere"):
+        sign_in_sessions.end_all_sessions(conn, actor)
+        auth.sign_out(conn)
+        st.switch_page("pages/home.py")

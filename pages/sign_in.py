@@ -4,7 +4,7 @@ import streamlit as st
 from engine import accounts
 from engine.authz import AccessDenied
 from ui import auth
-from ui.account_forms import candidate_fields, show_errors
+from ui.account_forms import PASSWORD_HELP, candidate_fields, show_errors
 from ui.session import current_actor, db
 from ui.text import safe
 
@@ -25,7 +25,7 @@ with sign_in_tab:
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:
-            auth.sign_in(conn, accounts.authenticate(conn, email, password))
+            auth.sign_in(conn, accounts.authenticate(conn, email, password, client=auth.client_key()))
         except AccessDenied as exc:
             st.error(str(exc))
         else:
@@ -37,7 +37,7 @@ with candidate_tab:
         name = st.text_input("Full name *", key="cand_name")
         c_email = st.text_input("Email *", key="cand_email")
         c_password = st.text_input("Password *", type="password", key="cand_password",
-                                   help="At least 8 characters, with a letter and a digit.")
+                                   help=PASSWORD_HELP)
         c_confirm = st.text_input("Repeat password *", type="password", key="cand_confirm")
         profile = candidate_fields(conn, "cand")
         created = st.form_submit_button("Create candidate account", type="primary")
@@ -63,7 +63,7 @@ with company_tab:
         contact = st.text_input("Your name", key="comp_contact", placeholder="Shown to candidates you contact")
         r_email = st.text_input("Work email *", key="comp_email")
         r_password = st.text_input("Password *", type="password", key="comp_password",
-                                   help="At least 8 characters, with a letter and a digit.")
+                                   help=PASSWORD_HELP)
         r_confirm = st.text_input("Repeat password *", type="password", key="comp_confirm")
         registered = st.form_submit_button("Create company account", type="primary")
     if registered:

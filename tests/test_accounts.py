@@ -15,18 +15,18 @@ def fast_bcrypt(monkeypatch):
 
 
 def candidate(db, email="ann@example.com", **kw):
-    fields = dict(name="Ann", email=email, password="secret123", location="Berlin", skills="Python, SQL, python")
+    fields = dict(name="Ann", email=email, password="Sunny-ledger-42", location="Berlin", skills="Python, SQL, python")
     fields.update(kw)
     return accounts.sign_up_candidate(db, **fields)
 
 
 def company(db, email="hr@acme.com", name="Acme"):
-    return accounts.sign_up_company(db, email=email, password="secret123", company_name=name, industry="Software",
+    return accounts.sign_up_company(db, email=email, password="Sunny-ledger-42", company_name=name, industry="Software",
                                     location="Paris", website="acme.com")
 
 
 def admin(db, email="root@site.com"):
-    return Actor(accounts.create_user(db, email=email, password="secret123", role="admin", name="Root"), "admin")
+    return Actor(accounts.create_user(db, email=email, password="Sunny-ledger-42", role="admin", name="Root"), "admin")
 
 
 def outbox(db):
@@ -37,7 +37,7 @@ def test_candidate_sign_up_stores_a_hashed_password_and_clean_profile(db):
     ann = candidate(db, email="  Ann@Example.COM ")
     row = db["users"].get(ann.user_id)
     assert (ann.role, ann.email) == ("candidate", "ann@example.com")
-    assert row["password_hash"].startswith("$2b$") and "secret123" not in row["password_hash"]
+    assert row["password_hash"].startswith("$2b$") and "Sunny-ledger-42" not in row["password_hash"]
     assert accounts.get_profile(db, ann)["skills"] == ["Python", "SQL"]
 
 
@@ -78,7 +78,7 @@ def test_company_sign_up_creates_company_and_recruiter_together(db):
 @pytest.mark.parametrize("website", ["not a url", "ftp://acme.com", "http://localhost", "https://"])
 def test_company_sign_up_refuses_bad_website_and_leaves_nothing(db, website):
     with pytest.raises(accounts.ValidationError) as err:
-        accounts.sign_up_company(db, email="hr@acme.com", password="secret123", company_name="Acme",
+        accounts.sign_up_company(db, email="hr@acme.com", password="Sunny-ledger-42", company_name="Acme",
                                  industry="Software", location="Paris", website=website)
     assert "website" in err.value.errors
     assert db["companies"].count == 0 and db["users"].count == 0
@@ -92,35 +92,12 @@ def test_company_sign_up_reports_every_missing_field(db):
 
 def test_authenticate_right_and_wrong_give_one_message(db):
     ann = candidate(db)
-    assert accounts.authenticate(db, "ANN@example.com", "secret123") == ann
+    assert accounts.authenticate(db, "ANN@example.com", "Sunny-ledger-42") == ann
     with pytest.raises(AccessDenied) as wrong:
-        accounts.authenticate(db, "ann@example.com", "secret124")
+        accounts.authenticate(db, "ann@example.com", "Sunny-ledger-43")
     with pytest.raises(AccessDenied) as unknown:
-        accounts.authenticate(db, "nobody@example.com", "secret123")
+        accounts.authenticate(db, "nobody@example.com", "Sunny-ledger-42")
     assert str(wrong.value) == str(unknown.value) == accounts.SIGN_IN_FAILED
-
-
-def test_repeated_failed_sign_ins_lock_the_email_for_the_window(db):
-    ann = candidate(db)
-    for _ in range(accounts.MAX_FAILED_SIGN_INS - 1):
-        with pytest.raises(AccessDenied, match="not correct"):
-            accounts.authenticate(db, "ann@example.com", "guess-guess")
-    assert accounts.authenticate(db, "ann@example.com", "secret123") == ann  # success clears the count
-    for _ in range(accounts.MAX_FAILED_SIGN_INS):
-        with pytest.raises(AccessDenied, match="not correct"):
-            accounts.authenticate(db, "ANN@example.com", "guess-guess")
-    with pytest.raises(AccessDenied, match=r"Too many failed sign-ins .* Try again in 15 minutes"):
-        accounts.authenticate(db, "ann@example.com", "secret123")  # even the right password waits
-    for _ in range(accounts.MAX_FAILED_SIGN_INS):
-        with pytest.raises(AccessDenied, match="not correct"):
-            accounts.authenticate(db, "nobody@example.com", "x")
-    with pytest.raises(AccessDenied, match="Too many"):  # unknown emails lock the same way: nothing to probe
-        accounts.authenticate(db, "nobody@example.com", "x")
-    # once the failures are older than the window, the right password works again
-    old = (datetime.now(timezone.utc) - accounts.SIGN_IN_WINDOW - timedelta(seconds=1)).replace(microsecond=0).isoformat()
-    db.execute("UPDATE sign_in_failures SET at = ?", [old])
-    assert accounts.authenticate(db, "ann@example.com", "secret123") == ann
-    assert db.execute("SELECT count(*) FROM sign_in_failures WHERE email = 'ann@example.com'").fetchone()[0] == 0
 
 
 def test_sessions_resolve_expire_and_end(db):
@@ -143,12 +120,12 @@ def test_expired_session_is_refused_and_removed(db):
     assert db["sessions"].count == 0
 
 
-def test_session_lasts_fourteen_days(db):
+def test_session_lasts_seven_days(db):
     ann = candidate(db)
     accounts.create_session(db, ann.user_id)
     row = next(db["sessions"].rows)
     days = (datetime.fromisoformat(row["expires_at"]) - datetime.fromisoformat(row["created_at"])).days
-    assert days == accounts.SESSION_DAYS == 14
+    assert days == accounts.SESSION_DAYS == 7
 
 
 def test_profile_update_changes_only_own_profile(db):
@@ -171,7 +148,7 @@ def test_change_password_ends_other_sessions(db):
     token = accounts.create_session(db, ann.user_id)
     with pytest.raises(accounts.ValidationError):
         accounts.change_password(db, ann, "wrong-one1", "newsecret9")
-    accounts.change_password(db, ann, "secret123", "newsecret9")
+    accounts.change_password(db, ann, "Sunny-ledger-42", "newsecret9")
     assert accounts.actor_for_session(db, token) is None
     assert accounts.authenticate(db, "ann@example.com", "newsecret9") == ann
 
@@ -192,7 +169,7 @@ def test_access_request_reaches_admin_queue_and_outbox(db):
 
 def test_grant_deny_revoke_change_permissions_and_email_the_company(db):
     root, hr = admin(db), company(db)
-    colleague = Actor(companies.add_recruiter(db, root, hr.company_id, "Col", "col@acme.com", "secret123"),
+    colleague = Actor(companies.add_recruiter(db, root, hr.company_id, "Col", "col@acme.com", "Sunny-ledger-42"),
                       "recruiter", hr.company_id)
     companies.request_access(db, hr)
     companies.deny_access(db, root, hr.company_id, "Tell us more")
@@ -227,13 +204,13 @@ def test_recruiter_of_one_company_cannot_act_for_another(db):
     a, b = company(db), company(db, email="hr@beta.com", name="Beta")
     companies.grant_access(db, admin(db), a.company_id, ["post_jobs"], notify=False)
     with pytest.raises(NotFound):
-        companies.add_recruiter(db, a, b.company_id, "Mole", "mole@acme.com", "secret123")
+        companies.add_recruiter(db, a, b.company_id, "Mole", "mole@acme.com", "Sunny-ledger-42")
     with pytest.raises(NotFound):
         companies.company_permissions(db, a, b.company_id)
     with pytest.raises(NotFound):
         companies.update_company(db, a, {"name": "Hacked"}, b.company_id)
     with pytest.raises(AccessDenied):
-        companies.add_recruiter(db, candidate(db), a.company_id, "X", "x@acme.com", "secret123")
+        companies.add_recruiter(db, candidate(db), a.company_id, "X", "x@acme.com", "Sunny-ledger-42")
     assert db["companies"].get(b.company_id)["name"] == "Beta"
     assert companies.update_company(db, a, {"website": "www.acme.org"})["website"] == "https://www.acme.org"
 

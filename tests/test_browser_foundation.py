@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from journey_helpers import streamlit_server
 
+from engine import accounts, store
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -79,8 +81,22 @@ def test_sign_up_stay_signed_in_search_and_open_a_job(server, tmp_path):
 
             expect(page.get_by_role("button", name="Sign out")).to_be_visible()
             cookie = wait_for_cookie(page, "jx_session")
-            assert cookie["sameSite"] == "Strict" and cookie["expires"] > time.time() + 13 * 86400
+            assert cookie["sameSite"] == "Strict" and cookie["expires"] > time.time() + (accounts.SESSION_DAYS - 1) * 86400
             page.reload()  # a new browser connection: the session cookie must sign us back in
+            expect(page.get_by_text("Welcome back, Bruno Browser")).to_be_visible()
+
+            # the browser comes back with a token older than an hour: the cookie gets a new one
+            db = store.connect(tmp_path / "data")
+            db.execute("UPDATE sessions SET rotated_at = '2000-01-01T00:00:00+00:00'")
+            page.reload()
+            expect(page.get_by_text("Welcome back, Bruno Browser")).to_be_visible()
+            deadline = time.time() + 20
+            while wait_for_cookie(page, "jx_session")["value"] == cookie["value"] and time.time() < deadline:
+                time.sleep(0.25)
+            rotated = wait_for_cookie(page, "jx_session")["value"]
+            assert rotated != cookie["value"], "the session cookie was not rotated within 20 s"
+            assert accounts.actor_for_session(db, rotated).email == "bruno@example.com"
+            page.reload()  # the new cookie signs us in
             expect(page.get_by_text("Welcome back, Bruno Browser")).to_be_visible()
 
             page.get_by_role("link", name="Browse jobs").first.click()

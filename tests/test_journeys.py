@@ -342,7 +342,7 @@ def test_recruiter_journey(world, browser):
     # two candidates apply
     for name in ("Ben Builder", "Cleo Coder"):
         candidate = accounts.sign_up_candidate(db, name=name, email=f"{name.split()[0].lower()}@example.com",
-                                               password="Passw0rd!", location="Munich", skills=["Python", "C++", "ROS"])
+                                               password="Robot-pass-2718", location="Munich", skills=["Python", "C++", "ROS"])
         applications.apply(db, candidate, job_id, cover_letter=f"{name} would love to build robots.")
 
     # applicants: review, shortlist, schedule, hold, decide

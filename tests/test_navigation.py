@@ -14,11 +14,11 @@ SPEC_BY_PATH = {p.path: p for p in navigation.PAGES}
 
 
 def _actors(db):
-    candidate = accounts.sign_up_candidate(db, name="Cara Candidate", email="cara@example.com", password="Passw0rd!",
+    candidate = accounts.sign_up_candidate(db, name="Cara Candidate", email="cara@example.com", password="Nav-pass-2718",
                                            location="Berlin")
-    recruiter = accounts.sign_up_company(db, email="rick@example.com", password="Passw0rd!", company_name="Acme",
+    recruiter = accounts.sign_up_company(db, email="rick@example.com", password="Nav-pass-2718", company_name="Acme",
                                          industry="Software", location="Austin")
-    admin_id = accounts.create_user(db, email="ada@example.com", password="Passw0rd!", role="admin", name="Ada Admin")
+    admin_id = accounts.create_user(db, email="ada@example.com", password="Nav-pass-2718", role="admin", name="Ada Admin")
     admin = accounts.refresh_actor(db, accounts.Actor(admin_id, "admin"))
     accounts.grant_access(db, admin, recruiter.company_id, list(PERMISSIONS), notify=False)
     return {"guest": None, "candidate": candidate, "recruiter": recruiter, "admin": admin}

@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from engine import accounts, companies, jobs
 from engine.authz import Actor
+from ui.text import safe
 
 HOME = str(Path(__file__).resolve().parent.parent / "Home.py")
 CATEGORIES = ("Data Engineering", "Healthcare", "Sales")
@@ -53,7 +54,7 @@ def job_links(at) -> list[str]:
 
 
 def candidate(conn, email="ann@example.com") -> Actor:
-    return accounts.sign_up_candidate(conn, name="Ann", email=email, password="secret123", location="Berlin",
+    return accounts.sign_up_candidate(conn, name="Ann", email=email, password="Sunny-ledger-42", location="Berlin",
                                       skills=["Python"], preferred_category="Data Engineering")
 
 
@@ -95,8 +96,8 @@ def test_sign_up_errors_are_listed_and_values_kept(conn):
 def test_company_sign_up_with_bad_website_then_fixed(conn):
     at = app(page="pages/sign_in.py")
     for key, value in (("comp_name", "Beta GmbH"), ("comp_industry", "Logistics"), ("comp_location", "Hamburg"),
-                       ("comp_website", "not a site"), ("comp_email", "hr@beta.de"), ("comp_password", "secret123"),
-                       ("comp_confirm", "secret123")):
+                       ("comp_website", "not a site"), ("comp_email", "hr@beta.de"), ("comp_password", "Sunny-ledger-42"),
+                       ("comp_confirm", "Sunny-ledger-42")):
         at.text_input(key=key).input(value)
     submit(at, "Create company account")
     assert "not a valid website" in texts(at, "error") and conn["companies"].count == 0
@@ -114,7 +115,7 @@ def test_sign_in_wrong_then_right_password(conn):
     at.text_input(key="signin_password").input("wrong-pass1")
     submit(at, "Sign in")
     assert accounts.SIGN_IN_FAILED in texts(at, "error") and "actor" not in at.session_state
-    at.text_input(key="signin_password").input("secret123")
+    at.text_input(key="signin_password").input("Sunny-ledger-42")
     submit(at, "Sign in")
     assert at.session_state["actor"].email == "ann@example.com"
 
@@ -194,14 +195,14 @@ def test_admin_page_refuses_candidate_and_guest(conn):
 
 
 def test_recruiter_requests_access_and_admin_grants_it(conn):
-    hr = accounts.sign_up_company(conn, email="hr@acme.com", password="secret123", company_name="Acme",
+    hr = accounts.sign_up_company(conn, email="hr@acme.com", password="Sunny-ledger-42", company_name="Acme",
                                   industry="Software", location="Paris")
     at = app(hr, page="pages/account.py")
     at.text_area[0].input("We hire data engineers")
     submit(at, "Send access request")
     assert "Access request sent" in texts(at, "success")
 
-    root = Actor(accounts.create_user(conn, email="root@site.com", password="secret123", role="admin", name="Root"), "admin")
+    root = Actor(accounts.create_user(conn, email="root@site.com", password="Sunny-ledger-42", role="admin", name="Root"), "admin")
     at = app(root, page="pages/admin_companies.py")
     assert "We hire data engineers" in texts(at)
     at.checkbox(key="req1_schedule_interviews").uncheck()
@@ -228,9 +229,15 @@ def test_google_sign_in_shown_and_identity_mapped_with_auth_secrets(conn):
     at.switch_page("pages/sign_in.py").run()
     assert "Continue with Google" in [b.label for b in at.button]
 
+    unverified = AppTest.from_file(HOME, default_timeout=60)
+    unverified.secrets = GOOGLE_SECRETS
+    unverified.user = {"is_logged_in": True, "email": "Gina@Gmail.com", "name": "Gina G"}  # no email_verified
+    unverified.run()
+    assert "actor" not in unverified.session_state
+
     at = AppTest.from_file(HOME, default_timeout=60)
     at.secrets = GOOGLE_SECRETS
-    at.user = {"is_logged_in": True, "email": "Gina@Gmail.com", "name": "Gina G"}
+    at.user = {"is_logged_in": True, "email": "Gina@Gmail.com", "name": "Gina G", "email_verified": True}
     at.run()
     assert not at.exception, at.exception
     actor = at.session_state["actor"]
@@ -244,10 +251,10 @@ def test_every_page_renders_for_every_role(conn, role):
     if role == "candidate":
         actor = candidate(conn)
     elif role == "recruiter":
-        actor = accounts.sign_up_company(conn, email="hr@acme.com", password="secret123", company_name="Acme",
+        actor = accounts.sign_up_company(conn, email="hr@acme.com", password="Sunny-ledger-42", company_name="Acme",
                                          industry="Software", location="Paris")
     elif role == "admin":
-        actor = Actor(accounts.create_user(conn, email="root@site.com", password="secret123", role="admin", name="Root"), "admin")
+        actor = Actor(accounts.create_user(conn, email="root@site.com", password="Sunny-ledger-42", role="admin", name="Root"), "admin")
     pages = ["pages/home.py", "pages/jobs.py", "pages/job.py", "pages/saved.py", "pages/sign_in.py",
              "pages/account.py", "pages/admin_companies.py"]
     at = app(actor)
@@ -256,3 +263,60 @@ def test_every_page_renders_for_every_role(conn, role):
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
         assert at.main.children, page  # something was drawn
+
+
+def test_sign_in_page_slows_repeated_guesses_and_says_how_long_to_wait(conn):
+    candidate(conn)
+    at = app(page="pages/sign_in.py")
+    at.text_input(key="signin_email").input("ann@example.com")
+    for _ in range(3):  # the free attempts of one client on one account
+        at.text_input(key="signin_password").input("wrong-pass1")
+        submit(at, "Sign in")
+        assert accounts.SIGN_IN_FAILED in texts(at, "error")
+    at.text_input(key="signin_password").input("Sunny-ledger-42")
+    submit(at, "Sign in")
+    assert "Too many sign-in attempts. Try again in 1 second" in texts(at, "error") and "actor" not in at.session_state
+
+
+def test_common_password_is_refused_at_sign_up(conn):
+    at = app(page="pages/sign_in.py")
+    for key, value in (("cand_name", "Pat"), ("cand_email", "pat@example.com"), ("cand_password", "Passw0rd"),
+                       ("cand_confirm", "Passw0rd"), ("cand_location", "Oslo")):
+        at.text_input(key=key).input(value)
+    submit(at, "Create candidate account")
+    assert "most common passwords" in texts(at, "error")
+    assert conn.execute("SELECT count(*) FROM users WHERE email = 'pat@example.com'").fetchone()[0] == 0
+
+
+def test_profile_email_change_waits_for_the_emailed_link(conn):
+    ann = candidate(conn)
+    at = app(ann, page="pages/account.py")
+    at.text_input(key="profile_email").input("ann@newmail.org")
+    submit(at, "Save profile")
+    assert f"We sent a link to {safe('ann@newmail.org')}" in texts(at, "success")
+    assert "Waiting for you to open the link" in texts(at, "info")
+    assert accounts.get_profile(conn, ann)["email"] == "ann@example.com"
+    body = conn.execute("SELECT body FROM outbox WHERE kind = 'email_confirmation'").fetchone()[0]
+    token = body.split("confirm_email=")[1].split()[0]
+    guest = app(page="pages/account.py", confirm_email=token)  # opened in another browser, not signed in
+    assert f"Your email address is now {safe('ann@newmail.org')}" in texts(guest, "success")
+    assert accounts.get_profile(conn, ann)["email"] == "ann@newmail.org"
+    again = app(page="pages/account.py", confirm_email=token)
+    assert "not valid or has expired" in texts(again, "error")
+
+
+def test_sign_out_everywhere_ends_other_devices(conn):
+    ann = candidate(conn)
+    other_device = accounts.create_session(conn, ann.user_id)
+    at = app(ann, page="pages/account.py")
+    submit(at, "Sign out everywhere")
+    assert "actor" not in at.session_state and accounts.actor_for_session(conn, other_device) is None
+
+
+def test_a_hostile_new_email_is_shown_as_text(conn):
+    ann = candidate(conn)
+    at = app(ann, page="pages/account.py")
+    at.text_input(key="profile_email").input("[click](http://evil.example)@mail.org")
+    submit(at, "Save profile")
+    shown = texts(at, "success") + texts(at, "info")
+    assert "[click](http" not in shown and safe("[click](http://evil.example)@mail.org") in shown

@@ -5,6 +5,8 @@ import streamlit as st
 
 from engine import accounts, jobs, store
 
+PASSWORD_HELP = "At least 8 characters, with a letter and a digit, and not one of the most common passwords."
+
 
 @st.cache_data(ttl=600, show_spinner=False)
 def _skill_options(db_file: str) -> list[str]:

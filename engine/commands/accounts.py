@@ -1,6 +1,8 @@
-"""Accounts commands: bootstrap-accounts (admin + demo accounts) and set-password (operator reset)."""
+"""Accounts commands: bootstrap-accounts (the admin; demo accounts only with --demo) and set-password
+(operator reset)."""
 from __future__ import annotations
 
+import argparse
 import getpass
 import os
 
@@ -9,8 +11,10 @@ from engine import accounts, store
 
 def register(sub, common) -> None:
     p = sub.add_parser("bootstrap-accounts", parents=[common],
-                       help="create the admin (ADMIN_EMAIL/ADMIN_PASSWORD or generated) and the demo accounts")
-    p.add_argument("--no-demo", action="store_true", help="only the admin, no demo accounts")
+                       help="create the admin (ADMIN_EMAIL/ADMIN_PASSWORD or generated); demo accounts only with --demo")
+    p.add_argument("--demo", action="store_true", help="also the demo accounts, whose passwords are published "
+                   "(never on a public deployment)")
+    p.add_argument("--no-demo", action="store_true", help=argparse.SUPPRESS)  # the default now; kept for old scripts
     p.set_defaults(func=cmd_bootstrap)
     p = sub.add_parser("set-password", parents=[common], help="set an account's password (e.g. a lost admin password)")
     p.add_argument("email")
@@ -20,7 +24,8 @@ def register(sub, common) -> None:
 
 
 def cmd_bootstrap(args) -> int:
-    messages = accounts.ensure_bootstrap_accounts(store.connect(args.data_dir), demo=False if args.no_demo else None)
+    demo = True if args.demo else (False if args.no_demo else None)  # None: JOBEXPRESSWAY_DEMO_ACCOUNTS decides
+    messages = accounts.ensure_bootstrap_accounts(store.connect(args.data_dir), demo=demo)
     for message in messages or ["All bootstrap accounts already exist."]:
         print(message)
     return 0
