@@ -108,7 +108,7 @@ COMPANY_WORK = {
     "recordings.recordings_for": lambda w, a: recordings.recordings_for(w.db, a, w.interview),
     "recordings.recording_file": lambda w, a: recordings.recording_file(w.db, a, w.recording),
     "companies.add_recruiter": lambda w, a: companies.add_recruiter(w.db, a, w.company, "Col", "col@acme.test",
-                                                                    "secret123"),
+                                                                    "Sunny-ledger-42"),
 }
 
 # A recruiter of a company without access keeps these: their account, inbox, and the access workflow.
@@ -216,7 +216,7 @@ def test_never_granted_company_is_refused_too(w):
     newcomer = make_company(w.db, "Newco", permissions=(), access="none")
     rec = make_user(w.db, "hr@newco.test", "recruiter", "Nina New", newcomer)
     for call in (lambda: recruiting.list_company_jobs(w.db, rec), lambda: rooms.new_call(w.db, rec),
-                 lambda: companies.add_recruiter(w.db, rec, newcomer, "Col", "col@newco.test", "secret123")):
+                 lambda: companies.add_recruiter(w.db, rec, newcomer, "Col", "col@newco.test", "Sunny-ledger-42")):
         with pytest.raises(AccessDenied, match="does not have access"):
             call()
 
