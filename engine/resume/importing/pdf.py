@@ -12,6 +12,7 @@ from engine.resume.importing.safety import ImportRejected
 from engine.resume.importing.sections import heading_section
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
+logging.getLogger("pypdf").setLevel(logging.ERROR)   # "EOF marker not found" chatter: the refusal says it
 MIN_TEXT_CHARS = 20     # fewer characters than this on every page: a scan
 
 

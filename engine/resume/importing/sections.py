@@ -92,8 +92,10 @@ _COUNTRIES = {
 LOCATION = re.compile(r"^[A-ZÀ-Þ][\w'’. -]{1,40},\s*([A-Z]{2}|[A-Z][\w'’. -]{2,30})$")
 
 
-def heading_section(line: Line, body: float) -> str | None:
-    """The section a line opens, or None when it is not a heading."""
+def heading_section(line: Line, body: float, looks: set | None = None) -> str | None:
+    """The section a line opens, or None when it is not a heading. A heading word opens its section; a
+    short line set like a heading opens an "other" section (interests, awards) only when it looks like the
+    document's known headings (``looks``), so an entry title set in Heading 2 stays inside its section."""
     text = line.text.strip().rstrip(":").strip()
     if len(text) > 40 or not text:
         return None
@@ -102,9 +104,15 @@ def heading_section(line: Line, body: float) -> str | None:
         if spelling in _HEADING_OF:
             return _HEADING_OF[spelling]
     styled = line.style.lower().startswith("heading") or line.size >= body * 1.25 or (line.bold and text.isupper())
+    if looks is not None:
+        styled = _look(line) in looks
     if styled and len(text.split()) <= 4 and not re.search(r"\d|@", text) and text[:1].isalpha():
         return "other"
     return None
+
+
+def _look(line: Line) -> tuple:
+    return (line.style.lower(), round(line.size), line.bold, line.text.isupper())
 
 
 def body_size(lines: list[Line]) -> float:
@@ -144,6 +152,7 @@ def read_lines(lines: list[Line]) -> Resume:
     body = body_size(lines)
     lines = _prepare(lines, body)
     name = _name_line(lines, body)
+    looks = {_look(ln) for ln in lines if heading_section(ln, body) not in (None, "other")} or None
     top: list[Line] = []
     sections: dict[str, list[Line]] = {}
     current = None
@@ -152,7 +161,7 @@ def read_lines(lines: list[Line]) -> Resume:
             current = None
             top.append(ln)
             continue
-        section = heading_section(ln, body)
+        section = heading_section(ln, body, looks)
         if section:
             current = section
             sections.setdefault(section, [])
