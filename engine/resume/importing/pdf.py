@@ -101,9 +101,20 @@ def _column_gap(words: list[dict], width: float) -> float | None:
             return None
         mid = (run[0] + run[-1]) / 2
         left = sum(1 for w in words if (w["x0"] + w["x1"]) / 2 < mid)
-        if min(left, len(words) - left) >= max(8, len(words) * 0.12):
+        if min(left, len(words) - left) >= max(8, len(words) * 0.05) and _aligned(
+                [w for w in words if (w["x0"] + w["x1"]) / 2 >= mid]):
             return mid
     return None
+
+
+def _aligned(words: list[dict]) -> bool:
+    """Whether the rows right of a gap start at a common left edge, as a column does (ragged line ends
+    and right-aligned dates of a one-column page start anywhere)."""
+    starts = [row[0]["x0"] for row in _rows(words)]
+    if len(starts) < 3:
+        return False
+    edge = min(starts)
+    return sum(1 for x in starts if x - edge <= 14) >= 0.6 * len(starts)
 
 
 def _rows(words: list[dict]) -> list[list[dict]]:

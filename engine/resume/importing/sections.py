@@ -152,7 +152,9 @@ def read_lines(lines: list[Line]) -> Resume:
     body = body_size(lines)
     lines = _prepare(lines, body)
     name = _name_line(lines, body)
-    looks = {_look(ln) for ln in lines if heading_section(ln, body) not in (None, "other")} or None
+    known = [ln for ln in lines if heading_section(ln, body) not in (None, "other")]
+    body_look = Counter(_look(ln) for ln in lines).most_common(1)[0][0]
+    looks = ({_look(ln) for ln in known} - {body_look}) if known else None   # never the body text's look
     top: list[Line] = []
     sections: dict[str, list[Line]] = {}
     current = None
@@ -360,10 +362,23 @@ def _split_place(pieces: list[str]) -> tuple[list[str], str]:
     return rest, place
 
 
+def _title_comma_company(pieces: list[str]) -> list[str]:
+    """"Senior Designer, Figma Inc" -> the title and the employer (only when the words before the comma are
+    a job title and those after it are not: "Smith, Jones and Brown" stays one employer)."""
+    out = []
+    for p in pieces:
+        head, sep, tail = p.partition(", ")
+        if sep and _words(head) & TITLE_WORDS and not _words(tail) & TITLE_WORDS and not _looks_like_place(p):
+            out.extend([head, tail])
+        else:
+            out.append(p)
+    return out
+
+
 def _experience(entry: tuple[list[Line], list[str]]) -> Experience:
     header, bullets = entry
     start, end, rest = _dates(header)
-    pieces, place = _split_place(_pieces(rest))
+    pieces, place = _split_place(_title_comma_company(_pieces(rest)))
     title = company = ""
     titled = [p for p in pieces if _words(p) & TITLE_WORDS and not _words(p) & COMPANY_WORDS]
     companied = [p for p in pieces if _words(p) & COMPANY_WORDS]
