@@ -157,6 +157,11 @@ with tab_applicants:
                 left, right = st.columns(2)
                 with left:
                     st.markdown(f"**{app['candidate_name']}** · {app['candidate_email']}")
+                    fit_read = app.get("fit") or {}
+                    if fit_read.get("source_label"):
+                        st.caption(f"Fit scored on {fit_read['source_label']}. Skills found: "
+                                   f"{', '.join(fit_read.get('matched_skills') or []) or '—'}; missing: "
+                                   f"{', '.join(fit_read.get('missing_skills') or []) or '—'}.")
                     if app["candidate_headline"]:
                         st.caption(app["candidate_headline"])
                     st.markdown(f"Location: {app['candidate_location'] or '—'}  \n"

@@ -29,7 +29,7 @@ def sniff(data: bytes) -> str:
         return "pdf"
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return "zip"
-    if head.startswith(b"{"):
+    if head.startswith((b"{", b"[")):
         return "json"
     return ""
 
