@@ -107,6 +107,9 @@ def span(start: str, end: str, style: str, sep: str = " – ", now: str = "Prese
 
 
 # --- layouts the parser never special-cases ----------------------------------------------------------
+ASCII = str.maketrans({"–": "-", "—": "-", "•": "-", "’": "'"})   # the core PDF fonts are latin-1
+
+
 class Doc(FPDF):
     def __init__(self) -> None:
         super().__init__(format="Letter", unit="pt")
@@ -116,7 +119,7 @@ class Doc(FPDF):
             h: float | None = None, align: str = "L") -> None:
         self.set_font(family, style, size)
         self.multi_cell(w or (self.w - self.l_margin - self.r_margin), h or size * 1.35,
-                        text.encode("latin-1", "replace").decode("latin-1"), align=align, new_x="LMARGIN", new_y="NEXT")
+                        text.translate(ASCII).encode("latin-1", "replace").decode("latin-1"), align=align, new_x="LMARGIN", new_y="NEXT")
 
 
 def two_column(r: Resume, rng: random.Random) -> bytes:
@@ -177,7 +180,7 @@ def right_sidebar(r: Resume, rng: random.Random) -> bytes:
     pdf.txt("Education", 14, "B", "times")
     for e in r.education:
         pdf.txt(f"{e.degree}, {e.field}", 11, "B", "times")
-        pdf.txt(f"{e.school}, {e.end}", 10.5, "", "times")
+        pdf.txt(f"{e.school}, {e.start} - {e.end}", 10.5, "", "times")
     pdf.set_margins(side_x, 36, 20)
     pdf.page = 1
     pdf.set_xy(side_x, 40)

@@ -67,21 +67,26 @@ def _page_lines(words: list[dict], width: float, page: int) -> list[Line]:
     right = [w for w in words if (w["x0"] + w["x1"]) / 2 >= split]
     band_top = max(min(w["top"] for w in left), min(w["top"] for w in right)) - 2
     header = [w for w in words if w["top"] < band_top]
+    if all(w in left for w in header) or all(w in right for w in header):
+        header = []   # a name set a little higher in one column is that column's, not a full-width header
+        band_top = 0
     left = [w for w in left if w["top"] >= band_top]
     right = [w for w in right if w["top"] >= band_top]
     out = _lines(header, page)
     left_lines, right_lines = _lines(left, page), _lines(right, page)
     body = sorted(w["size"] for w in words)[len(words) // 2]
-    if left_lines and all(heading_section(ln, body) for ln in left_lines):
-        # a gutter of headings: each heading belongs to the text beside it
-        merged = sorted([(ln_top, 0, ln) for ln_top, ln in zip(_tops(left), left_lines)] +
-                        [(ln_top, 1, ln) for ln_top, ln in zip(_tops(right), right_lines)], key=lambda t: (t[0], t[1]))
-        return out + [ln for _, _, ln in merged]
+    first = next((i for i, ln in enumerate(left_lines) if heading_section(ln, body) not in (None, "other")), None)
+    if first is not None and all(heading_section(ln, body) for ln in left_lines[first:]):
+        # a gutter of headings (below a name): each heading belongs to the text beside it
+        left_tops = _tops(left)
+        merged = sorted([(top - 4, 0, ln) for top, ln in zip(left_tops[first:], left_lines[first:])] +
+                        [(top, 1, ln) for top, ln in zip(_tops(right), right_lines)], key=lambda t: (t[0], t[1]))
+        return out + left_lines[:first] + [ln for _, _, ln in merged]
     return out + left_lines + right_lines
 
 
 def _column_gap(words: list[dict], width: float) -> float | None:
-    """The middle of the widest vertical band (at least 8 pt, between 15% and 80% of the page width) that
+    """The right end of the widest vertical band (at least 8 pt, between 15% and 80% of the page width) that
     almost no word crosses while both sides hold a real share of the words; None for one column."""
     step = 2
     xs = range(int(width * 0.15), int(width * 0.8), step)
@@ -99,7 +104,7 @@ def _column_gap(words: list[dict], width: float) -> float | None:
     for run in sorted(runs, key=len, reverse=True):
         if len(run) * step < 8:
             return None
-        mid = (run[0] + run[-1]) / 2
+        mid = run[-1] - 2   # the right column's edge is crisp; the left column's line ends are ragged
         left = sum(1 for w in words if (w["x0"] + w["x1"]) / 2 < mid)
         if min(left, len(words) - left) >= max(8, len(words) * 0.05) and _aligned(
                 [w for w in words if (w["x0"] + w["x1"]) / 2 >= mid]):
@@ -114,7 +119,7 @@ def _aligned(words: list[dict]) -> bool:
     if len(starts) < 3:
         return False
     edge = min(starts)
-    return sum(1 for x in starts if x - edge <= 14) >= 0.6 * len(starts)
+    return sum(1 for x in starts if x - edge <= 6) >= 0.5 * len(starts)
 
 
 def _rows(words: list[dict]) -> list[list[dict]]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
-from engine.datasets.skills import extract_skills, normalise_skill
+from engine.datasets.skills import extract_skills, known_skills, normalise_skill
 from engine.resume.importing.lines import Line
 from engine.resume.model import Certification, Education, Experience, Language, Personal, Project, Resume
 
@@ -50,7 +51,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<![\w])(\+?\(?\d[\d ().-]{6,}\d)(?:\s*(?:x|ext\.?)\s*\d+)?(?![\w])")
 URL = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|dev|me|de|uk|co|in|info)(?:/[\w./%#?=&-]*)?", re.I)
 BULLET = re.compile(r"^[•▪◦●■□➢►‣∙·*–—-]\s*")
-SEPARATORS = re.compile(r"\s+[·|•–—]\s+|\s+-\s+|\s{2,}|\t")
+SEPARATORS = re.compile(r"\s+[·|•–—*/]\s+|\s+-\s+|\s{2,}|\t")
 LABEL = re.compile(r"^(?:e-?mail|phone|tel|telephone|mobile|cell|location|address|based in|city|web|website|"
                    r"linkedin|github)\s*[:.]\s*", re.I)
 
@@ -258,6 +259,13 @@ def _has_date(ln: Line) -> bool:
     return bool(DATE_RANGE.search(ln.text) or (len(ln.text.split()) <= 12 and SINGLE_DATE.search(ln.text)))
 
 
+def _wrapped(prev: Line, ln: Line) -> bool:
+    """A bold header line that ran onto the next line (a long school or job title in a narrow column)."""
+    return (prev.bold and ln.bold and abs(prev.size - ln.size) < 0.3 and abs(prev.x0 - ln.x0) < 2
+            and prev.page == ln.page and len(prev.parts) == 1 and len(ln.parts) == 1 and not _has_date(prev)
+            and not _has_date(ln) and not prev.text.endswith((".", ":", ",")) and len(ln.text.split()) <= 3)
+
+
 def _entries(lines: list[Line]) -> list[tuple[list[Line], list[str]]]:
     """(header lines, bullets) per entry. Wrapped bullet lines (indented, no bullet sign) are joined to
     their bullet. Entries are anchored on their dates: the header of every entry has the same shape as the
@@ -267,6 +275,10 @@ def _entries(lines: list[Line]) -> list[tuple[list[Line], list[str]]]:
     left = min(ln.x0 for ln in lines)
     items: list[tuple[str, Line]] = []    # ("head" | "bullet", line)
     for ln in lines:
+        if items and items[-1][0] == "head" and _wrapped(items[-1][1], ln):
+            prev = items[-1][1]
+            items[-1] = ("head", Line(prev.text + " " + ln.text, prev.size, prev.bold, prev.x0, prev.page, style=prev.style))
+            continue
         if _is_bullet(ln):
             items.append(("bullet", ln))
         elif items and items[-1][0] == "bullet" and ln.x0 > left + 4 and not _has_date(ln):
@@ -362,6 +374,19 @@ def _split_place(pieces: list[str]) -> tuple[list[str], str]:
     return rest, place
 
 
+def _last(piece: str) -> str:
+    words = piece.split()
+    return words[-1].lower().strip(".,()") if words else ""
+
+
+def _title_score(piece: str) -> int:
+    """How much a piece reads like a job title: titles end in the role ("Systems Administrator"),
+    employers in their legal form ("Pearson Ltd")."""
+    words = _words(piece)
+    score = 2 * (_last(piece) in TITLE_WORDS) + bool(words & TITLE_WORDS)
+    return score - 2 * (_last(piece) in COMPANY_WORDS) - bool(re.search(r"\d", piece))
+
+
 def _title_comma_company(pieces: list[str]) -> list[str]:
     """"Senior Designer, Figma Inc" -> the title and the employer (only when the words before the comma are
     a job title and those after it are not: "Smith, Jones and Brown" stays one employer)."""
@@ -380,10 +405,10 @@ def _experience(entry: tuple[list[Line], list[str]]) -> Experience:
     start, end, rest = _dates(header)
     pieces, place = _split_place(_title_comma_company(_pieces(rest)))
     title = company = ""
-    titled = [p for p in pieces if _words(p) & TITLE_WORDS and not _words(p) & COMPANY_WORDS]
-    companied = [p for p in pieces if _words(p) & COMPANY_WORDS]
-    if titled:
-        title = titled[0]
+    scored = sorted(((_title_score(p), i, p) for i, p in enumerate(pieces)), key=lambda t: (-t[0], t[1]))
+    if scored and scored[0][0] > 0:
+        title = scored[0][2]
+    companied = [p for p in pieces if _last(p) in COMPANY_WORDS or (_words(p) & COMPANY_WORDS and p != title)]
     if companied:
         company = next((p for p in companied if p != title), "")
     others = [p for p in pieces if p not in (title, company)]
@@ -435,19 +460,33 @@ def _education(entry: tuple[list[Line], list[str]]) -> Education:
 def _skills(lines: list[Line]) -> list[str]:
     """Skill names through the engine's canonical spellings ("k8s" -> "Kubernetes"); a phrase that names
     known skills inside longer words ("Python for data pipelines") yields those skills."""
-    out: list[str] = []
+    listed = re.compile(r"[,;|·•▪]")
+    texts: list[str] = []
     for ln in lines:
         text = BULLET.sub("", ln.text)
-        text = re.sub(r"^[^:]{1,30}:\s*", "", text)   # "Languages: Python, SQL" -> the list
-        for item in re.split(r"\s*[,;|·•▪/]\s*|\s{2,}|\s+-\s+", text):
-            item = BULLET.sub("", item).strip(" .")
+        labelled = re.match(r"^[^:,;|]{1,30}:\s*", text)
+        text = text[labelled.end():] if labelled else text   # "Languages: Python, SQL" -> the list
+        if texts and not labelled and listed.search(texts[-1]) and listed.search(text + texts[-1]):
+            texts[-1] += " " + text   # a list paragraph wrapped onto the next line
+        else:
+            texts.append(text)
+    out: list[str] = []
+    for text in texts:
+        for item in re.split(r"\s*[,;|·•▪]\s*|\s{2,}|\s+-\s+|\s+/\s+", text):
+            item = BULLET.sub("", item).strip().rstrip(".")
             if not item:
                 continue
             if len(item.split()) > 4:
                 out.extend(extract_skills(item))
             else:
-                out.append(normalise_skill(item))
+                out.append(_known_skills().get(item.casefold()) or normalise_skill(item))
     return list(dict.fromkeys(s for s in out if s))
+
+
+@lru_cache(maxsize=1)
+def _known_skills() -> dict[str, str]:
+    """Canonical names by their exact spelling, so ".NET" stays itself (normalise_skill trims dots)."""
+    return {s.casefold(): s for s in known_skills()}
 
 
 def _projects(lines: list[Line]) -> list[Project]:
