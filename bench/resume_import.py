@@ -6,7 +6,7 @@ columns, a table-based Word file, a right-hand sidebar, a Word file with other h
 formats, a PDF in several fonts with "Title at Employer" lines). Also the import time of a two-page PDF
 (target under 1 s). Writes artifacts/bench/resume_import.json.
 
-    nice -n 10 .venv/bin/python bench/resume_import.py [--per-layout 8] [--seed 90817]
+    nice -n 10 .venv/bin/python bench/resume_import.py [--per-layout 10] [--seed 424242]
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from engine.resume.model import Education, Experience, Personal, Resume  # noqa:
 from engine.resume.render import render_pdf  # noqa: E402
 from engine.resume.samples import long_resume  # noqa: E402
 
-SEED = 90817   # the bench's own; the tests build their resumes by hand or from engine.resume.samples
+SEED = 424242   # held out: the parser was tuned while looking at --seed 90817 only; tests use neither
 FIELDS = ("name", "email", "phone", "location", "job titles", "employers", "dates", "schools", "degrees", "skills")
 DEGREES = ("BSc", "BA", "MSc", "MA", "MBA", "PhD", "Bachelor of Science", "Bachelor of Arts", "Master of Science",
            "Associate of Arts", "BEng", "Diploma")
@@ -344,7 +344,7 @@ def prf(c) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--per-layout", type=int, default=8)
+    ap.add_argument("--per-layout", type=int, default=10)
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--out", default="artifacts/bench/resume_import.json")
     args = ap.parse_args()
@@ -372,7 +372,7 @@ def main() -> None:
         print(f"{layout:>20}: min F1 {worst['f1']:.3f}  " +
               " ".join(f"{f.split()[0]}={per_layout[layout][f]['f1']:.2f}" for f in FIELDS), flush=True)
     # speed: a two-page builder PDF, read 7 times
-    two_page = render_pdf(long_resume(jobs=6, bullets=4), "classic")
+    two_page = render_pdf(long_resume(jobs=4, bullets=4), "classic")
     from engine.resume.thumbnails import page_count
 
     read_resume(two_page)

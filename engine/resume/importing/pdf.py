@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import warnings
+from collections import Counter
 
 from engine.resume.importing.lines import Line
 from engine.resume.importing.safety import ImportRejected
@@ -115,11 +116,13 @@ def _column_gap(words: list[dict], width: float) -> float | None:
 def _aligned(words: list[dict]) -> bool:
     """Whether the rows right of a gap start at a common left edge, as a column does (ragged line ends
     and right-aligned dates of a one-column page start anywhere)."""
-    starts = [row[0]["x0"] for row in _rows(words)]
-    if len(starts) < 3:
+    starts = [round(row[0]["x0"]) for row in _rows(words)]
+    if len(starts) < 4:
         return False
-    edge = min(starts)
-    return sum(1 for x in starts if x - edge <= 6) >= 0.5 * len(starts)
+    common = Counter(starts).most_common(3)   # the edge, a bullet indent, a wrapped-line indent
+    near = sum(1 for x in starts if any(abs(x - c) <= 1.5 for c, _ in common))
+    edge_rows = sum(1 for x in starts if x - min(starts) <= 1.5)
+    return near >= 0.8 * len(starts) and edge_rows >= 0.2 * len(starts)
 
 
 def _rows(words: list[dict]) -> list[list[dict]]:

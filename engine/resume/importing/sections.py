@@ -75,11 +75,14 @@ COMPANY_WORDS = {
 }
 SCHOOL_WORDS = {"university", "college", "institute", "school", "academy", "polytechnic", "universität",
                 "université", "universidad", "hochschule", "conservatory", "seminary", "lyceum", "gymnasium"}
+_DEGREE_OF = (r"(?:Business Administration|Fine Arts|Public Health|Social Work|Applied Science|Public Administration|"
+              r"Science|Arts|Engineering|Education|Laws|Music|Nursing|Technology|Commerce|Philosophy|Medicine|"
+              r"Architecture|Pharmacy|Divinity)")
 DEGREE = re.compile(
     r"\b(?:B\.?Sc|M\.?Sc|B\.?A|M\.?A|B\.?S|M\.?S|B\.?Eng|M\.?Eng|B\.?Com|M\.?Com|BBA|MBA|Ph\.?D|MPhil|LLB|LLM|"
-    r"MD|BFA|MFA|BEd|MEd|A\.?A|A\.?S|HND|GED|Bachelor(?:'s)?(?: of [A-Z][a-z]+(?: [A-Z][a-z]+)?)?|"
-    r"Master(?:'s)?(?: of [A-Z][a-z]+(?: [A-Z][a-z]+)?)?|Doctor(?:ate)?(?: of [A-Z][a-z]+)?|"
-    r"Associate(?:'s)?(?: of [A-Z][a-z]+| Degree)?|Diploma|Certificate|High School Diploma)\b")
+    rf"MD|BFA|MFA|BEd|MEd|A\.?A|A\.?S|HND|GED|Bachelor(?:'s)?(?: of {_DEGREE_OF})?|"
+    rf"Master(?:'s)?(?: of {_DEGREE_OF})?|Doctor(?:ate)?(?: of {_DEGREE_OF})?|"
+    rf"Associate(?:'s)?(?: of {_DEGREE_OF}| Degree)?|Diploma|Certificate|High School Diploma)\b")
 _COUNTRIES = {
     "usa", "us", "united states", "uk", "united kingdom", "england", "scotland", "wales", "ireland", "germany",
     "france", "spain", "italy", "portugal", "netherlands", "belgium", "switzerland", "austria", "sweden", "norway",
@@ -220,6 +223,10 @@ def _personal(top: list[Line], contact: list[Line], name: Line | None) -> Person
     area = top + contact
     emails = EMAIL.findall(" \n ".join(" | ".join(ln.parts) for ln in area))
     p.email = emails[0] if emails else ""
+    for ln, nxt in zip(area, area[1:]):   # an address broken at the column edge: "ann@mail.co" + "m"
+        if p.email and ln.text.endswith(p.email) and re.fullmatch(r"[a-z]{1,4}", nxt.text):
+            p.email += nxt.text
+            break
     for ln in area:
         parts = ln.parts[1:] if ln is name else ln.parts
         for seg in _segments(" | ".join(parts)):
@@ -307,8 +314,16 @@ def _entries(lines: list[Line]) -> list[tuple[list[Line], list[str]]]:
                 starts.append(i)
     out = []
     for a, b in zip(starts, starts[1:] + [len(items)]):
-        chunk = items[a:b]
-        out.append(([ln for kind, ln in chunk if kind == "head"], [BULLET.sub("", ln.text) for kind, ln in chunk if kind == "bullet"]))
+        header: list[Line] = []
+        bullets: list[str] = []
+        for kind, ln in items[a:b]:
+            if kind == "bullet":
+                bullets.append(BULLET.sub("", ln.text))
+            elif bullets:   # after the bullets: the tail of a wrapped bullet without a hanging indent
+                bullets[-1] += " " + ln.text
+            else:
+                header.append(ln)
+        out.append((header, bullets))
     return out
 
 
@@ -384,7 +399,8 @@ def _title_score(piece: str) -> int:
     employers in their legal form ("Pearson Ltd")."""
     words = _words(piece)
     score = 2 * (_last(piece) in TITLE_WORDS) + bool(words & TITLE_WORDS)
-    return score - 2 * (_last(piece) in COMPANY_WORDS) - bool(re.search(r"\d", piece))
+    firm = 2 * ("," in piece) + bool(re.search(r" and | & ", piece))   # "Hope, Barlow and Cook" is a firm
+    return score - firm - 2 * (_last(piece) in COMPANY_WORDS) - bool(re.search(r"\d", piece))
 
 
 def _title_comma_company(pieces: list[str]) -> list[str]:
