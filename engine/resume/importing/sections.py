@@ -47,7 +47,7 @@ _DATE = rf"(?:{_MONTH}\s*'?\d{{4}}|\d{{1,2}}[/.]\d{{4}}|(?:19|20)\d{{2}}[/.-]\d{
 _NOW = r"(?:present|current|now|today|ongoing|to date)"
 DATE_RANGE = re.compile(rf"(?<![\w/])({_DATE})\s*(?:–|—|-|to|until|till|→)\s*({_DATE}|{_NOW})(?![\w/])", re.I)
 SINGLE_DATE = re.compile(rf"(?<![\w/.-])(?:(?:expected|graduated|since|from)\s+)?({_DATE})(?![\w/])", re.I)
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<![\w])(\+?\(?\d[\d ().-]{6,}\d)(?:\s*(?:x|ext\.?)\s*\d+)?(?![\w])")
 URL = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|dev|me|de|uk|co|in|info)(?:/[\w./%#?=&-]*)?", re.I)
 BULLET = re.compile(r"^[•▪◦●■□➢►‣∙·*–—-]\s*")
@@ -159,6 +159,8 @@ def read_lines(lines: list[Line]) -> Resume:
     known = [ln for ln in lines if heading_section(ln, body) not in (None, "other")]
     body_look = Counter(_look(ln) for ln in lines).most_common(1)[0][0]
     looks = ({_look(ln) for ln in known} - {body_look}) if known else None   # never the body text's look
+    # where headings stand out, a heading word set like body text is text ("... with Knife" / "Skills")
+    plain_is_text = any(_look(ln) != body_look for ln in known)
     top: list[Line] = []
     sections: dict[str, list[Line]] = {}
     current = None
@@ -168,6 +170,8 @@ def read_lines(lines: list[Line]) -> Resume:
             top.append(ln)
             continue
         section = heading_section(ln, body, looks)
+        if section and plain_is_text and _look(ln) == body_look:
+            section = None
         if section:
             current = section
             sections.setdefault(section, [])
@@ -389,6 +393,10 @@ def _split_place(pieces: list[str]) -> tuple[list[str], str]:
     return rest, place
 
 
+ROLE_NOUN = re.compile(r"(?:ist|ista|er|or|ian|ant|ent|eer|ive|ic)$")   # chemist, barista, housekeeper
+HYPHENATED = re.compile(r"^[A-Z][a-z]+-[A-Z][a-z]+$")   # "Hayes-Metcalfe": a firm of two names
+
+
 def _last(piece: str) -> str:
     words = piece.split()
     return words[-1].lower().strip(".,()") if words else ""
@@ -398,8 +406,9 @@ def _title_score(piece: str) -> int:
     """How much a piece reads like a job title: titles end in the role ("Systems Administrator"),
     employers in their legal form ("Pearson Ltd")."""
     words = _words(piece)
-    score = 2 * (_last(piece) in TITLE_WORDS) + bool(words & TITLE_WORDS)
-    firm = 2 * ("," in piece) + bool(re.search(r" and | & ", piece))   # "Hope, Barlow and Cook" is a firm
+    last = _last(piece)
+    score = 2 * (last in TITLE_WORDS) + bool(words & TITLE_WORDS) + bool(ROLE_NOUN.search(last))
+    firm = 2 * ("," in piece) + bool(re.search(r" and | & ", piece)) + 2 * bool(HYPHENATED.match(piece))
     return score - firm - 2 * (_last(piece) in COMPANY_WORDS) - bool(re.search(r"\d", piece))
 
 
@@ -409,7 +418,9 @@ def _title_comma_company(pieces: list[str]) -> list[str]:
     out = []
     for p in pieces:
         head, sep, tail = p.partition(", ")
-        if sep and _words(head) & TITLE_WORDS and not _words(tail) & TITLE_WORDS and not _looks_like_place(p):
+        firm_tail = bool(re.search(r" and | & ", tail)) and "," not in tail and len(head.split()) < 2
+        if sep and _title_score(head) > 0 and _title_score(tail) <= 0 and not _looks_like_place(p) \
+                and not firm_tail:   # "Cook, Allen and Gentry" is a firm; "Chef, Fox, Fuller and Nash" is not
             out.extend([head, tail])
         else:
             out.append(p)
@@ -422,7 +433,7 @@ def _experience(entry: tuple[list[Line], list[str]]) -> Experience:
     pieces, place = _split_place(_title_comma_company(_pieces(rest)))
     title = company = ""
     scored = sorted(((_title_score(p), i, p) for i, p in enumerate(pieces)), key=lambda t: (-t[0], t[1]))
-    if scored and scored[0][0] > 0:
+    if scored and (scored[0][0] > 0 or (len(scored) > 1 and scored[0][0] > scored[1][0])):
         title = scored[0][2]
     companied = [p for p in pieces if _last(p) in COMPANY_WORDS or (_words(p) & COMPANY_WORDS and p != title)]
     if companied:
@@ -483,7 +494,8 @@ def _skills(lines: list[Line]) -> list[str]:
         labelled = re.match(r"^[^:,;|]{1,30}:\s*", text)
         text = text[labelled.end():] if labelled else text   # "Languages: Python, SQL" -> the list
         if texts and not labelled and listed.search(texts[-1]) and listed.search(text + texts[-1]):
-            texts[-1] += " " + text   # a list paragraph wrapped onto the next line
+            # a list paragraph wrapped onto the next line; a separator at the break keeps the items apart
+            texts[-1] += (" , " if listed.match(ln.text) else " ") + text
         else:
             texts.append(text)
     out: list[str] = []
