@@ -15,13 +15,14 @@ from engine.resume.templates import DEFAULT_TEMPLATE, TEMPLATES
 from engine.resume.thumbnails import page_count, thumbnail
 from ui import resume as form
 from ui.session import db as get_db
-from ui.resume_import import import_panel
+from ui.resume_import import import_panel, show_saved_import
 from ui.session import require
 
 actor = require("candidate")
 db = get_db()
 st.title("Resume builder")
 ss = st.session_state
+show_saved_import()
 
 
 def template_picker(current: str, key: str, preview) -> str:

@@ -13,13 +13,17 @@ from engine.resume.model import Resume, ResumeInvalid
 PENDING = "resume_import"
 
 
+def show_saved_import() -> None:
+    """The confirmation of an import saved on the previous run, at the top of the page it landed on."""
+    done = st.session_state.pop("resume_import_done", None)
+    if done:
+        st.success(done, icon=":material/check_circle:")
+
+
 def import_panel(db, actor, target: int | None, template: str | None = None) -> int | None:
     """Upload, review, save. ``target``: the resume that gets a new version, None for a new resume.
     Returns the id of the resume saved on this run, else None."""
     ss = st.session_state
-    done = ss.pop("resume_import_done", None)
-    if done:
-        st.success(done)
     upload = st.file_uploader("Your resume: PDF, Word (.docx), JSON Resume (.json) or LinkedIn data export (.zip)",
                               type=list(ACCEPTED), key=f"resume_import_file_{target}")
     if upload is not None and st.button("Read this file", key=f"resume_import_read_{target}", icon=":material/upload_file:"):
