@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.resume.importing import ImportRejected, read_resume
-from engine.resume.importing.sections import normalise_date
+from engine.resume.importing.vocabulary import normalise_date
 from engine.resume.model import Resume, is_present, parse_date
 from engine.resume.render import render_pdf
 

@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from engine.resume.importing.sections import normalise_date
+from engine.resume.importing.vocabulary import normalise_date
 from engine.resume.importing.safety import ImportRejected
 from engine.resume.model import (SECTIONS, Certification, Education, Experience, Language, Personal, Project,
                                  Resume, is_present)

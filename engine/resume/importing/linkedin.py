@@ -8,7 +8,7 @@ import io
 
 from engine.datasets.skills import normalise_skill
 from engine.resume.importing.safety import ImportRejected, open_zip
-from engine.resume.importing.sections import normalise_date
+from engine.resume.importing.vocabulary import normalise_date
 from engine.resume.model import Education, Experience, Language, Personal, Resume
 
 MARKERS = ("profile.csv", "positions.csv")
