@@ -153,3 +153,26 @@ def test_table_based_word_resume_is_read_in_row_order():
     assert [(e.school, e.degree, e.field, e.end) for e in r.education] == \
            [("Rhode Island School of Design", "BFA", "Graphic Design", "2016")]
     assert "Figma" in r.skills and "Sketch" in r.skills
+
+
+def test_a_long_email_in_the_modern_sidebar_is_not_broken_across_lines():
+    r = sample_resume()
+    r.personal.email = "alexandra.featherstonehaugh13@hotmail.com"
+    r.personal.location = "Lake Christopherborough, Netherlands"
+    read = read_resume(render_pdf(r, "modern")).resume
+    assert (read.personal.email, read.personal.location) == (r.personal.email, r.personal.location)
+
+
+def test_an_email_line_followed_by_a_dotted_phone_line_stays_apart():
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph("Eric Huerta", style="Title")
+    for line in ("eric.huerta82@gmail.com", "611.111.0376", "West Zoe, NE"):
+        doc.add_paragraph(line)
+    doc.add_heading("Skills", level=1)
+    doc.add_paragraph("Python, SQL")
+    buf = io.BytesIO()
+    doc.save(buf)
+    p = read_resume(buf.getvalue()).resume.personal
+    assert (p.email, p.phone, p.location) == ("eric.huerta82@gmail.com", "611.111.0376", "West Zoe, NE")

@@ -356,7 +356,7 @@ def _sidebar(pdf: ResumePDF, r: Resume) -> None:
             item_size = size
             pdf.font("", item_size)
             # an email or place broken across lines is misread by applicant-tracking systems: shrink it to fit
-            while fit and item_size > 6.5 and pdf.get_string_width(pdf.t(item)) > pdf.col_w - 0.5:
+            while fit and item_size > 6 and pdf.get_string_width(pdf.t(item)) > pdf.col_w - 0.5:
                 item_size -= 0.25
                 pdf.font("", item_size)
             pdf.color(pale)

@@ -149,9 +149,12 @@ def _personal(top: list[Line], contact: list[Line], name: Line | None) -> Person
     area = top + contact
     emails = EMAIL.findall(" \n ".join(" | ".join(ln.parts) for ln in area))
     p.email = emails[0] if emails else ""
-    for ln, nxt in zip(area, area[1:]):   # an address broken at the column edge: "ann@mail.co" + "m"
-        if p.email and ln.text.endswith(p.email) and re.fullmatch(r"[a-z]{1,4}", nxt.text):
-            p.email += nxt.text
+    for ln, nxt in zip(area, area[1:]):   # an address broken at the column edge
+        whole = EMAIL.search(ln.text)
+        broken_tld = bool(whole) and whole.end() == len(ln.text) and re.fullmatch(r"[a-z]{1,4}", nxt.text)  # "ann@mail.co" + "m"
+        broken_domain = not whole and re.search(r"\S+@[\w-]+$", ln.text) and re.fullmatch(r"\.[a-z][a-z.]{1,20}", nxt.text)
+        if broken_tld or broken_domain:
+            p.email = EMAIL.search(ln.text.split()[-1] + nxt.text).group(0)
             break
     for ln in area:
         parts = ln.parts[1:] if ln is name else ln.parts
