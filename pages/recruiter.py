@@ -158,6 +158,11 @@ with tab_applicants:
                 left, right = st.columns(2)
                 with left:
                     st.markdown(f"**{safe(app['candidate_name'])}** · {safe(app['candidate_email'])}")
+                    fit_read = app.get("fit") or {}
+                    if fit_read.get("source_label"):
+                        st.caption(f"Fit scored on {fit_read['source_label']}. Skills found: "
+                                   f"{safe(', '.join(fit_read.get('matched_skills') or [])) or '—'}; missing: "
+                                   f"{safe(', '.join(fit_read.get('missing_skills') or [])) or '—'}.")
                     if app["candidate_headline"]:
                         st.caption(safe(app["candidate_headline"]))
                     st.markdown(f"Location: {safe(app['candidate_location']) or '—'}  \n"

@@ -5,6 +5,9 @@ import streamlit as st
 from engine.authz import AccessDenied, NotFound
 from engine.resume import repository as repo
 from engine.resume import fonts, share, suggest, tailor
+from engine.resume.ats import ats_check
+from engine.resume.docx_export import DOCX_MIME, render_docx
+from engine.resume.json_resume import export_json
 from engine.resume.model import ResumeInvalid, validate
 from engine.resume.render import SECTION_TITLES, render_pdf
 from engine.resume.samples import sample_resume
@@ -12,6 +15,7 @@ from engine.resume.templates import DEFAULT_TEMPLATE, TEMPLATES
 from engine.resume.thumbnails import page_count, thumbnail
 from ui import resume as form
 from ui.session import db as get_db
+from ui.resume_import import import_panel, show_saved_import
 from ui.session import require
 from ui.text import safe
 
@@ -19,6 +23,7 @@ actor = require("candidate")
 db = get_db()
 st.title("Resume builder")
 ss = st.session_state
+show_saved_import()
 
 
 def template_picker(current: str, key: str, preview) -> str:
@@ -60,6 +65,14 @@ if choice == NEW:
         else:
             ss["resume_pick_next"] = stored.id
             st.rerun()
+    st.divider()
+    st.subheader("Or start from a resume you already have")
+    st.caption("A PDF, a Word document, a JSON Resume or your LinkedIn data export: you check what was read before "
+               "anything is saved.")
+    created = import_panel(db, actor, None, template)
+    if created is not None:
+        ss["resume_pick_next"] = created
+        st.rerun()
     st.stop()
 
 try:
@@ -95,7 +108,8 @@ def generate_bullets(section: str, index: int) -> None:
     ss[f"resume_notice_{rid}"] = s.notice
 
 
-edit, design, fit, history = st.tabs(["Edit", "Design", "Tailor to a job", "Share & history"])
+edit, design, fit, ats, imports, history = st.tabs(
+    ["Edit", "Design", "Tailor to a job", "ATS check", "Import a file", "Share & history"])
 
 with edit:
     left, right = st.columns([3, 2])
@@ -141,6 +155,15 @@ with edit:
         pdf = render_pdf(draft, stored.template)
         st.download_button("Download PDF", data=pdf, file_name=f"{(draft.personal.name or 'resume').replace(' ', '_')}_resume.pdf",
                            mime="application/pdf", key="resume_download", icon=":material/download:", type="primary")
+        base = (draft.personal.name or "resume").replace(" ", "_")
+        c = st.columns(2)
+        c[0].download_button("Word (.docx)", data=lambda d=draft, t=stored.template: render_docx(d, t),   # built on click: ~0.1 s
+                             file_name=f"{base}_resume.docx",
+                             mime=DOCX_MIME, key="resume_download_docx", icon=":material/description:",
+                             help="Editable, with real Word headings so applicant-tracking systems parse it")
+        c[1].download_button("JSON Resume", data=export_json(draft), file_name=f"{base}_resume.json",
+                             mime="application/json", key="resume_download_json", icon=":material/data_object:",
+                             help="The open jsonresume.org format (v1.0.0); import it again here or elsewhere")
         with st.container(border=True):
             st.image(thumbnail(draft, stored.template, 560, pdf), caption=f"Page 1 of {page_count(pdf)} · {TEMPLATES[stored.template].label}",
                      alt="Live preview of the first page of your resume")
@@ -197,6 +220,21 @@ with fit:
             form.set_draft(rid, r)
             st.rerun()
         st.caption("Generate in the Edit tab now writes for this job.")
+
+with ats:
+    st.caption("Your resume as a PDF in its design, read back the way an applicant-tracking system reads it: "
+               "what would it miss?")
+    if st.button("Check my resume", key="resume_ats_check", icon=":material/fact_check:"):
+        for finding in ats_check(draft, stored.template):
+            (st.success if finding.level == "ok" else st.warning)(f"{finding.where}: {finding.message}")
+
+with imports:
+    st.caption("Read a PDF, Word document, JSON Resume or LinkedIn export into this resume as a new version "
+               "(your current version stays in the history).")
+    saved_id = import_panel(db, actor, rid, stored.template)
+    if saved_id is not None:
+        form.set_draft(rid, repo.get_resume(db, actor, rid).resume)
+        st.rerun()
 
 with history:
     st.markdown("**Share link** — anyone with the link sees this resume as last saved, read-only, until it "

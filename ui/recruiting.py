@@ -64,10 +64,13 @@ def rank_by_fit(db, actor, job_id: int, applicants: list[dict]) -> tuple[list[di
         st.caption(f"Fit ranking unavailable ({type(exc).__name__}); showing applicants by date.")
         return applicants, False
     scores: dict[int, float] = {}
+    details: dict[int, dict] = {}   # what the score read, and the skills it found and missed
     for item in ranked or []:
         if isinstance(item, dict):
             key = item.get("application_id", item.get("id"))
             score = item.get("fit_score", item.get("score"))
+            if key is not None:
+                details[int(key)] = {k: item[k] for k in ("source_label", "matched_skills", "missing_skills") if k in item}
         else:
             key, score = item[0], item[1]
         if key is not None and score is not None:
@@ -75,6 +78,7 @@ def rank_by_fit(db, actor, job_id: int, applicants: list[dict]) -> tuple[list[di
     for app in applicants:
         if app["id"] in scores:
             app["fit_score"] = scores[app["id"]]
+            app["fit"] = details.get(app["id"], {})
     return sorted(applicants, key=lambda a: -(a.get("fit_score") if a.get("fit_score") is not None else -1)), True
 
 

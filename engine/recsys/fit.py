@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import sqlite_utils
@@ -79,9 +80,50 @@ def resume_fit(resume: dict | str, job: dict) -> FitResult:
     return fit_score(resume_text(resume), job, skills=skills)
 
 
+# What a fit score was computed from (rank_applicants' "source"), in words for the recruiter.
+SOURCES = {
+    "uploaded_pdf": "the PDF resume uploaded with the application",
+    "resume": "the builder resume sent with the application",
+    "profile": "the candidate's profile",
+    "profile_unreadable_pdf": "the candidate's profile (the uploaded PDF has no readable text)",
+}
+
+
+def uploaded_pdf_text(db: sqlite_utils.Database, relative_path: str) -> tuple[str, list[str]] | None:
+    """(text, skills) of an uploaded application PDF, read as the resume importer reads it; None when the
+    file is gone or has no text layer (a scan)."""
+    from engine.uploads import UploadRejected, resolve
+
+    try:
+        path = resolve(db, relative_path)
+        return _read_pdf_cached(str(path), path.stat().st_mtime_ns)
+    except (OSError, UploadRejected):
+        return None
+
+
+@lru_cache(maxsize=256)
+def _read_pdf_cached(path: str, mtime_ns: int) -> tuple[str, list[str]] | None:
+    """Uploaded files never change (random names); the ranking is recomputed on every dashboard change."""
+    from pathlib import Path
+
+    from engine.resume.importing import ImportRejected, read_resume
+
+    try:
+        result = read_resume(Path(path).read_bytes(), Path(path).name)
+    except ImportRejected:
+        return None
+    return (result.text, list(result.resume.skills)) if result.text.strip() else None
+
+
 def applicant_text(db: sqlite_utils.Database, application: dict) -> tuple[str, list[str], str]:
-    """(text, skills, source) of an application: the resume version attached to it, else the latest version
-    of its resume, else the candidate's profile."""
+    """(text, skills, source) of an application: the PDF uploaded with it, else the resume version attached
+    to it, else the latest version of its resume, else the candidate's profile (see SOURCES)."""
+    fallback = "profile"
+    if application.get("resume_pdf_path"):
+        uploaded = uploaded_pdf_text(db, application["resume_pdf_path"])
+        if uploaded is not None:
+            return uploaded[0], uploaded[1], "uploaded_pdf"
+        fallback = "profile_unreadable_pdf"
     version = None
     if application.get("resume_version_id"):
         version = one(db, "SELECT data FROM resume_versions WHERE id = ?", [application["resume_version_id"]])
@@ -99,7 +141,7 @@ def applicant_text(db: sqlite_utils.Database, application: dict) -> tuple[str, l
         if text:
             return text, as_list(data.get("skills")), "resume"
     user = one(db, "SELECT * FROM users WHERE id = ?", [application["candidate_id"]]) or {}
-    return profile_text(user), as_list(user.get("skills")), "profile"
+    return profile_text(user), as_list(user.get("skills")), fallback
 
 
 def rank_applicants(db: sqlite_utils.Database, actor: Actor, job_id: int) -> list[dict]:
@@ -128,5 +170,6 @@ def rank_applicants(db: sqlite_utils.Database, actor: Actor, job_id: int) -> lis
             "email": app["candidate_email"], "status": app["status"], "applied_at": app["created_at"],
             "score": fit.score, "semantic": fit.semantic, "skill_coverage": fit.skill_coverage,
             "matched_skills": fit.matched_skills, "missing_skills": fit.missing_skills, "source": source,
+            "source_label": SOURCES[source],
         })
     return sorted(out, key=lambda r: (-r["score"], r["application_id"]))

@@ -351,15 +351,20 @@ def _sidebar(pdf: ResumePDF, r: Resume) -> None:
         pdf.line(pdf.l_margin, pdf.y, pdf.l_margin + pdf.col_w, pdf.y)
         pdf.ln(1.8)
 
-    def side_items(items: list[str], size: float = 9) -> None:
+    def side_items(items: list[str], size: float = 9, fit: bool = False) -> None:
         for item in items:
-            pdf.font("", size)
+            item_size = size
+            pdf.font("", item_size)
+            # an email or place broken across lines is misread by applicant-tracking systems: shrink it to fit
+            while fit and item_size > 6 and pdf.get_string_width(pdf.t(item)) > pdf.col_w - 0.5:
+                item_size -= 0.25
+                pdf.font("", item_size)
             pdf.color(pale)
             pdf.multi_cell(pdf.col_w, size * 0.3528 * 1.5, pdf.t(item), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     if contact:
         side_heading("Contact")
-        side_items(contact)
+        side_items(contact, fit=True)
     present = [s for s in section_order(r, tpl) if s in side_sections]
     for name in present:
         side_heading(SECTION_TITLES[name])
