@@ -474,3 +474,9 @@ CREATE TABLE sign_in_failures (
 );
 CREATE INDEX idx_sign_in_failures_email ON sign_in_failures(email, at);
 """)
+
+
+@migration
+def m236_meetings_invitation_outbox(db: sqlite_utils.Database) -> None:
+    """Which outbox email carried an interview's invitation, so the recruiter sees it queued, then sent."""
+    db.execute("ALTER TABLE interviews ADD COLUMN invitation_outbox_id INTEGER REFERENCES outbox(id)")

@@ -251,3 +251,47 @@ def test_recorder_factory_records_tracks_without_blocking_the_loop(db, s, data_d
     (row,) = recordings.list_for_interview(db, iid)
     assert row["status"] == "ready" and row["duration_s"] > 1.0
     assert (data_dir / row["path"]).stat().st_size > 0
+
+
+@pytest.mark.parametrize("typed, title, subject", [
+    ("Interview", "Python Developer interview", "Interview invitation: Python Developer interview at Acme"),
+    ("", "Python Developer interview", "Interview invitation: Python Developer interview at Acme"),
+    ("Second round", "Second round", "Interview invitation: Second round, Python Developer at Acme"),
+    ("Python Developer pairing", "Python Developer pairing", "Interview invitation: Python Developer pairing at Acme"),
+])
+def test_invitation_names_the_job_once(db, s, typed, title, subject):
+    booked = schedule.schedule_interview(db, s["rec"], s["app"], FUTURE, "UTC", 30, typed)
+    assert booked.interview["title"] == title
+    assert one(db, "SELECT subject FROM messages WHERE user_id = ?", [s["cand"].user_id])["subject"] == subject
+    assert one(db, "SELECT subject FROM outbox WHERE user_id = ?", [s["cand"].user_id])["subject"] == subject
+
+
+def test_candidates_list_names_the_job_and_recruiters_see_the_email_state(db, s):
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    from engine import mail
+    from engine.config import SmtpSettings
+
+    book(db, s)
+    (mine,) = schedule.upcoming(db, s["cand"])
+    assert (mine["job_title"], mine["company_name"]) == ("Python Developer", "Acme")
+    assert "invitation_email" not in mine
+    assert schedule.upcoming(db, s["rec"])[0]["invitation_email"] == "queued"
+
+    class Inbox:
+        async def handle_DATA(self, server, session, envelope):
+            return "250 OK"
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        report = mail.deliver_outbox(db, SmtpSettings("127.0.0.1", port, None, None, "jx@jx.test", False))
+    finally:
+        controller.stop()
+    assert report.sent == 1
+    assert schedule.upcoming(db, s["rec"])[0]["invitation_email"] == "sent"
