@@ -118,6 +118,29 @@ def test_pipeline_page_renders_for_recruiter(w):
     assert at.metric[0].value == "1"
 
 
+def test_pipeline_chart_keeps_same_titled_jobs_apart(w):
+    import base64
+    import json
+
+    import numpy as np
+
+    def values(v):   # plotly sends numbers as {"dtype", "bdata"} (base64)
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"]).tolist() if isinstance(v, dict) else v
+
+    from applications_fixtures import future, make_job
+
+    munich = make_job(w.db, w.company_a, "Data Engineer", "Acme", location="Munich", deadline=future())
+    A.apply(w.db, w.cand, w.job_a)
+    A.apply(w.db, w.cand2, w.job_a)
+    A.apply(w.db, w.cand, munich)
+    at = page("pages/pipeline.py", w.rec_a)
+    assert not at.exception
+    (chart,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                if "Data Engineer" in c.proto.spec and "applicants" in c.proto.spec]
+    (bars,) = [t for t in chart["data"] if t["name"] == "applicants"]
+    assert dict(zip(values(bars["x"]), values(bars["y"]))) == {"Data Engineer · Berlin": 2, "Data Engineer · Munich": 1}
+
+
 def test_apply_panel_with_builder_resume(w):
     rid, vid = make_resume(w.db, w.cand.user_id, "Data CV")
     at = page("pages/job.py", w.cand, id=w.job_a)

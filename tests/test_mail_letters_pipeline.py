@@ -252,3 +252,13 @@ def test_login_when_credentials_are_configured(w):
     finally:
         controller.stop()
     assert len(received.messages) == 1
+
+
+def test_conversion_labels_tell_same_titled_jobs_apart():
+    import pandas as pd
+
+    jobs = pd.DataFrame({"job_id": [1, 2, 3, 4, 5, 6], "job_title": ["Nurse", "Nurse", "Chef", "Chef", "Chef", "Cook"],
+                         "job_company": ["Acme", "Globex", "Acme", "Acme", "Acme", "Acme"],
+                         "job_location": ["Paris", "Paris", "Lyon", "Nice", "Lyon", "Lyon"]})
+    assert pipeline.job_labels(jobs).tolist() == ["Nurse · Acme", "Nurse · Globex", "Chef · job 3", "Chef · job 4",
+                                                  "Chef · job 5", "Cook"]
