@@ -375,10 +375,11 @@ def resume_for_application(db: sqlite_utils.Database, actor: Actor, application_
     app = get_application(db, actor, application_id)
     if not actor.is_candidate:
         require_permission(db, actor, "view_applicants")
+    safe_name = "".join(c if c.isalnum() else "_" for c in app["candidate_name"])[:40]
+    filename = f"resume_{safe_name}_{app['id']}.pdf"
     if app["resume_pdf_path"]:
         path = resolve(db, app["resume_pdf_path"])
-        safe_name = "".join(c if c.isalnum() else "_" for c in app["candidate_name"])[:40]
-        return {"kind": "pdf", "filename": f"resume_{safe_name}_{app['id']}.pdf", "data": path.read_bytes()}
+        return {"kind": "pdf", "filename": filename, "data": path.read_bytes()}
     if app["resume_id"]:
         version = None
         if app["resume_version_id"]:
@@ -392,8 +393,21 @@ def resume_for_application(db: sqlite_utils.Database, actor: Actor, application_
         except ValueError:
             data = {}
         return {"kind": "builder", "title": (resume or {}).get("title", "Resume"), "template": source["template"],
-                "data": data, "resume_id": app["resume_id"], "version_id": app["resume_version_id"]}
+                "data": data, "resume_id": app["resume_id"], "version_id": app["resume_version_id"],
+                "filename": filename}
     return None
+
+
+def builder_resume_pdf(sent: dict) -> bytes:
+    """The PDF of a builder resume as ``resume_for_application`` returned it, in the template the candidate
+    chose (the default one if that template no longer exists). No database access: pages may render it
+    lazily, on the download click."""
+    from engine.resume.model import Resume
+    from engine.resume.render import render_pdf
+    from engine.resume.templates import DEFAULT_TEMPLATE, TEMPLATES
+
+    template = sent["template"] if sent["template"] in TEMPLATES else DEFAULT_TEMPLATE
+    return render_pdf(Resume.from_dict(sent["data"] if isinstance(sent["data"], dict) else {}), template)
 
 
 # --- inbox -----------------------------------------------------------------------------------------

@@ -141,6 +141,19 @@ def test_pipeline_chart_keeps_same_titled_jobs_apart(w):
     assert dict(zip(values(bars["x"]), values(bars["y"]))) == {"Data Engineer · Berlin": 2, "Data Engineer · Munich": 1}
 
 
+def test_recruiter_sees_a_builder_resume_as_pdf_and_json(w):
+    from engine.resume import model, repository
+
+    draft = model.Resume(personal=model.Personal(name="José Müller"), summary="Ships pipelines.")
+    stored = repository.create_resume(w.db, w.cand, "Data CV", template="classic", resume=draft)
+    A.apply(w.db, w.cand, w.job_a, resume_id=stored.id)
+    at = page("pages/recruiter.py", w.rec_a, job=w.job_a)
+    assert not at.exception
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert {"Download resume (PDF)", "Download resume data (JSON)"} <= set(buttons), buttons
+    assert buttons["Download resume (PDF)"].deferred_file_id   # rendered on the click (A.builder_resume_pdf)
+
+
 def test_apply_panel_with_builder_resume(w):
     rid, vid = make_resume(w.db, w.cand.user_id, "Data CV")
     at = page("pages/job.py", w.cand, id=w.job_a)
