@@ -282,13 +282,29 @@ def notes(db: sqlite_utils.Database, actor: Actor, application_id: int) -> list[
 # --- listings --------------------------------------------------------------------------------------
 
 def list_for_candidate(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
-    """My applications, newest first, each with its timeline."""
+    """My applications, newest first, each with its timeline and whether anybody here will review it."""
     require_role(actor, "candidate")
     rows = list(db.query(_app_sql("WHERE a.candidate_id = ? ORDER BY a.created_at DESC, a.id DESC"), [actor.user_id]))
     for row in rows:
         row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
         row["timeline"] = timeline(db, actor, row["id"])
+        row["reviewed_here"] = reviewed_here(db, row["company_id"])
     return rows
+
+
+def reviewed_here(db: sqlite_utils.Database, company_id: int | None) -> bool:
+    """Whether a recruiter of the job's company works on JobExpressway (company granted access): catalogue
+    postings (generated or imported, no company account) have nobody to move their applications along."""
+    if company_id is None:
+        return False
+    return one(db, "SELECT 1 AS yes FROM users u JOIN companies c ON c.id = u.company_id WHERE u.role = 'recruiter' "
+                   "AND u.company_id = ? AND c.access_status = 'granted' LIMIT 1", [company_id]) is not None
+
+
+def not_reviewed_note(company: str | None) -> str:
+    return (f"{company or 'This company'} has no recruiter on JobExpressway (the posting comes from the job "
+            "catalogue), so nobody here reviews applications to it and their status stays “Applied”. "
+            "Apply on the company's own site as well.")
 
 
 def list_for_job(db: sqlite_utils.Database, actor: Actor, job_id: int) -> list[dict]:

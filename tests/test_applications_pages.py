@@ -154,6 +154,22 @@ def test_recruiter_sees_a_builder_resume_as_pdf_and_json(w):
     assert buttons["Download resume (PDF)"].deferred_file_id   # rendered on the click (A.builder_resume_pdf)
 
 
+def test_candidate_is_told_when_nobody_here_reviews_a_catalogue_job(w):
+    from applications_fixtures import make_job
+
+    catalogue = make_job(w.db, None, "Data Engineer", "Generated GmbH")   # no company account, no recruiter
+    note = "no recruiter on JobExpressway"
+    at = page("pages/job.py", w.cand, id=catalogue)
+    assert not at.exception and note in " ".join(i.value for i in at.info)
+    at = page("pages/job.py", w.cand, id=w.job_a)
+    assert note not in " ".join(i.value for i in at.info)
+    A.apply(w.db, w.cand, catalogue)
+    A.apply(w.db, w.cand, w.job_a)
+    at = page("pages/my_applications.py", w.cand)
+    notes = [i.value for i in at.info if note in i.value]
+    assert not at.exception and len(notes) == 1 and notes[0].startswith("Generated GmbH")
+
+
 def test_apply_panel_with_builder_resume(w):
     rid, vid = make_resume(w.db, w.cand.user_id, "Data CV")
     at = page("pages/job.py", w.cand, id=w.job_a)
