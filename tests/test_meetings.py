@@ -295,3 +295,32 @@ def test_candidates_list_names_the_job_and_recruiters_see_the_email_state(db, s)
         controller.stop()
     assert report.sent == 1
     assert schedule.upcoming(db, s["rec"])[0]["invitation_email"] == "sent"
+
+
+CHROME_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+
+
+@pytest.mark.parametrize("agent, browser", [
+    (CHROME_UA, "Chrome"), (CHROME_UA + " Edg/131.0.0.0", "Edge"),
+    ("Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0", "Firefox"),
+    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+     "Safari"), ("curl/8.0", None), (None, None)])
+def test_browser_family_from_user_agent(agent, browser):
+    from engine.meetings import media_access
+
+    assert media_access.browser_of(agent) == browser
+
+
+def test_blocked_camera_message_names_what_is_blocked_and_how_to_allow_it():
+    from engine.meetings import media_access as m
+
+    assert m.blocked_message(None, CHROME_UA) is None
+    assert m.blocked_message({"api": True, "camera": "prompt", "microphone": "granted"}, CHROME_UA) is None
+    text = m.blocked_message({"api": True, "camera": "denied", "microphone": "granted"}, CHROME_UA)
+    assert "blocks the camera for this site" in text and m.HOW_TO_ALLOW["Chrome"] in text
+    assert m.HOW_TO_ALLOW["Firefox"] not in text
+    unknown = m.blocked_message({"api": True, "camera": "denied", "microphone": "denied"}, "curl/8.0")
+    assert "camera and the microphone" in unknown and all(how in unknown for how in m.HOW_TO_ALLOW.values())
+    assert "https" in m.blocked_message({"api": False}, CHROME_UA)
+    # whatever the browser sends back, the page gets text or None, never an exception
+    assert m.blocked_message({"camera": ["<script>"], "api": "yes"}, "<b>") is None
