@@ -73,7 +73,7 @@ def _train_encoder(args) -> int:
 
 def _rows(recs) -> list[dict]:
     return [{"job_id": r.job_id, "title": r.title, "company": r.company, "category": r.category,
-             "score": round(r.score, 4)} for r in recs]
+             "location": r.location, "nearness": r.nearness, "score": round(r.score, 4)} for r in recs]
 
 
 def _ranked_by() -> dict:
@@ -86,12 +86,14 @@ def _ranked_by() -> dict:
             "backend": encoder.backend}
 
 
-def _print_recs(recs, as_json: bool) -> None:
+def _print_recs(recs, as_json: bool, note: str | None = None) -> None:
     from engine.cli import print_json
 
     if as_json:
-        print_json({**_ranked_by(), "results": _rows(recs)})
+        print_json({**_ranked_by(), "note": note, "results": _rows(recs)})
         return
+    if note:
+        print(note)
     if not recs:
         print("no matching open jobs")
     for i, r in enumerate(recs, 1):
@@ -129,11 +131,12 @@ def _build_with_progress(db, rebuild: bool = False):
 
 
 def cmd_recommend(args) -> int:
-    from engine.recsys.recommend import recommend
+    from engine.recsys.recommend import recommend_placed
 
     db = store.connect(args.data_dir)
     _ensure_index(db)
-    _print_recs(recommend(db, args.profile, k=args.k), args.json)
+    placed = recommend_placed(db, args.profile, k=args.k)
+    _print_recs(placed.recommendations, args.json, placed.note)
     return 0
 
 
