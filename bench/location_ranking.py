@@ -69,6 +69,7 @@ def measure(db, by_place: bool) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2000, help="generated jobs in the catalogue")
+    parser.add_argument("--data-dir", help="keep the catalogue and its index here (a second run reuses them)")
     parser.add_argument("--out", default=str(ROOT / "artifacts" / "bench" / "location_ranking.json"))
     args = parser.parse_args()
     from engine import jobs, store
@@ -77,8 +78,9 @@ def main() -> None:
     from engine.recsys.placement import place_of
 
     with tempfile.TemporaryDirectory() as tmp:
-        db = store.connect(tmp)
-        jobs.add_jobs(db, list(generate_jobs(args.jobs, seed=42)))
+        db = store.connect(args.data_dir or tmp)
+        if not db["jobs"].count:
+            jobs.add_jobs(db, list(generate_jobs(args.jobs, seed=42)))
         started = time.perf_counter()
         build_index(db)
         built = time.perf_counter() - started

@@ -31,8 +31,10 @@ def test_near_jobs_and_the_right_level_move_up():
     near = {"title": "Data Engineer", "location": "Berlin, Germany", "remote": 0}
     far_junior = {"title": "Junior Data Engineer", "location": "Austin, TX", "remote": 0}
     same_country = {"title": "Data Engineer", "location": "Munich, Germany", "remote": 0}
-    remote = {"title": "Data Engineer", "location": "Austin, TX", "remote": 1}
-    assert [P.nearness(berlin, j) for j in (near, far_junior, same_country, remote)] == ["near", "far", "country", "remote"]
+    remote = {"title": "Data Engineer", "location": "Hamburg, Germany", "remote": 1}
+    remote_abroad = {"title": "Data Engineer", "location": "Austin, TX", "remote": 1}
+    assert [P.nearness(berlin, j) for j in (near, far_junior, same_country, remote, remote_abroad)] == [
+        "near", "far", "country", "remote", "far"]   # remote postings are remote within their own country
     # a far junior role 0.1 closer in meaning still ranks below the near one at the candidate's level
     assert P.adjusted_score(0.70, berlin, near) > P.adjusted_score(0.80, berlin, far_junior)
     assert P.adjusted_score(0.70, berlin, same_country) > P.adjusted_score(0.72, berlin, far_junior)

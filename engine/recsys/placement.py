@@ -108,14 +108,16 @@ def level_fits(candidate: str | None, job: str) -> bool:
 
 
 def nearness(context: CandidateContext, job: dict) -> str:
-    """'near' (same city), 'remote' (a remote job for someone who did not ask for on-site), 'country', 'far',
-    or 'unknown' when the candidate gave no place."""
-    remote_ok = bool(job.get("remote")) and context.work_mode != "on-site"
+    """'near' (same city), 'remote' (a remote job, within the candidate's country when they gave one, for
+    someone who did not ask for on-site), 'country', 'far', or 'unknown' when the candidate gave no place.
+    Remote postings are remote within their own country, so one abroad is 'far'."""
+    where = place_of(job.get("location"))
+    remote_ok = (bool(job.get("remote")) and context.work_mode != "on-site"
+                 and (not context.place.country or where.country == context.place.country))
     if remote_ok and (context.work_mode == "remote" or not (context.place.city or context.place.country)):
         return "remote"
     if not (context.place.city or context.place.country):
         return "unknown"
-    where = place_of(job.get("location"))
     if context.place.city and where.city == context.place.city:
         return "near"
     if remote_ok:
