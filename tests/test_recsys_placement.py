@@ -53,3 +53,9 @@ def test_note_when_nothing_is_near():
 def test_hostile_profile_text_is_harmless():
     c = P.candidate_context("in <script>alert(1)</script> 99999999999 years " + "x" * 10000, "((((")
     assert c.level == "senior" and P.nearness(c, {"location": None, "remote": None}) in ("unknown", "far")
+
+
+@pytest.mark.parametrize("text, city", [("Graduate data analyst. In Toronto", "toronto"), ("based in Pune", "pune"),
+                                        ("SQL in Python; in Berlin Mitte", "berlin"), ("interested in Java", None)])
+def test_city_in_free_text(text, city):
+    assert P.candidate_context(text).place.city == city

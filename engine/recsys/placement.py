@@ -84,9 +84,12 @@ def candidate_context(text: str, location: str | None = None) -> CandidateContex
     """The candidate's place, work mode and level from their location field and profile text."""
     place = place_of(location)
     if not (place.city or place.country):
-        found = re.search(r"\b(?:in|based in|located in|from)\s+([A-Z][\w.'-]+(?:\s[A-Z][\w.'-]+)?)", text or "")
-        if found and found.group(1).lower() in COUNTRY_OF_CITY:
-            place = place_of(found.group(1))
+        for found in re.finditer(r"\b(?i:in|based in|located in|from)\s+([A-Z][\w.'-]+(?:\s[A-Z][\w.'-]+)?)", text or ""):
+            name = found.group(1)
+            name = name if name.lower() in COUNTRY_OF_CITY else name.split()[0]   # "in Berlin Mitte"
+            if name.lower() in COUNTRY_OF_CITY:
+                place = place_of(name)
+                break
     low = (text or "").lower()
     mode = next((m for m, pattern in WORK_MODES.items() if re.search(pattern, low)), None)
     years = [float(n) for n in re.findall(r"(\d+(?:\.\d+)?)\s*\+?\s*(?:years?|yrs?)\b", low)]
@@ -147,7 +150,9 @@ def placement_note(context: CandidateContext, nears: list[str]) -> str | None:
     where = context.place.label() or "you"
     in_country = sum(n == "country" for n in nears)
     if in_country:
+        country = context.place.country
+        country = f"the {country}" if country.startswith(("United", "Netherlands")) else country
         return (f"No matching job in {where} or open to remote work right now; shown instead: the best matches "
-                f"elsewhere in {context.place.country} first, then further away.")
+                f"elsewhere in {country} first, then further away.")
     return (f"No matching job near {where} or open to remote work right now; shown instead: the best matches "
             "elsewhere, which would mean moving.")
