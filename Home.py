@@ -6,9 +6,11 @@ import streamlit as st
 from engine.navigation import PAGES
 from ui import auth
 from ui.mail_sender import start_mail_sender
+from ui.server_log import quiet_client_disconnects
 from ui.session import current_actor, db
 
 st.set_page_config(page_title="JobExpressway", page_icon=":material/rocket_launch:", layout="wide")
+quiet_client_disconnects()   # a closed tab is not a server error
 
 auth.bootstrap_accounts_once()
 auth.restore_session(db())

@@ -284,13 +284,29 @@ def notes(db: sqlite_utils.Database, actor: Actor, application_id: int) -> list[
 # --- listings --------------------------------------------------------------------------------------
 
 def list_for_candidate(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
-    """My applications, newest first, each with its timeline."""
+    """My applications, newest first, each with its timeline and whether anybody here will review it."""
     require_role(actor, "candidate")
     rows = list(db.query(_app_sql("WHERE a.candidate_id = ? ORDER BY a.created_at DESC, a.id DESC"), [actor.user_id]))
     for row in rows:
         row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
         row["timeline"] = timeline(db, actor, row["id"])
+        row["reviewed_here"] = reviewed_here(db, row["company_id"])
     return rows
+
+
+def reviewed_here(db: sqlite_utils.Database, company_id: int | None) -> bool:
+    """Whether a recruiter of the job's company works on JobExpressway (company granted access): catalogue
+    postings (generated or imported, no company account) have nobody to move their applications along."""
+    if company_id is None:
+        return False
+    return one(db, "SELECT 1 AS yes FROM users u JOIN companies c ON c.id = u.company_id WHERE u.role = 'recruiter' "
+                   "AND u.company_id = ? AND c.access_status = 'granted' LIMIT 1", [company_id]) is not None
+
+
+def not_reviewed_note(company: str | None) -> str:
+    return (f"{company or 'This company'} has no recruiter on JobExpressway (the posting comes from the job "
+            "catalogue), so nobody here reviews applications to it and their status stays “Applied”. "
+            "Apply on the company's own site as well.")
 
 
 def list_for_job(db: sqlite_utils.Database, actor: Actor, job_id: int) -> list[dict]:
@@ -378,10 +394,11 @@ def resume_for_application(db: sqlite_utils.Database, actor: Actor, application_
     app = get_application(db, actor, application_id)
     if not actor.is_candidate:
         require_permission(db, actor, "view_applicants")
+    safe_name = "".join(c if c.isalnum() else "_" for c in app["candidate_name"])[:40]
+    filename = f"resume_{safe_name}_{app['id']}.pdf"
     if app["resume_pdf_path"]:
         path = resolve(db, app["resume_pdf_path"])
-        safe_name = "".join(c if c.isalnum() else "_" for c in app["candidate_name"])[:40]
-        return {"kind": "pdf", "filename": f"resume_{safe_name}_{app['id']}.pdf", "data": path.read_bytes()}
+        return {"kind": "pdf", "filename": filename, "data": path.read_bytes()}
     if app["resume_id"]:
         version = None
         if app["resume_version_id"]:
@@ -395,8 +412,21 @@ def resume_for_application(db: sqlite_utils.Database, actor: Actor, application_
         except ValueError:
             data = {}
         return {"kind": "builder", "title": (resume or {}).get("title", "Resume"), "template": source["template"],
-                "data": data, "resume_id": app["resume_id"], "version_id": app["resume_version_id"]}
+                "data": data, "resume_id": app["resume_id"], "version_id": app["resume_version_id"],
+                "filename": filename}
     return None
+
+
+def builder_resume_pdf(sent: dict) -> bytes:
+    """The PDF of a builder resume as ``resume_for_application`` returned it, in the template the candidate
+    chose (the default one if that template no longer exists). No database access: pages may render it
+    lazily, on the download click."""
+    from engine.resume.model import Resume
+    from engine.resume.render import render_pdf
+    from engine.resume.templates import DEFAULT_TEMPLATE, TEMPLATES
+
+    template = sent["template"] if sent["template"] in TEMPLATES else DEFAULT_TEMPLATE
+    return render_pdf(Resume.from_dict(sent["data"] if isinstance(sent["data"], dict) else {}), template)
 
 
 # --- inbox -----------------------------------------------------------------------------------------

@@ -279,8 +279,8 @@ def _timeline(rng: random.Random, steps: int, now: datetime) -> list[datetime]:
 
 def _schedule(db, recruiter: Actor, app: dict, starts: datetime) -> int:
     """A real interview room, invitation and .ics, as the recruiter's Interviews page books it."""
-    booked = schedule.schedule_interview(db, recruiter, app["id"], starts, "Europe/London", 45,
-                                         f"Interview: {app['job_title']}", allow_overlap=True)
+    booked = schedule.schedule_interview(db, recruiter, app["id"], starts, "Europe/London", 45, "",
+                                         allow_overlap=True)   # an empty title: "<job> interview"
     return booked.interview["id"]
 
 

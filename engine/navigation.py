@@ -71,7 +71,8 @@ SERVICES: dict[str, tuple[Service, ...]] = {
         Service("sign_in", "pages/sign_in.py", "Sign up or sign in", ":material/login:",
                 "Looking for a job? Create a free account, add your skills and get matched."),
         Service("register", "pages/sign_in.py", "Register a company", ":material/domain:",
-                "Hiring? Register your company, request access, then post jobs and review applicants."),
+                "Hiring? Register your company, request access, then post jobs and review applicants.",
+                (("tab", "company"),)),
     ),
     "candidate": (
         Service("recommendations", "pages/recommendations.py", "Recommended for you", ":material/recommend:",

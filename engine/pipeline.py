@@ -21,10 +21,12 @@ def _scope(db, actor: Actor, company_id: int | None) -> tuple[str, list]:
 def _events(db, actor: Actor, company_id: int | None) -> pd.DataFrame:
     where, params = _scope(db, actor, company_id)
     rows = list(db.query(
-        "SELECT e.application_id, e.from_status, e.to_status, e.at, a.job_id, j.title AS job_title "
+        "SELECT e.application_id, e.from_status, e.to_status, e.at, a.job_id, j.title AS job_title, "
+        "j.company AS job_company, j.location AS job_location "
         f"FROM application_events e JOIN applications a ON a.id = e.application_id JOIN jobs j ON j.id = a.job_id "
         f"WHERE {where} ORDER BY e.application_id, e.at, e.id", params))
-    frame = pd.DataFrame(rows, columns=["application_id", "from_status", "to_status", "at", "job_id", "job_title"])
+    frame = pd.DataFrame(rows, columns=["application_id", "from_status", "to_status", "at", "job_id", "job_title",
+                                        "job_company", "job_location"])
     frame["at"] = pd.to_datetime(frame["at"], utc=True, format="ISO8601")
     return frame
 
@@ -90,20 +92,36 @@ def time_in_stage(db: sqlite_utils.Database, actor: Actor, company_id: int | Non
     }, columns=columns)
 
 
+def job_labels(jobs: pd.DataFrame) -> pd.Series:
+    """A name per job that tells jobs apart in a chart: the title, and for titles shared by several jobs the
+    company, else the location, else the job id, whichever differs among them."""
+    labels = jobs["job_title"].astype(str).copy()
+    for _, same in jobs.groupby("job_title"):
+        if len(same) < 2:
+            continue
+        col = next(c for c in ("job_company", "job_location", "job_id") if same[c].nunique() == len(same))
+        prefix = "job " if col == "job_id" else ""   # ids always differ, so some column does
+        labels[same.index] = same["job_title"] + " · " + prefix + same[col].astype(str)
+    return labels
+
+
 def conversion_per_job(db: sqlite_utils.Database, actor: Actor, company_id: int | None = None) -> pd.DataFrame:
-    """Per job: applicants, how many reached review / shortlist / interview / offer, and the rates."""
+    """Per job (keyed by id, labelled by ``job_labels``): applicants, how many reached review / shortlist /
+    interview / offer, and the rates."""
     events = _events(db, actor, company_id)
-    columns = ["job_id", "job_title", "applicants", "reviewed", "shortlisted", "interviewed", "offered",
-               "shortlist_rate", "offer_rate"]
+    columns = ["job_id", "job_title", "job_label", "applicants", "reviewed", "shortlisted", "interviewed",
+               "offered", "shortlist_rate", "offer_rate"]
     if events.empty:
         return pd.DataFrame(columns=columns)
-    reached = events.pivot_table(index=["job_id", "job_title"], columns="to_status", values="application_id",
-                                 aggfunc="nunique", fill_value=0)
+    events[["job_company", "job_location"]] = events[["job_company", "job_location"]].fillna("")
+    reached = events.pivot_table(index=["job_id", "job_title", "job_company", "job_location"], columns="to_status",
+                                 values="application_id", aggfunc="nunique", fill_value=0)
     get = lambda s: reached[s] if s in reached.columns else 0  # noqa: E731
     frame = pd.DataFrame({
         "applicants": get("applied"), "reviewed": get("under_review"), "shortlisted": get("accepted"),
         "interviewed": get("interviewed"), "offered": get("offered"),
     }, index=reached.index).reset_index()
+    frame["job_label"] = job_labels(frame)
     for col in ("applicants", "reviewed", "shortlisted", "interviewed", "offered"):
         frame[col] = frame[col].astype(int)
     base = frame["applicants"].where(frame["applicants"] > 0)

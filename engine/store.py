@@ -529,3 +529,9 @@ UPDATE sessions SET rotated_at = created_at, last_seen_at = strftime('%Y-%m-%dT%
 CREATE INDEX idx_sessions_user ON sessions(user_id);
 CREATE INDEX idx_sessions_previous ON sessions(previous_hash);
 """)
+
+
+@migration
+def m236_meetings_invitation_outbox(db: sqlite_utils.Database) -> None:
+    """Which outbox email carried an interview's invitation, so the recruiter sees it queued, then sent."""
+    db.execute("ALTER TABLE interviews ADD COLUMN invitation_outbox_id INTEGER REFERENCES outbox(id)")

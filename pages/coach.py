@@ -1,16 +1,14 @@
 """Interview Coach: the Gradio coach embedded (signed link, so reports go to your history) and your progress."""
 import streamlit as st
-import streamlit.components.v1 as components
 
 from engine import config
-from engine.coach import identity, service
+from engine.coach import identity, retrieval, service
 from ui.coach import show_history
 from ui.session import db, require
 
 actor = require("candidate")
 st.title("Interview Coach")
-st.caption("Ask interview questions, or take a mock interview with scores and feedback. "
-           "Answers come from our own interview corpus and a small GPT trained on it.")
+st.caption("Ask interview questions, or take a mock interview with scores and feedback. " + retrieval.answer_source())
 
 url = config.coach_url()
 if service.is_reachable(url):
@@ -19,7 +17,7 @@ if service.is_reachable(url):
     except identity.SecretUnusable as exc:   # anonymous coach rather than a link anyone could forge
         st.warning(f"{exc} Until then the coach works without saving your reports.")
         signed = ""
-    components.iframe(f"{url}/?{signed}", height=900, scrolling=True)
+    st.iframe(f"{url}/?{signed}", height=900)
     st.caption(f"Coach served from {url}.")
 else:
     st.warning(f"The coach app is not running at {url}. Start it with `{service.START_COMMAND}`.")

@@ -3,6 +3,7 @@ from datetime import datetime, time, timedelta
 
 import streamlit as st
 
+from engine import config
 from engine.applications import IllegalTransition
 from engine.authz import AccessDenied, NotFound
 from engine.meetings import schedule
@@ -16,12 +17,25 @@ st.title("Interviews")
 staff = actor.role in ("recruiter", "admin")
 tab_names = ["Upcoming", "Schedule", "History"] if staff else ["Upcoming", "History"]
 tabs = dict(zip(tab_names, st.tabs(tab_names)))
-STATUS = {"scheduled": "Invitation sent", "accepted": "Accepted by the candidate",
+STATUS = {"scheduled": "Awaiting the candidate's answer", "accepted": "Accepted by the candidate",
           "reschedule_requested": "Candidate asks for another time", "held": "Held", "cancelled": "Cancelled"}
+
+
+EMAIL = {"queued": "invitation email queued", "sent": "invitation email sent", "failed": "invitation email failed"}
 
 
 def who(interview: dict) -> str:
     return ", ".join(f"{safe(p['name'])} ({p['role']})" for p in interview["participants"])
+
+
+def job_line(interview: dict) -> str:
+    return f"{interview['job_title']} at {interview['company_name']}" if interview["job_title"] else "No application"
+
+
+def queued_notice() -> str:
+    if config.smtp_settings() is None:
+        return "The invitation email is queued; no mail server is configured, so it stays in the outbox."
+    return "The invitation email (with a calendar invite) is queued; Upcoming shows when it is sent."
 
 
 with tabs["Upcoming"]:
@@ -36,7 +50,9 @@ with tabs["Upcoming"]:
         with st.container(border=True):
             st.markdown(f"**{safe(iv['title'])}** · {iv['local_date']} {iv['local_time']} ({iv['timezone']}) · "
                         f"{iv['duration_min']} min")
-            st.caption(f"{STATUS.get(iv['status'], iv['status'])} · {who(iv)} · room code {iv['room_code']}")
+            email = f" · {EMAIL[iv['invitation_email']]}" if iv.get("invitation_email") in EMAIL else ""
+            st.caption(f"{job_line(iv)} · {STATUS.get(iv['status'], iv['status'])}{email} · {who(iv)} · "
+                       f"room code {iv['room_code']}")
             if iv["candidate_response"] and iv["status"] == "reschedule_requested":
                 st.write(f"Candidate's message: {safe(iv['candidate_response'])}")
             st.page_link("pages/room.py", label="Join the room", icon=":material/videocam:",
@@ -83,7 +99,7 @@ if "Schedule" in tabs:
                 c4, c5 = st.columns([1, 3])
                 duration = c4.number_input("Duration (min)", min_value=schedule.MIN_DURATION,
                                            max_value=schedule.MAX_DURATION, value=45, step=15)
-                title = c5.text_input("Title", value="Interview", max_chars=200)
+                title = c5.text_input("Title", max_chars=200, placeholder="Empty: “<job title> interview”")
                 allow = st.checkbox("Book even if it overlaps another of my interviews")
                 submitted = st.form_submit_button("Schedule and send the invitation", type="primary")
             if submitted:
@@ -95,8 +111,8 @@ if "Schedule" in tabs:
                 except (AccessDenied, NotFound, ValueError, IllegalTransition) as exc:
                     st.error(str(exc))
                 else:
-                    st.success(f"Scheduled. The candidate has an email with a calendar invite and a message. "
-                               f"Room code: {booked.interview['room_code']}")
+                    st.success(f"Scheduled “{booked.interview['title']}”. The candidate has a message in their "
+                               f"inbox. {queued_notice()} Room code: {booked.interview['room_code']}")
                     st.code(booked.url, language=None)
                     if booked.conflicts:
                         st.warning(f"Booked over {len(booked.conflicts)} other interview(s).")
@@ -112,7 +128,8 @@ with tabs["History"]:
     for iv in past:
         decision = {"offered": "Offered", "not_selected": "Not selected"}.get(iv["decision"], "No decision yet")
         with st.expander(f"{iv['local_date']} {iv['local_time']} · {safe(iv['title'])} · {decision}"):
-            st.caption(f"{iv['duration_min']} min ({iv['timezone']}) · {who(iv)} · {STATUS.get(iv['status'], iv['status'])}")
+            st.caption(f"{safe(job_line(iv))} · {iv['duration_min']} min ({iv['timezone']}) · {who(iv)} · "
+                       f"{STATUS.get(iv['status'], iv['status'])}")
             room_ui.replay(conn, actor, iv)
             if staff and iv["notes"]:
                 st.markdown(f"**Notes:** {safe(iv['notes'])}")

@@ -48,6 +48,8 @@ with tab_apps:
         title = f"{safe(app['job_title'])} — {safe(app['company_name'])} · {app['status_label']}"
         with st.expander(title, expanded=str(app["id"]) == focus or len(apps) == 1):
             st.caption(f"Applied on {app['created_at'][:10]} · application #{app['id']}")
+            if not app["reviewed_here"] and app["status"] in A.OPEN_STATUSES:
+                st.info(A.not_reviewed_note(app["company_name"]), icon=":material/info:")
             for step in app["timeline"]:
                 st.markdown(f"- **{step['label']}** — {step['at'][:16].replace('T', ' ')} UTC · by {safe(step['by'])}")
             if app["status"] in A.OPEN_STATUSES:

@@ -60,6 +60,8 @@ with right:
     st.plotly_chart(px.pie(now, names="label", values="count", hole=0.4), width="stretch")
 st.subheader("Conversion per job")
 conv = figures["conversion"]
-st.plotly_chart(px.bar(conv.head(20), x="job_title", y=["applicants", "shortlisted", "interviewed", "offered"],
-                       barmode="group", labels={"value": "applications", "job_title": "job"}), width="stretch")
-st.dataframe(conv, hide_index=True, width="stretch")
+# one bar group per job id: job_label names same-titled jobs apart (company, location or id)
+st.plotly_chart(px.bar(conv.head(20), x="job_label", y=["applicants", "shortlisted", "interviewed", "offered"],
+                       barmode="group", labels={"value": "applications", "job_label": "job"}), width="stretch")
+st.dataframe(conv.drop(columns=["job_title"]), hide_index=True, width="stretch",
+             column_config={"job_label": "job"})

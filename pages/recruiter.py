@@ -1,6 +1,7 @@
 """Recruiter dashboard: my company's jobs (post, edit, close) and their applicants (profile, resume, fit,
 status one by one or in bulk, private notes, scheduling). Scoped to the recruiter's company and to the
 permissions the admin granted it; the admin may look at any company."""
+import functools
 import json
 from datetime import datetime
 
@@ -181,6 +182,10 @@ with tab_applicants:
                                            mime="application/pdf", key=f"cv_{app['id']}")
                     elif resume:
                         st.markdown(f"Builder resume: **{safe(resume['title'])}** (template {safe(resume['template'])})")
+                        # rendered on the click, so a list of applicants does not render every PDF
+                        st.download_button("Download resume (PDF)", functools.partial(A.builder_resume_pdf, resume),
+                                           file_name=resume["filename"], mime="application/pdf",
+                                           key=f"cv_{app['id']}", type="primary")
                         st.download_button("Download resume data (JSON)", json.dumps(resume["data"], indent=2),
                                            file_name=f"resume_{app['id']}.json", key=f"cvj_{app['id']}")
                     else:

@@ -134,8 +134,7 @@ with edit:
                 form.entries_form(rid, draft, section)
         with st.expander("Links"):
             form.links_form(rid, draft)
-        if draft != stored.resume:
-            st.caption("You have unsaved changes.")
+        saved = None
         if st.button("Save", type="primary", key="resume_save", icon=":material/save:"):
             try:
                 saved, notices = repo.save_resume(db, actor, rid, form.sync(rid))
@@ -144,6 +143,8 @@ with edit:
             else:
                 form.set_draft(rid, saved.resume)
                 st.success("Saved. " + " ".join(str(n) for n in notices))
+        if saved is None and draft != stored.resume:   # checked after saving: never beside "Saved."
+            st.caption("You have unsaved changes.")
     with right:
         st.markdown("**Live preview**")
         _, notices = validate(draft)

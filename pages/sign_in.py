@@ -16,7 +16,9 @@ if actor is not None:
     st.stop()
 
 st.title("Welcome to JobExpressway")
-sign_in_tab, candidate_tab, company_tab = st.tabs(["Sign in", "I'm looking for a job", "We're hiring"])
+TAB_FROM_QUERY = {"candidate": "I'm looking for a job", "company": "We're hiring"}   # Home's cards link to a tab
+sign_in_tab, candidate_tab, company_tab = st.tabs(["Sign in", "I'm looking for a job", "We're hiring"],
+                                                  default=TAB_FROM_QUERY.get(st.query_params.get("tab", ""), "Sign in"))
 
 with sign_in_tab:
     with st.form("sign_in"):

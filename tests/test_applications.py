@@ -321,3 +321,28 @@ def test_concurrent_double_apply_makes_one_application(w, data_dir):
         t.join(60)
     assert w.db.execute("SELECT count(*) FROM applications").fetchone()[0] == 1
     assert len(errors) == 3 and all("already applied" in e for e in errors)
+
+
+def test_recruiter_gets_a_builder_resume_as_pdf_in_its_template(w):
+    import io
+
+    from pypdf import PdfReader
+
+    from engine.resume import model, repository
+
+    draft = model.Resume(personal=model.Personal(name="José Müller", email="jose@cand.test"),
+                         summary="Data engineer who ships reliable pipelines.", skills=["Python", "SQL"])
+    stored = repository.create_resume(w.db, w.cand, "Data CV", template="classic", resume=draft)
+    app = A.apply(w.db, w.cand, w.job_a, resume_id=stored.id)
+    sent = A.resume_for_application(w.db, w.rec_a, app["id"])
+    page = PdfReader(io.BytesIO(A.builder_resume_pdf(sent))).pages[0]
+    text = page.extract_text()
+    assert "José Müller" in text and "reliable pipelines" in text
+    assert sent["filename"].endswith(f"_{app['id']}.pdf")
+    fonts = {str(f["/BaseFont"]) for f in page["/Resources"]["/Font"].values()}
+    assert all("Serif" in f for f in fonts)   # the Classic template's serif type, not the default's sans
+
+
+@pytest.mark.parametrize("data, template", [("not a dict", "classic"), ({"personal": 5}, "no-such-template")])
+def test_builder_resume_pdf_survives_damaged_stored_data(data, template):
+    assert A.builder_resume_pdf({"data": data, "template": template}).startswith(b"%PDF")

@@ -118,6 +118,58 @@ def test_pipeline_page_renders_for_recruiter(w):
     assert at.metric[0].value == "1"
 
 
+def test_pipeline_chart_keeps_same_titled_jobs_apart(w):
+    import base64
+    import json
+
+    import numpy as np
+
+    def values(v):   # plotly sends numbers as {"dtype", "bdata"} (base64)
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=v["dtype"]).tolist() if isinstance(v, dict) else v
+
+    from applications_fixtures import future, make_job
+
+    munich = make_job(w.db, w.company_a, "Data Engineer", "Acme", location="Munich", deadline=future())
+    A.apply(w.db, w.cand, w.job_a)
+    A.apply(w.db, w.cand2, w.job_a)
+    A.apply(w.db, w.cand, munich)
+    at = page("pages/pipeline.py", w.rec_a)
+    assert not at.exception
+    (chart,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                if "Data Engineer" in c.proto.spec and "applicants" in c.proto.spec]
+    (bars,) = [t for t in chart["data"] if t["name"] == "applicants"]
+    assert dict(zip(values(bars["x"]), values(bars["y"]))) == {"Data Engineer · Berlin": 2, "Data Engineer · Munich": 1}
+
+
+def test_recruiter_sees_a_builder_resume_as_pdf_and_json(w):
+    from engine.resume import model, repository
+
+    draft = model.Resume(personal=model.Personal(name="José Müller"), summary="Ships pipelines.")
+    stored = repository.create_resume(w.db, w.cand, "Data CV", template="classic", resume=draft)
+    A.apply(w.db, w.cand, w.job_a, resume_id=stored.id)
+    at = page("pages/recruiter.py", w.rec_a, job=w.job_a)
+    assert not at.exception
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert {"Download resume (PDF)", "Download resume data (JSON)"} <= set(buttons), buttons
+    assert buttons["Download resume (PDF)"].deferred_file_id   # rendered on the click (A.builder_resume_pdf)
+
+
+def test_candidate_is_told_when_nobody_here_reviews_a_catalogue_job(w):
+    from applications_fixtures import make_job
+
+    catalogue = make_job(w.db, None, "Data Engineer", "Generated GmbH")   # no company account, no recruiter
+    note = "no recruiter on JobExpressway"
+    at = page("pages/job.py", w.cand, id=catalogue)
+    assert not at.exception and note in " ".join(i.value for i in at.info)
+    at = page("pages/job.py", w.cand, id=w.job_a)
+    assert note not in " ".join(i.value for i in at.info)
+    A.apply(w.db, w.cand, catalogue)
+    A.apply(w.db, w.cand, w.job_a)
+    at = page("pages/my_applications.py", w.cand)
+    notes = [i.value for i in at.info if note in i.value]
+    assert not at.exception and len(notes) == 1 and notes[0].startswith("Generated GmbH")
+
+
 def test_apply_panel_with_builder_resume(w):
     rid, vid = make_resume(w.db, w.cand.user_id, "Data CV")
     at = page("pages/job.py", w.cand, id=w.job_a)

@@ -140,3 +140,33 @@ def test_real_encoder_scores_a_paraphrase_above_an_off_topic_answer(pairs):
     bad = mock.score_answer(pair, "I enjoy hiking and cooking Italian food at the weekend.")
     assert good.similarity > 0.6 > bad.similarity
     assert good.score > 70 > 30 > bad.score
+
+
+def _unrelated_encode(texts):
+    """Every text on its own axis: no meaning overlap, so only the words decide which key points count."""
+    import numpy as np
+
+    return np.eye(len(texts), dtype=np.float32)
+
+
+@pytest.mark.parametrize("word, other", [("adding", "add"), ("added", "adds"), ("behaviours", "behavior"), ("colour", "colors"),
+                                         ("using", "use"), ("queries", "query"), ("classes", "class"),
+                                         ("wrapping", "wraps"), ("running", "run")])
+def test_inflections_share_a_stem(word, other):
+    assert mock.stem(word) == mock.stem(other)
+
+
+@pytest.mark.parametrize("word, other", [("class", "clasp"), ("status", "state"), ("functools", "function"), ("cache", "catch")])
+def test_different_words_keep_different_stems(word, other):
+    assert mock.stem(word) != mock.stem(other)
+
+
+def test_an_inflected_key_point_counts_as_covered():
+    from engine.coach.corpus import QAPair
+
+    pair = QAPair(id="python-008", topic="python", question="What is a decorator in Python?",
+                  answer="A decorator wraps a function to add behaviour.", key_points=["add behaviour", "functools.wraps"])
+    result = mock.score_answer(pair, "A decorator is a function wrapping another one and adding behaviour, "
+                                     "like logging, around each call without changing its code.", _unrelated_encode)
+    assert result.covered == ["add behaviour"] and result.missing == ["functools.wraps"]
+    assert not any("add behaviour" in line for line in result.feedback)

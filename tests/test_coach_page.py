@@ -50,3 +50,42 @@ def test_page_shows_saved_reports(db, monkeypatch):
 def test_page_is_for_candidates(db, monkeypatch):
     at = _run(Actor(5, "recruiter", 1), monkeypatch)
     assert any("candidate" in e.value for e in at.error)
+
+
+def test_page_names_what_writes_the_answers(db, monkeypatch, tmp_path):
+    monkeypatch.setenv("JOBEXPRESSWAY_ARTIFACTS_DIR", str(tmp_path))
+    me = _candidate(db)
+    at = _run(me, monkeypatch)   # no evaluation saved: retrieval answers
+    (caption,) = [c.value for c in at.caption if "Answers" in c.value]
+    assert "not the default" in caption and "trained on it." not in caption
+    (tmp_path / "coach").mkdir(exist_ok=True)
+    (tmp_path / "coach" / "eval.json").write_text(json.dumps({"best_mode": "retrieval+gpt"}))
+    at = _run(me, monkeypatch)
+    assert any("completed by a small GPT" in c.value for c in at.caption)
+
+
+def test_running_coach_is_embedded_with_st_iframe(db, monkeypatch):
+    import http.server
+    import logging
+    import threading
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    warned = logging.Handler(logging.WARNING)
+    warned.emit = lambda record: deprecations.append(record.getMessage())
+    deprecations: list[str] = []
+    streamlit_log = logging.getLogger("streamlit.deprecation_util")   # does not propagate to caplog
+    streamlit_log.addHandler(warned)
+    try:
+        monkeypatch.setenv("COACH_URL", f"http://127.0.0.1:{server.server_port}")
+        at = AppTest.from_file(PAGE, default_timeout=60)
+        at.session_state["actor"] = _candidate(db)
+        at.run()
+    finally:
+        streamlit_log.removeHandler(warned)
+        server.shutdown()
+        server.server_close()
+    assert not at.exception
+    (frame,) = at.get("iframe")
+    assert frame.proto.src.startswith(f"http://127.0.0.1:{server.server_port}/?")
+    assert deprecations == []   # st.components.v1.iframe was deprecated (removal date 2026-06-01)

@@ -411,3 +411,13 @@ def test_a_closed_connection_delays_that_message_only_and_the_run_reconnects(w, 
     assert server.recipients == ["zoe@cand.test"]
     row = w.db.execute("SELECT status, attempts, last_error FROM outbox WHERE to_email = 'jose@cand.test'").fetchone()
     assert row[:2] == ("queued", 1) and error in row[2]
+
+
+def test_conversion_labels_tell_same_titled_jobs_apart():
+    import pandas as pd
+
+    jobs = pd.DataFrame({"job_id": [1, 2, 3, 4, 5, 6], "job_title": ["Nurse", "Nurse", "Chef", "Chef", "Chef", "Cook"],
+                         "job_company": ["Acme", "Globex", "Acme", "Acme", "Acme", "Acme"],
+                         "job_location": ["Paris", "Paris", "Lyon", "Nice", "Lyon", "Lyon"]})
+    assert pipeline.job_labels(jobs).tolist() == ["Nurse · Acme", "Nurse · Globex", "Chef · job 3", "Chef · job 4",
+                                                  "Chef · job 5", "Cook"]

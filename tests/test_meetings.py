@@ -271,3 +271,76 @@ def test_recorder_factory_records_tracks_without_blocking_the_loop(db, s, data_d
     (row,) = recordings.list_for_interview(db, iid)
     assert row["status"] == "ready" and row["duration_s"] > 1.0
     assert (data_dir / row["path"]).stat().st_size > 0
+
+
+@pytest.mark.parametrize("typed, title, subject", [
+    ("Interview", "Python Developer interview", "Interview invitation: Python Developer interview at Acme"),
+    ("", "Python Developer interview", "Interview invitation: Python Developer interview at Acme"),
+    ("Second round", "Second round", "Interview invitation: Second round, Python Developer at Acme"),
+    ("Python Developer pairing", "Python Developer pairing", "Interview invitation: Python Developer pairing at Acme"),
+])
+def test_invitation_names_the_job_once(db, s, typed, title, subject):
+    booked = schedule.schedule_interview(db, s["rec"], s["app"], FUTURE, "UTC", 30, typed)
+    assert booked.interview["title"] == title
+    assert one(db, "SELECT subject FROM messages WHERE user_id = ?", [s["cand"].user_id])["subject"] == subject
+    assert one(db, "SELECT subject FROM outbox WHERE user_id = ?", [s["cand"].user_id])["subject"] == subject
+
+
+def test_candidates_list_names_the_job_and_recruiters_see_the_email_state(db, s):
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    from engine import mail
+    from engine.config import SmtpSettings
+
+    book(db, s)
+    (mine,) = schedule.upcoming(db, s["cand"])
+    assert (mine["job_title"], mine["company_name"]) == ("Python Developer", "Acme")
+    assert "invitation_email" not in mine
+    assert schedule.upcoming(db, s["rec"])[0]["invitation_email"] == "queued"
+
+    class Inbox:
+        async def handle_DATA(self, server, session, envelope):
+            return "250 OK"
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        report = mail.deliver_outbox(db, SmtpSettings("127.0.0.1", port, None, None, "jx@jx.test", False))
+    finally:
+        controller.stop()
+    assert report.sent == 1
+    assert schedule.upcoming(db, s["rec"])[0]["invitation_email"] == "sent"
+
+
+CHROME_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+
+
+@pytest.mark.parametrize("agent, browser", [
+    (CHROME_UA, "Chrome"), (CHROME_UA + " Edg/131.0.0.0", "Edge"),
+    ("Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0", "Firefox"),
+    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+     "Safari"), ("curl/8.0", None), (None, None)])
+def test_browser_family_from_user_agent(agent, browser):
+    from engine.meetings import media_access
+
+    assert media_access.browser_of(agent) == browser
+
+
+def test_blocked_camera_message_names_what_is_blocked_and_how_to_allow_it():
+    from engine.meetings import media_access as m
+
+    assert m.blocked_message(None, CHROME_UA) is None
+    assert m.blocked_message({"api": True, "camera": "prompt", "microphone": "granted"}, CHROME_UA) is None
+    text = m.blocked_message({"api": True, "camera": "denied", "microphone": "granted"}, CHROME_UA)
+    assert "blocks the camera for this site" in text and m.HOW_TO_ALLOW["Chrome"] in text
+    assert m.HOW_TO_ALLOW["Firefox"] not in text
+    unknown = m.blocked_message({"api": True, "camera": "denied", "microphone": "denied"}, "curl/8.0")
+    assert "camera and the microphone" in unknown and all(how in unknown for how in m.HOW_TO_ALLOW.values())
+    assert "https" in m.blocked_message({"api": False}, CHROME_UA)
+    # whatever the browser sends back, the page gets text or None, never an exception
+    assert m.blocked_message({"camera": ["<script>"], "api": "yes"}, "<b>") is None

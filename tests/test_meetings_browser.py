@@ -242,3 +242,36 @@ def test_screen_share_reaches_the_other_participant(room_server, tmp_path):
             expect(caption).to_be_hidden(timeout=30_000)
         finally:
             browser.close()
+
+
+def test_a_blocked_camera_is_explained_with_how_to_allow_it(room_server):
+    """The browser refuses the camera and microphone (as after pressing Block): the room says so and how to
+    allow them in this browser, instead of the player silently returning to "Start camera"."""
+    from playwright.sync_api import sync_playwright
+
+    s, port = room_server["s"], room_server["port"]
+    token = room_server["booked"].url.split("token=")[1]
+    origin = f"http://127.0.0.1:{port}"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=[a for a in ARGS if a != "--use-fake-ui-for-media-stream"])
+        try:
+            context = browser.new_context()
+            page = context.new_page()
+            page.set_default_timeout(90_000)
+            cdp = context.new_cdp_session(page)   # the state a person's "Block" leaves, for this context
+            context_id = cdp.send("Target.getTargetInfo")["targetInfo"]["browserContextId"]
+            for name in ("camera", "microphone"):
+                cdp.send("Browser.setPermission", {"permission": {"name": name}, "setting": "denied", "origin": origin,
+                                                   "browserContextId": context_id})
+            page.goto(f"{origin}/room?token={token}&test_login={s['cand'].user_id}")
+            page.get_by_role("button", name="Join without recording").click()
+            alert = page.get_by_text("Your browser blocks the camera and the microphone for this site")
+            alert.wait_for()
+            assert "In Chrome, click the camera icon" in alert.inner_text()
+            player = page.frame_locator('iframe[src*="webrtc_streamer"]').first
+            player.get_by_role("button", name="Start camera").click()
+            page.wait_for_timeout(3000)
+            assert alert.is_visible()
+        finally:
+            browser.close()

@@ -95,11 +95,27 @@ def test_interviews_page_schedules_with_preselected_application(world):
     assert row["timezone"] == "Asia/Tokyo" and row["title"] == "Second round"
 
 
+def test_scheduling_says_the_email_is_queued_not_sent(world, monkeypatch):
+    db, s, _ = world
+    from meetings_seed import add_accepted_application
+
+    monkeypatch.delenv("SMTP_HOST", raising=False)
+    second = add_accepted_application(db, s, "dana@mail.test")
+    at = page("pages/interviews.py", s["rec"], application=str(second))
+    assert next(t for t in at.text_input if t.label == "Title").value == ""
+    next(b for b in at.button if b.label == "Schedule and send the invitation").click().run()
+    assert not at.exception, at.exception
+    (done,) = [m.value for m in at.success]
+    assert "Python Developer interview" in done and "queued" in done and "has an email" not in done
+    assert "invitation email queued" in texts(at) + "".join(c.value for c in at.caption)
+
+
 def test_interviews_page_candidate_sees_upcoming_and_accepts(world):
     db, s, booked = world
     at = page("pages/interviews.py", s["cand"])
     assert not at.exception, at.exception
     assert "Pairing interview" in texts(at)
+    assert any("Python Developer at Acme" in c.value for c in at.caption)   # which job the interview is for
     next(b for b in at.button if b.label == "Accept").click().run()
     assert store.one(db, "SELECT status FROM interviews WHERE id = ?", [booked.interview["id"]])["status"] == "accepted"
 

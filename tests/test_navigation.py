@@ -100,3 +100,22 @@ def test_hub_link_opens_the_recruiters_post_tab(db):
     assert at.tabs[1].label == "Post a job"
     link = next(link for link in open_page(actor=recruiter, timeout=240).get("page_link") if link.proto.label == "Post a job")
     assert "tab=post" in link.proto.query_string
+
+
+def _default_tab(at) -> int:
+    def blocks(node):
+        yield node
+        for child in getattr(node, "children", {}).values():
+            yield from blocks(child)
+    (tabs,) = [b.proto.tab_container for b in blocks(at._tree)
+               if type(b).__name__ == "Block" and b.proto.HasField("tab_container")]
+    return tabs.default_tab_index
+
+
+def test_register_a_company_card_opens_the_company_sign_up(db):
+    link = next(link for link in open_page().get("page_link") if link.proto.label == "Register a company")
+    assert "tab=company" in link.proto.query_string
+    at = open_page("pages/sign_in.py", tab="company")
+    assert not at.exception
+    assert at.tabs[_default_tab(at)].label == "We're hiring"
+    assert at.tabs[_default_tab(open_page("pages/sign_in.py"))].label == "Sign in"

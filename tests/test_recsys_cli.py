@@ -22,16 +22,35 @@ def data(catalogue, tmp_path):
 def test_recommend_json_lists_jobs_best_first(data, capsys):
     assert main(["recommend", "--profile", "UX designer: Figma, prototyping, user research", "-k", "3", "--json",
                  "--data-dir", data]) == 0
-    rows = json.loads(capsys.readouterr().out)
-    assert len(rows) == 3 and all(set(r) == {"job_id", "title", "company", "category", "score"} for r in rows)
+    out = json.loads(capsys.readouterr().out)
+    rows = out["results"]
+    assert len(rows) == 3 and all(set(r) == {"job_id", "title", "company", "category", "location", "nearness", "score"}
+                                for r in rows)
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
     assert rows[0]["category"] == "Design"
+    # which model ranked: the one the index was built with
+    version = enc.load_encoder().version
+    assert (out["model"], out["model_version"]) == tuple(version.split("@")) and out["backend"] in ("onnx", "torch")
+
+
+@pytest.mark.slow
+def test_first_index_build_shows_progress_on_stderr_when_piped(tmp_path, capsys):
+    from engine import jobs, store
+    from recsys_data import tiny_jobs
+
+    db = store.connect(tmp_path)
+    jobs.add_jobs(db, tiny_jobs(2))
+    db.conn.close()
+    assert main(["recommend", "--profile", "Python, SQL", "-k", "2", "--json", "--data-dir", str(tmp_path)]) == 0
+    captured = capsys.readouterr()   # neither stream is a terminal here
+    assert "embedding jobs" in captured.err and "16/16" in captured.err, captured.err
+    assert len(json.loads(captured.out)["results"]) == 2
 
 
 @pytest.mark.slow
 def test_similar_json_and_unknown_id(data, capsys):
     assert main(["similar", "1", "--json", "--data-dir", data]) == 0
-    rows = json.loads(capsys.readouterr().out)
+    rows = json.loads(capsys.readouterr().out)["results"]
     assert len(rows) == 5 and 1 not in [r["job_id"] for r in rows]
     assert main(["similar", "424242", "--json", "--data-dir", data]) == 2
     assert "There is no job with id 424242" in capsys.readouterr().err

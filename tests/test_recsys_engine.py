@@ -108,6 +108,21 @@ def test_recommend_refreshes_when_the_profile_changes(db):
     assert recommend(db, Actor(user, "candidate"), k=1)[0].category == "Accounting"
 
 
+def test_place_and_level_reorder_the_candidates_jobs(db):
+    from engine.recsys.recommend import recommend_placed
+
+    profile = "Registered nurse, bedside patient care, 3 years on hospital wards, in Denver"
+    plain = recommend_placed(db, profile, k=5, by_place=False).recommendations
+    placed = recommend_placed(db, profile, k=5)
+    assert all(r.category == "Nursing" for r in placed.recommendations)
+    first = placed.recommendations[0]   # the nurse job in Denver at the candidate's level (not "Senior ...")
+    assert (first.location, first.nearness, first.level_fit, first.title) == ("Denver, CO", "near", True, "Registered Nurse")
+    assert placed.note is None and first.job_id != plain[0].job_id   # meaning alone put another job first
+    # a city with no job: the candidate is told, and sees the best matches elsewhere
+    berlin = recommend_placed(db, "Registered nurse, bedside patient care, in Berlin", k=5)
+    assert berlin.note.startswith("No matching job near Berlin") and len(berlin.recommendations) == 5
+
+
 def test_an_empty_profile_asks_for_skills(db):
     user = add_candidate(db, "Empty")
     with pytest.raises(EmptyProfile, match="Add your skills"):

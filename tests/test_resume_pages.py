@@ -152,3 +152,20 @@ def test_history_restore_and_share_link_from_the_page(db):
     at.run()
     with pytest.raises(Exception, match="not found"):
         share.resolve_share(db, url.split("token=")[1])
+
+
+def test_saving_clears_the_unsaved_changes_note(db):
+    me = add_user(db)
+    repo.create_resume(db, me, "CV", resume=sample_resume())
+    at = builder(me)
+    unsaved = lambda: [c.value for c in at.caption if "unsaved changes" in c.value]  # noqa: E731
+    assert not unsaved()
+    next(t for t in at.text_input if t.key.endswith("|experience|0|title")).input("Lead Analyst")
+    at.run()
+    assert unsaved()
+    button(at, "resume_save").click()
+    at.run()
+    assert not at.exception and any(s.value.startswith("Saved.") for s in at.success)
+    assert not unsaved()           # never "Saved." beside "You have unsaved changes."
+    at.run()
+    assert not unsaved()

@@ -135,3 +135,45 @@ def test_key_set_but_client_cannot_be_built_falls_back(monkeypatch):
 def test_make_client_builds_a_real_sdk_client_without_network():
     client = suggest.make_client("test-key", 5)
     assert hasattr(client.models, "generate_content")
+
+
+def issue_profile() -> Resume:
+    """The profile of issue #22: its experience sentence, a Master's, skills that repeat each other."""
+    from engine.resume.model import from_profile
+
+    return from_profile({"name": "Ana", "education": "Master's degree", "skills": '["Python", "SQL", "SQL Server", "MySQL"]',
+                         "experience": "3 years as a data analyst: SQL reporting, dashboards, Python models for churn"})
+
+
+def test_offline_summary_reads_as_a_recruiter_expects():
+    from engine.resume import summary_check
+
+    r = issue_profile()
+    text = suggest.offline_summary(r)
+    assert text == "Data analyst with 3 years of experience and a Master's degree. Skilled in Python and SQL."
+    assert summary_check.check_resume_summary(text, r) == []
+
+
+@pytest.mark.parametrize("summary, problem", [
+    ("Early-career 3 years as a data analyst: SQL reporting with a Master's degree.", "the opening is not a role"),
+    ("Data analyst with a Master's degree. Skilled in Python, SQL, SQL Server and MySQL.", "repeated skill 'SQL' / 'SQL Server'"),
+    ("Early-career data analyst with 3 years of experience.", "'early-career' with 3 years shown"),
+    ("Data analyst with a MSc.", "'a MSc'"),
+    ("Data analyst at Google with 3 years of experience.", "name 'Google' not in the input"),
+    ("Data analyst with 7 years of experience.", "figure 7 not in the input"),
+    ("Data analyst. Delivered served customers.", "two verbs in a row"),
+    ("Data analyst " + "who likes numbers " * 20 + ".", "words (at most 59)"),
+])
+def test_rubric_names_each_broken_rule(summary, problem):
+    from engine.resume import summary_check
+
+    assert any(problem in p for p in summary_check.check_resume_summary(summary, issue_profile())), problem
+
+
+def test_a_gemini_summary_that_breaks_the_rubric_falls_back_offline():
+    r = issue_profile()
+    bad = suggest.generate_summary(r, None, client=FakeClient(answer="Seasoned analyst at Google with 9 years."))
+    assert bad.source == "offline" and bad.text == suggest.offline_summary(r)
+    assert "broke our rules" in bad.notice and "Google" in bad.notice
+    good = suggest.generate_summary(r, None, client=FakeClient(answer="Data analyst with 3 years of SQL reporting."))
+    assert good.source == "gemini" and good.text == "Data analyst with 3 years of SQL reporting."

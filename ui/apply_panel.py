@@ -32,6 +32,8 @@ def apply_panel(db, actor: Actor | None, job: dict) -> None:
         st.success(f"You applied on {prior['created_at'][:10]}. Status: {A.STATUS_LABELS[prior['status']]}.")
         st.markdown(f"[Follow it in My applications](my-applications?application={prior['id']})")
         return
+    if not A.reviewed_here(db, job.get("company_id")):
+        st.info(A.not_reviewed_note(job.get("company")), icon=":material/info:")
     resumes = A.my_resumes(db, actor)
     options = [f"{r['title']} (builder, #{r['id']})" for r in resumes] + [UPLOAD, NO_RESUME]
     with st.form(f"apply_{job['id']}"):

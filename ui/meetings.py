@@ -19,8 +19,8 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from engine.authz import AccessDenied, Actor, NotFound
+from engine.meetings import media_access, recordings, rtc
 from engine.meetings import pad as pads
-from engine.meetings import recordings, rtc
 from engine.meetings.sandbox import SandboxUnavailable, available_languages, run_code, unavailable_reason
 from ui import session
 from ui.text import safe
@@ -33,6 +33,8 @@ STARTERS = {
 }
 _screenshare = components.declare_component(
     "jx_screenshare", path=str(Path(__file__).resolve().parent / "components" / "screenshare"))
+_media_access = components.declare_component(
+    "jx_mediaaccess", path=str(Path(__file__).resolve().parent / "components" / "mediaaccess"))
 _SCREENS: dict[int, dict] = {}        # room id -> latest shared frame (process memory, all sessions)
 _SCREENS_LOCK = threading.Lock()
 # room id -> {participant session: (name, webrtc context)}: the call's shared state across sessions. Plain
@@ -136,8 +138,14 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
         else:
             peers.pop(me, None)
         peers = dict(peers)
-    st.caption("If the browser blocks the camera or microphone, the player above shows the error; allow access "
-               "in the address bar and press Start again. Chat and the code pad work without video.")
+    # the player itself says nothing when the browser refuses the camera: ask the browser, and explain
+    blocked = media_access.blocked_message(_media_access(key=f"room{interview_id}_media", default=None),
+                                           st.context.headers.get("User-Agent"))
+    if blocked:
+        st.error(blocked, icon=":material/videocam_off:")
+    else:
+        st.caption("Press Start camera; your browser asks once whether this site may use the camera and "
+                   "microphone. Chat and the code pad work without video.")
     if record and self_ctx.state.playing:
         st.caption(":red[:material/fiber_manual_record:] Recording your camera and microphone.")
     others = [(k, name, ctx) for k, (name, ctx) in peers.items() if k != me and ctx.state.playing]

@@ -10,7 +10,7 @@ import streamlit as st
 from engine.authz import NotFound
 from engine.recsys import encoder as enc
 from engine.recsys.index import IndexNotReady, start_background_build
-from engine.recsys.recommend import EmptyProfile, Recommendation, recommend, similar_jobs
+from engine.recsys.recommend import EmptyProfile, Recommendation, recommend_placed, similar_jobs
 from ui.job_widgets import job_link
 from ui.session import db
 from ui.text import safe
@@ -24,13 +24,18 @@ def _encoder():
     return enc.load_encoder()
 
 
+NEARNESS = {"near": "near you", "remote": "remote", "country": "in your country", "far": "far from you"}
+
+
 def _render_list(recs: list[Recommendation], with_skills: bool = True) -> None:
     for rec in recs:
         with st.container(border=True):
             left, right = st.columns([3, 1])
             with left:
                 job_link({"id": rec.job_id, "title": rec.title})
-                st.caption(" · ".join(safe(x) for x in (rec.company, rec.location, rec.category) if x))
+                where = f"{rec.location} ({NEARNESS[rec.nearness]})" if rec.nearness in NEARNESS else rec.location
+                level = "" if rec.level_fit is not False else "not your level"
+                st.caption(" · ".join(safe(x) for x in (rec.company, where, rec.category, level) if x))
             score = min(max(rec.score, 0.0), 1.0)
             right.progress(score, text=f"{score:.0%} match")
             if with_skills and (rec.matched_skills or rec.missing_skills):
@@ -68,7 +73,8 @@ def render_recommendations(actor, k: int = 5) -> None:
         return
     _encoder()
     try:
-        recs = recommend(db(), actor, k=k)
+        placed = recommend_placed(db(), actor, k=k)
+        recs = placed.recommendations
     except EmptyProfile as exc:
         st.info(str(exc))
         try:
@@ -84,6 +90,8 @@ def render_recommendations(actor, k: int = 5) -> None:
         return
     if not recs:
         st.info("No open jobs match your profile yet. Check back soon.")
+    elif placed.note:
+        st.info(placed.note, icon=":material/location_on:")
     _render_list(recs)
     _notice()
 

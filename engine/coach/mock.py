@@ -95,8 +95,38 @@ def questions_for_job(pairs: list[QAPair], job: dict, n: int, encode: Encoder = 
 
 
 # --- scoring one answer -------------------------------------------------------------------------------------------
+# longest first; a word keeps at least two letters ("using" -> "us", like "use")
+SUFFIXES = ("ations", "ation", "ments", "ment", "ingly", "ings", "ing", "edly", "ies", "ied", "ers", "er", "ed",
+            "es", "ly", "s")
+
+
+def stem(word: str) -> str:
+    """A light stem that lets inflections of one word meet: "adding", "added" and "add" all give "ad";
+    "behaviours" and "behavior" give "behavior"; "queries" and "query" give "query". The word without its
+    suffix, a doubled last consonant and a final e; British "-our" spelt "-or". Whole, not cut to a prefix:
+    "functools" must not meet "function"."""
+    word = re.sub(r"our(?=s?$|ed$|ing$)", "or", word)   # behaviour, colours, favoured
+    for suffix in SUFFIXES:
+        if not word.endswith(suffix) or len(word) - len(suffix) < 2:
+            continue
+        if suffix == "s" and word.endswith(("ss", "us", "is")):
+            break                                   # "class", "status", "analysis" are not plurals
+        if suffix == "es" and not word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+            word = word[:-1]                        # "uses" -> "use", but "classes" -> "class"
+        elif suffix in ("ies", "ied"):
+            word = word[:-3] + "y"                  # "queries", "queried" -> "query"
+        else:
+            word = word[:-len(suffix)]
+        break
+    if len(word) >= 3 and word[-1] == word[-2] and word[-1] not in "aeiousl":
+        word = word[:-1]                            # "add" like "adding", "run" like "running"
+    if len(word) >= 3 and word.endswith("e"):
+        word = word[:-1]                            # "use" like "using", "behave" like "behaving"
+    return word
+
+
 def _stems(text: str) -> set[str]:
-    return {w[:5] for w in re.findall(r"[a-z0-9+#]+", text.lower()) if w not in STOP_WORDS and len(w) > 1}
+    return {stem(w) for w in re.findall(r"[a-z0-9+#]+", text.lower()) if w not in STOP_WORDS and len(w) > 1}
 
 
 def star_parts(text: str) -> dict[str, bool]:

@@ -101,6 +101,20 @@ def best_mode() -> str:
         return "retrieval"
 
 
+ANSWER_SOURCES = {
+    "retrieval": "Answers come from our own interview corpus: the closest questions and their model answers, "
+                 "with sources. (The coach also has a small GPT trained on the corpus, under “Answer from”; it is "
+                 "not the default because it scored lower on held-out questions.)",
+    "retrieval+gpt": "Answers come from our own interview corpus, completed by a small GPT trained on it.",
+    "gpt": "Answers are written by a small GPT trained on our own interview corpus.",
+}
+
+
+def answer_source() -> str:
+    """What writes the coach's answers by default (``best_mode``), in words for the candidate."""
+    return ANSWER_SOURCES.get(best_mode(), ANSWER_SOURCES["retrieval"])
+
+
 def clean_message(text: str | None) -> tuple[str, str | None]:
     """Strip, collapse whitespace, cut very long messages; returns (text, notice or None)."""
     text = re.sub(r"\s+", " ", text or "").strip()

@@ -73,15 +73,27 @@ def _train_encoder(args) -> int:
 
 def _rows(recs) -> list[dict]:
     return [{"job_id": r.job_id, "title": r.title, "company": r.company, "category": r.category,
-             "score": round(r.score, 4)} for r in recs]
+             "location": r.location, "nearness": r.nearness, "score": round(r.score, 4)} for r in recs]
 
 
-def _print_recs(recs, as_json: bool) -> None:
+def _ranked_by() -> dict:
+    """The model that embedded the profile and the jobs: its name and version (the folder stamp the index is
+    built against), and whether ONNX or torch ran it."""
+    from engine.recsys.encoder import load_encoder
+
+    encoder = load_encoder()   # already loaded by the ranking: cached, no second load
+    return {"model": encoder.name, "model_version": encoder.version.partition("@")[2],
+            "backend": encoder.backend}
+
+
+def _print_recs(recs, as_json: bool, note: str | None = None) -> None:
     from engine.cli import print_json
 
     if as_json:
-        print_json(_rows(recs))
+        print_json({**_ranked_by(), "note": note, "results": _rows(recs)})
         return
+    if note:
+        print(note)
     if not recs:
         print("no matching open jobs")
     for i, r in enumerate(recs, 1):
@@ -90,19 +102,22 @@ def _print_recs(recs, as_json: bool) -> None:
             print(f"     matched: {', '.join(r.matched_skills) or '-'}   missing: {', '.join(r.missing_skills) or '-'}")
 
 
-def _ensure_index(db, quiet: bool) -> None:
-    from engine.recsys.index import build_index, index_status
+def _ensure_index(db) -> None:
+    from engine.recsys.index import index_status
 
     if index_status(db).needs_build:
-        _build_with_progress(db, quiet)
+        _build_with_progress(db)
 
 
-def _build_with_progress(db, quiet: bool, rebuild: bool = False):
+def _build_with_progress(db, rebuild: bool = False):
+    """Embed the jobs with a progress bar on stderr, whatever stdout is (JSON, a pipe, a file): a first build
+    takes minutes. Off a terminal the bar is redrawn every 5 s instead of continuously, to keep logs short."""
     from tqdm import tqdm
 
     from engine.recsys.index import build_index
 
-    bar = tqdm(total=0, unit="job", desc="embedding jobs", file=sys.stderr, disable=quiet and not sys.stderr.isatty())
+    bar = tqdm(total=0, unit="job", desc="embedding jobs", file=sys.stderr,
+               mininterval=0.1 if sys.stderr.isatty() else 5.0)
 
     def progress(done: int, total: int) -> None:
         bar.total = total
@@ -116,11 +131,12 @@ def _build_with_progress(db, quiet: bool, rebuild: bool = False):
 
 
 def cmd_recommend(args) -> int:
-    from engine.recsys.recommend import recommend
+    from engine.recsys.recommend import recommend_placed
 
     db = store.connect(args.data_dir)
-    _ensure_index(db, args.json)
-    _print_recs(recommend(db, args.profile, k=args.k), args.json)
+    _ensure_index(db)
+    placed = recommend_placed(db, args.profile, k=args.k)
+    _print_recs(placed.recommendations, args.json, placed.note)
     return 0
 
 
@@ -128,7 +144,7 @@ def cmd_similar(args) -> int:
     from engine.recsys.recommend import similar_jobs
 
     db = store.connect(args.data_dir)
-    _ensure_index(db, args.json)
+    _ensure_index(db)
     _print_recs(similar_jobs(db, args.job_id, k=args.k), args.json)
     return 0
 
@@ -140,7 +156,7 @@ def cmd_index(args) -> int:
     db = store.connect(args.data_dir)
     if args.action == "build":
         started = time.time()
-        index = _build_with_progress(db, args.json, rebuild=args.rebuild)
+        index = _build_with_progress(db, rebuild=args.rebuild)
         status = index_status(db)
         if not args.json:
             print(f"index: {index.kind}, {index.size} vectors, {time.time() - started:.1f} s, {status.encoder_version}")

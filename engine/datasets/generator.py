@@ -33,6 +33,14 @@ CITIES = (
     ("Sacramento, CA", 1.04, 2), ("San Jose, CA", 1.3, 3), ("Baltimore, MD", 0.98, 2), ("Indianapolis, IN", 0.9, 2),
     ("Cleveland, OH", 0.9, 2), ("Milwaukee, WI", 0.9, 1), ("Albuquerque, NM", 0.88, 1), ("Boise, ID", 0.9, 1),
     ("Richmond, VA", 0.94, 1), ("New Orleans, LA", 0.88, 1), ("Madison, WI", 0.93, 1),
+    # outside the US (about a third of the postings): the founding design's Indian cities, Europe, Canada
+    ("Bengaluru, India", 0.35, 6), ("Mumbai, India", 0.33, 4), ("Hyderabad, India", 0.32, 3), ("Pune, India", 0.3, 3),
+    ("New Delhi, India", 0.32, 3), ("Chennai, India", 0.3, 2), ("London, United Kingdom", 0.95, 6),
+    ("Manchester, United Kingdom", 0.78, 2), ("Edinburgh, United Kingdom", 0.8, 1), ("Berlin, Germany", 0.85, 4),
+    ("Munich, Germany", 0.92, 3), ("Hamburg, Germany", 0.85, 2), ("Frankfurt, Germany", 0.9, 2),
+    ("Amsterdam, Netherlands", 0.9, 3), ("Paris, France", 0.85, 3), ("Lyon, France", 0.75, 1),
+    ("Toronto, Canada", 0.85, 3), ("Vancouver, Canada", 0.85, 2), ("Madrid, Spain", 0.65, 2),
+    ("Barcelona, Spain", 0.65, 2),
 )
 BENEFITS = {
     "office": ("health, dental and vision insurance", "a 401(k) with company match", "a yearly learning budget",
@@ -43,6 +51,7 @@ BENEFITS = {
 FIELD_CATEGORIES = {"Healthcare & Nursing", "Construction & Trades", "Hospitality & Food", "Retail",
                     "Operations & Logistics", "Manufacturing & Engineering", "Education & Teaching"}
 _CITY = {c[0]: c for c in CITIES}
+US_STATES_SEEN = {c[0].rsplit(", ", 1)[1] for c in CITIES if len(c[0].rsplit(", ", 1)[1]) == 2}
 _CITY_WEIGHTS = [c[2] for c in CITIES]
 COMPANY_POOL = 40          # companies per category
 HISTORY_DAYS = 90          # postings were created within the last 90 days
@@ -285,8 +294,12 @@ def _one_job(rng: random.Random, names: tuple[list[str], list[str]], companies: 
     requirements = _requirements(rng, style, core, extras, soft, experience,
                                  _education_line(education, cat.field, rng))
 
-    where = f"{city} (remote within the US)" if remote else city
+    country = city.rsplit(", ", 1)[1] if city.rsplit(", ", 1)[-1] not in US_STATES_SEEN else "the US"
+    where = f"{city} (remote within {country})" if remote else city
     benefits = rng.sample(BENEFITS["field" if cat.name in FIELD_CATEGORIES else "office"], k=3)
+    if country != "the US":   # no 401(k) outside the US
+        benefits = [b.replace("a 401(k) with company match", "a company pension").replace("a 401(k) plan", "a pension plan")
+                    for b in benefits]
     tools = [_written(s, rng) for s in hard[:4]]
     description = " ".join(p for p in (
         phrasing.OPENERS[style % len(phrasing.OPENERS)].format(

@@ -15,6 +15,7 @@ from engine.meetings.invites import interview_ics
 from engine.store import one, transaction, update_row, utcnow
 
 MIN_DURATION, MAX_DURATION = 5, 480
+GENERIC_TITLES = ("", "interview")   # titles that say nothing the job's name would not say better
 DECISIONS = ("offered", "not_selected")
 ACTIVE_STATUSES = ("scheduled", "accepted", "reschedule_requested")
 
@@ -34,6 +35,19 @@ class Scheduled:
     url: str
     ics: str
     conflicts: list[dict] = field(default_factory=list)
+
+
+def interview_title(title: str, job_title: str) -> str:
+    """What the interview is called everywhere: the recruiter's own title, or "<job> interview" when the title
+    is left empty or just says "Interview"."""
+    title = (title or "").strip()
+    return f"{job_title} interview" if title.casefold() in GENERIC_TITLES else title
+
+
+def invitation_subject(title: str, job_title: str, company: str) -> str:
+    """One wording for the inbox message and the email; the job is named once, whatever the title says."""
+    what = title if job_title.casefold() in title.casefold() else f"{title}, {job_title}"
+    return f"Interview invitation: {what} at {company}"
 
 
 def time_zones() -> list[str]:
@@ -67,9 +81,8 @@ def schedule_interview(db: sqlite_utils.Database, actor: Actor, application_id: 
     """Book a room for a shortlisted application: interview + participants + status change + inbox message
     + outbox email with an .ics invite, all in one transaction."""
     require_permission(db, actor, "schedule_interviews")
-    title = (title or "").strip()
-    if not title or len(title) > 200:
-        raise ValueError("Give the interview a title (200 characters at most).")
+    if len((title or "").strip()) > 200:
+        raise ValueError("The interview title is 200 characters at most.")
     if not isinstance(duration_min, int) or not MIN_DURATION <= duration_min <= MAX_DURATION:
         raise ValueError(f"The duration must be between {MIN_DURATION} and {MAX_DURATION} minutes.")
     start = to_utc(starts_local, timezone_name)
@@ -85,6 +98,8 @@ def schedule_interview(db: sqlite_utils.Database, actor: Actor, application_id: 
             raise ValueError("Only a shortlisted application can get an interview (this one is "
                              f"'{applications.STATUS_LABELS.get(app['status'], app['status'])}').")
         candidate = one(db, "SELECT id, name, email FROM users WHERE id = ?", [app["candidate_id"]])
+        title = interview_title(title, app["job_title"])
+        company = app["company_name"] or "the company"
         room = rooms.insert_interview(db, {
             "application_id": application_id, "company_id": app["company_id"], "created_by": actor.user_id,
             "title": title, "kind": "scheduled", "starts_at": rooms.iso(start), "timezone": timezone_name,
@@ -96,16 +111,18 @@ def schedule_interview(db: sqlite_utils.Database, actor: Actor, application_id: 
         applications.change_status(db, actor, application_id, "interview_scheduled", note=f"Interview {iid}: {title}")
         local = start.astimezone(ZoneInfo(timezone_name))
         when = f"{local:%A %d %B %Y} at {local:%H:%M} ({timezone_name}), {duration_min} minutes"
-        body = (f"You are invited to an interview for {app['job_title']} at {app['company_name'] or 'the company'}.\n"
+        body = (f"You are invited to an interview for {app['job_title']} at {company}.\n"
                 f"When: {when}\nRoom link: {room.url}\nRoom code: {room.interview['room_code']}\n"
                 "Please accept or ask for another time from your Interviews page.")
-        notify.post_message(db, candidate["id"], "interview_invitation", f"Interview: {title}", body,
+        subject = invitation_subject(title, app["job_title"], company)
+        notify.post_message(db, candidate["id"], "interview_invitation", subject, body,
                             link=room.url, application_id=application_id, interview_id=iid)
         ics = interview_ics(room.interview, url=room.url, organizer={"name": actor.name, "email": actor.email
                             or "no-reply@jobexpressway.local"}, attendee=candidate)
-        notify.queue_email(db, candidate["email"], f"Interview invitation: {title}", body, "interview_invitation",
-                           user_id=candidate["id"], ics=ics)
-    return Scheduled(room.interview, room.url, ics, found)
+        outbox_id = notify.queue_email(db, candidate["email"], subject, body, "interview_invitation",
+                                       user_id=candidate["id"], ics=ics)
+        update_row(db, "interviews", iid, {"invitation_outbox_id": outbox_id})
+    return Scheduled(dict(room.interview, invitation_outbox_id=outbox_id), room.url, ics, found)
 
 
 def respond(db: sqlite_utils.Database, actor: Actor, interview_id: int, action: str, message: str = "") -> dict:
@@ -146,12 +163,26 @@ def _visible_sql(actor: Actor) -> tuple[str, list]:
 def _decorate(db: sqlite_utils.Database, actor: Actor, row: dict) -> dict:
     tz = ZoneInfo(row["timezone"])
     start = rooms.parse_iso(row["starts_at"]).astimezone(tz)
+    job = one(db, "SELECT j.title AS job_title, COALESCE(c.name, j.company) AS company_name FROM applications a "
+                  "JOIN jobs j ON j.id = a.job_id LEFT JOIN companies c ON c.id = j.company_id WHERE a.id = ?",
+              [row["application_id"]]) if row["application_id"] else None
     row = dict(row, local_date=f"{start:%Y-%m-%d}", local_time=f"{start:%H:%M}",
-               participants=rooms.participants(db, row["id"]), join_url=rooms.code_url(row["room_code"]))
+               participants=rooms.participants(db, row["id"]), join_url=rooms.code_url(row["room_code"]),
+               job_title=job and job["job_title"], company_name=job and job["company_name"])
     if actor.is_candidate:
         row["notes"] = None   # recruiter notes stay with the company
+    else:
+        row["invitation_email"] = invitation_email_status(db, row.get("invitation_outbox_id"))
     row.pop("room_token_hash", None)
     return row
+
+
+def invitation_email_status(db: sqlite_utils.Database, outbox_id: int | None) -> str | None:
+    """'queued', 'sent' or 'failed' for the invitation email; None for calls that sent no invitation."""
+    if outbox_id is None:
+        return None
+    row = one(db, "SELECT status FROM outbox WHERE id = ?", [outbox_id])
+    return row and row["status"]
 
 
 def upcoming(db: sqlite_utils.Database, actor: Actor, now: datetime | None = None) -> list[dict]:
@@ -231,4 +262,5 @@ def schedulable_applications(db: sqlite_utils.Database, actor: Actor) -> list[di
 
 
 __all__ = ["NotFound", "OverlapWarning", "Scheduled", "conflicts", "schedule_interview", "respond", "upcoming",
-           "history", "record_decision", "time_zones", "to_utc"]
+           "history", "record_decision", "time_zones", "to_utc", "interview_title", "invitation_subject",
+           "invitation_email_status"]

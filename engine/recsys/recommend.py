@@ -16,8 +16,10 @@ import sqlite_utils
 from engine.authz import Actor, NotFound
 from engine.jobs import decode_job, visible_to_candidates_sql
 from engine.recsys import encoder as enc
+from engine.recsys import placement
 from engine.recsys.fit import match_skills
 from engine.recsys.index import JobIndex, get_index
+from engine.recsys.placement import CandidateContext
 from engine.recsys.text import as_list, job_text, profile_text
 from engine.store import one
 
@@ -40,6 +42,8 @@ class Recommendation:
     score: float                      # cosine similarity, -1..1 (in practice 0..1)
     matched_skills: list[str] = field(default_factory=list)
     missing_skills: list[str] = field(default_factory=list)
+    nearness: str = "unknown"         # near | remote | country | far | unknown (placement.nearness)
+    level_fit: bool | None = None     # at the candidate's level; None when they gave no level
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -50,6 +54,15 @@ class Profile:
     text: str
     skills: list[str]
     user_id: int | None = None
+    location: str | None = None
+
+
+@dataclass
+class Placed:
+    """Recommendations ranked with the candidate's place and level, and the note to show beside them."""
+    recommendations: list[Recommendation]
+    note: str | None
+    context: CandidateContext
 
 
 _VECTOR_CACHE_SIZE = 256
@@ -78,9 +91,9 @@ def resolve_profile(db: sqlite_utils.Database, who) -> Profile:
         user = one(db, "SELECT * FROM users WHERE id = ?", [who.user_id])
         if user is None:
             raise NotFound("Unknown user.")
-        return Profile(profile_text(user), as_list(user.get("skills")), who.user_id)
+        return Profile(profile_text(user), as_list(user.get("skills")), who.user_id, user.get("location"))
     if isinstance(who, dict):
-        return Profile(profile_text(who), as_list(who.get("skills")), who.get("id"))
+        return Profile(profile_text(who), as_list(who.get("skills")), who.get("id"), who.get("location"))
     return Profile(" ".join(str(who or "").split()), [])
 
 
@@ -115,9 +128,13 @@ def _to_rec(job: dict, score: float, skills: list[str], text: str) -> Recommenda
                           round(float(score), 4), matched, missing)
 
 
-def recommend(db: sqlite_utils.Database, who, k: int = 5) -> list[Recommendation]:
-    """Top-k jobs for an Actor's profile, a profile dict or a free text, best first.
-    Raises EmptyProfile when there is nothing to match on, IndexNotReady while a large index builds."""
+PLACE_POOL = 60   # nearest jobs by meaning that place and level may reorder (k=5 -> 60; k=50 -> 150)
+
+
+def recommend_placed(db: sqlite_utils.Database, who, k: int = 5, *, by_place: bool = True) -> Placed:
+    """Top-k jobs for an Actor's profile, a profile dict or a free text, best first: the jobs closest in
+    meaning, reordered by the candidate's place, work mode and level (``by_place=False``: meaning alone, for
+    measuring). Raises EmptyProfile when there is nothing to match on, IndexNotReady while a large index builds."""
     profile = resolve_profile(db, who)
     if not profile.text.strip():
         raise EmptyProfile()
@@ -125,7 +142,22 @@ def recommend(db: sqlite_utils.Database, who, k: int = 5) -> list[Recommendation
     index = get_index(db)
     vector = _text_vector(profile.text)
     exclude = applied_job_ids(db, profile.user_id)
-    return [_to_rec(job, score, profile.skills, profile.text) for job, score in _top_visible(db, index, vector, k, exclude)]
+    context = placement.candidate_context(profile.text, profile.location)
+    pool = _top_visible(db, index, vector, max(PLACE_POOL, 3 * k) if by_place and context.known else k, exclude)
+    if by_place and context.known:
+        pool = sorted(pool, key=lambda js: -placement.adjusted_score(js[1], context, js[0]))[:k]
+    recs = []
+    for job, score in pool:
+        rec = _to_rec(job, score, profile.skills, profile.text)
+        rec.nearness = placement.nearness(context, job)
+        rec.level_fit = None if context.level is None else placement.level_fits(context.level, placement.job_level(job["title"]))
+        recs.append(rec)
+    return Placed(recs, placement.placement_note(context, [r.nearness for r in recs]), context)
+
+
+def recommend(db: sqlite_utils.Database, who, k: int = 5) -> list[Recommendation]:
+    """``recommend_placed``'s jobs alone."""
+    return recommend_placed(db, who, k).recommendations
 
 
 def similar_jobs(db: sqlite_utils.Database, job_id: int, k: int = 5) -> list[Recommendation]:

@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from engine.resume import summary_check
 from engine.resume.model import Resume, parse_date
+from engine.resume.summary_check import article_for, is_variant
 
 DEFAULT_MODEL = "gemini-2.5-flash"
 
@@ -98,7 +100,7 @@ ACTION_VERBS = {"achieved", "analysed", "analyzed", "automated", "built", "clean
                 "resolved", "saved", "shipped", "streamlined", "supported", "taught", "tested", "trained", "wrote"}
 # Words the offline writer itself may add; everything else in its output comes from the user or the job.
 TEMPLATE_WORDS = {"Used", "Delivered", "Led", "Supported", "Developed", "Collaborated", "Contributed", "Built", "Managed",
-                  "Early-career", "Junior", "Experienced", "Senior", "Skilled", "Strengths", "Looking",
+                  "Early-career", "Junior", "Experienced", "Senior", "Skilled", "Looking", "Professional",
                   *GERUNDS.values()}
 
 
@@ -148,47 +150,118 @@ def _split_notes(notes: list[str]) -> list[str]:
     return out
 
 
-def offline_summary(resume: Resume, job: dict | None = None) -> str:
-    p = resume.personal
-    role = (job or {}).get("title") or p.headline or (resume.experience[0].title if resume.experience else "")
-    months = experience_months(resume)
-    sentences = []
+IRREGULAR_PAST = {"ran", "grew", "cut", "led", "built", "taught", "wrote", "rebuilt", "won", "drove", "made", "sold",
+                  "held", "kept", "set", "gave", "spoke", "took", "began", "found", "brought"}
+LEVELED = {"junior", "senior", "graduate", "intern", "trainee", "lead", "entry-level", "principal", "head", "chief"}
+DURATION = re.compile(r"(\d+(?:\.\d+)?\+?)\s*(years?|yrs?|months?)\b", re.I)
+
+
+def _title_like(text: str) -> bool:
+    """A role name, not a sentence: a few words, no figures or punctuation that starts a clause."""
+    words = text.split()
+    return 0 < len(words) <= 5 and not re.search(r"[\d:;,()]", text) and words[0].lower() not in {"i", "worked", "have"}
+
+
+def role_of(resume: Resume) -> str:
+    """The candidate's own role: the headline, else the latest experience title, where either may be a whole
+    sentence ("3 years as a data analyst: SQL reporting") from which the role is taken ("data analyst")."""
+    for text in [resume.personal.headline, *(e.title for e in resume.experience)]:
+        text = (text or "").strip()
+        if _title_like(text):
+            return text
+        found = (re.search(r"\bas (?:an? )?([a-z][a-z -]{1,40}?)(?=$|[:,.;]| and | at | in | for | with )", text, re.I)
+                 or re.search(r"\bexperience in ([a-z][a-z -]{2,40}?)(?=$|[:,.;]| at | for | with )", text, re.I)
+                 or re.match(r"([A-Za-z][A-Za-z -]{1,40}?)(?=,| at | for )", text))
+        if found and _title_like(found.group(1)):
+            role = found.group(1).strip()
+            return role + " professional" if found.re.pattern.startswith("\\bexperience") else role
+    return ""
+
+
+def _duration(resume: Resume) -> str:
+    """How long the user says they have worked, as they typed it ("3 years", "10+ years", "18 months")."""
+    for text in [resume.personal.headline, *(e.title for e in resume.experience), resume.summary]:
+        m = DURATION.search(text or "")
+        if m:
+            unit = "month" if m.group(2).lower().startswith("m") else "year"
+            return f"{m.group(1)} {unit}{'' if m.group(1) == '1' else 's'}"
+    return ""
+
+
+def _degree(resume: Resume) -> str:
     edu = resume.education[0] if resume.education else None
-    if role:
-        has_level = role.split()[0].lower() in {"junior", "senior", "graduate", "intern", "trainee", "lead", "entry-level"}
-        opener = role if has_level else f"{level_word(months)} {role}"
-    elif edu and (edu.field or edu.degree):
-        opener = f"{level_word(months)} {edu.field or edu.degree} graduate"
-    else:
-        opener = f"{level_word(months)} professional"
-    if edu and (edu.degree or edu.field or edu.school):
-        study = " in ".join(x for x in (edu.degree, edu.field) if x) or "studies"
-        opener += f" with a {study}" + (f" from {edu.school}" if edu.school else "")
-    sentences.append(opener + ".")
+    if not edu or not (edu.degree or edu.field):
+        return ""
+    study = " in ".join(x for x in (edu.degree, edu.field) if x) if edu.degree else f"degree in {edu.field}"
+    return f"{article_for(study)} {study}" + (f" from {edu.school}" if edu.school else "")
+
+
+def distinct_skills(skills: list[str]) -> list[str]:
+    """The skills in the user's order without variants of one already listed ("SQL Server" after "SQL")."""
+    kept: list[str] = []
+    for skill in skills:
+        if skill.strip() and not any(is_variant(skill, k) for k in kept):
+            kept.append(skill.strip())
+    return kept
+
+
+def _own_deed(note: str) -> str:
+    """One of the user's bullets as a sentence that starts with their own past-tense verb, or ''."""
+    bullet = strengthen(note)
+    words = bullet.split()
+    if len(words) > 1 and words[0] == "Delivered" and (words[1].lower().endswith("ed") or words[1].lower() in IRREGULAR_PAST):
+        bullet = words[1][:1].upper() + " ".join(words[1:])[1:]   # our "Delivered" before their own verb
+        words = bullet.split()
+    first = words[0].lower() if words else ""
+    return bullet if first in ACTION_VERBS or first in IRREGULAR_PAST or first.endswith("ed") else ""
+
+
+def offline_summary(resume: Resume, job: dict | None = None) -> str:
+    """Two to four sentences under 60 words that pass ``summary_check``: the user's role with the experience
+    and degree they entered, their distinct skills (those the job asks for first), their strongest deed, and
+    the target role. Nothing is claimed that the entries do not say."""
+    role = role_of(resume)
+    duration = _duration(resume)
+    months = experience_months(resume)
+    level = "" if duration or not months or (role and role.split()[0].lower() in LEVELED) else level_word(months)
+    degree = _degree(resume)
+    edu = resume.education[0] if resume.education else None
+    if not role and edu and edu.field and not duration and not months:
+        role = f"{edu.field} graduate"
+    with_parts = [f"{duration} of experience" if duration else "", degree]
+    with_text = " and ".join(p for p in with_parts if p)
+    sentences = []
+    if role or with_text:
+        head = " ".join(p for p in (level, role) if p) or "Professional"
+        head = head[:1].upper() + head[1:]
+        sentences.append(head + (f" with {with_text}" if with_text else "") + ".")
     wanted = job_skills(job)
     jtext = job_text(job)
-    overlap = [s for s in resume.skills if any(s.lower() == w.lower() for w in wanted) or (jtext and mentions(jtext, s))]
-    top = (overlap or resume.skills)[:4]
+    skills = distinct_skills(resume.skills)
+    overlap = [s for s in skills if any(s.lower() == w.lower() for w in wanted) or (jtext and mentions(jtext, s))]
+    top = (overlap or skills)[:4]
     if top:
-        listed = ", ".join(top[:-1]) + (f" and {top[-1]}" if len(top) > 1 else top[-1])
-        sentences.append(f"Skilled in {listed}.")
-    strength = _best_bullet(resume, wanted)
-    if strength:
-        sentences.append(f"Strengths shown in practice: {strength[:1].lower() + strength[1:]}.")
+        sentences.append("Skilled in " + (", ".join(top[:-1]) + f" and {top[-1]}" if len(top) > 1 else top[0]) + ".")
+    deed = _best_bullet(resume, wanted)
+    closing = ""
     if job and job.get("title"):
-        where = f" at {job['company']}" if job.get("company") else ""
-        sentences.append(f"Looking to bring this to the {job['title']} role{where}.")
+        closing = f"Looking to bring these skills to the {job['title']} role" + (f" at {job['company']}" if job.get("company") else "") + "."
+    for extra in ([deed + "."] if deed else []) + ([closing] if closing else []):
+        if len(" ".join([*sentences, extra]).split()) < summary_check.MAX_WORDS:
+            sentences.append(extra)
     return " ".join(sentences)
 
 
 def _best_bullet(resume: Resume, wanted: list[str]) -> str:
-    """The user's own strongest line: one with a figure and a skill the job wants scores highest."""
-    candidates = [b for e in resume.experience for b in e.bullets] + [b for p in resume.projects for b in p.bullets]
+    """The user's own strongest deed: one with a figure and a skill the job wants scores highest."""
+    candidates = [d for d in (_own_deed(b) for e in resume.experience for b in e.bullets) if d] + \
+        [d for d in (_own_deed(b) for p in resume.projects for b in p.bullets) if d]
     if not candidates:
         return ""
+
     def score(b: str) -> float:
         return 2 * bool(re.search(r"\d", b)) + sum(mentions(b, s) for s in wanted) - len(b) / 1000
-    return strengthen(max(candidates, key=score))
+    return max(candidates, key=score)
 
 
 # --- Gemini ----------------------------------------------------------------------------------------
@@ -251,7 +324,12 @@ def _generate(kind: str, resume: Resume, job: dict | None, offline, prompt: str,
     if odd:
         notice += f" These figures are not in your entries: {', '.join(odd)} — remove them unless they are true."
     if kind == "summary":
-        return Suggestion(text=re.sub(r"\s+", " ", answer), source="gemini", notice=notice)
+        text = re.sub(r"\s+", " ", answer)
+        failed = summary_check.check_resume_summary(text, resume, job_text(job))
+        if failed:   # the same rubric as the offline writer's: a summary that breaks it is not offered
+            return offline(f"Gemini's summary broke our rules ({'; '.join(failed[:3])}); written offline from "
+                           "your own entries instead.")
+        return Suggestion(text=text, source="gemini", notice=notice)
     lines = [re.sub(r"^\s*(?:[-•*]|\d+[.)])\s*", "", ln).strip() for ln in answer.splitlines()]
     return Suggestion(bullets=[ln for ln in lines if ln][:8], source="gemini", notice=notice)
 
