@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 import sqlite_utils
 
-from engine.authz import Actor
+from engine.authz import Actor, require_signed_in
 from engine.store import insert_row, one, transaction
 
 SESSION_DAYS = 7                        # a session's whole life, however often it is used
@@ -134,5 +134,6 @@ def end_session(db: sqlite_utils.Database, token: str | None = None, *, session_
 
 def end_all_sessions(db: sqlite_utils.Database, actor: Actor) -> int:
     """Sign out everywhere (e.g. after a lost device): every session of this user ends."""
+    require_signed_in(actor)
     with transaction(db):
         return db.execute("DELETE FROM sessions WHERE user_id = ?", [actor.user_id]).rowcount

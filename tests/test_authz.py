@@ -13,12 +13,14 @@ import pytest
 
 import engine
 from applications_fixtures import make_company, make_job, make_user
-from engine import accounts, applications, companies, jobs, mail, pipeline, recruiting
+from engine import accounts, applications, companies, email_confirmation, jobs, mail, pipeline, recruiting, sign_in_sessions
 from engine.authz import AccessDenied, NotFound
 from engine.coach import sessions
 from engine.meetings import pad, recordings, rooms, schedule
 from engine.recsys import fit
 from engine.resume import repository, share, tailor
+from engine.resume.importing import review
+from engine.resume.model import Resume
 from engine.store import insert_row, utcnow
 
 TOMORROW = datetime.now().replace(microsecond=0, second=0) + timedelta(days=1)
@@ -119,6 +121,9 @@ OWN_ACCOUNT = {
     "companies.request_access": lambda w, a: companies.request_access(w.db, a, "Please restore"),
     "applications.inbox": lambda w, a: applications.inbox(w.db, a),
     "accounts.get_profile": lambda w, a: accounts.get_profile(w.db, a),
+    "email_confirmation.request_email_confirmation":
+        lambda w, a: email_confirmation.request_email_confirmation(w.db, a, "rita@newmail.test"),
+    "sign_in_sessions.end_all_sessions": lambda w, a: sign_in_sessions.end_all_sessions(w.db, a),
 }
 
 # The rest of the engine's entry points (candidate's, admin's, everyone's), for the signed-out test.
@@ -176,6 +181,8 @@ OTHERS = {
     "share.create_share": lambda w, a: share.create_share(w.db, a, w.resume),
     "share.list_shares": lambda w, a: share.list_shares(w.db, a, w.resume),
     "share.revoke_share": lambda w, a: share.revoke_share(w.db, a, w.resume, "x"),
+    "review.read_for_review": lambda w, a: review.read_for_review(a, b"%PDF-1.4", "cv.pdf"),
+    "review.save_import": lambda w, a: review.save_import(w.db, a, Resume()),
 }
 
 # Open to visitors by design: public jobs, the landing page's counts, a visit's trace (kept for candidates
