@@ -21,13 +21,12 @@ import bcrypt
 import sqlite_utils
 
 from engine.authz import AccessDenied, Actor, NotFound, require_role
+from engine.choices import CATEGORY_NAMES, EDUCATION_LEVELS, email_problem
 from engine.store import insert_row, one, transaction, update_row, utcnow
 
 SESSION_DAYS = 14
 MIN_PASSWORD = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt only reads 72 bytes; bcrypt 5 refuses longer input outright
-EDUCATION_LEVELS = ("High school", "Vocational / Certificate", "Associate degree", "Bachelor's degree",
-                    "Master's degree", "Doctorate (PhD)", "Other")
 PROFILE_FIELDS = ("name", "email", "location", "preferred_category", "skills", "education", "experience", "headline")
 SIGN_IN_FAILED = "Email or password is not correct."  # one message for both cases: emails cannot be probed
 MAX_FAILED_SIGN_INS = 5                 # per email within SIGN_IN_WINDOW; then sign-in waits for the window
@@ -39,7 +38,6 @@ DEMO_ADMIN = ("admin@demo.jobexpressway.local", "Admin123!")
 DEMO_COMPANY = "Demo Analytics Ltd"
 GENERATED_ADMIN_EMAIL = "admin@jobexpressway.local"
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
 
 class ValidationError(ValueError):
@@ -53,14 +51,6 @@ class ValidationError(ValueError):
 # --- validation ------------------------------------------------------------------------------------
 def normalize_email(email: str | None) -> str:
     return (email or "").strip().lower()
-
-
-def email_problem(email: str) -> str | None:
-    if not email:
-        return "Email is required."
-    if len(email) > 254 or not _EMAIL.match(email):
-        return f"'{email}' is not a valid email address."
-    return None
 
 
 def password_problem(password: str | None) -> str | None:
@@ -102,6 +92,16 @@ def normalize_skills(skills: str | list[str] | None) -> list[str]:
 
 def _required(values: dict[str, str | None], labels: dict[str, str]) -> dict[str, str]:
     return {f: f"{label} is required." for f, label in labels.items() if not (values.get(f) or "").strip()}
+
+
+def _check_choices(values: dict, errors: dict[str, str]) -> None:
+    """Preferred category and education come from the vocabulary (or stay empty): a category no job uses
+    would never match a job."""
+    category, education = (values.get("preferred_category") or "").strip(), (values.get("education") or "").strip()
+    if category and category not in CATEGORY_NAMES:
+        errors["preferred_category"] = f"'{category}' is not one of our job categories: pick one from the list."
+    if education and education not in EDUCATION_LEVELS:
+        errors["education"] = f"Education must be one of: {', '.join(EDUCATION_LEVELS)}."
 
 
 def _check_email_free(db: sqlite_utils.Database, email: str, errors: dict[str, str], *, except_user: int | None = None) -> None:
@@ -169,6 +169,7 @@ def sign_up_candidate(db: sqlite_utils.Database, *, name: str, email: str, passw
     _check_email_free(db, email, errors)
     if problem := password_problem(password):
         errors["password"] = problem
+    _check_choices({"preferred_category": preferred_category, "education": education}, errors)
     if errors:
         raise ValidationError(errors)
     with transaction(db):
@@ -375,6 +376,7 @@ def update_profile(db: sqlite_utils.Database, actor: Actor, changes: dict) -> di
         errors["name"] = "Name is required."
     if actor.is_candidate and "location" in clean and not clean["location"]:
         errors["location"] = "Location is required."
+    _check_choices(clean, errors)
     if errors:
         raise ValidationError(errors)
     with transaction(db):
@@ -449,7 +451,7 @@ def ensure_bootstrap_accounts(db: sqlite_utils.Database, *, demo: bool | None = 
     if not exists(DEMO_CANDIDATE[0]):
         sign_up_candidate(
             db, name="Dana Demo", email=DEMO_CANDIDATE[0], password=DEMO_CANDIDATE[1], location="Berlin, Germany",
-            preferred_category="Data Engineering", education="Master's degree",
+            preferred_category="Data Engineering", education="Master's Degree",
             skills=["Python", "SQL", "Apache Spark", "Airflow", "Kafka", "AWS", "dbt", "Docker", "Data Modeling"],
             experience="4 years as a data engineer: batch and streaming pipelines, a cloud data warehouse, data quality checks.")
         messages.append(f"Demo candidate: {DEMO_CANDIDATE[0]} / {DEMO_CANDIDATE[1]}")

@@ -35,7 +35,7 @@ if notice := st.session_state.pop("profile_notice", None):
 with st.form("profile"):
     name = st.text_input("Full name *", value=profile["name"], key="profile_name")
     email = st.text_input("Email *", value=profile["email"], key="profile_email")
-    extra = candidate_fields(conn, "profile", profile) if actor.is_candidate else {}
+    extra = candidate_fields("profile", profile) if actor.is_candidate else {}
     if st.form_submit_button("Save profile", type="primary"):
         save_changes({"name": name, "email": email, **extra}, "Profile saved.")
 

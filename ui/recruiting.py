@@ -5,10 +5,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from engine.recruiting import EMPLOYMENT_TYPES
-
-CATEGORIES = ("Engineering", "Data Science", "Design", "Marketing", "Sales", "Finance", "Healthcare", "Education",
-              "Operations", "Customer Support", "Human Resources", "Legal", "Other")
+from engine.choices import CATEGORY_NAMES, EMPLOYMENT_TYPES
 
 
 def job_form(key: str, job: dict | None = None, submit_label: str = "Post job") -> dict | None:
@@ -19,7 +16,8 @@ def job_form(key: str, job: dict | None = None, submit_label: str = "Post job") 
         title = st.text_input("Title *", value=job.get("title", ""))
         c1, c2 = st.columns(2)
         location = c1.text_input("Location *", value=job.get("location", ""))
-        cats = list(CATEGORIES) if job.get("category") in (None, *CATEGORIES) else [job["category"], *CATEGORIES]
+        # an imported job's own category (e.g. "Other") stays selectable on its edit form
+        cats = list(CATEGORY_NAMES) if job.get("category") in (None, *CATEGORY_NAMES) else [job["category"], *CATEGORY_NAMES]
         category = c2.selectbox("Category *", cats, index=cats.index(job["category"]) if job.get("category") in cats else 0)
         description = st.text_area("Description *", value=job.get("description", ""), height=150)
         requirements = st.text_area("Requirements", value=job.get("requirements", ""))

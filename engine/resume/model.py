@@ -13,13 +13,14 @@ import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from engine.choices import is_email
+
 # Caps keep a PDF readable and a page from being blown up by a paste; longer text is cut with a notice.
 LIMITS = {
     "name": 100, "email": 254, "phone": 40, "location": 120, "link": 300, "summary": 1200,
     "short": 150, "bullet": 400, "details": 600, "skill": 60, "max_bullets": 12, "max_entries": 30,
     "max_skills": 60,
 }
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 PRESENT_WORDS = {"present", "current", "now", "today", "ongoing"}
@@ -218,7 +219,7 @@ def validate(resume: Resume) -> tuple[Resume, list[Notice]]:
         notices.append(Notice("error", "Personal → name", "your name is required."))
     if not p.email:
         notices.append(Notice("error", "Personal → email", "an email address is required."))
-    elif not _EMAIL.match(p.email):
+    elif not is_email(p.email):
         notices.append(Notice("error", "Personal → email", f"{p.email!r} does not look like an email address."))
     r.summary = cap(r.summary, "summary", "Summary")
 
