@@ -153,7 +153,8 @@ with tab_applicants:
 
         for app in applicants:
             fit = f" · fit {app['fit_score']:.2f}" if app.get("fit_score") is not None else ""
-            with st.expander(f"#{app['id']} {app['candidate_name']} · {app['status_label']}{fit}"):
+            # keyed: its label (status, fit) and its place in the ranking change, the panel stays the same one
+            with st.expander(f"#{app['id']} {app['candidate_name']} · {app['status_label']}{fit}", key=f"applicant_{app['id']}"):
                 left, right = st.columns(2)
                 with left:
                     st.markdown(f"**{app['candidate_name']}** · {app['candidate_email']}")

@@ -42,10 +42,14 @@ def job_form(key: str, job: dict | None = None, submit_label: str = "Post job") 
                 contact_email=contact_email, required_skills=skills)
 
 
+FIT_INPUTS = ("id", "resume_id", "resume_version_id", "candidate_skills", "candidate_experience",
+              "candidate_education", "candidate_headline", "candidate_location")
+
+
 @st.cache_data(ttl=300, show_spinner=False, max_entries=256)
 def _ranked(_db, _actor, job_id: int, user_id: int, signature: tuple) -> list:
-    """The fit ranking of one job's applicants, kept while they are unchanged (the signature holds their ids
-    and last changes): encoding every applicant's profile on each rerun made the dashboard the slowest page."""
+    """The fit ranking of one job's applicants, kept while what it reads is unchanged (the signature): encoding
+    every applicant's profile on each rerun made the dashboard the slowest page."""
     from engine.recsys.fit import rank_applicants
 
     return list(rank_applicants(_db, _actor, job_id) or [])
@@ -54,7 +58,9 @@ def _ranked(_db, _actor, job_id: int, user_id: int, signature: tuple) -> list:
 def rank_by_fit(db, actor, job_id: int, applicants: list[dict]) -> tuple[list[dict], bool]:
     """Applicants best fit first when the recommender's rank_applicants is there; plain order otherwise.
     Accepts its answer as dicts (application_id or id, with fit_score or score) or (application_id, score) pairs."""
-    signature = tuple(sorted((a["id"], a.get("updated_at") or "") for a in applicants))
+    # what the fit reads (the resume or the profile), not the application's own changes: a status change
+    # re-encoded every applicant and could reorder near-equal fits under the recruiter's cursor
+    signature = tuple(sorted(tuple(a.get(k) for k in FIT_INPUTS) for a in applicants))
     try:
         ranked = _ranked(db, actor, job_id, actor.user_id, signature)
     except Exception as exc:  # the ranking is a help, never a reason to hide applicants
