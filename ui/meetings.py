@@ -139,13 +139,13 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
                "in the address bar and press Start again. Chat and the code pad work without video.")
     if record and self_ctx.state.playing:
         st.caption(":red[:material/fiber_manual_record:] Recording your camera and microphone.")
-    others = [(k, name, ctx) for k, (name, ctx) in peers.items() if k != me and ctx.state.playing]
+    others = _live_calls(peers, me)
     if not others:
         st.info("Nobody else has started their camera yet.")
-    for key, name, ctx in others:
+    for call, name, ctx in others:
         st.caption(name)
         _streamer(
-            key=f"room-{interview_id}-peer-{key}",
+            key=_player_key(interview_id, call),
             mode=WebRtcMode.RECVONLY,
             rtc_configuration=config,
             desired_playing_state=ctx.state.playing,
@@ -154,7 +154,39 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
             media_stream_constraints={"video": True, "audio": True},
             video_html_attrs={"autoPlay": True, "controls": False, "style": {"width": "100%"}},
         )
-    st.session_state[_rendered_key(interview_id)] = sorted(k for k, _, _ in others)
+    _stop_players_not_drawn(interview_id, {_player_key(interview_id, call) for call, _, _ in others})
+    st.session_state[_rendered_key(interview_id)] = [call for call, _, _ in others]
+
+
+def _live_calls(peers: dict, me: str) -> list[tuple[str, str, object]]:
+    """(call, name, context) of every other participant whose camera is live, by call. A call is the
+    participant and their current output track: whoever restarts their camera (a second press of Start, a
+    leave and rejoin within one refresh) sends a new track, and the others' players, each subscribed to one
+    track for good, must be replaced. Keyed by participant alone, a viewer kept a player on the ended track
+    and never saw that participant again (the two-person browser test, on a loaded machine)."""
+    calls = []
+    for key, (name, ctx) in peers.items():
+        track = ctx.output_video_track if key != me and ctx.state.playing else None
+        if track is not None:
+            calls.append((f"{key}@{track.id}", name, ctx))
+    return sorted(calls, key=lambda c: c[0])
+
+
+def _player_key(interview_id: int, call: str) -> str:
+    return f"room-{interview_id}-peer-{call}"
+
+
+def _stop_players_not_drawn(interview_id: int, drawn: set[str]) -> None:
+    """Stop this session's players of calls that ended or were replaced (their server side would otherwise
+    keep relaying an ended track until the session closes)."""
+    prefix = _player_key(interview_id, "")
+    for key in [k for k in list(st.session_state.keys()) if str(k).startswith(prefix) and k not in drawn]:
+        if type(st.session_state[key]).__name__ != "WebRtcStreamerContext":  # the component's own state
+            continue
+        worker = st.session_state[key]._get_worker()
+        if worker is not None:
+            worker.stop()
+        del st.session_state[key]
 
 
 def _rendered_key(interview_id: int) -> str:
@@ -188,7 +220,7 @@ def shared_screen(interview_id: int, actor: Actor) -> None:
 
 
 def _peers_changed(interview_id: int) -> bool:
-    """True when someone started or left their camera since the video area was last drawn.
+    """True when someone started, restarted or left their camera since the video area was last drawn.
 
     The timed side panel checks the shared peer table and asks for a full rerun, so the new participant's
     video appears (or a departed one's disappears) within about two seconds."""
@@ -205,8 +237,7 @@ def _peers_changed(interview_id: int) -> bool:
             table.pop(key)
             _PEERS_SEEN.pop((interview_id, key), None)
         peers = dict(table)
-    current = sorted(k for k, (_, ctx) in peers.items() if k != me and ctx.state.playing)
-    return current != rendered
+    return [call for call, _, _ in _live_calls(peers, me)] != rendered
 
 
 def live_panel(interview_id: int, actor: Actor) -> None:
