@@ -23,5 +23,7 @@ def test_a_status_change_keeps_the_applicant_panel_and_its_fit_ranking(db, monke
     at.button(key=f"change_{app_id}").click().run()
     assert not at.exception and A.get_application(db, w.admin, app_id)["status"] == "under_review"
     assert "Under review" in at.get_by_key(f"applicant_{app_id}").label
+    # one run shows the change (a callback, not a st.rerun() that could replace a page clicked meanwhile)
+    assert [m.value for m in at.success] == ["Now Under review."]
     # the ranking reads the applicants' resumes and profiles, which a status change leaves as they were
     assert calls == [w.job_a]
