@@ -169,3 +169,30 @@ def test_a_participant_who_restarts_their_camera_gets_a_new_player(carl_in_room)
     assert meetings._player_key(999, second[0]) != meetings._player_key(999, first[0])
     carl_in_room.output_video_track = None                             # live, but no track yet: nothing to draw
     assert drawn_calls() == []
+
+
+def test_an_offer_the_busy_server_did_not_answer_in_time_is_answered_at_a_later_run(world, monkeypatch):
+    """streamlit-webrtc gives the server 10 s to answer a player's offer and then raises. That ended the run
+    before the side panel (and its timer) was drawn, nothing reran the page, and the player waited for ever
+    (the recruiter never saw the candidate, on a loaded machine). Now the page is drawn to the end and keeps
+    the redraw marker, so the panel's next refresh reruns it and the offer is answered then."""
+    import streamlit_webrtc
+    from streamlit_webrtc.webrtc import SignallingTimeoutError
+
+    from ui import meetings
+
+    def too_slow(**kwargs):
+        raise SignallingTimeoutError("Processing offer and initializing the worker has not finished in 10 seconds")
+
+    monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", too_slow)
+    _, s, booked = world
+    iid = booked.interview["id"]
+    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=30)
+    at.session_state["actor"] = s["cand"]
+    at.session_state[f"room{iid}_consent"] = False
+    at.query_params["token"] = booked.url.split("token=")[1]
+    at.switch_page("pages/room.py").run()
+    assert not at.exception, at.exception
+    assert any("server is busy" in c.value for c in at.caption)
+    assert "In the room now" in texts(at)                      # the side panel and its timer are drawn
+    assert at.session_state[meetings._rendered_key(iid)] == [meetings.DRAWING]

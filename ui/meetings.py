@@ -63,15 +63,26 @@ def _streamer(key: str, **kwargs):
     the server's event loop after a run ends, so two quick reruns (the SDP answer, ICE candidates, a peer
     joining) can read the same value and the next one sees a jump: live calls were dropped 3-40 s after
     they started. The check is skipped while this context's call is connected; leaving the page stops
-    that call (the library's page-change observer closes it), after which the check applies as before."""
+    that call (the library's page-change observer closes it), after which the check applies as before.
+
+    Returns None when the server did not answer the player's offer in time: the library gives it 10 s and
+    then raises, which ended the page's run before the side panel and its timer were drawn. Nothing reran
+    the page after that, so the player waited for an answer for ever (on a loaded machine the recruiter
+    never saw the candidate while the candidate saw both). The offer stays the player's value, and the
+    next full run answers it with a new worker; video_call makes sure that run comes."""
     from streamlit_webrtc import webrtc_streamer
+    from streamlit_webrtc.webrtc import SignallingTimeoutError
 
     context = st.session_state.get(key)
     worker = context._get_worker() if context is not None and hasattr(context, "_get_worker") else None
     peer_connection = getattr(worker, "pc", None)
     if peer_connection is not None and peer_connection.connectionState not in ("closed", "failed"):
         context._last_rendered_run_count = None
-    return webrtc_streamer(key=key, **kwargs)
+    try:
+        return webrtc_streamer(key=key, **kwargs)
+    except SignallingTimeoutError:
+        st.caption(":material/hourglass_top: The server is busy; this video connects at the next try.")
+        return None
 
 
 def consent_notice(interview_id: int, actor: Actor) -> bool | None:
@@ -116,8 +127,9 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
     # after it, and a participant then never saw the other's video (seen once, in a full test run).
     st.session_state[_rendered_key(interview_id)] = [DRAWING]
     st.caption(f"You: {actor.name}")
+    self_key = f"room-{interview_id}-self"
     self_ctx = _streamer(
-        key=f"room-{interview_id}-self",
+        key=self_key,
         mode=WebRtcMode.SENDRECV,
         rtc_configuration=config,
         media_stream_constraints={"video": VIDEO_CONSTRAINTS, "audio": True},
@@ -127,9 +139,12 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
         translations={"start": "Start camera", "stop": "Leave call"},
     )
+    answered = self_ctx is not None   # every player's offer answered; otherwise the panel reruns the page
+    self_ctx = self_ctx or st.session_state.get(self_key)
+    playing = self_ctx is not None and self_ctx.state.playing
     with _PEERS_LOCK:
         peers = _PEERS.setdefault(interview_id, {})
-        if self_ctx.state.playing:
+        if playing:
             peers[me] = (actor.name, self_ctx)
             _PEERS_SEEN[(interview_id, me)] = time.time()
         else:
@@ -137,14 +152,14 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
         peers = dict(peers)
     st.caption("If the browser blocks the camera or microphone, the player above shows the error; allow access "
                "in the address bar and press Start again. Chat and the code pad work without video.")
-    if record and self_ctx.state.playing:
+    if record and playing:
         st.caption(":red[:material/fiber_manual_record:] Recording your camera and microphone.")
     others = _live_calls(peers, me)
     if not others:
         st.info("Nobody else has started their camera yet.")
     for call, name, ctx in others:
         st.caption(name)
-        _streamer(
+        answered &= _streamer(
             key=_player_key(interview_id, call),
             mode=WebRtcMode.RECVONLY,
             rtc_configuration=config,
@@ -153,9 +168,10 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
             source_audio_track=ctx.output_audio_track,
             media_stream_constraints={"video": True, "audio": True},
             video_html_attrs={"autoPlay": True, "controls": False, "style": {"width": "100%"}},
-        )
+        ) is not None
     _stop_players_not_drawn(interview_id, {_player_key(interview_id, call) for call, _, _ in others})
-    st.session_state[_rendered_key(interview_id)] = [call for call, _, _ in others]
+    # an unanswered offer keeps the marker: the side panel then reruns the page, which answers it
+    st.session_state[_rendered_key(interview_id)] = [call for call, _, _ in others] if answered else [DRAWING]
 
 
 def _live_calls(peers: dict, me: str) -> list[tuple[str, str, object]]:
@@ -243,9 +259,13 @@ def _peers_changed(interview_id: int) -> bool:
 def live_panel(interview_id: int, actor: Actor) -> None:
     """Participants, shared screen, reactions and chat, refreshed every two seconds."""
 
+    inline = f"room{interview_id}_panel_inline"
+
     @st.fragment(run_every=2)
     def _panel() -> None:
-        if _peers_changed(interview_id):
+        # Only the timed runs check: in a full run the video area was drawn just before, and a player left
+        # unanswered there must wait for the next timed run, not rerun the page at once, again and again.
+        if not st.session_state.pop(inline, False) and _peers_changed(interview_id):
             st.rerun(scope="app")
         db = session.db()
         try:
@@ -281,6 +301,7 @@ def live_panel(interview_id: int, actor: Actor) -> None:
                 except ValueError as exc:
                     st.error(str(exc))
 
+    st.session_state[inline] = True
     _panel()
 
 
