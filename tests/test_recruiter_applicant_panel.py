@@ -7,6 +7,7 @@ from conftest import open_page
 
 from engine import applications as A
 from engine.recsys import fit
+from ui.recruiting import _ranked
 
 
 def test_a_status_change_keeps_the_applicant_panel_and_its_fit_ranking(db, monkeypatch):
@@ -15,6 +16,7 @@ def test_a_status_change_keeps_the_applicant_panel_and_its_fit_ranking(db, monke
     calls = []
     real = fit.rank_applicants
     monkeypatch.setattr(fit, "rank_applicants", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
+    _ranked.clear()  # the process-wide cache may hold an earlier test's ranking of the same ids
     at = open_page("pages/recruiter.py", w.rec_a, timeout=60, job=w.job_a)
     assert not at.exception
     # the panel is found by its own key, whatever its label says
