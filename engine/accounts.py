@@ -39,7 +39,6 @@ DEMO_COMPANY = "Demo Analytics Ltd"
 GENERATED_ADMIN_EMAIL = "admin@jobexpressway.local"
 
 
-
 class ValidationError(ValueError):
     """Bad input. ``errors`` maps each field to a message that can be shown as is."""
 
