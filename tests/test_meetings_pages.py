@@ -196,3 +196,21 @@ def test_an_offer_the_busy_server_did_not_answer_in_time_is_answered_at_a_later_
     assert any("server is busy" in c.value for c in at.caption)
     assert "In the room now" in texts(at)                      # the side panel and its timer are drawn
     assert at.session_state[meetings._rendered_key(iid)] == [meetings.DRAWING]
+
+
+def test_the_recruiter_decides_a_past_interview_in_one_run(world):
+    """Offer in the history: the decision is recorded in the button's callback, so the same run shows it
+    (no st.rerun() after it, which could replace a page the recruiter clicked meanwhile)."""
+    db, s, booked = world
+    iid = booked.interview["id"]
+    db.execute("UPDATE interviews SET starts_at = ? WHERE id = ?",
+               [(datetime.now() - timedelta(days=1)).replace(microsecond=0).isoformat(), iid])
+    at = page("pages/interviews.py", s["rec"])
+    assert not at.exception, at.exception
+    at.text_area(key=f"decide{iid}_notes").set_value("Clear answers.")
+    next(b for b in at.button if b.label == "Offer").click().run()
+    assert not at.exception, at.exception
+    row = store.one(db, "SELECT status, decision, notes FROM interviews WHERE id = ?", [iid])
+    assert (row["decision"], row["notes"]) == ("offered", "Clear answers.")
+    assert store.one(db, "SELECT status FROM applications WHERE id = ?", [s["app"]])["status"] == "offered"
+    assert any("Offered" in e.label for e in at.expander)   # drawn by the same run
