@@ -179,7 +179,8 @@ def _live_calls(peers: dict, me: str) -> list[tuple[str, str, object]]:
     participant and their current output track: whoever restarts their camera (a second press of Start, a
     leave and rejoin within one refresh) sends a new track, and the others' players, each subscribed to one
     track for good, must be replaced. Keyed by participant alone, a viewer kept a player on the ended track
-    and never saw that participant again (the two-person browser test, on a loaded machine)."""
+    and never saw that participant again (found by reading; the failing browser runs showed the unanswered
+    offer that _streamer describes)."""
     calls = []
     for key, (name, ctx) in peers.items():
         track = ctx.output_video_track if key != me and ctx.state.playing else None
