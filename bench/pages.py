@@ -12,9 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +20,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # tests/journey_helpers: the one server start
 os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -103,30 +101,16 @@ def warm_pages(data_dir: Path, runs: int) -> list[dict]:
     return rows
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def cold_start(data_dir: Path, browser: bool = True) -> dict:
     """`make run` minus setup/init (already done): launch streamlit and time each readiness signal."""
+    from journey_helpers import CHROMIUM, CHROMIUM_ARGS, free_port, running, streamlit_command
+
     port = free_port()
     env = dict(os.environ, JOBEXPRESSWAY_DATA_DIR=str(data_dir))
-    cmd = [str(ROOT / ".venv/bin/streamlit"), "run", "Home.py", "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--server.port", str(port)]
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     result: dict = {"port": port}
     base = f"http://127.0.0.1:{port}"
-    try:
-        while time.perf_counter() - started < 120:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.1)
+    started = time.perf_counter()
+    with running(streamlit_command("Home.py", port), data_dir / "bench-streamlit.log", env, base + "/_stcore/health"):
         result["health_s"] = round(time.perf_counter() - started, 2)
         with urllib.request.urlopen(base + "/", timeout=10) as r:
             html = r.read().decode()
@@ -136,20 +120,12 @@ def cold_start(data_dir: Path, browser: bool = True) -> dict:
             from playwright.sync_api import sync_playwright
 
             with sync_playwright() as p:
-                b = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+                b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = b.new_page()
                 page.goto(base + "/")
                 page.get_by_role("heading", name="JobExpressway").first.wait_for(timeout=60_000)
                 result["home_rendered_s"] = round(time.perf_counter() - started, 2)
                 b.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
     return result
 
 

@@ -68,13 +68,12 @@ def main() -> None:
     booked = schedule.schedule_interview(db, people["rec"], people["app"], datetime.now() + timedelta(minutes=2),
                                          "UTC", 30, "Bench call")
     token = booked.url.split("token=")[1]
-    from journey_helpers import free_port, running
+    from journey_helpers import free_port, running, streamlit_command
 
     port = free_port()
     env = dict(os.environ, JOBEXPRESSWAY_TEST_LOGIN="1", STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     samples = []
-    with running([sys.executable, "-m", "streamlit", "run", str(ROOT / "tests" / "browser_room_app.py"),
-                  "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port)],
+    with running(streamlit_command(str(ROOT / "tests" / "browser_room_app.py"), port),
                  data / "streamlit.log", env, f"http://127.0.0.1:{port}/_stcore/health") as server:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)

@@ -24,12 +24,11 @@ from engine.sign_in_sessions import (SESSION_DAYS, Session, actor_for_session, a
                                      create_session, end_all_sessions, end_session, resume_session,
                                      session_id_for_token)
 from engine.sign_in_sessions import actor_from_row as _actor
+from engine.choices import CATEGORY_NAMES, EDUCATION_LEVELS, email_problem
 from engine.store import insert_row, one, transaction, update_row, utcnow
 
 MIN_PASSWORD = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt only reads 72 bytes; bcrypt 5 refuses longer input outright
-EDUCATION_LEVELS = ("High school", "Vocational / Certificate", "Associate degree", "Bachelor's degree",
-                    "Master's degree", "Doctorate (PhD)", "Other")
 PROFILE_FIELDS = ("name", "email", "location", "preferred_category", "skills", "education", "experience", "headline")
 SIGN_IN_FAILED = "Email or password is not correct."  # one message for both cases: emails cannot be probed
 
@@ -41,8 +40,6 @@ DEMO_ADMIN = ("admin@demo.jobexpressway.local", "Demo-admin-246")
 DEMO_COMPANY = "Demo Analytics Ltd"
 DEMO_EMAIL_DOMAIN = "demo.jobexpressway.local"  # every demo account's, those of `engine demo` included
 GENERATED_ADMIN_EMAIL = "admin@jobexpressway.local"
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
 
 class ValidationError(ValueError):
@@ -56,14 +53,6 @@ class ValidationError(ValueError):
 # --- validation ------------------------------------------------------------------------------------
 def normalize_email(email: str | None) -> str:
     return (email or "").strip().lower()
-
-
-def email_problem(email: str) -> str | None:
-    if not email:
-        return "Email is required."
-    if len(email) > 254 or not _EMAIL.match(email):
-        return f"'{email}' is not a valid email address."
-    return None
 
 
 def password_problem(password: str | None) -> str | None:
@@ -115,6 +104,16 @@ def _skills_error(skills, errors: dict[str, str]) -> None:
 
 def _required(values: dict[str, str | None], labels: dict[str, str]) -> dict[str, str]:
     return {f: f"{label} is required." for f, label in labels.items() if not (values.get(f) or "").strip()}
+
+
+def _check_choices(values: dict, errors: dict[str, str]) -> None:
+    """Preferred category and education come from the vocabulary (or stay empty): a category no job uses
+    would never match a job."""
+    category, education = (values.get("preferred_category") or "").strip(), (values.get("education") or "").strip()
+    if category and category not in CATEGORY_NAMES:
+        errors["preferred_category"] = f"'{category}' is not one of our job categories: pick one from the list."
+    if education and education not in EDUCATION_LEVELS:
+        errors["education"] = f"Education must be one of: {', '.join(EDUCATION_LEVELS)}."
 
 
 def check_email_free(db: sqlite_utils.Database, email: str, errors: dict[str, str], *, except_user: int | None = None) -> None:
@@ -184,6 +183,7 @@ def sign_up_candidate(db: sqlite_utils.Database, *, name: str, email: str, passw
     check_email_free(db, email, errors)
     if problem := password_problem(password):
         errors["password"] = problem
+    _check_choices({"preferred_category": preferred_category, "education": education}, errors)
     if errors:
         raise ValidationError(errors)
     with transaction(db):
@@ -373,6 +373,7 @@ def update_profile(db: sqlite_utils.Database, actor: Actor, changes: dict) -> di
     if actor.is_candidate and "location" in clean and not clean["location"]:
         errors["location"] = "Location is required."
     errors.update(limits.problems({k: v for k, v in clean.items() if k not in errors}))
+    _check_choices(clean, errors)
     if errors:
         raise ValidationError(errors)
     with transaction(db):
@@ -488,7 +489,7 @@ def ensure_bootstrap_accounts(db: sqlite_utils.Database, *, demo: bool | None = 
     if not exists(DEMO_CANDIDATE[0]):
         sign_up_candidate(
             db, name="Dana Demo", email=DEMO_CANDIDATE[0], password=DEMO_CANDIDATE[1], location="Berlin, Germany",
-            preferred_category="Data Engineering", education="Master's degree",
+            preferred_category="Data Engineering", education="Master's Degree",
             skills=["Python", "SQL", "Apache Spark", "Airflow", "Kafka", "AWS", "dbt", "Docker", "Data Modeling"],
             experience="4 years as a data engineer: batch and streaming pipelines, a cloud data warehouse, data quality checks.")
         messages.append(f"Demo candidate: {DEMO_CANDIDATE[0]} / {DEMO_CANDIDATE[1]}")

@@ -48,14 +48,14 @@ COMPANIES = (
 
 # Candidates besides the bootstrap demo candidate: (preferred category, education, years of experience).
 CANDIDATE_PROFILES = (
-    ("Data Engineering", "Bachelor's degree", 3), ("Data Science & Analytics", "Master's degree", 2),
-    ("Software Engineering", "Bachelor's degree", 5), ("DevOps & Cloud", "Bachelor's degree", 6),
-    ("Data Science & Analytics", "Doctorate (PhD)", 1), ("Software Engineering", "Associate degree", 2),
-    ("Healthcare & Nursing", "Bachelor's degree", 7), ("Data Engineering", "Master's degree", 8),
-    ("Administration", "Associate degree", 4), ("Software Engineering", "Master's degree", 0),
-    ("Healthcare & Nursing", "Vocational / Certificate", 3), ("DevOps & Cloud", "Master's degree", 4),
-    ("Design (UX/UI)", "Bachelor's degree", 3), ("Marketing", "Bachelor's degree", 5),
-    ("Product Management", "Master's degree", 6), ("Data Science & Analytics", "Bachelor's degree", 0),
+    ("Data Engineering", "Bachelor's Degree", 3), ("Data Science & Analytics", "Master's Degree", 2),
+    ("Software Engineering", "Bachelor's Degree", 5), ("DevOps & Cloud", "Bachelor's Degree", 6),
+    ("Data Science & Analytics", "Doctorate", 1), ("Software Engineering", "Associate Degree", 2),
+    ("Healthcare & Nursing", "Bachelor's Degree", 7), ("Data Engineering", "Master's Degree", 8),
+    ("Administration", "Associate Degree", 4), ("Software Engineering", "Master's Degree", 0),
+    ("Healthcare & Nursing", "Vocational Certificate", 3), ("DevOps & Cloud", "Master's Degree", 4),
+    ("Design (UX/UI)", "Bachelor's Degree", 3), ("Marketing", "Bachelor's Degree", 5),
+    ("Product Management", "Master's Degree", 6), ("Data Science & Analytics", "Bachelor's Degree", 0),
 )
 
 # How an application reaches each status (the status machine's forward paths).

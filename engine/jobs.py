@@ -12,6 +12,7 @@ from datetime import date
 import sqlite_utils
 
 from engine.authz import Actor, NotFound, require_signed_in
+from engine.choices import CATEGORY_NAMES
 from engine.store import insert_row, one, transaction, utcnow
 
 # The fields of one job, in the order the project's CSV format writes them.
@@ -271,7 +272,10 @@ def search_jobs(db: sqlite_utils.Database, filters: JobFilters) -> SearchResult:
 
 
 def categories(db: sqlite_utils.Database) -> list[str]:
-    return [r["category"] for r in db.query("SELECT DISTINCT category FROM jobs ORDER BY category")]
+    """The search filter's categories: the vocabulary's, then any other a stored job carries (an imported
+    job's "Other")."""
+    stored = [r["category"] for r in db.query("SELECT DISTINCT category FROM jobs ORDER BY category")]
+    return [*CATEGORY_NAMES, *(c for c in stored if c and c not in CATEGORY_NAMES)]
 
 
 def save_job(db: sqlite_utils.Database, actor: Actor, job_id: int) -> None:

@@ -2,7 +2,6 @@
 review of postings held as possibly fraudulent."""
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Callable
 from datetime import date
@@ -11,6 +10,7 @@ import sqlite_utils
 
 from engine import limits, notify
 from engine.authz import Actor, NotFound, require_company_scope, require_permission, require_role, require_staff_access
+from engine.choices import CATEGORY_NAMES, EDUCATION_LEVELS, EMPLOYMENT_TYPES, is_email
 from engine.jobs import _row_for_db, decode_job
 from engine.store import insert_row, one, transaction, update_row, utcnow
 
@@ -18,9 +18,7 @@ REQUIRED = ("title", "description", "location", "category")
 EDITABLE = ("title", "description", "location", "category", "deadline", "salary_min", "salary_max",
             "requirements", "responsibilities", "contact_email", "required_skills", "education_level", "remote",
             "employment_type")
-EMPLOYMENT_TYPES = ("Full-time", "Part-time", "Contract", "Internship", "Temporary")
 REVIEW_THRESHOLD = 0.5
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 RiskScorer = Callable[[dict], float | None]  # None: the posting could not be screened (no model)
 
 
@@ -45,8 +43,10 @@ def _as_int(value, label: str, problems: list[str]) -> int | None:
     return number
 
 
-def validate_job(fields: dict, *, check_deadline: bool = True) -> dict:
-    """Clean a job form; raises JobValidationError listing every problem."""
+def validate_job(fields: dict, *, check_deadline: bool = True, current: dict | None = None) -> dict:
+    """Clean a job form; raises JobValidationError listing every problem. Category, employment type and
+    education level come from the vocabulary; an edit (``current``: the job as stored) may keep an imported
+    job's own value, e.g. the category "Other"."""
     problems: list[str] = []
     clean = {k: fields.get(k) for k in EDITABLE if k in fields}
     for key in ("title", "description", "location", "category", "requirements", "responsibilities",
@@ -74,10 +74,14 @@ def validate_job(fields: dict, *, check_deadline: bool = True) -> dict:
         problems.append("Minimum salary is above the maximum")
     clean["salary_min"], clean["salary_max"] = lo, hi
     email = clean.get("contact_email")
-    if email and not _EMAIL.match(email):
+    if email and not is_email(email):
         problems.append(f"Contact email '{email}' is not a valid address")
-    if clean.get("employment_type") and clean["employment_type"] not in EMPLOYMENT_TYPES:
-        problems.append(f"Employment type must be one of {', '.join(EMPLOYMENT_TYPES)}")
+    for key, label, allowed in (("category", "Category", CATEGORY_NAMES),
+                                ("employment_type", "Employment type", EMPLOYMENT_TYPES),
+                                ("education_level", "Education level", EDUCATION_LEVELS)):
+        value = clean.get(key)
+        if value and value not in allowed and value != (current or {}).get(key):
+            problems.append(f"{label} '{value}' is not one of ours: pick one of {', '.join(allowed)}")
     skills = clean.get("required_skills")
     if isinstance(skills, str):
         clean["required_skills"] = [s.strip() for s in skills.split(",") if s.strip()]
@@ -156,7 +160,8 @@ def edit_job(db: sqlite_utils.Database, actor: Actor, job_id: int, changes: dict
     with transaction(db):
         job = decode_job(_own_job(db, actor, job_id))
         merged = {k: job.get(k) for k in EDITABLE} | {k: v for k, v in changes.items() if k in EDITABLE}
-        clean = validate_job(merged, check_deadline=str(merged.get("deadline") or "") != str(job.get("deadline") or ""))
+        clean = validate_job(merged, check_deadline=str(merged.get("deadline") or "") != str(job.get("deadline") or ""),
+                             current=job)
         row = _row_for_db(dict(clean, company=job["company"]))
         update = {k: row[k] for k in EDITABLE if k in row}
         if risk_scorer is not None and job["status"] == "open":  # an edit never releases a held job

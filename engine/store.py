@@ -535,3 +535,27 @@ CREATE INDEX idx_sessions_previous ON sessions(previous_hash);
 def m236_meetings_invitation_outbox(db: sqlite_utils.Database) -> None:
     """Which outbox email carried an interview's invitation, so the recruiter sees it queued, then sent."""
     db.execute("ALTER TABLE interviews ADD COLUMN invitation_outbox_id INTEGER REFERENCES outbox(id)")
+
+
+@migration
+def m236_vocab_categories_education(db: sqlite_utils.Database) -> None:
+    """One vocabulary (engine.choices) for every form: jobs posted under the recruiter form's old 13
+    categories ("Engineering" ...) and profiles' typed or old categories and education levels ("Data
+    Science", "Master's degree") get the vocabulary's value. A profile value that names nothing is cleared
+    (the profile form asks for it again); a job keeps what fits nothing (an imported job's "Other")."""
+    from engine.choices import CATEGORY_NAMES, EDUCATION_LEVELS, category_named, education_named
+
+    now = utcnow()
+    names = ", ".join("?" * len(CATEGORY_NAMES))
+    jobs = db.execute(f"SELECT id, category, title, description FROM jobs WHERE category NOT IN ({names}) "
+                      "AND (category != 'Other' OR source = 'posted')", list(CATEGORY_NAMES)).fetchall()
+    for job_id, category, title, description in jobs:
+        named = category_named(category, title or "", description or "")
+        if named and named != category:
+            db.execute("UPDATE jobs SET category = ?, updated_at = ? WHERE id = ?", [named, now, job_id])
+    levels = ", ".join("?" * len(EDUCATION_LEVELS))
+    users = db.execute(f"SELECT id, preferred_category, education FROM users WHERE preferred_category NOT IN ({names}) "
+                       f"OR education NOT IN ({levels})", [*CATEGORY_NAMES, *EDUCATION_LEVELS]).fetchall()
+    for user_id, category, education in users:
+        db.execute("UPDATE users SET preferred_category = ?, education = ?, updated_at = ? WHERE id = ?",
+                   [category_named(category), education_named(education), now, user_id])

@@ -55,7 +55,7 @@ with st.form("profile"):
     name = st.text_input("Full name *", value=profile["name"], key="profile_name")
     email = st.text_input("Email *", value=profile["email"], key="profile_email",
                           help="A new address takes effect once you open the link we send to it.")
-    extra = candidate_fields(conn, "profile", profile) if actor.is_candidate else {}
+    extra = candidate_fields("profile", profile) if actor.is_candidate else {}
     if st.form_submit_button("Save profile", type="primary"):
         new_email = accounts.normalize_email(email) != accounts.normalize_email(profile["email"])
         save_changes({"name": name, "email": email, **extra},

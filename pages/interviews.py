@@ -24,6 +24,17 @@ STATUS = {"scheduled": "Awaiting the candidate's answer", "accepted": "Accepted 
 EMAIL = {"queued": "invitation email queued", "sent": "invitation email sent", "failed": "invitation email failed"}
 
 
+def decide(interview_id: int, decision: str) -> None:
+    """The decision buttons' callback: it runs before the page is drawn, so that run shows the decision. (A
+    st.rerun() after it, while the run was still going, replaced a page the recruiter clicked meanwhile:
+    Streamlit merges the two requests and keeps the rerun's page; the recruiter journey lost its next menu
+    click that way.)"""
+    try:
+        schedule.record_decision(db(), actor, interview_id, decision, st.session_state.get(f"decide{interview_id}_notes", ""))
+    except (AccessDenied, NotFound, ValueError, IllegalTransition) as exc:
+        st.session_state[f"decide{interview_id}_error"] = str(exc)
+
+
 def who(interview: dict) -> str:
     return ", ".join(f"{safe(p['name'])} ({p['role']})" for p in interview["participants"])
 
@@ -135,13 +146,9 @@ with tabs["History"]:
                 st.markdown(f"**Notes:** {safe(iv['notes'])}")
             if staff and iv["application_id"] and not iv["decision"]:
                 with st.form(f"decide{iv['id']}"):
-                    notes = st.text_area("Notes", value=iv["notes"] or "")
+                    st.text_area("Notes", value=iv["notes"] or "", key=f"decide{iv['id']}_notes")
                     c1, c2 = st.columns(2)
-                    offer = c1.form_submit_button("Offer", type="primary")
-                    reject = c2.form_submit_button("Not selected")
-                if offer or reject:
-                    try:
-                        schedule.record_decision(conn, actor, iv["id"], "offered" if offer else "not_selected", notes)
-                        st.rerun()
-                    except (AccessDenied, NotFound, ValueError, IllegalTransition) as exc:
-                        st.error(str(exc))
+                    c1.form_submit_button("Offer", type="primary", on_click=decide, args=(iv["id"], "offered"))
+                    c2.form_submit_button("Not selected", on_click=decide, args=(iv["id"], "not_selected"))
+                if problem := st.session_state.pop(f"decide{iv['id']}_error", None):
+                    st.error(problem)

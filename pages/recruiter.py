@@ -49,6 +49,19 @@ tab_jobs, tab_post, tab_applicants = st.tabs(["Jobs", "Post a job", "Applicants"
                                              default=TAB_FROM_QUERY.get(st.query_params.get("tab", ""), "Jobs"))
 
 
+def change_status(actor, application_id: int) -> None:
+    """The Change status button's callback. It runs before the page is drawn, so that one run shows the new
+    status. (A st.rerun() after the change cost a second run, and a click the recruiter made meanwhile on
+    the menu was lost: Streamlit merges the two requests and keeps the rerun's page.)"""
+    ss = st.session_state
+    new = ss[f"next_{application_id}"]
+    try:
+        A.change_status(open_db(), actor, application_id, new, note=ss.get(f"note_status_{application_id}", ""))
+        ss[f"status_outcome_{application_id}"] = ("ok", f"Now {A.STATUS_LABELS[new]}.")
+    except (A.IllegalTransition, AccessDenied, NotFound) as exc:
+        ss[f"status_outcome_{application_id}"] = ("error", str(exc))
+
+
 def show_problems(exc: Exception) -> None:
     problems = getattr(exc, "problems", None)
     if problems:
@@ -155,7 +168,8 @@ with tab_applicants:
 
         for app in applicants:
             fit = f" · fit {app['fit_score']:.2f}" if app.get("fit_score") is not None else ""
-            with st.expander(f"#{app['id']} {safe(app['candidate_name'])} · {app['status_label']}{fit}"):
+            # keyed: its label (status, fit) and its place in the ranking change, the panel stays the same one
+            with st.expander(f"#{app['id']} {safe(app['candidate_name'])} · {app['status_label']}{fit}", key=f"applicant_{app['id']}"):
                 left, right = st.columns(2)
                 with left:
                     st.markdown(f"**{safe(app['candidate_name'])}** · {safe(app['candidate_email'])}")
@@ -196,17 +210,13 @@ with tab_applicants:
                         note = f" — _{safe(step['note'])}_" if step.get("note") else ""
                         st.markdown(f"- {step['label']} · {step['at'][:16].replace('T', ' ')} · {safe(step['by']) or '—'}{note}")
                     # an interview is scheduled with its invitation (below), not by a bare status change
+                    if outcome := st.session_state.pop(f"status_outcome_{app['id']}", None):
+                        (st.success if outcome[0] == "ok" else st.error)(outcome[1])
                     nexts = [s for s in A.TRANSITIONS.get(app["status"], ()) if s not in ("withdrawn", "interview_scheduled")]
                     if nexts and "change_status" in allowed:
-                        new = st.selectbox("Next status", nexts, format_func=A.STATUS_LABELS.get, key=f"next_{app['id']}")
-                        note = st.text_input("Note for the timeline (team only)", key=f"note_status_{app['id']}")
-                        if st.button("Change status", key=f"change_{app['id']}"):
-                            try:
-                                A.change_status(db, actor, app["id"], new, note=note)
-                                st.success(f"Now {A.STATUS_LABELS[new]}.")
-                                st.rerun()
-                            except (A.IllegalTransition, AccessDenied, NotFound) as exc:
-                                st.error(str(exc))
+                        st.selectbox("Next status", nexts, format_func=A.STATUS_LABELS.get, key=f"next_{app['id']}")
+                        st.text_input("Note for the timeline (team only)", key=f"note_status_{app['id']}")
+                        st.button("Change status", key=f"change_{app['id']}", on_click=change_status, args=(actor, app["id"]))
                     if app["status"] == "accepted" and "schedule_interviews" in allowed:
                         st.markdown(f"[Schedule interview in an interview room](interviews?application={app['id']})")
                         with st.expander("…or enter a date, time and meeting link by hand"):

@@ -41,7 +41,7 @@ with candidate_tab:
         c_password = st.text_input("Password *", type="password", key="cand_password",
                                    help=PASSWORD_HELP)
         c_confirm = st.text_input("Repeat password *", type="password", key="cand_confirm")
-        profile = candidate_fields(conn, "cand")
+        profile = candidate_fields("cand")
         created = st.form_submit_button("Create candidate account", type="primary")
     if created:
         if c_password != c_confirm:

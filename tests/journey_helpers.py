@@ -32,21 +32,35 @@ def server_env(data_dir: Path, **extra: str) -> dict:
             "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **extra}
 
 
-def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:
-    deadline = time.time() + timeout
+# How long a server may take to answer: a cold Streamlit start imports TensorFlow, torch and aiortc, which on a
+# loaded 2-core CI machine (load average ~10) took over 60 s; a server that is merely slow must not fail a test.
+SERVER_START_S = 180
+
+
+def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = SERVER_START_S) -> None:
+    """Return once ``url`` answers 200; fail with the server's log when it exits or the deadline passes."""
+    deadline = time.monotonic() + timeout
+    last = "no answer yet"
     while True:
         try:
-            if urllib.request.urlopen(url, timeout=2).status == 200:
-                return
-        except OSError:
-            if time.time() > deadline or proc.poll() is not None:
-                raise RuntimeError(f"{url} never answered:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
+            with urllib.request.urlopen(url, timeout=5) as answer:
+                if answer.status == 200:
+                    return
+                last = f"HTTP {answer.status}"
+        except OSError as exc:
+            last = str(exc)
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited (code {proc.returncode}) before {url} answered:\n"
+                               f"{log.read_text()[-3000:]}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} did not answer within {timeout:.0f} s (last: {last}):\n{log.read_text()[-3000:]}")
+        time.sleep(0.3)
 
 
 @contextmanager
-def running(args: list[str], log_path: Path, env: dict, ready_url: str, timeout: float = 120):
-    """A server process (output in ``log_path``), ready once ``ready_url`` answers, stopped afterwards."""
+def running(args: list[str], log_path: Path, env: dict, ready_url: str, timeout: float = SERVER_START_S):
+    """The one way tests and benches start a server: a process (output in ``log_path``), ready once
+    ``ready_url`` answers (else a RuntimeError with its log), stopped afterwards."""
     log = open(log_path, "w")
     proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -61,15 +75,20 @@ def running(args: list[str], log_path: Path, env: dict, ready_url: str, timeout:
         log.close()
 
 
+def streamlit_command(script: str, port: int) -> list[str]:
+    """`make run`'s server (streamlit run, headless, loopback) on ``port``."""
+    return [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
+            "--server.address", "127.0.0.1", "--server.port", str(port), "--server.fileWatcherType", "none"]
+
+
 @contextmanager
-def streamlit_server(data_dir: Path, log_dir: Path, env: dict, script: str = "Home.py", log_path: Path | None = None):
-    """`make run`'s server (streamlit run Home.py, headless, loopback) on a free port; ``script`` swaps in
-    another app (the room tests' harness)."""
-    url = f"http://127.0.0.1:{free_port()}"
-    with running([sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
-                  "--server.address", "127.0.0.1", "--server.port", url.rsplit(":", 1)[1],
-                  "--server.fileWatcherType", "none"],
-                 log_path or log_dir / "streamlit.log", env, f"{url}/_stcore/health"):
+def streamlit_server(data_dir: Path, log_dir: Path, env: dict, script: str = "Home.py", log_path: Path | None = None,
+                     port: int | None = None):
+    """`make run`'s server on a free port (or ``port``, when the environment must name it beforehand);
+    ``script`` swaps in another app (the room tests' harness). Yields its URL."""
+    port = port or free_port()
+    url = f"http://127.0.0.1:{port}"
+    with running(streamlit_command(script, port), log_path or log_dir / "streamlit.log", env, f"{url}/_stcore/health"):
         yield url
 
 

@@ -133,9 +133,9 @@ def test_join_page_new_call_and_bad_code(world):
                      [s["cand"].user_id])["kind"] == "instant"
 
 
-def test_a_video_area_drawn_only_in_part_asks_for_a_full_rerun(monkeypatch):
-    """The side panel's check: a peer who started their camera since the last complete drawing, or a drawing
-    cut short before the last peer's player (the marker video_call leaves until it ends), reads as a change."""
+@pytest.fixture
+def carl_in_room(monkeypatch):
+    """Room 999 as the side panel sees it: Carl's camera is live (track-1); this session is user 1."""
     import time
     from types import SimpleNamespace
 
@@ -143,18 +143,100 @@ def test_a_video_area_drawn_only_in_part_asks_for_a_full_rerun(monkeypatch):
 
     from ui import meetings
 
-    key = meetings._rendered_key(999)
     peer = "2:other-session"
-    monkeypatch.setitem(meetings._PEERS, 999, {peer: ("Carl", SimpleNamespace(state=SimpleNamespace(playing=True)))})
+    carl = SimpleNamespace(state=SimpleNamespace(playing=True), output_video_track=SimpleNamespace(id="track-1"))
+    monkeypatch.setitem(meetings._PEERS, 999, {peer: ("Carl", carl)})
     monkeypatch.setitem(meetings._PEERS_SEEN, (999, peer), time.time())
     st.session_state["actor"] = SimpleNamespace(user_id=1)
-    try:
-        assert meetings._peers_changed(999) is False          # no video area on this page: nothing to redraw
-        st.session_state[key] = []
-        assert meetings._peers_changed(999) is True           # Carl started after the last drawing
-        st.session_state[key] = [peer]
-        assert meetings._peers_changed(999) is False          # drawn with Carl's player
-        st.session_state[key] = [meetings.DRAWING]
-        assert meetings._peers_changed(999) is True           # that drawing was cut short
-    finally:
-        del st.session_state[key], st.session_state["actor"]
+    yield carl
+    st.session_state.pop(meetings._rendered_key(999), None)
+    del st.session_state["actor"]
+
+
+def drawn_calls():
+    from ui import meetings
+
+    return [call for call, _, _ in meetings._live_calls(meetings._PEERS[999], "1:me")]
+
+
+def test_a_video_area_drawn_only_in_part_asks_for_a_full_rerun(carl_in_room):
+    """The side panel's check: a peer who started their camera since the last complete drawing, or a drawing
+    cut short before the last peer's player (the marker video_call leaves until it ends), reads as a change."""
+    import streamlit as st
+
+    from ui import meetings
+
+    key = meetings._rendered_key(999)
+    assert meetings._peers_changed(999) is False          # no video area on this page: nothing to redraw
+    st.session_state[key] = []
+    assert meetings._peers_changed(999) is True           # Carl started after the last drawing
+    st.session_state[key] = drawn_calls()
+    assert meetings._peers_changed(999) is False          # drawn with Carl's player
+    st.session_state[key] = [meetings.DRAWING]
+    assert meetings._peers_changed(999) is True           # that drawing was cut short
+
+
+def test_a_participant_who_restarts_their_camera_gets_a_new_player(carl_in_room):
+    """A viewer's player relays one track of the other participant for good. When that participant's call
+    restarts (Start pressed again, or a leave and rejoin between two refreshes of the panel) their track is
+    new: the viewer must draw a new player for it; the old one showed the ended track, never the person."""
+    from types import SimpleNamespace
+
+    import streamlit as st
+
+    from ui import meetings
+
+    first = drawn_calls()
+    st.session_state[meetings._rendered_key(999)] = first
+    assert meetings._peers_changed(999) is False
+    carl_in_room.output_video_track = SimpleNamespace(id="track-2")   # Carl's camera restarted: a new call
+    assert meetings._peers_changed(999) is True
+    second = drawn_calls()
+    assert meetings._player_key(999, second[0]) != meetings._player_key(999, first[0])
+    carl_in_room.output_video_track = None                             # live, but no track yet: nothing to draw
+    assert drawn_calls() == []
+
+
+def test_an_offer_the_busy_server_did_not_answer_in_time_is_answered_at_a_later_run(world, monkeypatch):
+    """streamlit-webrtc gives the server 10 s to answer a player's offer and then raises. That ended the run
+    before the side panel (and its timer) was drawn, nothing reran the page, and the player waited for ever
+    (the recruiter never saw the candidate, on a loaded machine). Now the page is drawn to the end and keeps
+    the redraw marker, so the panel's next refresh reruns it and the offer is answered then."""
+    import streamlit_webrtc
+    from streamlit_webrtc.webrtc import SignallingTimeoutError
+
+    from ui import meetings
+
+    def too_slow(**kwargs):
+        raise SignallingTimeoutError("Processing offer and initializing the worker has not finished in 10 seconds")
+
+    monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", too_slow)
+    _, s, booked = world
+    iid = booked.interview["id"]
+    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=30)
+    at.session_state["actor"] = s["cand"]
+    at.session_state[f"room{iid}_consent"] = False
+    at.query_params["token"] = booked.url.split("token=")[1]
+    at.switch_page("pages/room.py").run()
+    assert not at.exception, at.exception
+    assert any("server is busy" in c.value for c in at.caption)
+    assert "In the room now" in texts(at)                      # the side panel and its timer are drawn
+    assert at.session_state[meetings._rendered_key(iid)] == [meetings.DRAWING]
+
+
+def test_the_recruiter_decides_a_past_interview_in_one_run(world):
+    """Offer in the history: the decision is recorded in the button's callback, so the same run shows it
+    (no st.rerun() after it, which could replace a page the recruiter clicked meanwhile)."""
+    db, s, booked = world
+    iid = booked.interview["id"]
+    db.execute("UPDATE interviews SET starts_at = ? WHERE id = ?",
+               [(datetime.now() - timedelta(days=1)).replace(microsecond=0).isoformat(), iid])
+    at = page("pages/interviews.py", s["rec"])
+    assert not at.exception, at.exception
+    at.text_area(key=f"decide{iid}_notes").set_value("Clear answers.")
+    next(b for b in at.button if b.label == "Offer").click().run()
+    assert not at.exception, at.exception
+    row = store.one(db, "SELECT status, decision, notes FROM interviews WHERE id = ?", [iid])
+    assert (row["decision"], row["notes"]) == ("offered", "Clear answers.")
+    assert store.one(db, "SELECT status FROM applications WHERE id = ?", [s["app"]])["status"] == "offered"
+    assert any("Offered" in e.label for e in at.expander)   # drawn by the same run

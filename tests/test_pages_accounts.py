@@ -179,11 +179,11 @@ def test_profile_edit_persists(conn):
     at = app(ann, page="pages/account.py")
     at.text_area(key="profile_experience").input("5 years building data pipelines")
     at.multiselect(key="profile_skills").select("Spark")
-    at.selectbox(key="profile_education").set_value("Master's degree")
+    at.selectbox(key="profile_education").set_value("Master's Degree")
     submit(at, "Save profile")
     assert "Profile saved." in texts(at, "success")
     profile = accounts.get_profile(conn, ann)
-    assert (profile["experience"], profile["education"]) == ("5 years building data pipelines", "Master's degree")
+    assert (profile["experience"], profile["education"]) == ("5 years building data pipelines", "Master's Degree")
     assert profile["skills"] == ["Python", "Spark"]
 
 

@@ -14,7 +14,7 @@ def w(db):
 
 
 def _form(**kw):
-    base = dict(title="Backend Engineer", description="Build APIs", location="Remote", category="Engineering",
+    base = dict(title="Backend Engineer", description="Build APIs", location="Remote", category="Software Engineering",
                 deadline=future(), salary_min=60000, salary_max=80000, contact_email="jobs@acme.test",
                 required_skills="Python, SQL", employment_type="Full-time")
     base.update(kw)

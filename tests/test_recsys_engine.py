@@ -221,8 +221,12 @@ def test_at_exit_a_background_build_stops_between_batches(tmp_path, monkeypatch)
     data = tmp_path / "data"
     jobs.add_jobs(store.connect(data), generate_jobs(64 * 20, seed=3))
     status = idx.start_background_build(data)
-    while status.done == 0:
+    deadline = time.monotonic() + 120
+    while status.done == 0 and status.state == "building":
+        if time.monotonic() > deadline:
+            pytest.fail(f"the background build embedded no batch within 120 s (state {status.state})")
         time.sleep(0.05)
+    assert status.done > 0, f"the build ended before its first batch: {status.state} {status.error}"
     try:
         idx._stop_background_builds()  # what atexit runs
         assert not any(t.name.startswith("index-build") and t.is_alive() for t in threading.enumerate())

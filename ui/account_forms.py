@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine import accounts, jobs, store
+from engine import accounts, store
+from engine.choices import CATEGORY_NAMES, EDUCATION_LEVELS
 
 PASSWORD_HELP = "At least 8 characters, with a letter and a digit, and not one of the most common passwords."
 
@@ -23,26 +24,23 @@ def show_errors(exc: Exception) -> None:
         st.error(str(exc))
 
 
-def _with_current(options: list[str], current: str | None) -> list[str]:
-    return options if not current or current in options else [current, *options]
-
-
-def candidate_fields(conn, key: str, profile: dict | None = None) -> dict:
+def candidate_fields(key: str, profile: dict | None = None) -> dict:
     """Location, preferred category, skills, education and experience (call inside a form)."""
     profile = profile or {}
     values = {"location": st.text_input("Location *", value=profile.get("location") or "", key=f"{key}_location",
                                         placeholder="City, Country")}
-    categories = _with_current(jobs.categories(conn), profile.get("preferred_category"))
+    # only the jobs' own categories: one typed by hand would never match a job
+    categories = list(CATEGORY_NAMES)
     current_cat = profile.get("preferred_category")
     values["preferred_category"] = st.selectbox(
         "Preferred job category", categories, index=categories.index(current_cat) if current_cat in categories else None,
-        key=f"{key}_category", accept_new_options=True, placeholder="Choose or type a category") or ""
+        key=f"{key}_category", placeholder="Choose a category") or ""
     skills = profile.get("skills") or []
     options = sorted(set(_skill_options(str(store.db_path()))) | set(skills), key=str.lower)
     values["skills"] = st.multiselect("Skills", options, default=skills, key=f"{key}_skills", accept_new_options=True,
                                       placeholder="Pick or type skills, e.g. Python, SQL, Nursing",
                                       help="Recommendations match jobs to these skills.")
-    levels = list(_with_current(list(accounts.EDUCATION_LEVELS), profile.get("education")))
+    levels = list(EDUCATION_LEVELS)
     current_edu = profile.get("education")
     values["education"] = st.selectbox("Highest education", levels,
                                        index=levels.index(current_edu) if current_edu in levels else None,

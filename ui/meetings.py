@@ -66,15 +66,26 @@ def _streamer(key: str, **kwargs):
     the server's event loop after a run ends, so two quick reruns (the SDP answer, ICE candidates, a peer
     joining) can read the same value and the next one sees a jump: live calls were dropped 3-40 s after
     they started. The check is skipped while this context's call is connected; leaving the page stops
-    that call (the library's page-change observer closes it), after which the check applies as before."""
+    that call (the library's page-change observer closes it), after which the check applies as before.
+
+    Returns None when the server did not answer the player's offer in time: the library gives it 10 s and
+    then raises, which ended the page's run before the side panel and its timer were drawn. Nothing reran
+    the page after that, so the player waited for an answer for ever (on a loaded machine the recruiter
+    never saw the candidate while the candidate saw both). The offer stays the player's value, and the
+    next full run answers it with a new worker; video_call makes sure that run comes."""
     from streamlit_webrtc import webrtc_streamer
+    from streamlit_webrtc.webrtc import SignallingTimeoutError
 
     context = st.session_state.get(key)
     worker = context._get_worker() if context is not None and hasattr(context, "_get_worker") else None
     peer_connection = getattr(worker, "pc", None)
     if peer_connection is not None and peer_connection.connectionState not in ("closed", "failed"):
         context._last_rendered_run_count = None
-    return webrtc_streamer(key=key, **kwargs)
+    try:
+        return webrtc_streamer(key=key, **kwargs)
+    except SignallingTimeoutError:
+        st.caption(":material/hourglass_top: The server is busy; this video connects at the next try.")
+        return None
 
 
 def consent_notice(interview_id: int, actor: Actor) -> bool | None:
@@ -119,8 +130,9 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
     # after it, and a participant then never saw the other's video (seen once, in a full test run).
     st.session_state[_rendered_key(interview_id)] = [DRAWING]
     st.caption(f"You: {safe(actor.name)}")
+    self_key = f"room-{interview_id}-self"
     self_ctx = _streamer(
-        key=f"room-{interview_id}-self",
+        key=self_key,
         mode=WebRtcMode.SENDRECV,
         rtc_configuration=config,
         media_stream_constraints={"video": VIDEO_CONSTRAINTS, "audio": True},
@@ -130,9 +142,12 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
         translations={"start": "Start camera", "stop": "Leave call"},
     )
+    answered = self_ctx is not None   # every player's offer answered; otherwise the panel reruns the page
+    self_ctx = self_ctx or st.session_state.get(self_key)
+    playing = self_ctx is not None and self_ctx.state.playing
     with _PEERS_LOCK:
         peers = _PEERS.setdefault(interview_id, {})
-        if self_ctx.state.playing:
+        if playing:
             peers[me] = (actor.name, self_ctx)
             _PEERS_SEEN[(interview_id, me)] = time.time()
         else:
@@ -146,15 +161,15 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
     else:
         st.caption("Press Start camera; your browser asks once whether this site may use the camera and "
                    "microphone. Chat and the code pad work without video.")
-    if record and self_ctx.state.playing:
+    if record and playing:
         st.caption(":red[:material/fiber_manual_record:] Recording your camera and microphone.")
-    others = [(k, name, ctx) for k, (name, ctx) in peers.items() if k != me and ctx.state.playing]
+    others = _live_calls(peers, me)
     if not others:
         st.info("Nobody else has started their camera yet.")
-    for key, name, ctx in others:
+    for call, name, ctx in others:
         st.caption(safe(name))
-        _streamer(
-            key=f"room-{interview_id}-peer-{key}",
+        answered &= _streamer(
+            key=_player_key(interview_id, call),
             mode=WebRtcMode.RECVONLY,
             rtc_configuration=config,
             desired_playing_state=ctx.state.playing,
@@ -162,8 +177,42 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
             source_audio_track=ctx.output_audio_track,
             media_stream_constraints={"video": True, "audio": True},
             video_html_attrs={"autoPlay": True, "controls": False, "style": {"width": "100%"}},
-        )
-    st.session_state[_rendered_key(interview_id)] = sorted(k for k, _, _ in others)
+        ) is not None
+    _stop_players_not_drawn(interview_id, {_player_key(interview_id, call) for call, _, _ in others})
+    # an unanswered offer keeps the marker: the side panel then reruns the page, which answers it
+    st.session_state[_rendered_key(interview_id)] = [call for call, _, _ in others] if answered else [DRAWING]
+
+
+def _live_calls(peers: dict, me: str) -> list[tuple[str, str, object]]:
+    """(call, name, context) of every other participant whose camera is live, by call. A call is the
+    participant and their current output track: whoever restarts their camera (a second press of Start, a
+    leave and rejoin within one refresh) sends a new track, and the others' players, each subscribed to one
+    track for good, must be replaced. Keyed by participant alone, a viewer kept a player on the ended track
+    and never saw that participant again (found by reading; the failing browser runs showed the unanswered
+    offer that _streamer describes)."""
+    calls = []
+    for key, (name, ctx) in peers.items():
+        track = ctx.output_video_track if key != me and ctx.state.playing else None
+        if track is not None:
+            calls.append((f"{key}@{track.id}", name, ctx))
+    return sorted(calls, key=lambda c: c[0])
+
+
+def _player_key(interview_id: int, call: str) -> str:
+    return f"room-{interview_id}-peer-{call}"
+
+
+def _stop_players_not_drawn(interview_id: int, drawn: set[str]) -> None:
+    """Stop this session's players of calls that ended or were replaced (their server side would otherwise
+    keep relaying an ended track until the session closes)."""
+    prefix = _player_key(interview_id, "")
+    for key in [k for k in list(st.session_state.keys()) if str(k).startswith(prefix) and k not in drawn]:
+        if type(st.session_state[key]).__name__ != "WebRtcStreamerContext":  # the component's own state
+            continue
+        worker = st.session_state[key]._get_worker()
+        if worker is not None:
+            worker.stop()
+        del st.session_state[key]
 
 
 def _rendered_key(interview_id: int) -> str:
@@ -197,7 +246,7 @@ def shared_screen(interview_id: int, actor: Actor) -> None:
 
 
 def _peers_changed(interview_id: int) -> bool:
-    """True when someone started or left their camera since the video area was last drawn.
+    """True when someone started, restarted or left their camera since the video area was last drawn.
 
     The timed side panel checks the shared peer table and asks for a full rerun, so the new participant's
     video appears (or a departed one's disappears) within about two seconds."""
@@ -214,16 +263,19 @@ def _peers_changed(interview_id: int) -> bool:
             table.pop(key)
             _PEERS_SEEN.pop((interview_id, key), None)
         peers = dict(table)
-    current = sorted(k for k, (_, ctx) in peers.items() if k != me and ctx.state.playing)
-    return current != rendered
+    return [call for call, _, _ in _live_calls(peers, me)] != rendered
 
 
 def live_panel(interview_id: int, actor: Actor) -> None:
     """Participants, shared screen, reactions and chat, refreshed every two seconds."""
 
+    inline = f"room{interview_id}_panel_inline"
+
     @st.fragment(run_every=2)
     def _panel() -> None:
-        if _peers_changed(interview_id):
+        # Only the timed runs check: in a full run the video area was drawn just before, and a player left
+        # unanswered there must wait for the next timed run, not rerun the page at once, again and again.
+        if not st.session_state.pop(inline, False) and _peers_changed(interview_id):
             st.rerun(scope="app")
         db = session.db()
         try:
@@ -259,6 +311,7 @@ def live_panel(interview_id: int, actor: Actor) -> None:
                 except ValueError as exc:
                     st.error(str(exc))
 
+    st.session_state[inline] = True
     _panel()
 
 

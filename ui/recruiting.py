@@ -5,11 +5,8 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from engine.recruiting import EMPLOYMENT_TYPES
+from engine.choices import CATEGORY_NAMES, EMPLOYMENT_TYPES
 from ui.text import safe
-
-CATEGORIES = ("Engineering", "Data Science", "Design", "Marketing", "Sales", "Finance", "Healthcare", "Education",
-              "Operations", "Customer Support", "Human Resources", "Legal", "Other")
 
 
 def job_form(key: str, job: dict | None = None, submit_label: str = "Post job") -> dict | None:
@@ -20,7 +17,8 @@ def job_form(key: str, job: dict | None = None, submit_label: str = "Post job") 
         title = st.text_input("Title *", value=job.get("title", ""))
         c1, c2 = st.columns(2)
         location = c1.text_input("Location *", value=job.get("location", ""))
-        cats = list(CATEGORIES) if job.get("category") in (None, *CATEGORIES) else [job["category"], *CATEGORIES]
+        # an imported job's own category (e.g. "Other") stays selectable on its edit form
+        cats = list(CATEGORY_NAMES) if job.get("category") in (None, *CATEGORY_NAMES) else [job["category"], *CATEGORY_NAMES]
         category = c2.selectbox("Category *", cats, index=cats.index(job["category"]) if job.get("category") in cats else 0)
         description = st.text_area("Description *", value=job.get("description", ""), height=150)
         requirements = st.text_area("Requirements", value=job.get("requirements", ""))
@@ -45,10 +43,14 @@ def job_form(key: str, job: dict | None = None, submit_label: str = "Post job") 
                 contact_email=contact_email, required_skills=skills)
 
 
+FIT_INPUTS = ("id", "resume_id", "resume_version_id", "candidate_skills", "candidate_experience",
+              "candidate_education", "candidate_headline", "candidate_location")
+
+
 @st.cache_data(ttl=300, show_spinner=False, max_entries=256)
 def _ranked(_db, _actor, job_id: int, user_id: int, signature: tuple) -> list:
-    """The fit ranking of one job's applicants, kept while they are unchanged (the signature holds their ids
-    and last changes): encoding every applicant's profile on each rerun made the dashboard the slowest page."""
+    """The fit ranking of one job's applicants, kept while what it reads is unchanged (the signature): encoding
+    every applicant's profile on each rerun made the dashboard the slowest page."""
     from engine.recsys.fit import rank_applicants
 
     return list(rank_applicants(_db, _actor, job_id) or [])
@@ -57,7 +59,9 @@ def _ranked(_db, _actor, job_id: int, user_id: int, signature: tuple) -> list:
 def rank_by_fit(db, actor, job_id: int, applicants: list[dict]) -> tuple[list[dict], bool]:
     """Applicants best fit first when the recommender's rank_applicants is there; plain order otherwise.
     Accepts its answer as dicts (application_id or id, with fit_score or score) or (application_id, score) pairs."""
-    signature = tuple(sorted((a["id"], a.get("updated_at") or "") for a in applicants))
+    # what the fit reads (the resume or the profile), not the application's own changes: a status change
+    # re-encoded every applicant and could reorder near-equal fits under the recruiter's cursor
+    signature = tuple(sorted(tuple(a.get(k) for k in FIT_INPUTS) for a in applicants))
     try:
         ranked = _ranked(db, actor, job_id, actor.user_id, signature)
     except Exception as exc:  # the ranking is a help, never a reason to hide applicants

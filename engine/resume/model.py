@@ -13,9 +13,8 @@ import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from engine.choices import is_email
 from engine.limits import RESUME as LIMITS   # caps keep a PDF readable; longer text is cut with a notice
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 PRESENT_WORDS = {"present", "current", "now", "today", "ongoing"}
@@ -214,7 +213,7 @@ def validate(resume: Resume) -> tuple[Resume, list[Notice]]:
         notices.append(Notice("error", "Personal → name", "your name is required."))
     if not p.email:
         notices.append(Notice("error", "Personal → email", "an email address is required."))
-    elif not _EMAIL.match(p.email):
+    elif not is_email(p.email):
         notices.append(Notice("error", "Personal → email", f"{p.email!r} does not look like an email address."))
     r.summary = cap(r.summary, "summary", "Summary")
 
