@@ -110,9 +110,10 @@ def _check_choices(values: dict, errors: dict[str, str]) -> None:
     """Preferred category and education come from the vocabulary (or stay empty): a category no job uses
     would never match a job."""
     category, education = (values.get("preferred_category") or "").strip(), (values.get("education") or "").strip()
-    if category and category not in CATEGORY_NAMES:
-        errors["preferred_category"] = f"'{category}' is not one of our job categories: pick one from the list."
-    if education and education not in EDUCATION_LEVELS:
+    if category and category not in CATEGORY_NAMES and "preferred_category" not in errors:
+        errors["preferred_category"] = (f"'{limits.excerpt(category)}' is not one of our job categories: pick one "
+                                        "from the list.")
+    if education and education not in EDUCATION_LEVELS and "education" not in errors:
         errors["education"] = f"Education must be one of: {', '.join(EDUCATION_LEVELS)}."
 
 

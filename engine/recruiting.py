@@ -81,7 +81,7 @@ def validate_job(fields: dict, *, check_deadline: bool = True, current: dict | N
                                 ("education_level", "Education level", EDUCATION_LEVELS)):
         value = clean.get(key)
         if value and value not in allowed and value != (current or {}).get(key):
-            problems.append(f"{label} '{value}' is not one of ours: pick one of {', '.join(allowed)}")
+            problems.append(f"{label} '{limits.excerpt(value)}' is not one of ours: pick one of {', '.join(allowed)}")
     skills = clean.get("required_skills")
     if isinstance(skills, str):
         clean["required_skills"] = [s.strip() for s in skills.split(",") if s.strip()]

@@ -82,7 +82,7 @@ COMPANY_WORK = {
         w.db, a, w.shortlisted, TOMORROW, 30, "https://meet.example.com/x"),
     "recruiting.list_company_jobs": lambda w, a: recruiting.list_company_jobs(w.db, a),
     "recruiting.post_job": lambda w, a: recruiting.post_job(w.db, a, {
-        "title": "New role", "description": "Build things", "location": "Berlin", "category": "Engineering"}),
+        "title": "New role", "description": "Build things", "location": "Berlin", "category": "Software Engineering"}),
     "recruiting.edit_job": lambda w, a: recruiting.edit_job(w.db, a, w.job, {"title": "Renamed"}),
     "recruiting.close_job": lambda w, a: recruiting.close_job(w.db, a, w.job),
     "fit.rank_applicants": lambda w, a: fit.rank_applicants(w.db, a, w.quiet_job),

@@ -81,7 +81,7 @@ def test_company_profile_and_access_request_refuse_forged_or_huge_text(w):
 
 
 def test_a_10_mb_job_description_or_forged_title_is_refused(w):
-    form = dict(title="Backend Engineer", description="y" * 10_000_000, location="Remote", category="Engineering",
+    form = dict(title="Backend Engineer", description="y" * 10_000_000, location="Remote", category="Software Engineering",
                 deadline=future())
     with pytest.raises(R.JobValidationError) as refused:
         R.post_job(w.db, w.rec_a, form)
@@ -153,7 +153,7 @@ def test_limit_messages_never_echo_the_value():
 
 
 def test_a_salary_of_a_thousand_digits_is_a_message_not_a_crash(w):
-    form = dict(title="Backend Engineer", description="Build APIs", location="Remote", category="Engineering",
+    form = dict(title="Backend Engineer", description="Build APIs", location="Remote", category="Software Engineering",
                 deadline=future(), salary_min="9" * 1000)
     with pytest.raises(R.JobValidationError, match="Minimum salary must be a number"):
         R.post_job(w.db, w.rec_a, form)
