@@ -13,7 +13,8 @@ import pytest
 
 import engine
 from applications_fixtures import make_company, make_job, make_user
-from engine import accounts, applications, companies, jobs, mail, pipeline, recruiting
+from engine import (accounts, anonymise, applications, companies, data_rights, decisions, jobs, mail, oversight,
+                    pipeline, recruiting)
 from engine.authz import AccessDenied, NotFound
 from engine.coach import sessions
 from engine.meetings import pad, recordings, rooms, schedule
@@ -109,6 +110,15 @@ COMPANY_WORK = {
     "recordings.recording_file": lambda w, a: recordings.recording_file(w.db, a, w.recording),
     "companies.add_recruiter": lambda w, a: companies.add_recruiter(w.db, a, w.company, "Col", "col@acme.test",
                                                                     "secret123"),
+    "decisions.records": lambda w, a: decisions.records(w.db, a, job_id=w.job),
+    "decisions.export_records": lambda w, a: decisions.export_records(w.db, a, "csv", job_id=w.job),
+    "decisions.record_category_suggestion": lambda w, a: decisions.record_category_suggestion(
+        w.db, a, {"id": w.job, "title": "Data Engineer"}, [("Engineering", 0.9)]),
+    "oversight.rejection_reasons": lambda w, a: oversight.rejection_reasons(w.db, a),
+    "oversight.set_rejection_reasons": lambda w, a: oversight.set_rejection_reasons(w.db, a, [("Filled", "Filled.")]),
+    "oversight.override_ranking": lambda w, a: oversight.override_ranking(w.db, a, w.app),
+    "oversight.pinned_applications": lambda w, a: oversight.pinned_applications(w.db, a, w.job),
+    "anonymise.set_anonymised_review": lambda w, a: anonymise.set_anonymised_review(w.db, a, w.job, True),
 }
 
 # A recruiter of a company without access keeps these: their account, inbox, and the access workflow.
@@ -176,6 +186,11 @@ OTHERS = {
     "share.create_share": lambda w, a: share.create_share(w.db, a, w.resume),
     "share.list_shares": lambda w, a: share.list_shares(w.db, a, w.resume),
     "share.revoke_share": lambda w, a: share.revoke_share(w.db, a, w.resume, "x"),
+    "decisions.purge_expired": lambda w, a: decisions.purge_expired(w.db, a),
+    "data_rights.my_data": lambda w, a: data_rights.my_data(w.db, a),
+    "data_rights.export_my_data": lambda w, a: data_rights.export_my_data(w.db, a),
+    "data_rights.delete_my_account": lambda w, a: data_rights.delete_my_account(w.db, a, "cand@mail.test"),
+    "data_rights.anonymise_closed_applications": lambda w, a: data_rights.anonymise_closed_applications(w.db, a),
 }
 
 # Open to visitors by design: public jobs, the landing page's counts, a visit's trace (kept for candidates

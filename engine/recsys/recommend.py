@@ -13,13 +13,14 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import sqlite_utils
 
+from engine import decisions
 from engine.authz import Actor, NotFound
 from engine.jobs import decode_job, visible_to_candidates_sql
 from engine.recsys import encoder as enc
 from engine.recsys.fit import match_skills
 from engine.recsys.index import JobIndex, get_index
 from engine.recsys.text import as_list, job_text, profile_text
-from engine.store import one
+from engine.store import one, transaction
 
 
 class EmptyProfile(ValueError):
@@ -125,7 +126,21 @@ def recommend(db: sqlite_utils.Database, who, k: int = 5) -> list[Recommendation
     index = get_index(db)
     vector = _text_vector(profile.text)
     exclude = applied_job_ids(db, profile.user_id)
-    return [_to_rec(job, score, profile.skills, profile.text) for job, score in _top_visible(db, index, vector, k, exclude)]
+    recs = [_to_rec(job, score, profile.skills, profile.text) for job, score in _top_visible(db, index, vector, k, exclude)]
+    if isinstance(who, Actor):
+        _record_shown(db, who, profile, recs)
+    return recs
+
+
+def _record_shown(db: sqlite_utils.Database, who: Actor, profile: Profile, recs: list[Recommendation]) -> None:
+    """Log the recommendations a candidate is shown (the decision log, engine.decisions)."""
+    encoder = enc.load_encoder()
+    digest = decisions.input_hash(profile.text)
+    with transaction(db):
+        for rank, rec in enumerate(recs, 1):
+            decisions.record_ai(db, "recommendation", model=encoder.name, model_version=encoder.version,
+                                input_hash=digest, output={"rank": rank, "score": rec.score}, shown_to=who.user_id,
+                                job_id=rec.job_id, candidate_id=who.user_id)
 
 
 def similar_jobs(db: sqlite_utils.Database, job_id: int, k: int = 5) -> list[Recommendation]:
