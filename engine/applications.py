@@ -372,6 +372,8 @@ def timeline(db: sqlite_utils.Database, actor: Actor, application_id: int) -> li
     rows = list(db.query(
         "SELECT e.*, u.name AS actor_name, u.role AS actor_role FROM application_events e "
         "LEFT JOIN users u ON u.id = e.actor_id WHERE e.application_id = ? ORDER BY e.id", [app["id"]]))
+    job = one(db, "SELECT anonymised_review FROM jobs WHERE id = ?", [app["job_id"]])
+    hidden = not actor.is_candidate and anonymise.is_anonymous(job, app["status"])   # the candidate's own steps
     out = []
     for e in rows:
         item = {"at": e["at"], "from_status": e["from_status"], "to_status": e["to_status"],
@@ -379,7 +381,8 @@ def timeline(db: sqlite_utils.Database, actor: Actor, application_id: int) -> li
         if actor.is_candidate:
             item["by"] = "You" if e["actor_id"] == actor.user_id else app["company_name"]
         else:
-            item.update(by=e["actor_name"], actor_id=e["actor_id"], actor_role=e["actor_role"], note=e["note"])
+            by = "the candidate" if hidden and e["actor_id"] == app["candidate_id"] else e["actor_name"]
+            item.update(by=by, actor_id=e["actor_id"], actor_role=e["actor_role"], note=e["note"])
         out.append(item)
     return out
 

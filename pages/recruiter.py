@@ -8,10 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from engine import applications as A
+from engine import oversight
 from engine import recruiting as R
 from engine.authz import PERMISSION_LABELS, PERMISSIONS, AccessDenied, NotFound, has_permission
 from engine.jobs import get_job
 from engine.recsys import fraud
+from ui.accountability import job_controls, override_button, pin_first, reason_picker
 from ui.recruiting import job_form, posting_checks, rank_by_fit
 from ui.session import db as open_db
 from ui.session import require
@@ -120,8 +122,10 @@ with tab_applicants:
         index = next((i for i, j in enumerate(jobs) if str(j["id"]) == wanted), 0)
         job = st.selectbox("Job", jobs, index=index, key="applicants_job",
                            format_func=lambda j: f"#{j['id']} {j['title']} — {j['applicants']} applicant(s)")
+        job_controls(db, actor, job, "post_jobs" in allowed)
         try:
             applicants, ranked = rank_by_fit(db, actor, job["id"], A.list_for_job(db, actor, job["id"]))
+            applicants = pin_first(db, actor, job["id"], applicants)   # the recruiters' overrides come first
         except (AccessDenied, NotFound) as exc:
             st.error(str(exc))
             applicants, ranked = [], False
@@ -129,7 +133,8 @@ with tab_applicants:
             st.info("No one has applied to this job yet. Applicants show up here as soon as they apply; the "
                     "pipeline dashboard follows them through every stage.", icon=":material/lightbulb:")
         else:
-            st.caption("Ranked by fit to the job." if ranked else "In the order they applied (fit ranking not available).")
+            st.caption(("Ranked by fit to the job (a help, never a decision: applicants you moved to the top come "
+                        "first)." if ranked else "In the order they applied (fit ranking not available)."))
         if applicants:
             st.dataframe(pd.DataFrame([{
                 "ID": a["id"], "Candidate": a["candidate_name"], "Status": a["status_label"],
@@ -144,8 +149,9 @@ with tab_applicants:
                 chosen = st.multiselect("Applications", list(names), format_func=lambda i: f"#{i} {names[i]}")
                 target = st.selectbox("New status", [s for s in A.STATUS_LABELS if s not in ("applied", "withdrawn")],
                                       format_func=A.STATUS_LABELS.get, key="bulk_target")
+                bulk_reason = reason_picker(db, actor, "bulk_reason", company_id)
                 if st.form_submit_button("Apply to selected"):
-                    results = A.bulk_change_status(db, actor, chosen, target)
+                    results = A.bulk_change_status(db, actor, chosen, target, reason=bulk_reason)
                     done = sum(r["ok"] for r in results)
                     (st.success if done == len(results) else st.warning)(f"{done} of {len(results)} changed.")
                     for r in results:
@@ -174,6 +180,8 @@ with tab_applicants:
                     if resume and resume["kind"] == "pdf":
                         st.download_button("Download resume (PDF)", resume["data"], file_name=resume["filename"],
                                            mime="application/pdf", key=f"cv_{app['id']}")
+                    elif resume and resume["kind"] == "hidden":
+                        st.caption("Resume hidden until shortlisting (anonymised screening).")
                     elif resume:
                         st.markdown(f"Builder resume: **{safe(resume['title'])}** (template {safe(resume['template'])})")
                         st.download_button("Download resume data (JSON)", json.dumps(resume["data"], indent=2),
@@ -189,14 +197,16 @@ with tab_applicants:
                     nexts = [s for s in A.TRANSITIONS.get(app["status"], ()) if s not in ("withdrawn", "interview_scheduled")]
                     if nexts and "change_status" in allowed:
                         new = st.selectbox("Next status", nexts, format_func=A.STATUS_LABELS.get, key=f"next_{app['id']}")
+                        reason = reason_picker(db, actor, f"reason_{app['id']}", company_id) if new == "rejected" else None
                         note = st.text_input("Note for the timeline (team only)", key=f"note_status_{app['id']}")
                         if st.button("Change status", key=f"change_{app['id']}"):
                             try:
-                                A.change_status(db, actor, app["id"], new, note=note)
+                                A.change_status(db, actor, app["id"], new, note=note, reason=reason)
                                 st.success(f"Now {A.STATUS_LABELS[new]}.")
                                 st.rerun()
-                            except (A.IllegalTransition, AccessDenied, NotFound) as exc:
+                            except (A.IllegalTransition, oversight.ReasonRequired, AccessDenied, NotFound) as exc:
                                 st.error(str(exc))
+                    override_button(db, actor, app)
                     if app["status"] == "accepted" and "schedule_interviews" in allowed:
                         st.markdown(f"[Schedule interview in an interview room](interviews?application={app['id']})")
                         with st.expander("…or enter a date, time and meeting link by hand"):

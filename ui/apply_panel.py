@@ -8,6 +8,7 @@ from engine.authz import AccessDenied, Actor, NotFound
 from engine.uploads import MAX_PDF_BYTES, UploadRejected
 from ui.session import db as open_db
 from ui.text import safe
+from ui.accountability import ai_notice
 
 NO_RESUME = "No resume (my profile only)"
 UPLOAD = "Upload a PDF"
@@ -32,6 +33,7 @@ def apply_panel(db, actor: Actor | None, job: dict) -> None:
         st.success(f"You applied on {prior['created_at'][:10]}. Status: {A.STATUS_LABELS[prior['status']]}.")
         st.markdown(f"[Follow it in My applications](my-applications?application={prior['id']})")
         return
+    ai_notice()
     resumes = A.my_resumes(db, actor)
     options = [f"{r['title']} (builder, #{r['id']})" for r in resumes] + [UPLOAD, NO_RESUME]
     with st.form(f"apply_{job['id']}"):

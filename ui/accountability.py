@@ -1,0 +1,100 @@
+"""The accountability widgets the pages share: the recruiter's decision-log export, anonymised-screening
+switch, rejection reasons and ranking override; the candidate's AI notice, fit explanation and data rights."""
+from __future__ import annotations
+
+import streamlit as st
+
+from engine import anonymise, data_rights, decisions, oversight
+from engine.authz import AccessDenied, NotFound
+from engine.transparency import AI_NOTICE
+from ui.text import safe
+
+
+def ai_notice() -> None:
+    """Where candidates apply and in their applications: an AI ranks applications, and what it reads."""
+    st.caption(AI_NOTICE)
+
+
+def job_controls(db, actor, job: dict, can_post: bool) -> None:
+    """Above a job's applicants: the anonymised-screening switch and the decision log's export."""
+    left, right = st.columns(2)
+    with left:
+        on = st.toggle("Anonymised screening", value=bool(job.get("anonymised_review")), disabled=not can_post,
+                       key=f"anon_{job['id']}",
+                       help="Until shortlisting, applicants show no name, photo, email, phone, age or gender cues.")
+        if can_post and on != bool(job.get("anonymised_review")):
+            try:
+                anonymise.set_anonymised_review(db, actor, job["id"], on)
+                st.rerun()
+            except (AccessDenied, NotFound) as exc:
+                st.error(str(exc))
+    with right:
+        fmt = st.selectbox("Decision log format", decisions.FORMATS, key=f"log_fmt_{job['id']}")
+        try:
+            data = decisions.export_records(db, actor, fmt, job_id=job["id"])
+        except (AccessDenied, NotFound) as exc:
+            st.caption(str(exc))
+        else:
+            st.download_button("Export decision log", data, file_name=f"decisions_job_{job['id']}.{fmt}",
+                               mime="text/csv" if fmt == "csv" else "application/json", key=f"log_dl_{job['id']}")
+
+
+def pin_first(db, actor, job_id: int, applicants: list[dict]) -> list[dict]:
+    """The recruiters' overrides first (most recent pin on top), then the ranking's order."""
+    try:
+        pinned = oversight.pinned_applications(db, actor, job_id)
+    except (AccessDenied, NotFound):
+        return applicants
+    order = {app_id: i for i, app_id in enumerate(pinned)}
+    for app in applicants:
+        app["pinned"] = app["id"] in order
+    return sorted(applicants, key=lambda a: order.get(a["id"], len(order)))   # stable: the rest keep their order
+
+
+def override_button(db, actor, app: dict) -> None:
+    """One click to move an applicant to the top of the ranking, or back into score order."""
+    action, label = ("unpin", "Back to score order") if app.get("pinned") else ("pin_top", "Move to top of ranking")
+    if st.button(label, key=f"pin_{app['id']}", help="Overrides the AI ranking; recorded in the decision log."):
+        try:
+            oversight.override_ranking(db, actor, app["id"], action)
+            st.rerun()
+        except (AccessDenied, NotFound) as exc:
+            st.error(str(exc))
+
+
+def reason_picker(db, actor, key: str, company_id: int | None = None) -> str | None:
+    """The company's rejection reasons to pick from (the sentence goes into the candidate's letter)."""
+    reasons = oversight.rejection_reasons(db, actor, company_id)
+    picked = st.selectbox("Reason (required to reject; the candidate's message carries it)",
+                          [r["label"] for r in reasons], key=key, index=None, placeholder="Pick a reason")
+    return picked
+
+
+def fit_explanation(explanation: dict | None) -> None:
+    """A candidate's own fit explanation: the score, and the job's skills they have and lack."""
+    if not explanation:
+        st.caption("No fit explanation yet: the ranking has not scored this application.")
+        return
+    st.markdown(f"**How the ranking read your application**: fit {explanation['score']:.2f} "
+                f"(text similarity {explanation['semantic']:.2f}).  \n"
+                f"Matched skills: {safe(', '.join(explanation['matched_skills'])) or '—'}  \n"
+                f"Missing skills: {safe(', '.join(explanation['missing_skills'])) or '—'}")
+
+
+def data_rights_panel(db, actor) -> bool:
+    """Download all my data; delete my account. Returns True when the account was deleted."""
+    st.header("Your data")
+    st.download_button("Download all my data (zip)", data_rights.export_my_data(db, actor),
+                       file_name="jobexpressway-my-data.zip", mime="application/zip", key="my_data_zip")
+    with st.expander("Delete my account"):
+        st.warning("This removes your profile, resumes, messages and files for good. Companies keep an "
+                   "anonymised record of the decisions on your applications, as the law requires; they see "
+                   "'Deleted candidate'.")
+        confirm = st.text_input("Type your email address to confirm", key="delete_confirm")
+        if st.button("Delete my account", type="primary", key="delete_account"):
+            try:
+                data_rights.delete_my_account(db, actor, confirm)
+                return True
+            except (ValueError, AccessDenied) as exc:
+                st.error(str(exc))
+    return False
