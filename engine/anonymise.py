@@ -58,8 +58,9 @@ def _neutral(match: re.Match) -> str:
 
 
 def name_parts(names: Iterable[str | None]) -> list[str]:
-    """The words of the given names that could identify someone (two letters or more), longest first."""
-    parts = {p for n in names if n for p in re.split(r"[\s,.'-]+", str(n)) if len(p) >= 2}
+    """The words of the given names that could identify someone, longest first: Latin ones of two letters or
+    more (an initial says little), and any non-Latin one (a Chinese given name is often one character)."""
+    parts = {p for n in names if n for p in re.split(r"[\s,.'-]+", str(n)) if len(p) >= 2 or (p and not p.isascii())}
     return sorted(parts, key=len, reverse=True)
 
 

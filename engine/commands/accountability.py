@@ -68,7 +68,7 @@ def cmd_data(args) -> int:
 
 
 def _fairness_arguments(p) -> None:
-    p.add_argument("--profiles", type=int, default=40, help="counterfactual profiles per group pair")
+    p.add_argument("--profiles", type=int, default=10, help="resumes per job (each written for every group pair)")
     p.add_argument("--seed", type=int, default=7)
 
 
