@@ -73,7 +73,8 @@ def redact(text: str | None, names: Iterable[str | None] = ()) -> str:
     out = _AGE.sub("[age]", out)
     out = _PHONE.sub("[phone]", out)
     for part in name_parts(names):
-        out = re.sub(rf"\b{re.escape(part)}\b", "[name]", out, flags=re.I)
+        # lookarounds, not \b: a Devanagari name ends in a vowel sign, which \b does not count as a letter
+        out = re.sub(rf"(?<!\w){re.escape(part)}(?![\w\u0900-\u097f])", "[name]", out, flags=re.I)
     out = _GENDERED_WORD.sub(_neutral, out)
     return re.sub(r"[ \t]{2,}", " ", out).strip()
 

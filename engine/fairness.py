@@ -15,6 +15,7 @@ only a candidate's name and gendered words change, and do groups get shortlisted
 from __future__ import annotations
 
 import random
+import unicodedata
 from statistics import mean, median
 
 import numpy as np
@@ -47,7 +48,8 @@ def first_names(locale: str, gender: str) -> list[str]:
 
     provider = Faker(locale).provider("faker.providers.person")
     names = getattr(provider, f"first_names_{gender}", None) or []
-    return sorted({n for n in (names.keys() if isinstance(names, dict) else names) if n.isalpha()})
+    return sorted({n for n in (names.keys() if isinstance(names, dict) else names)
+                   if n and all(unicodedata.category(c)[0] in "LM" for c in n)})   # letters and vowel signs
 
 
 def _groups() -> list[tuple[str, str, list[str]]]:
@@ -164,6 +166,22 @@ def audit(db: sqlite_utils.Database, profiles: int = 10, jobs: int = 3, seed: in
     )
     report["reading"] = reading(report)
     return report
+
+
+def metrics_path():
+    from engine import config
+
+    return config.artifacts_dir() / "metrics" / "fairness.json"
+
+
+def write_metrics(report: dict):
+    """Save the audit where the Model Lab reads it (engine.recsys.lab 'fairness')."""
+    import json
+
+    path = metrics_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    return path
 
 
 def reading(report: dict) -> str:

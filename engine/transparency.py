@@ -18,6 +18,29 @@ AI_NOTICE = (
 )
 
 
+# The applicant ranking's model card (AI Act Art. 11, 13): what it is for, what it reads, its data, where its
+# metrics come from, and its limits. Shown in the Model Lab's Fairness tab.
+RANKING_MODEL_CARD = {
+    "name": "Applicant fit ranking",
+    "purpose": "Orders a job's applicants by how well their resume or profile fits the job, to help a recruiter "
+               "read the most relevant first. It never moves, rejects or closes an application.",
+    "model": "Sentence encoder (the fine-tuned Job-Rec-v1 when trained here, else the pretrained all-MiniLM-L6-v2) "
+             "+ required-skill coverage: score = 0.7 x cosine(candidate text, job text) + 0.3 x share of the "
+             "job's required skills found.",
+    "reads": "The resume attached to the application (else the profile): headline, summary, skills, experience, "
+             "projects, education, certifications; and the job's title, skills, education level and description.",
+    "never_reads": "Names, email addresses, phone numbers, links, ages and birth years, pronouns and gendered "
+                   "titles (removed before encoding, engine.anonymise); photos; uploaded PDFs of other people.",
+    "data": "Job-Rec-v1 is fine-tuned on public job postings (docs/recsys-models.md); no applicant data is used "
+            "for training.",
+    "metrics": "Retrieval quality: `python -m engine eval recsys --json` (Recommendations tab). Bias: "
+               "`python -m engine eval fairness --json` (this tab).",
+    "limits": "English-centred; reads text, not ability; a resume with few words scores low; skill matching is "
+              "by name, so synonyms outside the skills vocabulary are missed; names not recognised as the "
+              "candidate's own (e.g. a referee's) stay in the text.",
+}
+
+
 def my_fit(db: sqlite_utils.Database, actor: Actor, application_id: int) -> dict:
     """The candidate's own fit explanation for one of their applications: score, semantic similarity,
     matched and missing skills (the same computation as engine.recsys.fit.rank_applicants), logged as

@@ -81,6 +81,29 @@ def fit_explanation(explanation: dict | None) -> None:
                 f"Missing skills: {safe(', '.join(explanation['missing_skills'])) or '—'}")
 
 
+def fairness_tab(metric_file) -> None:
+    """Model Lab: the ranking's model card and the latest bias audit (from its metrics file)."""
+    from engine.transparency import RANKING_MODEL_CARD
+
+    st.subheader("Applicant ranking: model card")
+    st.markdown("  \n".join(f"**{k.replace('_', ' ').capitalize()}**: {v}" for k, v in RANKING_MODEL_CARD.items()))
+    st.subheader("Bias audit")
+    report = metric_file.data
+    if report is None:
+        st.info(f"No audit yet: run `{metric_file.command}`.")
+        return
+    cols = st.columns(3)
+    cols[0].metric("Mean score change (name/gender swap)", f"{report['mean_abs_score_change']:.4f}",
+                   help=f"goal < {report['goal']['mean_abs_score_change_below']}")
+    cols[1].metric("Largest top-10 rank move", report["max_rank_change_top10"],
+                   help=f"goal <= {report['goal']['max_rank_change_top10_at_most']}")
+    ratio = (report.get("selection") or {}).get("impact_ratio")
+    cols[2].metric("Selection impact ratio", "—" if ratio is None else f"{ratio:.2f}", help="four-fifths rule: >= 0.80")
+    st.markdown(report.get("reading", "").replace("\n", "  \n"))
+    st.caption(f"{report['pairs']} counterfactual pairs, groups: {', '.join(report['groups'])}; model "
+               f"{report['model_version']}. `{metric_file.command}` -> {metric_file.path.name}")
+
+
 def data_rights_panel(db, actor) -> bool:
     """Download all my data; delete my account. Returns True when the account was deleted."""
     st.header("Your data")

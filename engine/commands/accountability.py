@@ -77,6 +77,7 @@ def cmd_fairness(args) -> int:
     from engine.cli import print_json
 
     report = fairness.audit(store.connect(args.data_dir), profiles=args.profiles, seed=args.seed)
+    fairness.write_metrics(report)
     if args.json:
         print_json(report)
     else:
