@@ -238,3 +238,29 @@ def test_closed_applications_are_anonymised_after_the_period(w, data_dir):
     assert A.get_application(w.db, w.admin, fresh)["cover_letter"] == "Hello"   # still open
     with pytest.raises(AccessDenied):
         data_rights.anonymise_closed_applications(w.db, w.rec_a)
+
+
+@pytest.mark.slow
+def test_ranking_shown_to_a_recruiter_is_recorded_and_reads_no_name(w):
+    from engine.recsys.fit import rank_applicants
+
+    w.db.execute("UPDATE users SET headline = 'José Müller, data engineer: Python, SQL' WHERE id = ?", [w.cand.user_id])
+    w.db.execute("UPDATE users SET headline = 'Zoë Øster, data engineer: Python, SQL', skills = '[\"Python\", \"SQL\"]' "
+                 "WHERE id = ?", [w.cand2.user_id])
+    first, second = _applied(w), _applied(w, who=w.cand2)
+    ranked = rank_applicants(w.db, w.rec_a, w.job_a)
+    assert ranked[0]["score"] == ranked[1]["score"]          # same text but the name: the same score
+    rows = [r for r in decisions.records(w.db, w.rec_a, job_id=w.job_a) if r["event"] == "fit_score"]
+    assert sorted((r["application_id"], r["actor_id"], r["kind"]) for r in rows) == [
+        (first, w.rec_a.user_id, "ai"), (second, w.rec_a.user_id, "ai")]
+    assert all(r["model"] and "@" in r["model_version"] and len(r["input_hash"]) == 64 for r in rows)
+    assert {json.loads(r["output"])["rank"] for r in rows} == {1, 2}
+    assert rows[0]["input_hash"] == rows[1]["input_hash"]    # the model read the same (redacted) text
+
+
+@pytest.mark.parametrize("action", ["delete", "'; DROP TABLE decision_records; --", ""])
+def test_override_refuses_unknown_actions(w, action):
+    app_id = _applied(w)
+    with pytest.raises(ValueError):
+        oversight.override_ranking(w.db, w.rec_a, app_id, action)
+    assert decisions.records(w.db, w.admin, job_id=w.job_a) == []
