@@ -133,8 +133,8 @@ with tab_applicants:
             st.info("No one has applied to this job yet. Applicants show up here as soon as they apply; the "
                     "pipeline dashboard follows them through every stage.", icon=":material/lightbulb:")
         else:
-            st.caption(("Ranked by fit to the job (a help, never a decision: applicants you moved to the top come "
-                        "first)." if ranked else "In the order they applied (fit ranking not available)."))
+            st.caption("Ranked by fit to the job." if ranked else "In the order they applied (fit ranking not available).")
+            st.caption("The ranking is a help, never a decision: applicants you moved to the top come first.")
         if applicants:
             st.dataframe(pd.DataFrame([{
                 "ID": a["id"], "Candidate": a["candidate_name"], "Status": a["status_label"],
