@@ -13,7 +13,7 @@ from engine import recruiting as R
 from engine.authz import PERMISSION_LABELS, PERMISSIONS, AccessDenied, NotFound, has_permission
 from engine.jobs import get_job
 from engine.recsys import fraud
-from ui.accountability import job_controls, override_button, pin_first, reason_picker
+from ui.accountability import job_controls, override_button, pin_first, reason_picker, reasons_editor
 from ui.recruiting import job_form, posting_checks, rank_by_fit
 from ui.session import db as open_db
 from ui.session import require
@@ -123,6 +123,7 @@ with tab_applicants:
         job = st.selectbox("Job", jobs, index=index, key="applicants_job",
                            format_func=lambda j: f"#{j['id']} {j['title']} — {j['applicants']} applicant(s)")
         job_controls(db, actor, job, "post_jobs" in allowed)
+        reasons_editor(db, actor, company_id, "change_status" in allowed)
         try:
             applicants, ranked = rank_by_fit(db, actor, job["id"], A.list_for_job(db, actor, job["id"]))
             applicants = pin_first(db, actor, job["id"], applicants)   # the recruiters' overrides come first

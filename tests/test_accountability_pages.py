@@ -71,3 +71,15 @@ def test_candidate_sees_the_ai_notice_and_deletes_their_account(w):
     assert not at.exception
     assert w.db.execute("SELECT name, deleted_at IS NOT NULL FROM users WHERE id = ?",
                         [w.cand.user_id]).fetchone() == ("Deleted candidate", 1)
+
+
+def test_recruiter_edits_the_company_reason_list(w):
+    at = open_page("pages/recruiter.py", w.rec_a, timeout=TIMEOUT, tab="applicants", job=w.job_a)
+    assert not at.exception
+    oversight.set_rejection_reasons(w.db, w.rec_a, [("Needs German", "The role needs fluent German.")])
+    A.change_status(w.db, w.rec_a, A.apply(w.db, w.cand, w.job_a)["id"], "under_review")
+    at = open_page("pages/recruiter.py", w.rec_a, timeout=TIMEOUT, tab="applicants", job=w.job_a)
+    assert not at.exception
+    app_id = A.list_for_job(w.db, w.rec_a, w.job_a)[0]["id"]
+    at.selectbox(key=f"next_{app_id}").set_value("rejected").run()
+    assert at.selectbox(key=f"reason_{app_id}").options == ["Needs German"]

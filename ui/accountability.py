@@ -70,6 +70,22 @@ def reason_picker(db, actor, key: str, company_id: int | None = None) -> str | N
     return picked
 
 
+def reasons_editor(db, actor, company_id: int | None, can_change: bool) -> None:
+    """The company's rejection reasons: a label to pick, and the sentence the candidate's message carries."""
+    with st.expander("Rejection reasons (your company's list)"):
+        reasons = oversight.rejection_reasons(db, actor, company_id)
+        edited = st.data_editor([{"label": r["label"], "letter_text": r["letter_text"]} for r in reasons],
+                                num_rows="dynamic", disabled=not can_change, key=f"reasons_{company_id}",
+                                column_config={"label": "Reason (what the recruiter picks)",
+                                               "letter_text": "Sentence in the candidate's message"})
+        if can_change and st.button("Save reasons", key=f"save_reasons_{company_id}"):
+            try:
+                oversight.set_rejection_reasons(db, actor, list(edited), company_id)
+                st.success("Saved.")
+            except (ValueError, AccessDenied, NotFound) as exc:
+                st.error(str(exc))
+
+
 def fit_explanation(explanation: dict | None) -> None:
     """A candidate's own fit explanation: the score, and the job's skills they have and lack."""
     if not explanation:
