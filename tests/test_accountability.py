@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from applications_fixtures import World, make_resume, pdf_bytes
 
-from engine import anonymise, data_rights, decisions, oversight
+from engine import anonymise, data_rights, decisions, oversight, transparency
 from engine import applications as A
 from engine.authz import AccessDenied, NotFound
 from engine.cli import main
@@ -264,3 +264,13 @@ def test_override_refuses_unknown_actions(w, action):
     with pytest.raises(ValueError):
         oversight.override_ranking(w.db, w.rec_a, app_id, action)
     assert decisions.records(w.db, w.admin, job_id=w.job_a) == []
+
+
+@pytest.mark.parametrize("forged", ["abc", None, 424242])
+def test_fit_explanation_is_for_the_candidates_own_applications_only(w, forged):
+    app_id = _applied(w)
+    for who, which in ((w.cand2, app_id), (w.cand, forged)):
+        with pytest.raises(NotFound):
+            transparency.my_fit(w.db, who, which)
+    with pytest.raises(AccessDenied):
+        transparency.my_fit(w.db, w.rec_a, app_id)

@@ -14,7 +14,7 @@ import pytest
 import engine
 from applications_fixtures import make_company, make_job, make_user
 from engine import (accounts, anonymise, applications, companies, data_rights, decisions, jobs, mail, oversight,
-                    pipeline, recruiting)
+                    pipeline, recruiting, transparency)
 from engine.authz import AccessDenied, NotFound
 from engine.coach import sessions
 from engine.meetings import pad, recordings, rooms, schedule
@@ -187,6 +187,7 @@ OTHERS = {
     "share.list_shares": lambda w, a: share.list_shares(w.db, a, w.resume),
     "share.revoke_share": lambda w, a: share.revoke_share(w.db, a, w.resume, "x"),
     "decisions.purge_expired": lambda w, a: decisions.purge_expired(w.db, a),
+    "transparency.my_fit": lambda w, a: transparency.my_fit(w.db, a, w.app),
     "data_rights.my_data": lambda w, a: data_rights.my_data(w.db, a),
     "data_rights.export_my_data": lambda w, a: data_rights.export_my_data(w.db, a),
     "data_rights.delete_my_account": lambda w, a: data_rights.delete_my_account(w.db, a, "cand@mail.test"),
