@@ -6,9 +6,9 @@ import streamlit as st
 from engine import applications as A
 from engine.authz import AccessDenied, Actor, NotFound
 from engine.uploads import MAX_PDF_BYTES, UploadRejected
+from ui.accountability import ai_notice
 from ui.session import db as open_db
 from ui.text import safe
-from ui.accountability import ai_notice
 
 NO_RESUME = "No resume (my profile only)"
 UPLOAD = "Upload a PDF"
