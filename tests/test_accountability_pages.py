@@ -61,6 +61,8 @@ def test_recruiter_rejects_with_a_reason_and_overrides_the_ranking(w):
 
 
 def test_candidate_sees_the_ai_notice_and_deletes_their_account(w):
+    at = open_page("pages/job.py", w.cand, timeout=TIMEOUT, id=w.job_a)   # where they apply
+    assert not at.exception and any("ranks the applications" in c.value for c in at.caption)
     A.apply(w.db, w.cand, w.job_a)
     at = open_page("pages/my_applications.py", w.cand, timeout=TIMEOUT)
     assert not at.exception and any("ranks the applications" in c.value for c in at.caption)
