@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from datetime import date
 
 import sqlite_utils
 
-from engine import letters, limits, notify
+from engine import anonymise, decisions, letters, limits, notify, oversight
 from engine.authz import (AccessDenied, Actor, NotFound, is_company_staff, require_company_scope, require_permission,
                           require_role, require_signed_in, require_staff_access)
 from engine.jobs import record_event
@@ -181,12 +182,15 @@ LETTER_FOR_STATUS = {"offered": "offer", "not_selected": "thank_you"}
 
 
 def change_status(
-    db: sqlite_utils.Database, actor: Actor, application_id: int, new_status: str, note: str | None = None
+    db: sqlite_utils.Database, actor: Actor, application_id: int, new_status: str, note: str | None = None,
+    reason: str | None = None,
 ) -> dict:
     """Move an application along the map, recording who did it and when. Recruiters need the
     change_status permission (scheduling an interview needs schedule_interviews); candidates may only
-    withdraw their own. Runs in one transaction, re-reading the row under the write lock so two
-    recruiters acting at once never skip a step or lose an event."""
+    withdraw their own. A rejection needs a ``reason`` from the company's list (engine.oversight), whose
+    sentence goes into the candidate's message. Runs in one transaction, re-reading the row under the write
+    lock so two recruiters acting at once never skip a step or lose an event; the change and its reason
+    are written to the decision log (engine.decisions) in the same transaction."""
     if new_status not in STATUS_LABELS:
         raise IllegalTransition(f"Unknown status '{new_status}'. Known: {', '.join(STATUS_LABELS)}.")
     letter = None
@@ -194,27 +198,34 @@ def change_status(
         # Rendering a PDF takes ~1 s: do it before taking the write lock, so other writers are not held up.
         # Everything is checked again under the lock; a letter for a change that lost a race is dropped.
         ahead = _authorize_change(db, actor, application_id, new_status)
-        letter = letters.render_letter(LETTER_FOR_STATUS[new_status], _letter_info(ahead))
+        picked = oversight.check_reason(db, ahead, new_status, reason, actor.is_candidate)
+        letter = letters.render_letter(LETTER_FOR_STATUS[new_status], _letter_info(ahead, picked))
     with transaction(db):
         app = _authorize_change(db, actor, application_id, new_status)
+        picked = oversight.check_reason(db, app, new_status, reason, actor.is_candidate)
         now = utcnow()
         db.execute("UPDATE applications SET status = ?, updated_at = ? WHERE id = ?", [new_status, now, app["id"]])
         insert_row(db, "application_events", {
             "application_id": app["id"], "from_status": app["status"], "to_status": new_status,
             "actor_id": actor.user_id, "note": (note or "").strip() or None, "at": now,
         })
-        _tell_candidate(db, app, new_status, letter)
+        decisions.record_human(db, "status_change", decided_by=actor.user_id, application=app,
+                               output={"from": app["status"], "to": new_status},
+                               reason=picked["label"] if picked else None)
+        _tell_candidate(db, app, new_status, letter, picked)
         app = dict(app, status=new_status, updated_at=now)
     return app
 
 
-def _letter_info(app: dict) -> letters.LetterInfo:
+def _letter_info(app: dict, reason: dict | None = None) -> letters.LetterInfo:
     return letters.LetterInfo(app["candidate_name"], app["job_title"], app["company_name"], app.get("job_location") or "",
-                              app.get("salary_min"), app.get("salary_max"), app.get("salary_currency") or "USD")
+                              app.get("salary_min"), app.get("salary_max"), app.get("salary_currency") or "USD",
+                              reason=(reason or {}).get("letter_text", ""))
 
 
-def _tell_candidate(db, app: dict, new_status: str, letter: bytes | None = None) -> None:
-    """The inbox message + email for a status change (same transaction). Offer and not-selected carry a PDF."""
+def _tell_candidate(db, app: dict, new_status: str, letter: bytes | None = None, reason: dict | None = None) -> None:
+    """The inbox message + email for a status change (same transaction). Offer and not-selected carry a PDF;
+    a rejection's or a thank-you's message carries the sentence of the reason the recruiter picked."""
     name, title, company = app["candidate_name"], app["job_title"], app["company_name"]
     attachment = None
     if new_status == "interview_scheduled":
@@ -223,12 +234,15 @@ def _tell_candidate(db, app: dict, new_status: str, letter: bytes | None = None)
         email = notify.shortlisted_email(name, title, company)
     elif new_status == "rejected":
         email = notify.rejection_email(name, title, company)
+        if reason:
+            body = email.body.removesuffix(notify.SIGNATURE)
+            email = replace(email, body=f"{body}\n\n{reason['letter_text']}{notify.SIGNATURE}")
     elif new_status == "withdrawn":
         email = notify.withdrawn_email(name, title, company)
     elif new_status in LETTER_FOR_STATUS:
         kind = LETTER_FOR_STATUS[new_status]
         if letter is None:
-            letter = letters.render_letter(kind, _letter_info(app))
+            letter = letters.render_letter(kind, _letter_info(app, reason))
         attachment = letters.store_letter(db, kind, letter)
         email = (notify.offer_email if kind == "offer" else notify.thank_you_email)(name, title, company)
     else:
@@ -237,15 +251,16 @@ def _tell_candidate(db, app: dict, new_status: str, letter: bytes | None = None)
                        attachment_path=attachment, application_id=app["id"])
 
 
-def bulk_change_status(db: sqlite_utils.Database, actor: Actor, ids, new_status: str, note: str | None = None) -> list[dict]:
+def bulk_change_status(db: sqlite_utils.Database, actor: Actor, ids, new_status: str, note: str | None = None,
+                       reason: str | None = None) -> list[dict]:
     """Each application in its own transaction, so one refusal does not undo the others."""
     require_staff_access(db, actor)   # a refusal that holds for every id is said once
     results = []
     for raw in ids:
         try:
-            app = change_status(db, actor, raw, new_status, note)
+            app = change_status(db, actor, raw, new_status, note, reason=reason)
             results.append({"id": app["id"], "ok": True, "status": new_status, "error": None})
-        except (NotFound, AccessDenied, IllegalTransition) as exc:
+        except (NotFound, AccessDenied, IllegalTransition, oversight.ReasonRequired) as exc:
             results.append({"id": raw, "ok": False, "status": None, "error": str(exc)})
     return results
 
@@ -311,10 +326,12 @@ def not_reviewed_note(company: str | None) -> str:
 
 def list_for_job(db: sqlite_utils.Database, actor: Actor, job_id: int) -> list[dict]:
     """The applicants of one job with their profile and resume (recruiters of that company with
-    view_applicants, and the admin). Ordered by fit score where known, then by date."""
+    view_applicants, and the admin). Ordered by fit score where known, then by date. On a job under
+    anonymised review, applicants not yet shortlisted come without name, contact or gender cues
+    (engine.anonymise)."""
     require_role(actor, "recruiter", "admin")
     require_staff_access(db, actor)
-    job = one(db, "SELECT id, company_id FROM jobs WHERE id = ?", [_as_id(job_id)])
+    job = one(db, "SELECT id, company_id, anonymised_review FROM jobs WHERE id = ?", [_as_id(job_id)])
     if job is None:
         raise NotFound(f"There is no job with id {job_id}.")
     if actor.is_recruiter:
@@ -336,7 +353,7 @@ def list_for_job(db: sqlite_utils.Database, actor: Actor, job_id: int) -> list[d
             row["candidate_skills"] = json.loads(row["candidate_skills"] or "[]")
         except ValueError:
             row["candidate_skills"] = []
-    return rows
+    return [anonymise.anonymise_applicant(r) if anonymise.is_anonymous(job, r["status"]) else r for r in rows]
 
 
 def list_all(db: sqlite_utils.Database, admin: Actor, job_id: int | None = None, status: str | None = None,
@@ -371,6 +388,8 @@ def timeline(db: sqlite_utils.Database, actor: Actor, application_id: int) -> li
     rows = list(db.query(
         "SELECT e.*, u.name AS actor_name, u.role AS actor_role FROM application_events e "
         "LEFT JOIN users u ON u.id = e.actor_id WHERE e.application_id = ? ORDER BY e.id", [app["id"]]))
+    job = one(db, "SELECT anonymised_review FROM jobs WHERE id = ?", [app["job_id"]])
+    hidden = not actor.is_candidate and anonymise.is_anonymous(job, app["status"])   # the candidate's own steps
     out = []
     for e in rows:
         item = {"at": e["at"], "from_status": e["from_status"], "to_status": e["to_status"],
@@ -378,7 +397,8 @@ def timeline(db: sqlite_utils.Database, actor: Actor, application_id: int) -> li
         if actor.is_candidate:
             item["by"] = "You" if e["actor_id"] == actor.user_id else app["company_name"]
         else:
-            item.update(by=e["actor_name"], actor_id=e["actor_id"], actor_role=e["actor_role"], note=e["note"])
+            by = "the candidate" if hidden and e["actor_id"] == app["candidate_id"] else e["actor_name"]
+            item.update(by=by, actor_id=e["actor_id"], actor_role=e["actor_role"], note=e["note"])
         out.append(item)
     return out
 
@@ -396,6 +416,10 @@ def resume_for_application(db: sqlite_utils.Database, actor: Actor, application_
         require_permission(db, actor, "view_applicants")
     safe_name = "".join(c if c.isalnum() else "_" for c in app["candidate_name"])[:40]
     filename = f"resume_{safe_name}_{app['id']}.pdf"
+    job = one(db, "SELECT anonymised_review FROM jobs WHERE id = ?", [app["job_id"]])
+    hidden = not actor.is_candidate and anonymise.is_anonymous(job, app["status"])
+    if hidden and app["resume_pdf_path"]:
+        return {"kind": "hidden", "title": "Resume", "data": None}   # a PDF cannot be redacted reliably
     if app["resume_pdf_path"]:
         path = resolve(db, app["resume_pdf_path"])
         return {"kind": "pdf", "filename": filename, "data": path.read_bytes()}
@@ -411,8 +435,10 @@ def resume_for_application(db: sqlite_utils.Database, actor: Actor, application_
             data = json.loads(source["data"] or "{}")
         except ValueError:
             data = {}
-        return {"kind": "builder", "title": (resume or {}).get("title", "Resume"), "template": source["template"],
-                "data": data, "resume_id": app["resume_id"], "version_id": app["resume_version_id"],
+        if hidden:
+            data = anonymise.anonymise_resume_document(data, [app["candidate_name"]])
+        return {"kind": "builder", "title": "Resume" if hidden else (resume or {}).get("title", "Resume"),
+                "template": source["template"], "data": data, "resume_id": app["resume_id"], "version_id": app["resume_version_id"],
                 "filename": filename}
     return None
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import sqlite_utils
 
-from engine import accounts, applications, companies, jobs, recruiting
+from engine import accounts, applications, companies, jobs, oversight, recruiting
 from engine.authz import PERMISSIONS, Actor
 from engine.meetings import schedule
 from engine.store import one, transaction
@@ -301,7 +301,9 @@ def _make_application(db, candidate: Actor, recruiter: Actor, job: dict, target:
             schedule.record_decision(db, recruiter, interview_id, target, notes)
             break
         else:
-            applications.change_status(db, recruiter, app["id"], step, note=notes if step == "interviewed" else None)
+            applications.change_status(db, recruiter, app["id"], step, note=notes if step == "interviewed" else None,
+                                       reason=oversight.DEFAULT_REASONS[app["id"] % len(oversight.DEFAULT_REASONS)][0]
+                                       if step == "rejected" else None)
     if PATHS[target]:
         for body in rng.sample(NOTES, k=rng.randint(1, 2)):
             applications.add_note(db, recruiter, app["id"], body)

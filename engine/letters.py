@@ -28,6 +28,7 @@ class LetterInfo:
     currency: str = "USD"
     signer: str = ""
     when: date | None = None
+    reason: str = ""      # the sentence of the rejection reason the recruiter picked (engine.oversight)
 
 
 Block = tuple[str, str]  # (style, text): style is "small", "heading" or "para"
@@ -97,8 +98,9 @@ def thank_you_blocks(info: LetterInfo) -> list[Block]:
             ("para", f"Dear {info.candidate_name},"),
             ("para", f"Thank you for interviewing for the {info.job_title} position at {info.company}. We "
                      "appreciated the time and care you put into the process."),
-            ("para", "After much thought we have decided to continue with another candidate for this role. This "
-                     "was a close decision, and we would be glad to see your application for future openings."),
+            ("para", "After much thought we have decided not to continue with your application for this role. "
+                     + (f"{info.reason} " if info.reason else "")
+                     + "We would be glad to see your application for future openings."),
             ("para", f"With our best wishes,\n{info.signer or 'The hiring team'}\n{info.company}")]
 
 

@@ -46,7 +46,11 @@ FIELDS: dict[str, TextLimit] = {
     "education_level": TextLimit("Education level", 100),
     "employment_type": TextLimit("Employment type", 50),
     "cover_letter": TextLimit("Cover letter", 10_000, multiline=True),
+    # a company's rejection reasons (engine.oversight): a label the recruiter picks, the letter's sentence
+    "rejection_reason": TextLimit("Reason", 100),
+    "rejection_letter_text": TextLimit("Letter text", 500),
 }
+MAX_REJECTION_REASONS = 20
 SKILL = TextLimit("Skill", 60)
 SKILLS_TEXT = TextLimit("The list of skills", 20_000, multiline=True)   # all skills as typed, before they are split
 MAX_SKILLS = 50          # on a profile

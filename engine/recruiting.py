@@ -8,7 +8,7 @@ from datetime import date
 
 import sqlite_utils
 
-from engine import limits, notify
+from engine import decisions, limits, notify
 from engine.authz import Actor, NotFound, require_company_scope, require_permission, require_role, require_staff_access
 from engine.choices import CATEGORY_NAMES, EDUCATION_LEVELS, EMPLOYMENT_TYPES, is_email
 from engine.jobs import _row_for_db, decode_job
@@ -107,6 +107,20 @@ def _screen(db, job: dict, risk_scorer: RiskScorer | None, threshold: float | No
     return ("pending_review" if held else "open"), round(score, 4)
 
 
+def _record_screening(db, actor: Actor, job_id: int, job: dict, risk_scorer: RiskScorer | None, score: float | None,
+                      status: str) -> None:
+    """Log the fraud score shown to the poster (the decision log, engine.decisions)."""
+    if score is None:
+        return
+    from engine.recsys import fraud
+
+    name = f"{getattr(risk_scorer, '__module__', '')}.{getattr(risk_scorer, '__qualname__', type(risk_scorer).__name__)}"
+    version = decisions.model_stamp(fraud.model_dir() / "model.joblib") if risk_scorer is fraud.risk_score else "n/a"
+    decisions.record_ai(db, "fraud_score", model=name, model_version=version,
+                        input_hash=decisions.input_hash(fraud.posting_text(job)),
+                        output={"risk": score, "status": status}, shown_to=actor.user_id, job_id=job_id)
+
+
 def _tell_admins_for_review(db, job: dict, job_id: int, score: float) -> None:
     email = notify.job_review_email(job["title"], job.get("company", ""), score, job_id)
     for admin in db.query("SELECT id, email FROM users WHERE role = 'admin'"):
@@ -130,6 +144,7 @@ def post_job(db: sqlite_utils.Database, actor: Actor, fields: dict, risk_scorer:
     try:
         with transaction(db):
             job_id = insert_row(db, "jobs", _row_for_db(job))
+            _record_screening(db, actor, job_id, job, risk_scorer, score, status)
             if status == "pending_review":
                 _tell_admins_for_review(db, job, job_id, score)
     except sqlite3.IntegrityError:
@@ -167,6 +182,7 @@ def edit_job(db: sqlite_utils.Database, actor: Actor, job_id: int, changes: dict
         if risk_scorer is not None and job["status"] == "open":  # an edit never releases a held job
             status, score = _screen(db, dict(job, **clean), risk_scorer, review_threshold)
             update.update(status=status, fraud_score=score)
+            _record_screening(db, actor, job["id"], dict(job, **clean), risk_scorer, score, status)
             if status == "pending_review" and job["status"] != "pending_review":
                 _tell_admins_for_review(db, dict(job, **clean), job["id"], score)
         update["updated_at"] = utcnow()

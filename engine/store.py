@@ -559,3 +559,48 @@ def m236_vocab_categories_education(db: sqlite_utils.Database) -> None:
     for user_id, category, education in users:
         db.execute("UPDATE users SET preferred_category = ?, education = ?, updated_at = ? WHERE id = ?",
                    [category_named(category), education_named(education), now, user_id])
+
+
+@migration
+def m260_accountability_records(db: sqlite_utils.Database) -> None:
+    """The decision log (EU AI Act Art. 12/26): every AI output shown about a person and every human decision
+    on an application. Append only: the database refuses an update, and a delete of a record younger than
+    the legal floor of 180 days. Records hold ids, never names, so a deleted candidate's records stay
+    as they are. Also: per-job anonymised screening, companies' rejection reasons, deletion marks."""
+    execute_script(db, """
+CREATE TABLE decision_records (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('ai', 'human')),
+    event TEXT NOT NULL,          -- fit_score | recommendation | job_category | fraud_score | status_change | ranking_override
+    model TEXT,
+    model_version TEXT,
+    input_hash TEXT,              -- sha256 of the text the model read
+    output TEXT NOT NULL DEFAULT '{}',   -- JSON
+    job_id INTEGER,
+    application_id INTEGER,
+    candidate_id INTEGER,
+    company_id INTEGER,
+    actor_id INTEGER,             -- who decided (human) or who was shown the output (ai)
+    reason TEXT
+);
+CREATE INDEX idx_decision_records_job ON decision_records(job_id, at);
+CREATE INDEX idx_decision_records_candidate ON decision_records(candidate_id, at);
+CREATE TRIGGER decision_records_no_update BEFORE UPDATE ON decision_records BEGIN
+    SELECT RAISE(ABORT, 'decision records are append-only');
+END;
+CREATE TRIGGER decision_records_kept BEFORE DELETE ON decision_records
+WHEN old.at > strftime('%Y-%m-%dT%H:%M:%S', 'now', '-180 days') BEGIN
+    SELECT RAISE(ABORT, 'decision records are kept at least 180 days');
+END;
+CREATE TABLE rejection_reasons (
+    id INTEGER PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    label TEXT NOT NULL,
+    letter_text TEXT NOT NULL,    -- the sentence the candidate's letter carries
+    UNIQUE (company_id, label)
+);
+ALTER TABLE jobs ADD COLUMN anonymised_review INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN deleted_at TEXT;
+ALTER TABLE applications ADD COLUMN anonymised_at TEXT;
+""")

@@ -9,6 +9,7 @@ from engine import accounts, companies, email_confirmation, sign_in_sessions
 from engine.authz import AccessDenied, NotFound
 from ui import auth
 from ui.account_forms import candidate_fields, show_errors
+from ui.accountability import data_rights_panel
 from ui.recommendations import render_recommendations
 from ui.session import current_actor, db, require, set_actor
 from ui.text import safe
@@ -77,6 +78,9 @@ elif not profile["email_verified_at"]:
 
 if actor.is_candidate:
     render_recommendations(actor)  # refreshed from the saved profile on every run
+    if data_rights_panel(conn, actor):
+        auth.sign_out(conn)   # its sessions are gone already; this clears the browser's
+        st.rerun()
 
 if actor.is_recruiter:
     st.header("Company")

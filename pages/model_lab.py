@@ -4,13 +4,15 @@ import streamlit as st
 
 from engine.recsys import lab
 from ui import model_lab as view
+from ui.accountability import fairness_tab
 from ui.session import db
 
 st.title("Model Lab")
 st.caption("Every figure here comes from a file written by a command (shown beside it); nothing is retrained "
            "when this page loads.")
 
-tabs = st.tabs(["Data", "Category classifier", "Recommendations", "Fraud screening", "Interview coach", "Speed"])
+tabs = st.tabs(["Data", "Category classifier", "Recommendations", "Fraud screening", "Interview coach", "Speed",
+                "Fairness"])
 
 with tabs[0]:
     st.subheader("Jobs in this database")
@@ -157,3 +159,6 @@ with tabs[5]:
     for name, result in bench.items():
         st.markdown(f"**{name}**" + (f": {result['what']}" if isinstance(result.get("what"), str) else ""))
         st.dataframe([{"figure": k, "value": v} for k, v in lab.numeric_leaves(result)], hide_index=True)
+
+with tabs[6]:
+    fairness_tab(lab.read_metrics("fairness"))

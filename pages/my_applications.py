@@ -6,7 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from engine import applications as A
+from engine import transparency
 from engine.authz import AccessDenied, NotFound
+from ui.accountability import ai_notice, fit_explanation
 from ui.hub import empty_state
 from ui.session import db as open_db
 from ui.session import require
@@ -38,6 +40,7 @@ unread = sum(1 for m in messages if not m["read_at"])
 tab_apps, tab_history, tab_inbox = st.tabs(["Applications", "History", f"Inbox ({unread} new)" if unread else "Inbox"])
 
 with tab_apps:
+    ai_notice()
     if not apps:
         empty_state("No applications yet. Find a job you like and press **Apply** on its page; its status and "
                     "every message about it will show up here.",
@@ -52,6 +55,13 @@ with tab_apps:
                 st.info(A.not_reviewed_note(app["company_name"]), icon=":material/info:")
             for step in app["timeline"]:
                 st.markdown(f"- **{step['label']}** — {step['at'][:16].replace('T', ' ')} UTC · by {safe(step['by'])}")
+            if st.toggle("Show how the AI ranking reads this application", key=f"fit_{app['id']}"):
+                try:
+                    fit_explanation(transparency.my_fit(db, actor, app["id"]))
+                except (AccessDenied, NotFound) as exc:
+                    st.error(str(exc))
+                except Exception as exc:  # noqa: BLE001 - the explanation is a help, never a reason to crash the page
+                    st.caption(f"The fit explanation is unavailable right now ({type(exc).__name__}).")
             if app["status"] in A.OPEN_STATUSES:
                 confirm = st.checkbox("I want to withdraw this application", key=f"confirm_withdraw_{app['id']}")
                 if st.button("Withdraw", key=f"withdraw_{app['id']}", disabled=not confirm):

@@ -9,10 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from engine import applications as A
+from engine import oversight
 from engine import recruiting as R
 from engine.authz import PERMISSION_LABELS, PERMISSIONS, AccessDenied, NotFound, has_permission
 from engine.jobs import get_job
 from engine.recsys import fraud
+from ui.accountability import job_controls, override_button, pin_first, reason_picker, reasons_editor
 from ui.recruiting import job_form, posting_checks, rank_by_fit
 from ui.session import db as open_db
 from ui.session import require
@@ -55,10 +57,12 @@ def change_status(actor, application_id: int) -> None:
     the menu was lost: Streamlit merges the two requests and keeps the rerun's page.)"""
     ss = st.session_state
     new = ss[f"next_{application_id}"]
+    reason = ss.get(f"reason_{application_id}") if new == "rejected" else None
     try:
-        A.change_status(open_db(), actor, application_id, new, note=ss.get(f"note_status_{application_id}", ""))
+        A.change_status(open_db(), actor, application_id, new, note=ss.get(f"note_status_{application_id}", ""),
+                        reason=reason)
         ss[f"status_outcome_{application_id}"] = ("ok", f"Now {A.STATUS_LABELS[new]}.")
-    except (A.IllegalTransition, AccessDenied, NotFound) as exc:
+    except (A.IllegalTransition, oversight.ReasonRequired, AccessDenied, NotFound) as exc:
         ss[f"status_outcome_{application_id}"] = ("error", str(exc))
 
 
@@ -134,8 +138,11 @@ with tab_applicants:
         index = next((i for i, j in enumerate(jobs) if str(j["id"]) == wanted), 0)
         job = st.selectbox("Job", jobs, index=index, key="applicants_job",
                            format_func=lambda j: f"#{j['id']} {j['title']} — {j['applicants']} applicant(s)")
+        job_controls(db, actor, job, "post_jobs" in allowed)
+        reasons_editor(db, actor, company_id, "change_status" in allowed)
         try:
             applicants, ranked = rank_by_fit(db, actor, job["id"], A.list_for_job(db, actor, job["id"]))
+            applicants = pin_first(db, actor, job["id"], applicants)   # the recruiters' overrides come first
         except (AccessDenied, NotFound) as exc:
             st.error(str(exc))
             applicants, ranked = [], False
@@ -144,6 +151,7 @@ with tab_applicants:
                     "pipeline dashboard follows them through every stage.", icon=":material/lightbulb:")
         else:
             st.caption("Ranked by fit to the job." if ranked else "In the order they applied (fit ranking not available).")
+            st.caption("The ranking is a help, never a decision: applicants you moved to the top come first.")
         if applicants:
             st.dataframe(pd.DataFrame([{
                 "ID": a["id"], "Candidate": a["candidate_name"], "Status": a["status_label"],
@@ -158,8 +166,9 @@ with tab_applicants:
                 chosen = st.multiselect("Applications", list(names), format_func=lambda i: f"#{i} {names[i]}")
                 target = st.selectbox("New status", [s for s in A.STATUS_LABELS if s not in ("applied", "withdrawn")],
                                       format_func=A.STATUS_LABELS.get, key="bulk_target")
+                bulk_reason = reason_picker(db, actor, "bulk_reason", company_id)
                 if st.form_submit_button("Apply to selected"):
-                    results = A.bulk_change_status(db, actor, chosen, target)
+                    results = A.bulk_change_status(db, actor, chosen, target, reason=bulk_reason)
                     done = sum(r["ok"] for r in results)
                     (st.success if done == len(results) else st.warning)(f"{done} of {len(results)} changed.")
                     for r in results:
@@ -194,6 +203,8 @@ with tab_applicants:
                     if resume and resume["kind"] == "pdf":
                         st.download_button("Download resume (PDF)", resume["data"], file_name=resume["filename"],
                                            mime="application/pdf", key=f"cv_{app['id']}")
+                    elif resume and resume["kind"] == "hidden":
+                        st.caption("Resume hidden until shortlisting (anonymised screening).")
                     elif resume:
                         st.markdown(f"Builder resume: **{safe(resume['title'])}** (template {safe(resume['template'])})")
                         # rendered on the click, so a list of applicants does not render every PDF
@@ -214,9 +225,12 @@ with tab_applicants:
                         (st.success if outcome[0] == "ok" else st.error)(outcome[1])
                     nexts = [s for s in A.TRANSITIONS.get(app["status"], ()) if s not in ("withdrawn", "interview_scheduled")]
                     if nexts and "change_status" in allowed:
-                        st.selectbox("Next status", nexts, format_func=A.STATUS_LABELS.get, key=f"next_{app['id']}")
+                        new = st.selectbox("Next status", nexts, format_func=A.STATUS_LABELS.get, key=f"next_{app['id']}")
+                        if new == "rejected":
+                            reason_picker(db, actor, f"reason_{app['id']}", company_id)
                         st.text_input("Note for the timeline (team only)", key=f"note_status_{app['id']}")
                         st.button("Change status", key=f"change_{app['id']}", on_click=change_status, args=(actor, app["id"]))
+                    override_button(db, actor, app)
                     if app["status"] == "accepted" and "schedule_interviews" in allowed:
                         st.markdown(f"[Schedule interview in an interview room](interviews?application={app['id']})")
                         with st.expander("…or enter a date, time and meeting link by hand"):

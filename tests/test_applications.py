@@ -122,7 +122,7 @@ def test_not_selected_sends_thank_you_note(w, end, kind):
 def test_rejection_sends_rejection_email(w):
     app_id = _applied(w)
     A.change_status(w.db, w.rec_a, app_id, "under_review")
-    A.change_status(w.db, w.rec_a, app_id, "rejected")
+    A.change_status(w.db, w.rec_a, app_id, "rejected", reason="Position filled")
     assert w.db.execute("SELECT kind FROM outbox ORDER BY id DESC LIMIT 1").fetchone()[0] == "rejection"
 
 
@@ -137,7 +137,7 @@ def test_rejection_sends_rejection_email(w):
 def test_illegal_transitions_are_refused_with_allowed_states(w, path, illegal):
     app_id = _applied(w)
     for status in path:
-        A.change_status(w.db, w.rec_a, app_id, status)
+        A.change_status(w.db, w.rec_a, app_id, status, reason="Position filled")
     before = len(A.history(w.db, w.admin, app_id))
     with pytest.raises(A.IllegalTransition, match="Allowed next") as err:
         A.change_status(w.db, w.rec_a, app_id, illegal)

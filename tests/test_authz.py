@@ -13,7 +13,8 @@ import pytest
 
 import engine
 from applications_fixtures import make_company, make_job, make_user
-from engine import accounts, applications, companies, email_confirmation, jobs, mail, pipeline, recruiting, sign_in_sessions
+from engine import (accounts, anonymise, applications, companies, data_rights, decisions, email_confirmation, jobs, mail,
+                    oversight, pipeline, recruiting, sign_in_sessions, transparency)
 from engine.authz import AccessDenied, NotFound
 from engine.coach import sessions
 from engine.meetings import pad, recordings, rooms, schedule
@@ -111,6 +112,15 @@ COMPANY_WORK = {
     "recordings.recording_file": lambda w, a: recordings.recording_file(w.db, a, w.recording),
     "companies.add_recruiter": lambda w, a: companies.add_recruiter(w.db, a, w.company, "Col", "col@acme.test",
                                                                     "Sunny-ledger-42"),
+    "decisions.records": lambda w, a: decisions.records(w.db, a, job_id=w.job),
+    "decisions.export_records": lambda w, a: decisions.export_records(w.db, a, "csv", job_id=w.job),
+    "decisions.record_category_suggestion": lambda w, a: decisions.record_category_suggestion(
+        w.db, a, {"id": w.job, "title": "Data Engineer"}, [("Engineering", 0.9)]),
+    "oversight.rejection_reasons": lambda w, a: oversight.rejection_reasons(w.db, a),
+    "oversight.set_rejection_reasons": lambda w, a: oversight.set_rejection_reasons(w.db, a, [("Filled", "Filled.")]),
+    "oversight.override_ranking": lambda w, a: oversight.override_ranking(w.db, a, w.app),
+    "oversight.pinned_applications": lambda w, a: oversight.pinned_applications(w.db, a, w.job),
+    "anonymise.set_anonymised_review": lambda w, a: anonymise.set_anonymised_review(w.db, a, w.job, True),
 }
 
 # A recruiter of a company without access keeps these: their account, inbox, and the access workflow.
@@ -183,6 +193,12 @@ OTHERS = {
     "share.revoke_share": lambda w, a: share.revoke_share(w.db, a, w.resume, "x"),
     "review.read_for_review": lambda w, a: review.read_for_review(a, b"%PDF-1.4", "cv.pdf"),
     "review.save_import": lambda w, a: review.save_import(w.db, a, Resume()),
+    "decisions.purge_expired": lambda w, a: decisions.purge_expired(w.db, a),
+    "transparency.my_fit": lambda w, a: transparency.my_fit(w.db, a, w.app),
+    "data_rights.my_data": lambda w, a: data_rights.my_data(w.db, a),
+    "data_rights.export_my_data": lambda w, a: data_rights.export_my_data(w.db, a),
+    "data_rights.delete_my_account": lambda w, a: data_rights.delete_my_account(w.db, a, "cand@mail.test"),
+    "data_rights.anonymise_closed_applications": lambda w, a: data_rights.anonymise_closed_applications(w.db, a),
 }
 
 # Open to visitors by design: public jobs, the landing page's counts, a visit's trace (kept for candidates

@@ -156,7 +156,7 @@ def test_pipeline_figures_on_a_small_dataset(w):
     for s in ["under_review", "accepted", "interview_scheduled", "interviewed", "offered"]:
         A.change_status(w.db, w.rec_a, a1, s)
     A.change_status(w.db, w.rec_a, a2, "under_review")
-    A.change_status(w.db, w.rec_a, a2, "rejected")
+    A.change_status(w.db, w.rec_a, a2, "rejected", reason="Position filled")
     _set_events(w.db, a1, ["2026-01-01T00:00:00+00:00", "2026-01-01T10:00:00+00:00", "2026-01-02T10:00:00+00:00",
                            "2026-01-03T10:00:00+00:00", "2026-01-04T10:00:00+00:00", "2026-01-05T10:00:00+00:00"])
     _set_events(w.db, a2, ["2026-01-01T00:00:00+00:00", "2026-01-01T20:00:00+00:00", "2026-01-02T00:00:00+00:00"])

@@ -6,6 +6,7 @@ import streamlit as st
 from engine import applications as A
 from engine.authz import AccessDenied, Actor, NotFound
 from engine.uploads import MAX_PDF_BYTES, UploadRejected
+from ui.accountability import ai_notice
 from ui.session import db as open_db
 from ui.text import safe
 
@@ -34,6 +35,7 @@ def apply_panel(db, actor: Actor | None, job: dict) -> None:
         return
     if not A.reviewed_here(db, job.get("company_id")):
         st.info(A.not_reviewed_note(job.get("company")), icon=":material/info:")
+    ai_notice()
     resumes = A.my_resumes(db, actor)
     options = [f"{r['title']} (builder, #{r['id']})" for r in resumes] + [UPLOAD, NO_RESUME]
     with st.form(f"apply_{job['id']}"):

@@ -89,7 +89,7 @@ def rank_by_fit(db, actor, job_id: int, applicants: list[dict]) -> tuple[list[di
 def posting_checks(db, actor, job: dict) -> None:
     """After a job is posted: the fraud screening's score and the category classifier's suggestion, with a
     one-click fix when the suggestion differs from the category chosen."""
-    from engine import recruiting
+    from engine import decisions, recruiting
     from engine.recsys import classifier, fraud
 
     threshold = fraud.risk_threshold()
@@ -103,6 +103,7 @@ def posting_checks(db, actor, job: dict) -> None:
         st.caption("Category check: no classifier on this server (`python -m engine train classifier`).")
         return
     best, probability, top3 = suggestion
+    decisions.record_category_suggestion(db, actor, job, top3)
     others = ", ".join(f"{c} {p:.0%}" for c, p in top3[1:])
     if best == job["category"]:
         st.caption(f"Category check: '{best}' agrees with the classifier ({probability:.0%}; then {others}).")

@@ -32,6 +32,7 @@ def register(sub, common) -> None:
     p.add_argument("status", choices=list(A.STATUS_LABELS))
     p.add_argument("--actor", required=True, help="email of the recruiter, admin or (to withdraw) candidate")
     p.add_argument("--note", default=None)
+    p.add_argument("--reason", default=None, help="a rejection needs a reason from the company's list")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_set_status)
 
@@ -76,7 +77,7 @@ def cmd_set_status(args) -> int:
 
     db = store.connect(args.data_dir)
     actor = actor_for_email(db, args.actor)
-    app = A.change_status(db, actor, args.application_id, args.status, note=args.note)
+    app = A.change_status(db, actor, args.application_id, args.status, note=args.note, reason=args.reason)
     if args.json:
         print_json(_summary(app))
     else:

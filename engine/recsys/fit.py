@@ -11,10 +11,12 @@ from functools import lru_cache
 import numpy as np
 import sqlite_utils
 
+from engine import decisions
+from engine.anonymise import anonymise_applicant, is_anonymous, redact
 from engine.authz import Actor, NotFound, require_company_scope, require_permission, require_staff_access
 from engine.recsys import encoder as enc
 from engine.recsys.text import as_list, job_text, profile_text, resume_text
-from engine.store import one
+from engine.store import one, transaction
 
 SEMANTIC_WEIGHT = 0.7
 
@@ -57,7 +59,9 @@ def _combine(cosine: float, matched: list[str], missing: list[str]) -> FitResult
 
 
 def fit_score(text: str, job: dict, skills=None) -> FitResult:
-    """Fit of a candidate text (resume or profile) to a job dict. ``skills``: the candidate's own list."""
+    """Fit of a candidate text (resume or profile) to a job dict. ``skills``: the candidate's own list.
+    The text is read redacted (engine.anonymise): contact details, ages and gender cues never move a score."""
+    text = redact(text)
     if not (text or "").strip():
         return _combine(0.0, [], as_list(job.get("required_skills")))
     vectors = enc.encode([text, job_text(job)])
@@ -117,7 +121,13 @@ def _read_pdf_cached(path: str, mtime_ns: int) -> tuple[str, list[str]] | None:
 
 def applicant_text(db: sqlite_utils.Database, application: dict) -> tuple[str, list[str], str]:
     """(text, skills, source) of an application: the PDF uploaded with it, else the resume version attached
-    to it, else the latest version of its resume, else the candidate's profile (see SOURCES)."""
+    to it, else the latest version of its resume, else the candidate's profile (see SOURCES); redacted of the
+    candidate's name, contact details, age and gender cues (engine.anonymise), in every mode."""
+    text, skills, source = _applicant_text(db, application)
+    return redact(text, [application.get("candidate_name")]), skills, source
+
+
+def _applicant_text(db: sqlite_utils.Database, application: dict) -> tuple[str, list[str], str]:
     fallback = "profile"
     if application.get("resume_pdf_path"):
         uploaded = uploaded_pdf_text(db, application["resume_pdf_path"])
@@ -159,17 +169,36 @@ def rank_applicants(db: sqlite_utils.Database, actor: Actor, job_id: int) -> lis
     if not apps:
         return []
     texts = [applicant_text(db, a) for a in apps]
-    vectors = enc.encode([t for t, _, _ in texts] + [job_text(job)])
+    the_job_text = job_text(job)
+    vectors = enc.encode([t for t, _, _ in texts] + [the_job_text])
     job_vec = vectors[-1]
     out = []
     for app, (text, skills, source), vec in zip(apps, texts, vectors[:-1]):
         matched, missing = match_skills(job["required_skills"], skills, text)
         fit = _combine(float(vec @ job_vec) if text else 0.0, matched, missing)
+        hidden = is_anonymous(job, app["status"])
         out.append({
-            "application_id": app["id"], "candidate_id": app["candidate_id"], "name": app["candidate_name"],
-            "email": app["candidate_email"], "status": app["status"], "applied_at": app["created_at"],
+            "application_id": app["id"], "candidate_id": app["candidate_id"],
+            "name": anonymise_applicant(app)["candidate_name"] if hidden else app["candidate_name"],
+            "email": None if hidden else app["candidate_email"], "status": app["status"], "applied_at": app["created_at"],
             "score": fit.score, "semantic": fit.semantic, "skill_coverage": fit.skill_coverage,
             "matched_skills": fit.matched_skills, "missing_skills": fit.missing_skills, "source": source,
             "source_label": SOURCES[source],
+            "input_hash": decisions.input_hash(text, the_job_text),
         })
-    return sorted(out, key=lambda r: (-r["score"], r["application_id"]))
+    ranked = sorted(out, key=lambda r: (-r["score"], r["application_id"]))
+    _record_ranking(db, actor, job, ranked)
+    return ranked
+
+
+def _record_ranking(db: sqlite_utils.Database, actor: Actor, job: dict, ranked: list[dict]) -> None:
+    """Log each score and rank shown to the recruiter (the decision log, engine.decisions)."""
+    encoder = enc.load_encoder()
+    with transaction(db):
+        for rank, row in enumerate(ranked, 1):
+            decisions.record_ai(
+                db, "fit_score", model=encoder.name, model_version=encoder.version, input_hash=row["input_hash"],
+                output={"score": row["score"], "rank": rank, "of": len(ranked), "matched_skills": row["matched_skills"],
+                        "missing_skills": row["missing_skills"]},
+                shown_to=actor.user_id, job_id=job["id"], application_id=row["application_id"],
+                candidate_id=row["candidate_id"])

@@ -17,6 +17,7 @@ METRIC_FILES = {
     "fraud": ("metrics/fraud.json", "python -m engine train fraud"),
     "job_rec": ("metrics/job-rec-v1.json", "python -m engine train encoder"),
     "coach": ("coach/metrics.json", "python -m engine train coach"),
+    "fairness": ("metrics/fairness.json", "python -m engine eval fairness --json"),
 }
 
 # the end-to-end fine-tuning study: which comparison it bounds, the script, the JSON it writes under artifacts/

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import sqlite_utils
 
+from engine import decisions
 from engine.authz import Actor, NotFound
 from engine.jobs import decode_job, visible_to_candidates_sql
 from engine.recsys import encoder as enc
@@ -21,7 +22,7 @@ from engine.recsys.fit import match_skills
 from engine.recsys.index import JobIndex, get_index
 from engine.recsys.placement import CandidateContext
 from engine.recsys.text import as_list, job_text, profile_text
-from engine.store import one
+from engine.store import one, transaction
 
 
 class EmptyProfile(ValueError):
@@ -152,12 +153,25 @@ def recommend_placed(db: sqlite_utils.Database, who, k: int = 5, *, by_place: bo
         rec.nearness = placement.nearness(context, job)
         rec.level_fit = None if context.level is None else placement.level_fits(context.level, placement.job_level(job["title"]))
         recs.append(rec)
+    if isinstance(who, Actor):
+        _record_shown(db, who, profile, recs)
     return Placed(recs, placement.placement_note(context, [r.nearness for r in recs]), context)
 
 
 def recommend(db: sqlite_utils.Database, who, k: int = 5) -> list[Recommendation]:
     """``recommend_placed``'s jobs alone."""
     return recommend_placed(db, who, k).recommendations
+
+
+def _record_shown(db: sqlite_utils.Database, who: Actor, profile: Profile, recs: list[Recommendation]) -> None:
+    """Log the recommendations a candidate is shown (the decision log, engine.decisions)."""
+    encoder = enc.load_encoder()
+    digest = decisions.input_hash(profile.text)
+    with transaction(db):
+        for rank, rec in enumerate(recs, 1):
+            decisions.record_ai(db, "recommendation", model=encoder.name, model_version=encoder.version,
+                                input_hash=digest, output={"rank": rank, "score": rec.score}, shown_to=who.user_id,
+                                job_id=rec.job_id, candidate_id=who.user_id)
 
 
 def similar_jobs(db: sqlite_utils.Database, job_id: int, k: int = 5) -> list[Recommendation]:
