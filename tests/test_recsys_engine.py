@@ -170,8 +170,10 @@ def test_rank_applicants_orders_by_fit_for_permitted_recruiters_only(db):
     ranked = rank_applicants(db, recruiter, job_id)
     assert [r["name"] for r in ranked] == ["Acct", "Chef"] and ranked[0]["source"] == "resume"
     assert ranked[0]["score"] > ranked[1]["score"]
-    with pytest.raises(NotFound):
-        rank_applicants(db, Actor(98, "recruiter", company_id=company + 1), job_id)
+    other = insert_row(db, "companies", {"name": "Other", "access_status": "granted", "created_at": now})
+    db.execute("INSERT INTO company_permissions (company_id, permission, granted_at) VALUES (?, 'view_applicants', ?)", [other, now])
+    with pytest.raises(NotFound):   # another company's job, as if it did not exist
+        rank_applicants(db, Actor(98, "recruiter", company_id=other), job_id)
     assert len(rank_applicants(db, Actor(1, "admin"), job_id)) == 2
 
 
