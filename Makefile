@@ -23,7 +23,7 @@ $(STAMP): requirements.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 
 init: setup
-	$(BIN)/python -m engine init
+	$(BIN)/python -m engine init --build-index
 
 demo: init
 	$(BIN)/python -m engine demo

@@ -1,0 +1,211 @@
+"""Models shipped in the repository (engine/shipped.py): manifests and checksums, the fallback when a file is
+damaged, the shipped catalogue vectors in the index build, and a fresh checkout serving Job-Rec-v1 and the
+coach GPT with no training step."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine import shipped
+from engine.recsys import encoder as enc
+from engine.recsys import shipped_vectors
+
+ROOT = Path(__file__).resolve().parent.parent
+CARD = {"trained_by": {"command": "python -m engine train toy", "commit": "abc"}, "data": {"toy": 3},
+        "metrics": {"accuracy": 1.0}, "intended_use": "tests", "limits": "none"}
+
+
+@pytest.fixture
+def shipped_root(tmp_path, monkeypatch):
+    root = tmp_path / "shipped"
+    monkeypatch.setenv("JOBEXPRESSWAY_SHIPPED_MODELS", str(root))
+    shipped.forget()
+    enc.clear_cache()
+    yield root
+    shipped.forget()
+    enc.clear_cache()
+
+
+def test_ship_lists_every_file_with_its_checksum_and_a_content_version(shipped_root, tmp_path):
+    source = tmp_path / "weights.bin"
+    source.write_bytes(b"\x00\x01" * 100)
+    found = shipped.ship("toy", {"weights.bin": source, "sub/config.json": b"{}"}, CARD)
+    manifest = json.loads((shipped_root / "toy" / shipped.MANIFEST).read_text())
+    assert set(manifest["files"]) == {"weights.bin", "sub/config.json"}
+    assert manifest["files"]["weights.bin"] == {"bytes": 200, "sha256": shipped._sha256(source)}
+    assert manifest["trained_by"] == CARD["trained_by"] and manifest["limits"] == "none"
+    assert found.version == manifest["version"] == shipped.content_version(manifest["files"])
+    again = shipped.ship("toy", {"weights.bin": source, "sub/config.json": b"{}"}, CARD)
+    assert again.version == found.version      # the same files: the same version on every clone
+    assert shipped.ship("toy", {"weights.bin": b"other", "sub/config.json": b"{}"}, CARD).version != found.version
+    assert not list(shipped_root.glob("*.new")) and not list(shipped_root.glob("*.old"))
+
+
+def test_a_damaged_missing_or_foreign_file_is_refused_with_a_clear_message(shipped_root):
+    shipped.ship("toy", {"weights.bin": b"1234", "config.json": b"{}"}, CARD)
+    folder = shipped_root / "toy"
+    assert isinstance(shipped.verified("toy"), shipped.Shipped)
+    (folder / "weights.bin").write_bytes(b"1235")           # same size, one byte changed
+    assert "damaged: weights.bin does not match its checksum" in shipped.problem("toy")
+    (folder / "weights.bin").unlink()
+    assert "incomplete: weights.bin is missing" in shipped.problem("toy")
+    (folder / "weights.bin").write_bytes(b"1234")
+    assert shipped.load("toy") is not None
+    manifest = json.loads((folder / shipped.MANIFEST).read_text())
+    manifest["files"]["../outside"] = {"sha256": "0", "bytes": 1}   # a manifest may not point outside its folder
+    (folder / shipped.MANIFEST).write_text(json.dumps(manifest))
+    assert "../outside is missing" in shipped.problem("toy")
+    (folder / shipped.MANIFEST).write_text("{not json")
+    assert "unreadable manifest" in shipped.problem("toy")
+    assert "is missing" in shipped.problem("never-shipped")
+
+
+def test_the_repository_ships_every_model_checked_and_within_the_size_budget():
+    cards = {c["name"]: c for c in shipped.all_manifests()}
+    assert set(cards) == {shipped.JOB_REC, shipped.JOB_REC_CATALOGUE, shipped.CLASSIFIER, shipped.COACH}
+    assert all(c["verified"] for c in cards.values()), [c["problem"] for c in cards.values()]
+    assert shipped.total_bytes() <= shipped.SIZE_BUDGET_BYTES
+    for card in cards.values():
+        assert card["trained_by"]["command"].startswith("python -m engine ")
+        assert card["trained_by"]["commit"] and card["metrics"] and card["intended_use"] and card["limits"]
+    assert cards[shipped.JOB_REC]["metrics"]["held_out_after_float"]["real"]["mrr@10"] > 0.8
+    assert cards[shipped.JOB_REC_CATALOGUE]["model_version"] == cards[shipped.JOB_REC]["version"]
+    assert cards[shipped.CLASSIFIER]["encoder_version"] == f"Job-Rec-v1@{cards[shipped.JOB_REC]['version']}"
+
+
+def test_int8_catalogue_vectors_keep_the_float_direction():
+    vectors = np.random.default_rng(0).normal(size=(200, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    codes, scale = shipped_vectors.quantize(vectors)
+    assert codes.dtype == np.int8 and np.abs(codes).max() == 127
+    assert np.min(np.sum(shipped_vectors.dequantize(codes, scale) * vectors, axis=1)) > 0.9999
+
+
+def test_the_index_takes_shipped_vectors_and_embeds_only_the_jobs_whose_text_changed(shipped_root, data_dir, monkeypatch):
+    """A job of the shipped catalogue gets its shipped vector; an edited job (another text) and a new one are
+    embedded; nothing is shipped for another model version."""
+    from engine import jobs, store
+    from engine.datasets.generator import generate_jobs
+    from engine.recsys import index as idx
+    from engine.recsys.text import job_text
+
+    db = store.connect(data_dir)
+    jobs.add_jobs(db, generate_jobs(12, seed=4))
+    rows = list(db.query("SELECT * FROM jobs ORDER BY id"))
+    table = np.random.default_rng(1).normal(size=(len(rows), 384)).astype(np.float32)
+    table /= np.linalg.norm(table, axis=1, keepdims=True)
+    codes, scale = shipped_vectors.quantize(table)
+    version = idx.vector_version(enc.model_version())   # the pretrained model: no Job-Rec-v1 in this root
+    buffer = io.BytesIO()
+    np.savez(buffer, keys=np.array([shipped_vectors.text_key(job_text(r)) for r in rows], dtype="S20"), codes=codes, scale=scale)
+    shipped.ship(shipped.JOB_REC_CATALOGUE, {shipped_vectors.FILE: buffer.getvalue()}, CARD | {"vector_version": version})
+    db.execute("UPDATE jobs SET title = title || ' (nights)' WHERE id = ?", [rows[0]["id"]])   # an edited job
+    embedded = []
+
+    class CountingEncoder:
+        def encode(self, texts, batch_size=64):
+            embedded.extend(texts)
+            return np.tile(table[:1], (len(texts), 1))
+
+    monkeypatch.setattr(idx.enc, "load_encoder", lambda *a, **k: CountingEncoder())
+    index = idx.build_index(db)
+    assert index.size == 12 and embedded == [job_text(db["jobs"].get(rows[0]["id"]))]
+    assert np.allclose(index.vector(rows[5]["id"]), table[5], atol=0.01)
+    idx.forget_indexes()
+    monkeypatch.setattr(idx, "vector_version", lambda model_version: "another-model text2")
+    idx.build_index(db, rebuild=True)
+    assert len(embedded) == 1 + 12   # vectors of another version are never taken
+
+
+def _fresh_env(tmp_path) -> dict:
+    """A fresh checkout: nothing trained (an empty artifacts dir), no ../shared data, what git holds."""
+    env = dict(os.environ, JOBEXPRESSWAY_ARTIFACTS_DIR=str(tmp_path / "artifacts"),
+               JOBEXPRESSWAY_SHARED_DATA=str(tmp_path / "no-shared-data"), JOBEXPRESSWAY_DATA_DIR=str(tmp_path / "data"),
+               HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    env.pop("JOBEXPRESSWAY_SHIPPED_MODELS", None)
+    return env
+
+
+def _engine(env, *args, timeout=300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "engine", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+@pytest.mark.slow
+def test_a_fresh_checkout_recommends_with_job_rec_v1_and_coaches_with_the_gpt(tmp_path):
+    env = _fresh_env(tmp_path)
+    assert _engine(env, "init", "--jobs", "40").returncode == 0
+    done = _engine(env, "recommend", "--profile", "Registered nurse, BLS, ACLS, ICU experience", "-k", "3", "--json")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert len(rows) == 3 and {r["model"] for r in rows} == {"Job-Rec-v1"}
+    done = _engine(env, "chat", "How do I answer 'tell me about yourself'?", "--mode", "gpt", "--json")
+    assert done.returncode == 0, done.stderr
+    reply = json.loads(done.stdout)
+    assert reply["mode"] == "gpt" and reply["answer"].strip() and not reply["notice"]
+
+
+@pytest.mark.slow
+def test_the_model_lab_of_a_fresh_checkout_names_job_rec_v1_and_its_card(tmp_path, monkeypatch, data_dir):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("JOBEXPRESSWAY_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
+    shipped.forget()
+    enc.clear_cache()
+    at = AppTest.from_file(str(ROOT / "pages" / "model_lab.py"), default_timeout=120).run()
+    assert not at.exception, at.exception
+    served = at.dataframe[[i for i, d in enumerate(at.dataframe) if "feature" in d.value.columns][0]].value
+    jobrec = served[served["feature"].str.startswith("Recommendations")].iloc[0]
+    assert jobrec["model"] == "Job-Rec-v1" and jobrec["source"].startswith("shipped")
+    coach = served[served["feature"].str.startswith("Interview coach")].iloc[0]
+    assert coach["model"] == "coach GPT" and coach["source"].startswith("shipped")
+    text = " ".join(m.value for m in at.markdown)
+    assert "Job-Rec-v1 (sentence encoder for job matching)" in text and "Intended use" in text and "Limits" in text
+
+
+def _damaged_copy(tmp_path) -> Path:
+    root = tmp_path / "shipped"
+    shutil.copytree(shipped.root(), root)
+    weights = root / shipped.JOB_REC / "model.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[len(data) // 2] ^= 0xFF                         # one flipped byte in the middle of the weights
+    weights.write_bytes(bytes(data))
+    (root / shipped.COACH / "coach.weights.h5").unlink()   # and a missing file
+    return root
+
+
+@pytest.mark.slow
+def test_a_damaged_shipped_model_falls_back_with_a_notice_and_never_crashes(tmp_path, monkeypatch, data_dir):
+    from engine.cli import main
+    from engine.coach import retrieval
+    from engine.coach.generate import ModelMissing, model_dir
+    from engine.recsys import index as idx
+
+    monkeypatch.setenv("JOBEXPRESSWAY_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
+    monkeypatch.setenv("JOBEXPRESSWAY_SHIPPED_MODELS", str(_damaged_copy(tmp_path)))
+    shipped.forget()
+    enc.clear_cache()
+    idx.forget_indexes()
+    try:
+        notice = enc.encoder_notice()
+        assert "pretrained model (all-MiniLM-L6-v2)" in notice and "model.safetensors does not match its checksum" in notice
+        assert enc.model_version().startswith("all-MiniLM-L6-v2@")
+        assert shipped_vectors.for_version(idx.vector_version(enc.model_version())) is None
+        with pytest.raises(ModelMissing, match="coach.weights.h5 is missing"):
+            model_dir()
+        reply = retrieval.answer("How do I answer 'tell me about yourself'?", "gpt")
+        assert reply.mode == "retrieval" and "coach.weights.h5 is missing" in reply.notice and reply.text
+        assert main(["init", "--jobs", "30", "--data-dir", str(data_dir)]) == 0
+        assert main(["recommend", "--profile", "Python developer, Django, SQL", "--json", "--data-dir", str(data_dir)]) == 0
+    finally:
+        shipped.forget()
+        enc.clear_cache()
+        idx.forget_indexes()
