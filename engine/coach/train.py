@@ -186,27 +186,39 @@ COACH_LIMITS = ("A 1.6M-parameter word-level GPT trained from scratch on a few h
 
 def ship(folder: str | Path | None = None) -> "shipped.Shipped":
     """Ship the coach GPT trained in ``folder`` (weights, tokenizer, config) with its metrics as the model
-    card (`python -m engine ship coach`, or `train coach --ship`)."""
+    card (`python -m engine ship coach`, or `train coach --ship`). Only the weights ship: the training
+    file also holds Adam's moments (3x the size), which generation never reads."""
+    import tempfile
+
     from engine import shipped
-    from engine.coach.model import CONFIG_FILE, WEIGHTS_FILE
+    from engine.coach import model as gpt
 
     folder = Path(folder or paths.artifacts())
-    files = {name: folder / name for name in (WEIGHTS_FILE, CONFIG_FILE, TOKENIZER_FILE)}
-    if missing := [n for n, f in files.items() if not f.is_file()] + ([METRICS_FILE] if not (folder / METRICS_FILE).is_file() else []):
+    files = {name: folder / name for name in (gpt.WEIGHTS_FILE, gpt.CONFIG_FILE, TOKENIZER_FILE, METRICS_FILE)}
+    if missing := [n for n, f in files.items() if not f.is_file()]:
         raise FileNotFoundError(f"No trained coach in {folder} ({', '.join(missing)} missing): run `{paths.train_command()}` first.")
-    metrics = json.loads((folder / METRICS_FILE).read_text())
-    return shipped.ship(shipped.COACH, files, {
-        "title": "Interview-coach GPT (Keras 3, trained from scratch)",
-        "form": "Keras weights (.weights.h5, float32) + CoachConfig JSON + word tokenizer",
-        "trained_by": {"command": metrics.get("command", paths.train_command()), "commit": metrics.get("commit", "unknown"),
-                       "train_wall_seconds": metrics.get("train_wall_seconds"),
-                       "train_cpu_seconds": metrics.get("train_cpu_seconds")},
-        "data": {"corpus": "data/coach (in the repository)", **(metrics.get("corpus") or {})},
-        "parameters": metrics.get("config"),
-        "metrics": {"parameters": metrics.get("parameters"), "heldout": metrics.get("heldout"),
-                    "train_split": metrics.get("train_split"), "epochs_run": metrics.get("epochs_run"),
-                    "best_epoch": metrics.get("best_epoch"),
-                    "baseline_unigram_heldout_perplexity": metrics.get("baseline_unigram_heldout_perplexity")},
-        "intended_use": COACH_USE,
-        "limits": COACH_LIMITS,
-    })
+    metrics = json.loads(files.pop(METRICS_FILE).read_text())
+    net, _ = gpt.load(folder)
+    probe = np.arange(1, 17, dtype="int32")[None, :]                               # (1, 16)
+    with tempfile.TemporaryDirectory() as tmp:
+        files[gpt.WEIGHTS_FILE] = Path(tmp) / gpt.WEIGHTS_FILE
+        net.save_weights(files[gpt.WEIGHTS_FILE])
+        found = shipped.ship(shipped.COACH, files, {
+            "title": "Interview-coach GPT (Keras 3, trained from scratch)",
+            "form": "Keras weights (.weights.h5, float32, no optimizer state) + CoachConfig JSON + word tokenizer",
+            "trained_by": {"command": metrics.get("command", paths.train_command()), "commit": metrics.get("commit", "unknown"),
+                           "train_wall_seconds": metrics.get("train_wall_seconds"),
+                           "train_cpu_seconds": metrics.get("train_cpu_seconds")},
+            "data": {"corpus": "data/coach (in the repository)", **(metrics.get("corpus") or {})},
+            "parameters": metrics.get("config"),
+            "metrics": {"parameters": metrics.get("parameters"), "heldout": metrics.get("heldout"),
+                        "train_split": metrics.get("train_split"), "epochs_run": metrics.get("epochs_run"),
+                        "best_epoch": metrics.get("best_epoch"),
+                        "baseline_unigram_heldout_perplexity": metrics.get("baseline_unigram_heldout_perplexity")},
+            "intended_use": COACH_USE,
+            "limits": COACH_LIMITS,
+        })
+    again, _ = gpt.load(found.folder)
+    if not np.allclose(np.asarray(again(probe)), np.asarray(net(probe)), atol=1e-6):
+        raise RuntimeError("The shipped coach weights do not reproduce the trained model.")
+    return found
