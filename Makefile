@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: setup run init test demo bench clean
+.PHONY: setup run init test demo bench ship-models clean
 
 setup: $(STAMP)
 
@@ -36,6 +36,11 @@ run: init
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# retrain Job-Rec-v1 and its classifier on ../shared/data and replace the shipped ones (docs/models.md: rare, deliberate)
+ship-models: setup
+	JOBEXPRESSWAY_SHARED_DATA=$${JOBEXPRESSWAY_SHARED_DATA:-../shared/data} $(BIN)/python -m engine train encoder --ship
+	JOBEXPRESSWAY_SHARED_DATA=$${JOBEXPRESSWAY_SHARED_DATA:-../shared/data} $(BIN)/python -m engine train classifier --ship
 
 bench: setup
 	for f in bench/*.py; do $(BIN)/python $$f || exit 1; done

@@ -249,3 +249,52 @@ def test_a_damaged_shipped_encoder_falls_back_to_the_pretrained_model_with_a_not
     assert main(["recommend", "--profile", "Python developer, Django, SQL", "--json", "--data-dir", str(data_dir)]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows and {r["model"] for r in rows} == {"all-MiniLM-L6-v2"}
+
+
+@pytest.mark.slow
+def test_shipping_job_rec_v1_its_catalogue_and_classifier_end_to_end_on_a_stand_in(shipped_root, tmp_path, monkeypatch, data_dir):
+    """The steps `train encoder --ship` and `train classifier --ship` run, on the pretrained weights standing in
+    for a trained Job-Rec-v1 (training takes ~25 CPU-minutes): fp16 form, loading as float32 under a content
+    version, catalogue vectors the index build takes, a classifier re-stamped for the shipped encoder."""
+    import joblib
+
+    from engine import store
+    from engine.commands.jobs import init_database
+    from engine.recsys import classifier, embeddings
+    from engine.recsys import index as idx
+    from engine.recsys.ship_models import ship_classifier, ship_encoder
+
+    monkeypatch.setenv("JOBEXPRESSWAY_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
+    monkeypatch.setenv("JOBEXPRESSWAY_ENCODER_BACKEND", "torch")   # no ONNX export of a throw-away model
+    trained = enc.finetuned_path()
+    shutil.copytree(enc.pretrained_path(), trained)
+    (trained / "model_card.json").write_text(json.dumps({"name": "Job-Rec-v1", "trained_at": "2026-12-02T00:00:00+00:00",
+                                                         "commit": "abc", "data": {"postings": {"real": 0}}}))
+    reference = enc.load_encoder(enc.pretrained_path()).encode(["python developer", "registered nurse"])
+
+    found = ship_encoder(trained, check=False, log=lambda *_: None)
+    weights = found.path("model.safetensors")
+    assert weights.stat().st_size < 0.55 * (trained / "model.safetensors").stat().st_size   # fp16
+    assert found.manifest["trained_by"]["commit"] == "abc" and "model_card.json" not in found.manifest["files"]
+    shutil.rmtree(trained)   # a fresh clone: only the shipped model
+    enc.clear_cache()
+    encoder = enc.load_encoder()
+    assert encoder.label == "Job-Rec-v1" and encoder.version == f"job-rec-v1@{found.version}" == enc.model_version()
+    assert next(encoder.model.parameters()).dtype.is_floating_point and str(next(encoder.model.parameters()).dtype) == "torch.float32"
+    assert np.min(np.sum(encoder.encode(["python developer", "registered nurse"]) * reference, axis=1)) > 0.9999
+
+    catalogue = shipped_vectors.ship(40, 42, log=lambda *_: None)
+    assert catalogue.manifest["vector_version"] == idx.vector_version(encoder.version)
+    db = store.connect(data_dir)
+    init_database(db, 40, 42, progress=False)
+    monkeypatch.setattr(idx.enc, "load_encoder", lambda *a, **k: pytest.fail("a shipped job was embedded again"))
+    assert idx.build_index(db).size == 40
+
+    model = classifier.CategoryModel(object(), ["a", "b"], embeddings.JOB_REC, "Job-Rec-v1@local", {"accuracy": 0.9})
+    classifier.model_path().parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump(model, classifier.model_path())
+    card = ship_classifier(log=lambda *_: None)
+    assert card.manifest["encoder_version"] == f"Job-Rec-v1@{found.version}" == embeddings.model_stamp(embeddings.JOB_REC)
+    classifier.model_path().unlink()
+    classifier._cache.clear()
+    assert classifier.active_model().encoder_stamp == card.manifest["encoder_version"]   # the shipped one answers

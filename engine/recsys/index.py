@@ -47,9 +47,9 @@ IVF_TRAIN_PER_LIST = 64    # k-means sample size per list: enough for stable cen
 IVF_REGROW = 4             # rebuild (retrain) an IVF index once it holds this many times its training size
 INLINE_BUILD_LIMIT = 64    # a first build this small runs inside the request; larger ones in the background
 SAVE_EVERY = 50            # incremental changes between saves (the embedding cache keeps the rest safe)
+SAVE_SHARE = 1000          # ...or one change per this many jobs: writing a 1M index took 1.4 s (bench)
 BUILD_NICENESS = 10        # the build process yields the CPU to the page server
 STATUS_EVERY_S = 0.5       # the build publishes its progress at most this often
-SAVE_SHARE = 1000          # ...or one change per this many jobs: writing a 1M index took 1.4 s (bench)
 EMBED_BATCH = 64
 READ_CHUNK = 2048          # jobs read (and sorted by text length) at a time during a build
 INDEXED_STATUSES = ("open", "pending_review")   # pending jobs may be approved without a re-embed
@@ -506,14 +506,15 @@ def _follow(key: str, directory: Path, status: BuildStatus, process: subprocess.
         if mine and info.get("state") == "failed":
             status.state, status.error = "failed", info.get("error") or "the build failed"
             return
-        exited = process.poll() is not None if process else not _alive(pid)
-        if exited and not (read_build_file(directory) or {}).get("state") in ("ready", "failed"):
+        if process.poll() is not None if process else not _alive(pid):
+            last = read_build_file(directory) or {}
+            if last.get("pid") == pid and last.get("state") in ("ready", "failed"):
+                continue   # it finished between the two reads: handled above
             code = process.returncode if process else "unknown"
             status.state, status.error = "failed", f"the build process exited (code {code}); see {directory / 'build.log'}"
             return
-        if _stopping.is_set() and not mine:
-            status.state, status.error = "failed", "BuildStopped: The process is exiting."
-            return
+        if _stopping.is_set() and process is None:
+            return   # a build another process started goes on without us
         time.sleep(0.25)
 
 
