@@ -71,7 +71,18 @@ def test_a_damaged_missing_or_foreign_file_is_refused_with_a_clear_message(shipp
     assert "is missing" in shipped.problem("never-shipped")
 
 
-def test_the_repository_ships_its_models_checked_with_model_cards_and_within_the_size_budget():
+@pytest.fixture
+def repository_models(monkeypatch):
+    """What git holds, whatever an earlier test left in the environment."""
+    monkeypatch.delenv("JOBEXPRESSWAY_SHIPPED_MODELS", raising=False)
+    shipped.forget()
+    enc.clear_cache()
+    yield shipped.root()
+    shipped.forget()
+    enc.clear_cache()
+
+
+def test_the_repository_ships_its_models_checked_with_model_cards_and_within_the_size_budget(repository_models):
     cards = {c["name"]: c for c in shipped.all_manifests()}
     assert shipped.COACH in cards and set(cards) <= {shipped.JOB_REC, shipped.JOB_REC_CATALOGUE, shipped.CLASSIFIER, shipped.COACH}
     assert all(c["verified"] for c in cards.values()), [c["problem"] for c in cards.values()]
@@ -83,7 +94,7 @@ def test_the_repository_ships_its_models_checked_with_model_cards_and_within_the
 
 
 @needs_job_rec
-def test_job_rec_v1_ships_with_its_catalogue_vectors_and_classifier():
+def test_job_rec_v1_ships_with_its_catalogue_vectors_and_classifier(repository_models):
     cards = {c["name"]: c for c in shipped.all_manifests()}
     assert {shipped.JOB_REC, shipped.JOB_REC_CATALOGUE, shipped.CLASSIFIER} <= set(cards)
     assert cards[shipped.JOB_REC]["metrics"]["held_out_after_float"]["real"]["mrr@10"] > 0.8
@@ -144,12 +155,13 @@ def _fresh_env(tmp_path) -> dict:
     return env
 
 
-def _engine(env, *args, timeout=300) -> subprocess.CompletedProcess:
+def _engine(env, *args, timeout=550) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "engine", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=timeout)
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)   # a cold process loads TensorFlow and torch: seconds when quiet, minutes under load 20
 def test_a_fresh_checkout_coaches_with_the_shipped_gpt(tmp_path):
     done = _engine(_fresh_env(tmp_path), "chat", "How do I answer 'tell me about yourself'?", "--mode", "gpt", "--json")
     assert done.returncode == 0, done.stderr
@@ -159,6 +171,7 @@ def test_a_fresh_checkout_coaches_with_the_shipped_gpt(tmp_path):
 
 @needs_job_rec
 @pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_a_fresh_checkout_recommends_with_job_rec_v1(tmp_path):
     env = _fresh_env(tmp_path)
     assert _engine(env, "init", "--jobs", "40").returncode == 0
@@ -173,8 +186,6 @@ def _served_models(tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("JOBEXPRESSWAY_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
-    shipped.forget()
-    enc.clear_cache()
     at = AppTest.from_file(str(ROOT / "pages" / "model_lab.py"), default_timeout=120).run()
     assert not at.exception, at.exception
     served = next(d.value for d in at.dataframe if "feature" in d.value.columns)
@@ -182,7 +193,7 @@ def _served_models(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_the_model_lab_shows_the_shipped_coach_gpt_and_its_model_card(tmp_path, monkeypatch, data_dir):
+def test_the_model_lab_shows_the_shipped_coach_gpt_and_its_model_card(repository_models, tmp_path, monkeypatch, data_dir):
     served, text = _served_models(tmp_path, monkeypatch)
     coach = served.loc["Interview coach, GPT modes"]
     assert coach["model"] == "coach GPT" and coach["source"].startswith("shipped")
@@ -191,7 +202,7 @@ def test_the_model_lab_shows_the_shipped_coach_gpt_and_its_model_card(tmp_path, 
 
 @needs_job_rec
 @pytest.mark.slow
-def test_the_model_lab_of_a_fresh_checkout_names_job_rec_v1(tmp_path, monkeypatch, data_dir):
+def test_the_model_lab_of_a_fresh_checkout_names_job_rec_v1(repository_models, tmp_path, monkeypatch, data_dir):
     served, text = _served_models(tmp_path, monkeypatch)
     jobrec = served.loc["Recommendations, similar jobs"]
     assert jobrec["model"] == "Job-Rec-v1" and jobrec["source"].startswith("shipped") and not jobrec["notice"]
@@ -204,6 +215,7 @@ def damaged(tmp_path, monkeypatch):
     coach's weights missing."""
     from engine.recsys import index as idx
 
+    monkeypatch.delenv("JOBEXPRESSWAY_SHIPPED_MODELS", raising=False)
     root = tmp_path / "shipped"
     shutil.copytree(shipped.root(), root)
     weights = root / shipped.JOB_REC / "model.safetensors"

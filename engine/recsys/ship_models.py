@@ -16,10 +16,9 @@ from pathlib import Path
 from engine import shipped
 from engine.recsys import encoder as enc
 
-# the files a sentence-transformers folder needs to load (model_card.json is replaced by the manifest)
-ENCODER_FILES = ("config.json", "config_sentence_transformers.json", "modules.json", "sentence_bert_config.json",
-                 "1_Pooling/config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
-                 "vocab.txt", "MODEL_CARD.md")
+# every file of the trained folder ships except these: the manifest replaces the card (whose held-out keys
+# are long), sentence-transformers' generated README repeats it, the weights ship as fp16
+NOT_SHIPPED = ("model_card.json", "README.md")
 WEIGHTS = "model.safetensors"
 MAX_MRR_LOSS = 0.01      # relative: the shipped form must keep MRR@10 within 1% of the float model
 CLASSIFIER_FILE = "category_classifier.joblib"
@@ -55,7 +54,8 @@ def held_out_retrieval(model_folder: Path, card: dict) -> dict:
     held = [j for j in collect_postings(cfg)["real"] if is_held_out(j)]
     if len(held) < 20:
         return {}
-    evaluator = ir_evaluator(held, "heldout-real", cfg.eval_queries, random.Random(cfg.seed))
+    queries = cfg.eval_queries or TrainConfig().eval_queries   # a run that skipped its evaluation recorded 0
+    evaluator = ir_evaluator(held, "heldout-real", queries, random.Random(cfg.seed))
     model = SentenceTransformer(str(model_folder), device="cpu", model_kwargs={"dtype": torch.float32})
     model.max_seq_length = cfg.max_seq_length
     return _headline(evaluator(model), evaluator.name)
@@ -68,10 +68,11 @@ def ship_encoder(source: Path | None = None, check: bool = True, log=print) -> s
     card = json.loads((source / "model_card.json").read_text())
     with tempfile.TemporaryDirectory() as tmp:
         form = Path(tmp)
-        for name in ENCODER_FILES:
-            if (source / name).is_file():
+        for file in sorted(source.rglob("*")):
+            name = str(file.relative_to(source))
+            if file.is_file() and name not in (*NOT_SHIPPED, WEIGHTS):
                 (form / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source / name, form / name)
+                shutil.copyfile(file, form / name)
         (form / WEIGHTS).write_bytes(fp16_weights(source / WEIGHTS))
         float_scores = card.get("evaluation", {}).get("after", {}).get("real", {})
         shipped_scores = {}
