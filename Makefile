@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: setup run init test demo bench clean sandbox-tools
+.PHONY: setup run init test demo bench ship-models clean sandbox-tools
 
 setup: $(STAMP) sandbox-tools
 
@@ -23,7 +23,7 @@ $(STAMP): requirements.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 
 init: setup
-	$(BIN)/python -m engine init
+	$(BIN)/python -m engine init --build-index
 
 demo: init
 	$(BIN)/python -m engine demo
@@ -44,6 +44,11 @@ run: init
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+# retrain Job-Rec-v1 and its classifier on ../shared/data and replace the shipped ones (docs/models.md: rare, deliberate)
+ship-models: setup
+	JOBEXPRESSWAY_SHARED_DATA=$${JOBEXPRESSWAY_SHARED_DATA:-../shared/data} $(BIN)/python -m engine train encoder --ship
+	JOBEXPRESSWAY_SHARED_DATA=$${JOBEXPRESSWAY_SHARED_DATA:-../shared/data} $(BIN)/python -m engine train classifier --ship
 
 bench: setup
 	for f in bench/*.py; do $(BIN)/python $$f || exit 1; done

@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "engine.commands.recsys_models",
     "engine.commands.demo",
     "engine.commands.accountability",
+    "engine.commands.models",
 ]
 
 

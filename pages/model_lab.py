@@ -11,8 +11,8 @@ st.title("Model Lab")
 st.caption("Every figure here comes from a file written by a command (shown beside it); nothing is retrained "
            "when this page loads.")
 
-tabs = st.tabs(["Data", "Category classifier", "Recommendations", "Fraud screening", "Interview coach", "Speed",
-                "Fairness"])
+tabs = st.tabs(["Data", "Category classifier", "Recommendations", "Fraud screening", "Interview coach",
+                "Models served", "Speed", "Fairness"])
 
 with tabs[0]:
     st.subheader("Jobs in this database")
@@ -151,6 +151,21 @@ with tabs[4]:
         st.caption(f"`{co.command}` -> {co.path.name}")
 
 with tabs[5]:
+    st.subheader("Models served here")
+    try:
+        st.dataframe(lab.models_in_use(), hide_index=True)
+    except Exception as exc:  # a damaged model folder must not take the page down
+        st.error(f"The models in use cannot be read: {exc}")
+    st.subheader("Model cards of the shipped models")
+    st.caption("What a fresh clone serves (`artifacts/models/shipped/`); `python -m engine models` checks them, "
+               "`python -m engine ship TARGET` replaces one with the model trained here.")
+    cards = lab.model_cards()
+    if not cards:
+        st.info("No shipped models in this checkout: recommendations use the pretrained all-MiniLM-L6-v2.")
+    for card in cards:
+        view.model_card(card)
+
+with tabs[6]:
     st.subheader("Speed")
     bench = lab.bench_results()
     if not bench:
@@ -160,5 +175,5 @@ with tabs[5]:
         st.markdown(f"**{name}**" + (f": {result['what']}" if isinstance(result.get("what"), str) else ""))
         st.dataframe([{"figure": k, "value": v} for k, v in lab.numeric_leaves(result)], hide_index=True)
 
-with tabs[6]:
+with tabs[7]:
     fairness_tab(lab.read_metrics("fairness"))

@@ -12,12 +12,13 @@ FIXTURE = Path(__file__).resolve().parent / "fixtures" / "coach_mini.jsonl"
 
 
 def use_mini_corpus(tmp_path: Path, monkeypatch) -> Path:
-    """Point the coach at a copy of the fixture corpus and at tmp artifacts."""
+    """Point the coach at a copy of the fixture corpus and at tmp artifacts (no shipped GPT either)."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(FIXTURE, corpus / "mini.jsonl")
     monkeypatch.setenv("JOBEXPRESSWAY_COACH_CORPUS", str(corpus))
     monkeypatch.setenv("JOBEXPRESSWAY_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
+    monkeypatch.setenv("JOBEXPRESSWAY_SHIPPED_MODELS", str(tmp_path / "no-shipped-models"))
     return corpus
 
 

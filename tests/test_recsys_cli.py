@@ -24,8 +24,8 @@ def test_recommend_json_lists_jobs_best_first(data, capsys):
                  "--data-dir", data]) == 0
     out = json.loads(capsys.readouterr().out)
     rows = out["results"]
-    assert len(rows) == 3 and all(set(r) == {"job_id", "title", "company", "category", "location", "nearness", "score"}
-                                for r in rows)
+    assert len(rows) == 3 and all(set(r) == {"job_id", "title", "company", "category", "location", "nearness", "score",
+                                             "model"} for r in rows)
     assert [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
     assert rows[0]["category"] == "Design"
     # which model ranked: the one the index was built with
@@ -71,6 +71,7 @@ def test_index_status_json(data, capsys):
 
 def test_missing_finetuned_model_falls_back_with_a_notice(tmp_path, monkeypatch):
     monkeypatch.setenv("JOBEXPRESSWAY_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
+    monkeypatch.setenv("JOBEXPRESSWAY_SHIPPED_MODELS", str(tmp_path / "no-shipped-models"))
     assert enc.encoder_notice() == enc.PRETRAINED_NOTICE
     assert enc.model_version().startswith("all-MiniLM-L6-v2@")
     # a half-written model folder (no weights) does not count as trained
@@ -84,6 +85,7 @@ def test_pretrained_encoder_loads_offline_and_normalises(tmp_path, monkeypatch):
     import numpy as np
 
     monkeypatch.setenv("JOBEXPRESSWAY_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
+    monkeypatch.setenv("JOBEXPRESSWAY_SHIPPED_MODELS", str(tmp_path / "no-shipped-models"))
     encoder = enc.load_encoder()
     assert encoder.notice == enc.PRETRAINED_NOTICE and not encoder.finetuned
     vectors = encoder.encode(["python developer", "registered nurse"])

@@ -19,6 +19,8 @@ def artifacts(tmp_path, monkeypatch):
     path = tmp_path / "artifacts"
     monkeypatch.setenv("JOBEXPRESSWAY_ARTIFACTS_DIR", str(path))
     monkeypatch.setenv("JOBEXPRESSWAY_SHARED_DATA", str(tmp_path / "no-shared-data"))
+    # no shipped Job-Rec-v1 either: these tests are about the classifier on pretrained vectors
+    monkeypatch.setenv("JOBEXPRESSWAY_SHIPPED_MODELS", str(tmp_path / "no-shipped-models"))
     fraud._cache.clear()
     classifier._cache.clear()
     return path

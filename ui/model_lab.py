@@ -53,3 +53,31 @@ def grouped_bars(table: dict[str, dict], metrics: list[str], title: str) -> go.F
 
 def metric_rows(table: dict[str, dict], metrics: list[str]) -> list[dict]:
     return [{"model": model, **{m: row.get(m) for m in metrics}} for model, row in table.items() if isinstance(row, dict)]
+
+
+def model_card(card: dict) -> None:
+    """One shipped model's manifest as a card: its check, use and limits, training, data, metrics, files."""
+    files = card.get("files") or {}
+    size = sum(f.get("bytes", 0) for f in files.values()) / 1e6
+    with st.container(border=True):
+        st.markdown(f"**{card.get('title') or card.get('name')}** · `{card.get('name')}` version "
+                    f"`{card.get('version', '?')}` · {size:.1f} MB · {card.get('form', '')}")
+        if card.get("verified"):
+            st.caption(":material/verified: checksums pass: this is the model served when none is trained here.")
+        else:
+            st.warning(f"Not used: {card.get('problem')}")
+        if card.get("intended_use"):
+            st.markdown(f"*Intended use:* {card['intended_use']}")
+        if card.get("limits"):
+            st.markdown(f"*Limits:* {card['limits']}")
+        trained = card.get("trained_by") or {}
+        st.caption(f"Trained by `{trained.get('command', '?')}` at commit `{trained.get('commit', '?')}`"
+                   + (f", {trained['trained_at']}" if trained.get("trained_at") else "")
+                   + f"; shipped {card.get('shipped_at', '?')}.")
+        with st.expander("Data, metrics and files"):
+            st.markdown("Data it saw (names and sizes)")
+            st.json(card.get("data") or card.get("catalogue") or {}, expanded=False)
+            st.markdown("Metrics")
+            st.json(card.get("metrics") or {}, expanded=False)
+            st.dataframe([{"file": name, "bytes": f.get("bytes"), "sha256": f.get("sha256")}
+                          for name, f in files.items()], hide_index=True)

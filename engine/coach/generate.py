@@ -17,7 +17,24 @@ TOKENIZER_FILE = "tokenizer.json"
 
 
 class ModelMissing(FileNotFoundError):
-    """The trained coach model is not on disk; the message names the command that trains it."""
+    """No usable coach model (none trained here, the shipped one missing or damaged); the message says why
+    and names the command that trains one."""
+
+
+def model_dir() -> Path:
+    """The coach GPT to load: the one trained on this machine (artifacts/coach), else the one shipped in the
+    repository when its checksums pass."""
+    from engine import shipped
+    from engine.coach.model import WEIGHTS_FILE
+
+    trained = paths.artifacts()
+    if (trained / WEIGHTS_FILE).is_file() and (trained / TOKENIZER_FILE).is_file():
+        return trained
+    found = shipped.verified(shipped.COACH)
+    if isinstance(found, shipped.Shipped):
+        return found.folder
+    reason = found.message if shipped.folder(shipped.COACH).exists() else "The coach model is not trained yet."
+    raise ModelMissing(f"{reason} Run `{paths.train_command()}` to train it.")
 
 
 @dataclass(frozen=True)
@@ -60,7 +77,7 @@ class Generator:
     """The tokenizer, the Keras model and its NumPy fast path, loaded from one artifacts folder."""
 
     def __init__(self, folder: str | Path | None = None):
-        folder = Path(folder or paths.artifacts())
+        folder = Path(folder or model_dir())
         from engine.coach import model as gpt   # imports keras (seconds): only when a model is really used
         from engine.coach.fastpath import NumpyGPT
 
@@ -139,7 +156,7 @@ def load_generator(folder: str | Path | None = None) -> Generator:
     """One Generator per process and weights file (reloaded when the weights change)."""
     from engine.coach.model import WEIGHTS_FILE
 
-    folder = Path(folder or paths.artifacts())
+    folder = Path(folder or model_dir())
     weights = folder / WEIGHTS_FILE
     if not weights.exists():
         raise ModelMissing(f"The coach model is not trained yet. Run `{paths.train_command()}` to train it.")

@@ -96,6 +96,9 @@ def train(config=None, corpus: Corpus | None = None, out_dir: str | Path | None 
     out_dir = Path(out_dir or paths.artifacts())
     out_dir.mkdir(parents=True, exist_ok=True)
     started, cpu_started = time.time(), time.process_time()
+    from engine import shipped
+
+    commit = shipped.git_commit()   # the code that trains, recorded before it can change under a long run
     # the budget counts CPU time / 2, i.e. wall time on two dedicated cores: on this shared machine wall time
     # depends on other people's load, so the same run stops after the same amount of work either way
     two_core_minutes = lambda: (time.process_time() - cpu_started) / 2 / 60  # noqa: E731
@@ -145,6 +148,8 @@ def train(config=None, corpus: Corpus | None = None, out_dir: str | Path | None 
     heldout_text = " ".join(p.question + " " + p.answer for p in corpus.heldout)
     metrics = {
         "model": "coach GPT (Keras 3, trained from scratch)",
+        "command": paths.train_command(),
+        "commit": commit,
         "parameters": int(model.count_params()),
         "config": config.__dict__,
         "corpus": {"pairs": len(corpus.pairs), "train_pairs": len(fit_pairs), "dev_pairs": len(dev_pairs),
@@ -170,3 +175,50 @@ def train(config=None, corpus: Corpus | None = None, out_dir: str | Path | None 
         log(f"coach: held-out perplexity {held['perplexity']:.1f}, next-token accuracy {held['accuracy']:.3f} "
             f"(training split: {train_eval['accuracy']:.3f}); saved to {out_dir}")
     return metrics
+
+
+COACH_USE = ("Practice answers to common interview questions in the coach's GPT modes ('gpt' writes freely, "
+             "'retrieval+gpt' writes from the closest corpus answer); the sources shown come from retrieval.")
+COACH_LIMITS = ("A 1.6M-parameter word-level GPT trained from scratch on a few hundred question/answer pairs: "
+                "its text is often generic or ungrammatical, it knows nothing beyond the corpus and may state "
+                "wrong facts with confidence. Advice to weigh, never a verdict on a candidate.")
+
+
+def ship(folder: str | Path | None = None) -> "shipped.Shipped":
+    """Ship the coach GPT trained in ``folder`` (weights, tokenizer, config) with its metrics as the model
+    card (`python -m engine ship coach`, or `train coach --ship`). Only the weights ship: the training
+    file also holds Adam's moments (3x the size), which generation never reads."""
+    import tempfile
+
+    from engine import shipped
+    from engine.coach import model as gpt
+
+    folder = Path(folder or paths.artifacts())
+    files = {name: folder / name for name in (gpt.WEIGHTS_FILE, gpt.CONFIG_FILE, TOKENIZER_FILE, METRICS_FILE)}
+    if missing := [n for n, f in files.items() if not f.is_file()]:
+        raise FileNotFoundError(f"No trained coach in {folder} ({', '.join(missing)} missing): run `{paths.train_command()}` first.")
+    metrics = json.loads(files.pop(METRICS_FILE).read_text())
+    net, _ = gpt.load(folder)
+    probe = np.arange(1, 17, dtype="int32")[None, :]                               # (1, 16)
+    with tempfile.TemporaryDirectory() as tmp:
+        files[gpt.WEIGHTS_FILE] = Path(tmp) / gpt.WEIGHTS_FILE
+        net.save_weights(files[gpt.WEIGHTS_FILE])
+        found = shipped.ship(shipped.COACH, files, {
+            "title": "Interview-coach GPT (Keras 3, trained from scratch)",
+            "form": "Keras weights (.weights.h5, float32, no optimizer state) + CoachConfig JSON + word tokenizer",
+            "trained_by": {"command": metrics.get("command", paths.train_command()), "commit": metrics.get("commit", "unknown"),
+                           "train_wall_seconds": metrics.get("train_wall_seconds"),
+                           "train_cpu_seconds": metrics.get("train_cpu_seconds")},
+            "data": {"corpus": "data/coach (in the repository)", **(metrics.get("corpus") or {})},
+            "parameters": metrics.get("config"),
+            "metrics": {"parameters": metrics.get("parameters"), "heldout": metrics.get("heldout"),
+                        "train_split": metrics.get("train_split"), "epochs_run": metrics.get("epochs_run"),
+                        "best_epoch": metrics.get("best_epoch"),
+                        "baseline_unigram_heldout_perplexity": metrics.get("baseline_unigram_heldout_perplexity")},
+            "intended_use": COACH_USE,
+            "limits": COACH_LIMITS,
+        })
+    again, _ = gpt.load(found.folder)
+    if not np.allclose(np.asarray(again(probe)), np.asarray(net(probe)), atol=1e-6):
+        raise RuntimeError("The shipped coach weights do not reproduce the trained model.")
+    return found

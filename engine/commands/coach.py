@@ -9,6 +9,7 @@ def _train_arguments(p) -> None:
     p.add_argument("--epochs", type=int, default=None, help="maximum epochs (default from CoachConfig)")
     p.add_argument("--max-minutes", type=float, default=None, help="budget in CPU minutes / 2 (default 8)")
     p.add_argument("--max-wall-minutes", type=float, default=None, help="also stop after this wall time")
+    p.add_argument("--ship", action="store_true", help="then ship it (artifacts/models/shipped/coach-gpt)")
 
 
 def _eval_arguments(p) -> None:
@@ -27,6 +28,10 @@ def train_coach(args) -> int:
     if args.max_wall_minutes:
         config.max_wall_minutes = args.max_wall_minutes
     metrics = train.train(config, verbose=not args.json)
+    if args.ship:
+        from engine.commands.models import report, ship
+
+        report(ship("coach"))
     if args.json:
         print_json({k: v for k, v in metrics.items() if k not in ("history", "confusion_top30_heldout")})
     return 0

@@ -14,6 +14,9 @@ def register(sub, common) -> None:
                        help="create the database, generate jobs (once) and the admin/demo accounts")
     p.add_argument("--jobs", type=int, default=DEFAULT_JOBS, help=f"jobs to generate (default {DEFAULT_JOBS:,})")
     p.add_argument("--seed", type=int, default=42, help="random seed of the generator (default 42)")
+    p.add_argument("--build-index", action="store_true",
+                   help="start building the job index in a background process (`make run` does), so the first "
+                        "recommendations need not wait for it")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("import-jobs", parents=[common],
@@ -74,6 +77,12 @@ def cmd_init(args) -> int:
               f"in {time.perf_counter() - started:.1f} s.")
     for line in accounts.ensure_bootstrap_accounts(db):
         print(line)
+    if args.build_index:
+        from engine.recsys.index import index_status, spawn_build
+
+        if index_status(db).needs_build:   # (a build already running holds the lock: this one then reuses it)
+            spawn_build(args.data_dir)
+            print(f"Building the job index in the background (log: {store.db_path(args.data_dir).parent / 'index' / 'build.log'}).")
     return 0
 
 

@@ -26,6 +26,8 @@ def register(sub, common) -> None:
     p = sub.add_parser("index", parents=[common], help="the FAISS job index of this data dir")
     p.add_argument("action", choices=["build", "status"])
     p.add_argument("--rebuild", action="store_true", help="re-embed every job even when cached")
+    p.add_argument("--background", action="store_true",
+                   help="as a page's build process: stop between batches on SIGTERM, then prepare the encoder")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_index)
 
@@ -41,6 +43,8 @@ def _encoder_arguments(p) -> None:
                    help="train on pairs only, without a same-category posting of another title as a third text")
     p.add_argument("--epochs", type=int, default=None)
     p.add_argument("--eval-queries", type=int, default=None, help="held-out queries per dataset (default 300)")
+    p.add_argument("--ship", action="store_true",
+                   help="then ship it (fp16, artifacts/models/shipped/job-rec-v1) with the catalogue's vectors")
 
 
 def _train_encoder(args) -> int:
@@ -60,6 +64,11 @@ def _train_encoder(args) -> int:
     if args.eval_queries:
         cfg.eval_queries = args.eval_queries
     card = train_encoder(cfg)
+    if args.ship:
+        from engine.commands.models import report, ship
+
+        for target in ("encoder", "catalogue"):
+            report(ship(target))
     if args.json:
         from engine.cli import print_json
 
@@ -72,8 +81,11 @@ def _train_encoder(args) -> int:
 
 
 def _rows(recs) -> list[dict]:
+    from engine.recsys.encoder import load_encoder
+
+    model = load_encoder().label   # which model scored them: Job-Rec-v1, or the pretrained fallback
     return [{"job_id": r.job_id, "title": r.title, "company": r.company, "category": r.category,
-             "location": r.location, "nearness": r.nearness, "score": round(r.score, 4)} for r in recs]
+             "location": r.location, "nearness": r.nearness, "score": round(r.score, 4), "model": model} for r in recs]
 
 
 def _ranked_by() -> dict:
@@ -151,12 +163,26 @@ def cmd_similar(args) -> int:
 
 def cmd_index(args) -> int:
     from engine.cli import print_json
-    from engine.recsys.index import index_status
+    from engine.recsys.index import BuildStopped, index_status
 
     db = store.connect(args.data_dir)
     if args.action == "build":
         started = time.time()
-        index = _build_with_progress(db, rebuild=args.rebuild)
+        if args.background:
+            import signal
+
+            from engine.recsys import index as idx
+
+            signal.signal(signal.SIGTERM, lambda *_: idx._stopping.set())
+        try:
+            index = _build_with_progress(db, rebuild=args.rebuild)
+        except BuildStopped:
+            print("index build stopped; the next build resumes from the embedded jobs", file=sys.stderr)
+            return 3
+        if args.background:
+            from engine.recsys.encoder import load_encoder
+
+            load_encoder()   # exports the ONNX model into the cache once, so the page server only loads it
         status = index_status(db)
         if not args.json:
             print(f"index: {index.kind}, {index.size} vectors, {time.time() - started:.1f} s, {status.encoder_version}")

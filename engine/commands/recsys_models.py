@@ -50,14 +50,18 @@ def _fraud_summary(m: dict) -> None:
 def train_classifier(args) -> int:
     from engine.recsys import classifier
 
-    metrics = classifier.train(epochs=args.epochs, encoder=args.encoder, log=_log(args), ship=args.ship)
+    metrics = classifier.train(epochs=args.epochs, encoder=args.encoder, log=_log(args), ship=args.pretrained_fallback)
+    if args.ship:
+        from engine.commands.models import report, ship
+
+        report(ship("classifier"))
 
     def summary(m):
         print(f"{m['encoder']} + SGD on {m['postings']} postings, {m['classes']} categories ({m['split']}):")
         print(f"  accuracy {m['accuracy']:.4f} (majority class {m['majority_class_accuracy']:.4f}), weighted F1 "
               f"{m['weighted_f1']:.4f}, macro F1 {m['macro_f1']:.4f}")
         print(f"saved {m['model_file']['path']} ({m['model_file']['bytes'] / 1e3:.0f} KB) and "
-              f"{classifier.shipped_metrics_path() if args.ship else classifier.metrics_path()}")
+              f"{classifier.shipped_metrics_path() if args.pretrained_fallback else classifier.metrics_path()}")
     return _print(args, metrics, summary)
 
 
@@ -66,9 +70,11 @@ def _classifier_args(p) -> None:
                    help="partial_fit epochs (default: alpha and epochs tuned on a validation part of the training part)")
     p.add_argument("--encoder", choices=["all-MiniLM-L6-v2", "Job-Rec-v1"], default=None,
                    help="embedding model (default: Job-Rec-v1 when trained, else all-MiniLM-L6-v2)")
-    p.add_argument("--ship", action="store_true",
+    p.add_argument("--pretrained-fallback", action="store_true",
                    help="rebuild the repository's classifier on pretrained MiniLM vectors "
-                        "(engine/recsys/shipped/), used wherever no trained classifier matches the encoder")
+                        "(engine/recsys/shipped/), used wherever no Job-Rec-v1 classifier matches the encoder")
+    p.add_argument("--ship", action="store_true",
+                   help="then ship it with Job-Rec-v1 (artifacts/models/shipped/category-classifier)")
 
 
 def train_fraud(args) -> int:

@@ -206,7 +206,10 @@ def train(jobs: list[dict] | None = None, epochs: int | None = None, encoder: st
 
     from engine.recsys import catfeatures, embeddings
 
+    from engine import shipped
+
     started = time.time()
+    commit = shipped.git_commit()
     source = "given postings"
     if ship:
         from engine.recsys.embeddings import PRETRAINED
@@ -231,7 +234,7 @@ def train(jobs: list[dict] | None = None, epochs: int | None = None, encoder: st
                "data": source,
                "postings": len(jobs), "split": f"stratified {int((1 - TEST_SHARE) * 100)}/{int(TEST_SHARE * 100)}, "
                f"seed {SEED}", "model": "SGDClassifier(loss='log_loss') + RandomOverSampler",
-               **metrics, "seconds": round(time.time() - started, 1)}
+               **metrics, "seconds": round(time.time() - started, 1), "commit": commit}
     if save:
         # the shipped model keeps no stamp: the pretrained folder's file times differ from machine to machine
         stamp = "" if ship else embeddings.model_stamp(encoder)
@@ -279,11 +282,23 @@ def _held_out_accuracy(model: CategoryModel) -> float:
     return float((model.metrics or {}).get("accuracy") or 0.0)
 
 
+def shipped_jobrec_model_path() -> Path | None:
+    """The classifier on Job-Rec-v1 vectors shipped with Job-Rec-v1 (artifacts/models/shipped/), when its
+    checksum passes: it is a pickle, never loaded unchecked."""
+    from engine import shipped
+    from engine.recsys.ship_models import CLASSIFIER_FILE
+
+    found = shipped.load(shipped.CLASSIFIER)
+    return found.path(CLASSIFIER_FILE) if found else None
+
+
 def active_model() -> CategoryModel | None:
-    """Of the trained and the shipped classifier, those whose encoder is here, the one with the better
-    held-out accuracy (both are measured on the same postings and split by `train`); the trained one on a
-    tie; None when neither can run."""
-    usable = [m for m in (load_model(), load_model(shipped_model_path())) if _matches_encoder(m)]
+    """Of the classifier trained here, the one shipped with Job-Rec-v1 and the one on pretrained vectors,
+    those whose encoder is here, the one with the better held-out accuracy (all are measured on the same
+    postings and split by `train`); the earlier in that order on a tie; None when none can run."""
+    jobrec = shipped_jobrec_model_path()
+    candidates = (load_model(), load_model(jobrec) if jobrec else None, load_model(shipped_model_path()))
+    usable = [m for m in candidates if _matches_encoder(m)]
     return max(usable, key=_held_out_accuracy) if usable else None  # max keeps the first of equals
 
 

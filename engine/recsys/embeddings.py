@@ -26,13 +26,12 @@ def _encoder_module():
 
 
 def model_path(name: str) -> Path | None:
-    """Folder of a named model; None when Job-Rec-v1 has not been trained on this machine."""
+    """Folder of a named model; None when no Job-Rec-v1 is here (neither trained nor shipped intact)."""
     enc = _encoder_module()
     if name == PRETRAINED:
         return enc.pretrained_path()
     if name == JOB_REC:
-        path = enc.finetuned_path()
-        return path if enc._has_weights(path) else None
+        return enc.jobrec_path()
     raise ValueError(f"Unknown model {name!r}; expected {PRETRAINED!r} or {JOB_REC!r}.")
 
 

@@ -1,4 +1,5 @@
-"""The sentence encoder: Job-Rec-v1 when it has been trained, else the pretrained all-MiniLM-L6-v2.
+"""The sentence encoder: Job-Rec-v1 (trained on this machine, else the one shipped in the repository, once
+its checksums pass), else the pretrained all-MiniLM-L6-v2 with a notice.
 
 Loaded once per process (``load_encoder`` is cached); nothing is ever fetched from a hub. Vectors are
 float32, 384-d and L2-normalised, so inner product = cosine similarity. Encoding runs through ONNX
@@ -17,14 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from engine import config
+from engine import config, shipped
 
 MODEL_NAME = "job-rec-v1"
 PRETRAINED_NAME = "all-MiniLM-L6-v2"
 DIM = 384
 PRETRAINED_NOTICE = (
-    "Using the pretrained model (all-MiniLM-L6-v2): the fine-tuned Job-Rec-v1 has not been trained on this "
-    "machine. Run `python -m engine train encoder` for better matches."
+    "Using the pretrained model (all-MiniLM-L6-v2): the fine-tuned Job-Rec-v1 is neither shipped in this "
+    "checkout nor trained on this machine. Run `python -m engine train encoder` for better matches."
 )
 _lock = threading.Lock()
 _models: dict[str, Any] = {}             # model folder -> SentenceTransformer, loaded only when needed
@@ -32,7 +33,26 @@ _cache: dict[tuple[str, str], "Encoder"] = {}  # (folder, name): the same weight
 
 
 def finetuned_path() -> Path:
+    """Where `train encoder` writes Job-Rec-v1 on this machine (float32; not in git)."""
     return config.artifacts_dir() / "models" / MODEL_NAME
+
+
+def jobrec_path() -> Path | None:
+    """The Job-Rec-v1 to use: the one trained on this machine, else the shipped one when its checksums pass,
+    else None."""
+    if _has_weights(finetuned_path()):
+        return finetuned_path()
+    found = shipped.load(shipped.JOB_REC)
+    return found.folder if found else None
+
+
+def pretrained_notice() -> str:
+    """Why the pretrained model is in use: the shipped Job-Rec-v1 is damaged or missing, or none ships."""
+    problem = shipped.problem(shipped.JOB_REC)
+    if problem and shipped.folder(shipped.JOB_REC).exists():
+        return (f"Using the pretrained model (all-MiniLM-L6-v2): {problem} Recommendations are less precise "
+                "until it is restored or retrained (`python -m engine train encoder`).")
+    return PRETRAINED_NOTICE
 
 
 def pretrained_path() -> Path:
@@ -46,8 +66,12 @@ def _has_weights(path: Path) -> bool:
 
 
 def folder_version(path: Path) -> str:
-    """A stamp of a model folder: its model card's version when present, plus the names, sizes and mtimes
-    of its weight and config files. Changes whenever the model is retrained."""
+    """A stamp of a model folder: for a shipped model the version in its manifest (from the checksums, so
+    the same on every clone); otherwise its model card's version when present, plus the names, sizes and
+    mtimes of its weight and config files. Changes whenever the model is retrained."""
+    manifest = path / shipped.MANIFEST
+    if manifest.is_file():
+        return json.loads(manifest.read_text())["version"]
     h = hashlib.sha1()
     card = path / "model_card.json"
     if card.is_file():
@@ -64,9 +88,11 @@ def _sentence_transformer(path: Path):
     folder = str(path.resolve())
     with _lock:
         if folder not in _models:
+            import torch
             from sentence_transformers import SentenceTransformer
 
-            _models[folder] = SentenceTransformer(folder, device="cpu")
+            # float32 even from the shipped fp16 weights: half precision is slow on a CPU
+            _models[folder] = SentenceTransformer(folder, device="cpu", model_kwargs={"dtype": torch.float32})
         return _models[folder]
 
 
@@ -82,6 +108,11 @@ class Encoder:
     @property
     def finetuned(self) -> bool:
         return self.name == MODEL_NAME
+
+    @property
+    def label(self) -> str:
+        """The model's name as the README, the Model Lab and `recommend --json` write it."""
+        return "Job-Rec-v1" if self.finetuned else self.name
 
     @property
     def backend(self) -> str:
@@ -149,11 +180,11 @@ def load_encoder(path: str | os.PathLike | None = None) -> Encoder:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     if path is not None:
-        chosen, name, notice = Path(path), Path(path).name, None
-    elif _has_weights(finetuned_path()):
-        chosen, name, notice = finetuned_path(), MODEL_NAME, None
+        chosen, name, notice = Path(path), Path(path).name, None   # the shipped folder is named job-rec-v1 too
+    elif (jobrec := jobrec_path()) is not None:
+        chosen, name, notice = jobrec, MODEL_NAME, None
     else:
-        chosen, name, notice = pretrained_path(), PRETRAINED_NAME, PRETRAINED_NOTICE
+        chosen, name, notice = pretrained_path(), PRETRAINED_NAME, pretrained_notice()
     folder = str(chosen.resolve())
     with _lock:
         cached = _cache.get((folder, name))
@@ -186,12 +217,13 @@ _version_memo: dict[str, tuple[float, str]] = {}
 def model_version() -> str:
     """The stamp of the model ``load_encoder()`` would use, computed without loading it (re-checked at
     most every 10 s, so a newly trained model is picked up within that)."""
-    key = str(finetuned_path())
+    key = f"{finetuned_path()}|{shipped.folder(shipped.JOB_REC)}"
     now = time.monotonic()
     memo = _version_memo.get(key)
     if memo and memo[0] > now:
         return memo[1]
-    chosen, name = (finetuned_path(), MODEL_NAME) if _has_weights(finetuned_path()) else (pretrained_path(), PRETRAINED_NAME)
+    jobrec = jobrec_path()
+    chosen, name = (jobrec, MODEL_NAME) if jobrec is not None else (pretrained_path(), PRETRAINED_NAME)
     version = f"{name}@{folder_version(chosen)}"
     _version_memo[key] = (now + _VERSION_TTL_S, version)
     return version
@@ -199,7 +231,7 @@ def model_version() -> str:
 
 def encoder_notice() -> str | None:
     """The notice the UI shows, or None when Job-Rec-v1 is in use (no model load needed)."""
-    return None if _has_weights(finetuned_path()) else PRETRAINED_NOTICE
+    return None if jobrec_path() is not None else pretrained_notice()
 
 
 def clear_cache() -> None:
@@ -208,3 +240,4 @@ def clear_cache() -> None:
         _models.clear()
         _cache.clear()
         _version_memo.clear()
+    shipped.forget()

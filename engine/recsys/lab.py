@@ -114,3 +114,39 @@ def category_counts(db, top: int = 15) -> list[tuple[str, int]]:
     rows = db.query(f"SELECT category, COUNT(*) AS n FROM jobs j WHERE {visible_to_candidates_sql('j')} "
                     "GROUP BY category ORDER BY n DESC, category LIMIT ?", [top])
     return [(r["category"] or "(none)", r["n"]) for r in rows]
+
+
+def models_in_use() -> list[dict]:
+    """Which model serves each feature on this machine and where it comes from: trained here, shipped in
+    the repository (checksums checked), or a fallback with the reason. Reads versions and manifests only."""
+    from engine import shipped
+    from engine.coach.generate import ModelMissing, model_dir
+    from engine.recsys import encoder as enc
+
+    def source(folder: Path, name: str) -> tuple[str, str]:
+        found = shipped.load(name)
+        if found and Path(folder).resolve() == found.folder.resolve():
+            return "shipped in the repository (checksums pass)", found.version
+        return "trained on this machine", ""
+
+    rows = []
+    jobrec = enc.jobrec_path()
+    where, _ = source(jobrec, shipped.JOB_REC) if jobrec else ("fallback", "")
+    rows.append({"feature": "Recommendations, similar jobs", "model": "Job-Rec-v1" if jobrec else "all-MiniLM-L6-v2 (pretrained)",
+                 "version": enc.model_version(), "source": where, "notice": enc.encoder_notice() or ""})
+    try:
+        where, version = source(model_dir(), shipped.COACH)
+        rows.append({"feature": "Interview coach, GPT modes", "model": "coach GPT", "version": version,
+                     "source": where, "notice": ""})
+    except ModelMissing as exc:
+        rows.append({"feature": "Interview coach, GPT modes", "model": "none (closest corpus answers only)",
+                     "version": "", "source": "fallback", "notice": str(exc)})
+    return rows
+
+
+def model_cards() -> list[dict]:
+    """The manifests of the shipped models (files, checksums, training command and commit, data, metrics,
+    intended use, limits), each with whether its checksums pass here."""
+    from engine import shipped
+
+    return shipped.all_manifests()
