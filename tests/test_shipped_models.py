@@ -177,8 +177,8 @@ def test_a_fresh_checkout_recommends_with_job_rec_v1(tmp_path):
     assert _engine(env, "init", "--jobs", "40").returncode == 0
     done = _engine(env, "recommend", "--profile", "Registered nurse, BLS, ACLS, ICU experience", "-k", "3", "--json")
     assert done.returncode == 0, done.stderr
-    rows = json.loads(done.stdout)
-    assert len(rows) == 3 and {r["model"] for r in rows} == {"Job-Rec-v1"}
+    out = json.loads(done.stdout)
+    assert len(out["results"]) == 3 and out["model"] == "Job-Rec-v1"
 
 
 def _served_models(tmp_path, monkeypatch):
@@ -259,8 +259,8 @@ def test_a_damaged_shipped_encoder_falls_back_to_the_pretrained_model_with_a_not
     assert main(["init", "--jobs", "30", "--data-dir", str(data_dir)]) == 0
     capsys.readouterr()
     assert main(["recommend", "--profile", "Python developer, Django, SQL", "--json", "--data-dir", str(data_dir)]) == 0
-    rows = json.loads(capsys.readouterr().out)
-    assert rows and {r["model"] for r in rows} == {"all-MiniLM-L6-v2"}
+    out = json.loads(capsys.readouterr().out)
+    assert out["results"] and out["model"] == "all-MiniLM-L6-v2"
 
 
 @pytest.mark.slow

@@ -81,20 +81,17 @@ def _train_encoder(args) -> int:
 
 
 def _rows(recs) -> list[dict]:
-    from engine.recsys.encoder import load_encoder
-
-    model = load_encoder().label   # which model scored them: Job-Rec-v1, or the pretrained fallback
     return [{"job_id": r.job_id, "title": r.title, "company": r.company, "category": r.category,
-             "location": r.location, "nearness": r.nearness, "score": round(r.score, 4), "model": model} for r in recs]
+             "location": r.location, "nearness": r.nearness, "score": round(r.score, 4)} for r in recs]
 
 
 def _ranked_by() -> dict:
-    """The model that embedded the profile and the jobs: its name and version (the folder stamp the index is
-    built against), and whether ONNX or torch ran it."""
+    """The model that embedded the profile and the jobs: its name as the Model Lab shows it (Job-Rec-v1, or the
+    pretrained fallback), its version (the stamp the index is built against), and whether ONNX or torch ran it."""
     from engine.recsys.encoder import load_encoder
 
     encoder = load_encoder()   # already loaded by the ranking: cached, no second load
-    return {"model": encoder.name, "model_version": encoder.version.partition("@")[2],
+    return {"model": encoder.label, "model_version": encoder.version.partition("@")[2],
             "backend": encoder.backend}
 
 
