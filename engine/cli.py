@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "engine.commands.coach",
     "engine.commands.recsys_models",
     "engine.commands.demo",
+    "engine.commands.occupations",
 ]
 
 

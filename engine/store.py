@@ -474,3 +474,18 @@ CREATE TABLE sign_in_failures (
 );
 CREATE INDEX idx_sign_in_failures_email ON sign_in_failures(email, at);
 """)
+
+
+@migration
+def m230_occupations_jobs(db: sqlite_utils.Database) -> None:
+    """Each job's O*NET occupation as the encoder named at `model_version` matched its title (a new model
+    re-assigns); the code index serves the search facet ("all Software Developers jobs")."""
+    execute_script(db, """
+CREATE TABLE job_occupations (
+    job_id INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+    code TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    model_version TEXT NOT NULL
+);
+CREATE INDEX idx_job_occupations_code ON job_occupations(code, job_id);
+""")

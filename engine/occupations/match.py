@@ -1,0 +1,112 @@
+"""Title -> occupation: the encoder in use (Job-Rec, or the pretrained MiniLM) against the occupations'
+titles.
+
+Each occupation is written as a few short titles: its own title, up to ``REPORTED`` titles workers
+reported and alternate titles (never the held-out ones) up to ``TITLES_PER_OCCUPATION`` in all. A query's
+score for an occupation is its best cosine to any of them (a title matches a title, not a centroid of
+many). The ~8,000 title vectors take seconds to minutes to embed, so they are cached per encoder version
+under the cache folder; a retrained model gets fresh ones.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine import config
+from engine.occupations.table import OccupationTable, load_table
+
+TITLES_PER_OCCUPATION = 8
+REPORTED = 3
+_lock = threading.Lock()
+_matchers: dict[str, "OccupationMatcher"] = {}
+
+
+@dataclass(frozen=True)
+class OccupationMatch:
+    code: str
+    title: str
+    confidence: float   # the best cosine between the query and one of the occupation's titles (0..1)
+
+
+def occupation_titles(table: OccupationTable, per_occupation: int = TITLES_PER_OCCUPATION) -> list[tuple[str, str]]:
+    """(code, title) rows a matcher reads: each occupation's title, a few reported titles, then alternate
+    titles in a fixed hash order (O*NET lists them alphabetically, which would favour 'A...')."""
+    reported: dict[str, list[str]] = {}
+    for code, title in table.reported_titles:
+        reported.setdefault(code, []).append(title)
+    alternates: dict[str, list[str]] = {}
+    for code, title, held in table.alternate_titles:
+        if not held:
+            alternates.setdefault(code, []).append(title)
+    rows = []
+    for occ in table.occupations:
+        chosen = {occ.title.lower(): occ.title}
+        for t in reported.get(occ.code, [])[:REPORTED]:
+            chosen.setdefault(t.lower(), t)
+        for t in sorted(alternates.get(occ.code, []), key=lambda t: hashlib.sha1(t.encode()).hexdigest()):
+            if len(chosen) >= per_occupation:
+                break
+            chosen.setdefault(t.lower(), t)
+        rows.extend((occ.code, t) for t in list(chosen.values())[:per_occupation])
+    return rows
+
+
+class OccupationMatcher:
+    """Nearest occupations of titles for one encoder (anything with ``encode(texts)`` and ``version``)."""
+
+    def __init__(self, encoder, table: OccupationTable | None = None, per_occupation: int = TITLES_PER_OCCUPATION,
+                 show_progress: bool = False):
+        self.encoder = encoder
+        self.table = table or load_table()
+        self.by_code = self.table.by_code
+        rows = occupation_titles(self.table, per_occupation)
+        self.codes = [o.code for o in self.table.occupations]
+        position = {c: i for i, c in enumerate(self.codes)}
+        self.owner = np.array([position[c] for c, _ in rows])   # title row -> occupation row
+        self.vectors = self._title_vectors([t for _, t in rows], show_progress)
+
+    def _title_vectors(self, titles: list[str], show_progress: bool) -> np.ndarray:
+        digest = hashlib.sha1("\n".join(titles).encode()).hexdigest()[:12]
+        path = config.cache_dir() / "occupations" / f"{self.encoder.version.replace('@', '_')}-{digest}.npy"
+        if path.is_file():
+            vectors = np.load(path)
+            if vectors.shape[0] == len(titles):
+                return vectors
+        vectors = self.encoder.encode(titles, batch_size=256, show_progress=show_progress).astype(np.float32)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.npy")
+        np.save(tmp, vectors)
+        tmp.replace(path)
+        return vectors
+
+    def scores(self, titles: list[str]) -> np.ndarray:
+        """(queries, occupations): the best cosine of each query to each occupation's titles."""
+        sims = self.encoder.encode(list(titles), batch_size=256) @ self.vectors.T   # (Q, title rows)
+        out = np.full((len(titles), len(self.codes)), -1.0, dtype=np.float32)
+        np.maximum.at(out.T, self.owner, sims.T)
+        return out
+
+    def top(self, titles: list[str], k: int = 5) -> list[list[OccupationMatch]]:
+        if not titles:
+            return []
+        out = []
+        for row in self.scores(titles):
+            best = np.argsort(-row, kind="stable")[:k]
+            out.append([OccupationMatch(self.codes[i], self.by_code[self.codes[i]].title,
+                                        round(float(max(row[i], 0.0)), 3)) for i in best])
+        return out
+
+
+def matcher() -> OccupationMatcher:
+    """The product's matcher, for the encoder the product uses now (rebuilt when that model changes)."""
+    from engine.recsys.encoder import load_encoder
+
+    enc = load_encoder()
+    with _lock:
+        if enc.version not in _matchers:
+            _matchers.clear()
+            _matchers[enc.version] = OccupationMatcher(enc)
+        return _matchers[enc.version]
