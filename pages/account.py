@@ -9,7 +9,7 @@ from engine import accounts, companies
 from ui import auth
 from ui.account_forms import candidate_fields, show_errors
 from ui.job_widgets import plain_markdown
-from ui.recommendations import render_recommendations
+from ui.recommendations import render_profile_occupation, render_recommendations
 from ui.session import db, require, set_actor
 
 actor = require("candidate", "recruiter", "admin")
@@ -40,6 +40,7 @@ with st.form("profile"):
         save_changes({"name": name, "email": email, **extra}, "Profile saved.")
 
 if actor.is_candidate:
+    render_profile_occupation(profile)
     render_recommendations(actor)  # refreshed from the saved profile on every run
 
 if actor.is_recruiter:

@@ -12,7 +12,7 @@ from engine import recruiting as R
 from engine.authz import PERMISSION_LABELS, PERMISSIONS, AccessDenied, NotFound, has_permission
 from engine.jobs import get_job
 from engine.recsys import fraud
-from ui.recruiting import job_form, posting_checks, rank_by_fit
+from ui.recruiting import job_form, posting_checks, rank_by_fit, title_check
 from ui.session import db as open_db
 from ui.session import require
 
@@ -88,6 +88,7 @@ with tab_post:
     if "post_jobs" not in allowed:
         st.warning("Your company has not been granted permission to post jobs.")
     else:
+        title_check("post_job_title_check")
         fields = job_form("post_job")
         if fields is not None:
             if actor.is_admin:

@@ -8,13 +8,14 @@ A profile's occupation comes from its headline and is computed when shown (one s
 """
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Callable
 from functools import lru_cache
 
 import sqlite_utils
 
-from engine.occupations.match import OccupationMatch, matcher
+from engine.occupations.match import OccupationMatch, matcher, matcher_ready
 from engine.store import transaction
 
 BATCH = 256
@@ -28,17 +29,27 @@ def _current_version() -> str:
     return model_version()
 
 
-def jobs_without_occupation(db: sqlite_utils.Database, version: str) -> list[tuple[int, str]]:
+def jobs_without_occupation(db: sqlite_utils.Database, version: str,
+                            job_ids: list[int] | None = None) -> list[tuple[int, str]]:
+    only = f" AND j.id IN ({', '.join('?' for _ in job_ids)})" if job_ids is not None else ""
     return [(r[0], r[1] or "") for r in db.execute(
         "SELECT j.id, j.title FROM jobs j LEFT JOIN job_occupations o ON o.job_id = j.id "
-        "WHERE o.job_id IS NULL OR o.model_version != ? ORDER BY j.id", [version]).fetchall()]
+        f"WHERE (o.job_id IS NULL OR o.model_version != ?){only} ORDER BY j.id", [version, *(job_ids or [])]).fetchall()]
 
 
-def assign_jobs(db: sqlite_utils.Database, progress: Callable[[int, int], None] | None = None) -> int:
-    """Give every job without a current occupation one (committed per batch of titles). Returns how many."""
+def assignment_needed(db: sqlite_utils.Database) -> bool:
+    """Some job has no occupation from the current model (cheap: one indexed probe)."""
+    return db.execute("SELECT 1 FROM jobs j LEFT JOIN job_occupations o ON o.job_id = j.id "
+                      "WHERE o.job_id IS NULL OR o.model_version != ? LIMIT 1", [_current_version()]).fetchone() is not None
+
+
+def assign_jobs(db: sqlite_utils.Database, progress: Callable[[int, int], None] | None = None,
+                job_ids: list[int] | None = None, stop: threading.Event | None = None) -> int:
+    """Give every job (or those of ``job_ids``) without a current occupation one, committed per batch of
+    titles. Returns how many jobs were given one."""
     m = matcher()
     version = m.encoder.version
-    pending = jobs_without_occupation(db, version)
+    pending = jobs_without_occupation(db, version, job_ids)
     by_title: dict[str, list[int]] = {}
     for job_id, title in pending:
         by_title.setdefault(title.strip(), []).append(job_id)
@@ -46,6 +57,8 @@ def assign_jobs(db: sqlite_utils.Database, progress: Callable[[int, int], None] 
     if progress:
         progress(0, len(titles))
     for start in range(0, len(titles), BATCH):
+        if stop is not None and stop.is_set():
+            break
         batch = titles[start:start + BATCH]
         rows = [(job_id, best[0].code, best[0].confidence, version)
                 for title, best in zip(batch, m.top([t or "job" for t in batch], 1)) for job_id in by_title[title]]
@@ -67,6 +80,25 @@ def occupations_of(db: sqlite_utils.Database, job_ids: list[int]) -> dict[int, O
     rows = db.execute(f"SELECT job_id, code, confidence FROM job_occupations WHERE job_id IN "
                       f"({', '.join('?' for _ in job_ids)}) AND confidence >= ?", [*job_ids, MIN_CONFIDENCE]).fetchall()
     return {r[0]: OccupationMatch(r[1], by_code[r[1]].title, r[2]) for r in rows if r[1] in by_code}
+
+
+def with_occupations(db: sqlite_utils.Database, jobs: list[dict]) -> list[dict]:
+    """The jobs, each with "occupation": its OccupationMatch or None (for cards and pages)."""
+    known = occupations_of(db, [j["id"] for j in jobs])
+    return [dict(j, occupation=known.get(j["id"])) for j in jobs]
+
+
+def match_explanations(db: sqlite_utils.Database, profile: dict, job_ids: list[int]) -> dict[int, str]:
+    """job id -> "Same occupation as your headline: Data Scientists (15-2051.00)" for the jobs whose
+    occupation is the profile's (their occupations are assigned first where missing: a few titles)."""
+    if not job_ids or not matcher_ready():   # never make a page wait for the occupations' first embedding
+        return {}
+    mine = profile_occupation(profile)
+    if mine is None:
+        return {}
+    assign_jobs(db, job_ids=list(job_ids))
+    return {job_id: f"Same occupation as your headline: {occ.title} ({occ.code})"
+            for job_id, occ in occupations_of(db, list(job_ids)).items() if occ.code == mine.code}
 
 
 def occupation_facet(db: sqlite_utils.Database) -> list[tuple[str, str, int]]:
@@ -116,6 +148,15 @@ class AssignStatus:
 
 _status: dict[str, AssignStatus] = {}
 _status_lock = threading.Lock()
+_stopping = threading.Event()
+_threads: list[threading.Thread] = []
+
+
+def _stop_at_exit() -> None:
+    """Let a running assignment finish its batch: a daemon thread killed inside an encode aborts the process."""
+    _stopping.set()
+    for thread in _threads:
+        thread.join(timeout=120)
 
 
 def start_background_assign(data_dir=None) -> AssignStatus:
@@ -133,11 +174,16 @@ def start_background_assign(data_dir=None) -> AssignStatus:
     def run() -> None:
         try:
             db = store.connect(key)
-            assign_jobs(db, lambda d, t: (setattr(status, "done", d), setattr(status, "total", t)))
+            assign_jobs(db, lambda d, t: (setattr(status, "done", d), setattr(status, "total", t)), stop=_stopping)
         except Exception as exc:  # noqa: BLE001  (shown on the page; the thread must not die silently)
             status.error = f"{type(exc).__name__}: {exc}"
         finally:
             status.running = False
 
-    threading.Thread(target=run, name="occupations-assign", daemon=True).start()
+    thread = threading.Thread(target=run, name="occupations-assign", daemon=True)
+    with _status_lock:
+        if not _threads:
+            atexit.register(_stop_at_exit)
+        _threads.append(thread)
+    thread.start()
     return status

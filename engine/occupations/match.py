@@ -54,6 +54,22 @@ def occupation_titles(table: OccupationTable, per_occupation: int = TITLES_PER_O
     return rows
 
 
+def vectors_path(encoder_version: str, titles: list[str]):
+    digest = hashlib.sha1("\n".join(titles).encode()).hexdigest()[:12]
+    return config.cache_dir() / "occupations" / f"{encoder_version.replace('@', '_')}-{digest}.npy"
+
+
+def matcher_ready() -> bool:
+    """The product's matcher can answer without embedding the occupations first (a page may wait for it)."""
+    from engine.recsys.encoder import model_version
+
+    version = model_version()
+    with _lock:
+        if version in _matchers:
+            return True
+    return vectors_path(version, [t for _, t in occupation_titles(load_table())]).is_file()
+
+
 class OccupationMatcher:
     """Nearest occupations of titles for one encoder (anything with ``encode(texts)`` and ``version``)."""
 
@@ -69,8 +85,7 @@ class OccupationMatcher:
         self.vectors = self._title_vectors([t for _, t in rows], show_progress)
 
     def _title_vectors(self, titles: list[str], show_progress: bool) -> np.ndarray:
-        digest = hashlib.sha1("\n".join(titles).encode()).hexdigest()[:12]
-        path = config.cache_dir() / "occupations" / f"{self.encoder.version.replace('@', '_')}-{digest}.npy"
+        path = vectors_path(self.encoder.version, titles)
         if path.is_file():
             vectors = np.load(path)
             if vectors.shape[0] == len(titles):
