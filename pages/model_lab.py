@@ -4,6 +4,7 @@ import streamlit as st
 
 from engine.recsys import lab
 from ui import model_lab as view
+from ui.occupations_lab import render_occupations
 from ui.session import db
 
 st.title("Model Lab")
@@ -157,3 +158,5 @@ with tabs[5]:
     for name, result in bench.items():
         st.markdown(f"**{name}**" + (f": {result['what']}" if isinstance(result.get("what"), str) else ""))
         st.dataframe([{"figure": k, "value": v} for k, v in lab.numeric_leaves(result)], hide_index=True)
+
+render_occupations()

@@ -42,3 +42,23 @@ def test_job_page_links_to_all_jobs_of_its_occupation(conn):
 def test_a_forged_occupation_in_the_url_is_ignored(conn):
     at = app(page="pages/jobs.py", occupation="'; DROP TABLE jobs; --")
     assert texts(at, "caption").startswith("30 jobs") and not at.exception
+
+
+def test_model_lab_credits_onet_and_shows_the_occupation_evaluation(data_dir, tmp_path, monkeypatch):
+    import json
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("JOBEXPRESSWAY_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
+    lab = str(Path(__file__).resolve().parent.parent / "pages" / "model_lab.py")
+    at = AppTest.from_file(lab, default_timeout=60).run()
+    assert "python -m engine eval occupations --json" in " ".join(i.value for i in at.info)
+    assert any("CC BY 4.0" in c.value and "O*NET 29.2" in c.value for c in at.caption)
+    metrics = tmp_path / "artifacts" / "metrics"
+    metrics.mkdir(parents=True)
+    (metrics / "eval_occupations.json").write_text(json.dumps(
+        {"queries": 50, "results": {"BM25": {"acc@1": 0.5, "acc@5": 0.7, "MRR@10": 0.6, "seconds": 1}}}))
+    at = AppTest.from_file(lab, default_timeout=60).run()
+    assert not at.exception
+    assert at.dataframe[-1].value.to_dict("records") == [{"model": "BM25", "acc@1": 0.5, "acc@5": 0.7, "MRR@10": 0.6}]
