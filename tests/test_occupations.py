@@ -142,3 +142,18 @@ def test_eval_scores():
     rankings = [["a", "b"], ["b", "a"], ["c", "d"]]
     answers = [{"a"}, {"a"}, {"x"}]
     assert score(rankings, answers) == {"acc@1": 0.3333, "acc@5": 0.6667, "MRR@10": 0.5}
+
+
+@pytest.mark.parametrize("title, query", [
+    ("Lead Front End Developer", "Front End Developer"),          # "Lead" is a rank here, not the metal
+    ("Lead Data Engineer (Python) - Remote", "Data Engineer"),
+    ("Administrative Assistant - $19.35 Per Hr", "Administrative Assistant"),
+    ("Electrical Engineer II", "Electrical Engineer"),
+    ("Executive/Head Chef", "Executive/Head Chef"),              # "Head" and "Chief" name occupations
+    ("Senior", "Senior"),                                        # nothing left: the title as it was
+    ("  ", ""),
+])
+def test_query_title_keeps_what_names_the_occupation(title, query):
+    from engine.occupations.jobs import query_title
+
+    assert query_title(title) == query

@@ -107,8 +107,8 @@ def held_out_queries(table: OccupationTable, n: int = QUERIES, seed: int = SEED)
 
 
 def spot_check(n: int = SPOT_CHECK, seed: int = SEED) -> list[dict]:
-    """`n` distinct real postings' titles with the product matcher's best occupation (empty without data)."""
-    from engine.occupations.match import matcher
+    """`n` distinct real postings' titles with the occupation the product gives them (empty without data)."""
+    from engine.occupations.jobs import match_titles
     from engine.recsys.evaldata import real_postings
 
     try:
@@ -119,7 +119,7 @@ def spot_check(n: int = SPOT_CHECK, seed: int = SEED) -> list[dict]:
         return []
     picked = random.Random(seed).sample(titles, min(n, len(titles)))
     return [{"title": t, "code": m[0].code, "occupation": m[0].title, "confidence": m[0].confidence}
-            for t, m in zip(picked, matcher().top(picked, 1))]
+            for t, m in zip(picked, match_titles(picked))]
 
 
 def eval_occupations(n_queries: int = QUERIES, log=print, write: bool = True, spot: int = SPOT_CHECK) -> dict:

@@ -9,6 +9,7 @@ A profile's occupation comes from its headline and is computed when shown (one s
 from __future__ import annotations
 
 import atexit
+import re
 import threading
 from collections.abc import Callable
 from functools import lru_cache
@@ -21,6 +22,27 @@ from engine.store import transaction
 BATCH = 256
 MIN_CONFIDENCE = 0.5   # below this the best occupation is a guess: not shown, not used to explain matches
 MAX_TITLE_CHARS = 150
+
+
+# Words that say how senior, not what the job is ("Lead" would otherwise read as the metal). Unlike
+# recsys.text.SENIORITY this keeps "Head", "Chief" and "Associate": "Head Chef", "Chief Executives".
+_RANK = re.compile(r"\b(senior|sr|junior|jr|lead|principal|staff|i{1,3}|iv|mid|level|entry)\b\.?", re.I)
+_FIRST_PART = re.compile(r"\s[-\u2013\u2014]\s|[,|(\[:;]")
+
+
+def query_title(title: str) -> str:
+    """What of a posting's title names the occupation: its first part (before " - ", a comma or a
+    bracket), without seniority words, pay or numbers: "Lead Data Engineer (Python) - Remote" -> "Data
+    Engineer". Falls back to the tidied title when nothing is left."""
+    tidy = " ".join(str(title or "").split())
+    first = _FIRST_PART.split(tidy, maxsplit=1)[0]
+    core = " ".join(re.sub(r"\$?\d[\d.,]*", " ", _RANK.sub(" ", first)).split()).strip(" -/&")
+    return core or tidy
+
+
+def match_titles(titles: list[str], k: int = 1) -> list[list[OccupationMatch]]:
+    """The product's occupations for posting titles (each read through ``query_title``)."""
+    return matcher().top([query_title(t) or "job" for t in titles], k)
 
 
 def _current_version() -> str:
@@ -61,7 +83,7 @@ def assign_jobs(db: sqlite_utils.Database, progress: Callable[[int, int], None] 
             break
         batch = titles[start:start + BATCH]
         rows = [(job_id, best[0].code, best[0].confidence, version)
-                for title, best in zip(batch, m.top([t or "job" for t in batch], 1)) for job_id in by_title[title]]
+                for title, best in zip(batch, match_titles(batch)) for job_id in by_title[title]]
         with transaction(db):
             db.conn.executemany("INSERT OR REPLACE INTO job_occupations (job_id, code, confidence, model_version) "
                            "VALUES (?, ?, ?, ?)", rows)
@@ -125,7 +147,7 @@ def suggest_occupations(title: str, k: int = 3) -> list[OccupationMatch]:
 
 @lru_cache(maxsize=512)
 def _suggest(title: str, k: int, version: str) -> list[OccupationMatch]:
-    return [m for m in matcher().top([title], k)[0] if m.confidence >= MIN_CONFIDENCE]
+    return [m for m in match_titles([title], k)[0] if m.confidence >= MIN_CONFIDENCE]
 
 
 def profile_occupation(profile: dict) -> OccupationMatch | None:
