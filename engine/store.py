@@ -478,8 +478,8 @@ CREATE INDEX idx_sign_in_failures_email ON sign_in_failures(email, at);
 
 @migration
 def m230_occupations_jobs(db: sqlite_utils.Database) -> None:
-    """Each job's O*NET occupation as the encoder named at `model_version` matched its title (a new model
-    re-assigns); the code index serves the search facet ("all Software Developers jobs")."""
+    """Each job's O*NET occupation as the matcher at `model_version` (encoder + the titles it reads) matched
+    its title (a new one re-assigns); the code index serves the search facet ("all Software Developers jobs")."""
     execute_script(db, """
 CREATE TABLE job_occupations (
     job_id INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,

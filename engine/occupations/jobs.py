@@ -2,7 +2,8 @@
 "did you mean".
 
 A job's occupation comes from its title alone (titles are what people type and what O*NET lists); it is
-stored in ``job_occupations`` with the encoder version that chose it, so a retrained model re-assigns.
+stored in ``job_occupations`` with the matcher version that chose it (encoder + the titles it reads), so a
+retrained model re-assigns.
 Titles repeat (10,000 generated jobs have a few hundred), so each distinct title is matched once.
 A profile's occupation comes from its headline and is computed when shown (one short text).
 """
@@ -16,7 +17,7 @@ from functools import lru_cache
 
 import sqlite_utils
 
-from engine.occupations.match import OccupationMatch, matcher, matcher_ready
+from engine.occupations.match import OccupationMatch, matcher, matcher_ready, matcher_version
 from engine.store import transaction
 
 BATCH = 256
@@ -45,12 +46,6 @@ def match_titles(titles: list[str], k: int = 1) -> list[list[OccupationMatch]]:
     return matcher().top([query_title(t) or "job" for t in titles], k)
 
 
-def _current_version() -> str:
-    from engine.recsys.encoder import model_version
-
-    return model_version()
-
-
 def jobs_without_occupation(db: sqlite_utils.Database, version: str,
                             job_ids: list[int] | None = None) -> list[tuple[int, str]]:
     only = f" AND j.id IN ({', '.join('?' for _ in job_ids)})" if job_ids is not None else ""
@@ -62,7 +57,7 @@ def jobs_without_occupation(db: sqlite_utils.Database, version: str,
 def assignment_needed(db: sqlite_utils.Database) -> bool:
     """Some job has no occupation from the current model (cheap: one indexed probe)."""
     return db.execute("SELECT 1 FROM jobs j LEFT JOIN job_occupations o ON o.job_id = j.id "
-                      "WHERE o.job_id IS NULL OR o.model_version != ? LIMIT 1", [_current_version()]).fetchone() is not None
+                      "WHERE o.job_id IS NULL OR o.model_version != ? LIMIT 1", [matcher_version()]).fetchone() is not None
 
 
 def assign_jobs(db: sqlite_utils.Database, progress: Callable[[int, int], None] | None = None,
@@ -70,7 +65,7 @@ def assign_jobs(db: sqlite_utils.Database, progress: Callable[[int, int], None] 
     """Give every job (or those of ``job_ids``) without a current occupation one, committed per batch of
     titles. Returns how many jobs were given one."""
     m = matcher()
-    version = m.encoder.version
+    version = m.version
     pending = jobs_without_occupation(db, version, job_ids)
     by_title: dict[str, list[int]] = {}
     for job_id, title in pending:
@@ -142,7 +137,7 @@ def suggest_occupations(title: str, k: int = 3) -> list[OccupationMatch]:
         return []
     if len(cleaned) > MAX_TITLE_CHARS:
         raise ValueError(f"A job title has at most {MAX_TITLE_CHARS} characters.")
-    return _suggest(cleaned, k, _current_version())
+    return _suggest(cleaned, k, matcher_version())
 
 
 @lru_cache(maxsize=512)
@@ -155,7 +150,7 @@ def profile_occupation(profile: dict) -> OccupationMatch | None:
     headline = " ".join(str(profile.get("headline") or "").split())[:MAX_TITLE_CHARS]
     if not headline:
         return None
-    found = _suggest(headline, 1, _current_version())
+    found = _suggest(headline, 1, matcher_version())
     return found[0] if found else None
 
 

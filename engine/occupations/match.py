@@ -2,7 +2,8 @@
 titles.
 
 Each occupation is written as a few short titles: its own title, up to ``REPORTED`` titles workers
-reported and alternate titles (never the held-out ones) up to ``TITLES_PER_OCCUPATION`` in all. A query's
+reported and alternate titles (never the held-out ones, never one O*NET gives several occupations) up to
+``TITLES_PER_OCCUPATION`` in all. A query's
 score for an occupation is its best cosine to any of them (a title matches a title, not a centroid of
 many). The ~8,000 title vectors take seconds to minutes to embed, so they are cached per encoder version
 under the cache folder; a retrained model gets fresh ones.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -33,7 +35,14 @@ class OccupationMatch:
 
 def occupation_titles(table: OccupationTable, per_occupation: int = TITLES_PER_OCCUPATION) -> list[tuple[str, str]]:
     """(code, title) rows a matcher reads: each occupation's title, a few reported titles, then alternate
-    titles in a fixed hash order (O*NET lists them alphabetically, which would favour 'A...')."""
+    titles in a fixed hash order (O*NET lists them alphabetically, which would favour 'A...'). A spelling
+    O*NET gives several occupations ("Security Officer") is left out: with one of them it would be a
+    perfect match for an arbitrary one."""
+    owners: dict[str, set[str]] = {}
+    for code, title, _ in table.alternate_titles:
+        owners.setdefault(title.lower(), set()).add(code)
+    for code, title in table.reported_titles:
+        owners.setdefault(title.lower(), set()).add(code)
     reported: dict[str, list[str]] = {}
     for code, title in table.reported_titles:
         reported.setdefault(code, []).append(title)
@@ -44,19 +53,36 @@ def occupation_titles(table: OccupationTable, per_occupation: int = TITLES_PER_O
     rows = []
     for occ in table.occupations:
         chosen = {occ.title.lower(): occ.title}
-        for t in reported.get(occ.code, [])[:REPORTED]:
+        for t in [t for t in reported.get(occ.code, []) if len(owners[t.lower()]) == 1][:REPORTED]:
             chosen.setdefault(t.lower(), t)
         for t in sorted(alternates.get(occ.code, []), key=lambda t: hashlib.sha1(t.encode()).hexdigest()):
             if len(chosen) >= per_occupation:
                 break
-            chosen.setdefault(t.lower(), t)
+            if len(owners[t.lower()]) == 1:
+                chosen.setdefault(t.lower(), t)
         rows.extend((occ.code, t) for t in list(chosen.values())[:per_occupation])
     return rows
 
 
+def titles_digest(titles: list[str]) -> str:
+    return hashlib.sha1("\n".join(titles).encode()).hexdigest()[:12]
+
+
 def vectors_path(encoder_version: str, titles: list[str]):
-    digest = hashlib.sha1("\n".join(titles).encode()).hexdigest()[:12]
-    return config.cache_dir() / "occupations" / f"{encoder_version.replace('@', '_')}-{digest}.npy"
+    return config.cache_dir() / "occupations" / f"{encoder_version.replace('@', '_')}-{titles_digest(titles)}.npy"
+
+
+@lru_cache(maxsize=1)
+def _product_titles() -> tuple[str, ...]:
+    return tuple(t for _, t in occupation_titles(load_table()))
+
+
+def matcher_version() -> str:
+    """What a stored occupation depends on: the encoder and the titles the matcher reads (a change of
+    either re-assigns jobs). Computed without loading the model."""
+    from engine.recsys.encoder import model_version
+
+    return f"{model_version()}#{titles_digest(list(_product_titles()))}"
 
 
 def matcher_ready() -> bool:
@@ -67,7 +93,7 @@ def matcher_ready() -> bool:
     with _lock:
         if version in _matchers:
             return True
-    return vectors_path(version, [t for _, t in occupation_titles(load_table())]).is_file()
+    return vectors_path(version, list(_product_titles())).is_file()
 
 
 class OccupationMatcher:
@@ -82,6 +108,7 @@ class OccupationMatcher:
         self.codes = [o.code for o in self.table.occupations]
         position = {c: i for i, c in enumerate(self.codes)}
         self.owner = np.array([position[c] for c, _ in rows])   # title row -> occupation row
+        self.version = f"{encoder.version}#{titles_digest([t for _, t in rows])}"
         self.vectors = self._title_vectors([t for _, t in rows], show_progress)
 
     def _title_vectors(self, titles: list[str], show_progress: bool) -> np.ndarray:
