@@ -90,6 +90,8 @@ def job_filters(conn, key: str = "browse") -> jobs.JobFilters:
     wanted = str(st.query_params.get("occupation", "")) or None   # "all Software Developers jobs" links
     if wanted in codes and f"{key}_occupation" not in st.session_state:
         st.session_state[f"{key}_occupation"] = wanted
+    if st.session_state.get(f"{key}_occupation") not in codes:   # its last job closed since it was chosen
+        st.session_state.pop(f"{key}_occupation", None)
     with st.expander("Filters", expanded=bool(st.session_state.get(f"{key}_occupation")), icon=":material/tune:"):
         occupation = st.selectbox("Occupation (O*NET)", codes, key=f"{key}_occupation",
                                   format_func=lambda c: "All occupations" if c is None else labels.get(c, c),
