@@ -171,3 +171,13 @@ def test_matcher_titles_leave_out_spellings_of_several_occupations():
     own = {o.title.lower() for o in table.occupations}
     assert all(len(owners.get(t.lower(), ())) <= 1 for _, t in rows if t.lower() not in own)
     assert len(owners["security officer"]) > 1 and "Security Officer" not in {t for _, t in rows}
+
+
+def test_cli_build_and_match_say_what_is_wrong(tmp_path, capsys):
+    from engine.cli import main
+
+    assert main(["occupations", "build", "--source", str(tmp_path)]) == 2
+    assert "Occupation Data.txt" in capsys.readouterr().err
+    assert main(["occupations", "match", "x" * 151]) == 2
+    assert "at most 150 characters" in capsys.readouterr().err
+    assert main(["occupations", "match", "   ", "--json"]) == 0 and capsys.readouterr().out.strip() == "[]"
