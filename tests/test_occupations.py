@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_table_ships_small_attributed_and_loads_without_shared_data(tmp_path):
     assert TABLE_FILE.stat().st_size <= MAX_BYTES
     source = (TABLE_FILE.parent / "SOURCE.md").read_text()
-    assert "O*NET 29.2" in source and "CC BY 4.0" in source or "Attribution 4.0" in source
+    assert "O*NET 29.2 Database" in source and "Attribution 4.0 International" in source
     code = ("from engine.occupations.table import load_table; from engine.datasets.skills import normalise_skill; "
             "t = load_table(); print(len(t.occupations), t.by_code['15-2051.00'].title, normalise_skill('excel'))")
     env = dict(os.environ, JOBEXPRESSWAY_SHARED_DATA=str(tmp_path / "nowhere"))
