@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "engine.commands.demo",
     "engine.commands.accountability",
     "engine.commands.models",
+    "engine.commands.occupations",
 ]
 
 

@@ -146,6 +146,7 @@ class JobFilters:
     remote: bool | None = None
     posted_since: str | None = None  # YYYY-MM-DD
     company_id: int | None = None
+    occupation: str | None = None    # an O*NET code: jobs whose title was matched to it (the facet)
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
@@ -193,6 +194,11 @@ def _filter_sql(filters: JobFilters) -> tuple[list[str], list]:
     if filters.company_id is not None:
         where.append("j.company_id = ?")
         params.append(filters.company_id)
+    if filters.occupation:
+        from engine.occupations.jobs import MIN_CONFIDENCE  # a guess below it is not the job's occupation
+
+        where.append("j.id IN (SELECT job_id FROM job_occupations WHERE code = ? AND confidence >= ?)")
+        params.extend([filters.occupation, MIN_CONFIDENCE])
     return where, params
 
 

@@ -604,3 +604,18 @@ ALTER TABLE jobs ADD COLUMN anonymised_review INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN deleted_at TEXT;
 ALTER TABLE applications ADD COLUMN anonymised_at TEXT;
 """)
+
+
+@migration
+def m230_occupations_jobs(db: sqlite_utils.Database) -> None:
+    """Each job's O*NET occupation as the matcher at `model_version` (encoder + the titles it reads) matched
+    its title (a new one re-assigns); the code index serves the search facet ("all Software Developers jobs")."""
+    execute_script(db, """
+CREATE TABLE job_occupations (
+    job_id INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+    code TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    model_version TEXT NOT NULL
+);
+CREATE INDEX idx_job_occupations_code ON job_occupations(code, job_id);
+""")

@@ -10,7 +10,7 @@ from engine.authz import AccessDenied, NotFound
 from ui import auth
 from ui.account_forms import candidate_fields, show_errors
 from ui.accountability import data_rights_panel
-from ui.recommendations import render_recommendations
+from ui.recommendations import render_profile_occupation, render_recommendations
 from ui.session import current_actor, db, require, set_actor
 from ui.text import safe
 
@@ -77,6 +77,7 @@ elif not profile["email_verified_at"]:
             st.success(f"We sent a link to {safe(profile['email'])}.")
 
 if actor.is_candidate:
+    render_profile_occupation(profile)
     render_recommendations(actor)  # refreshed from the saved profile on every run
     if data_rights_panel(conn, actor):
         auth.sign_out(conn)   # its sessions are gone already; this clears the browser's

@@ -3,6 +3,7 @@ import streamlit as st
 
 from engine import jobs
 from engine.authz import NotFound
+from engine.occupations.jobs import occupations_of
 from ui import job_widgets
 from ui.apply_panel import apply_panel
 from ui.recommendations import render_similar_jobs
@@ -38,6 +39,9 @@ if actor is not None and actor.is_candidate:
 back_to_jobs()
 st.title(safe(job["title"]))
 st.caption(" · ".join(safe(x) for x in (job["company"], job["location"], job["category"]) if x))
+if (occupation := occupations_of(conn, [job["id"]]).get(job["id"])) is not None:
+    st.page_link("pages/jobs.py", label=f"{job_widgets.occupation_text(occupation)}: all {occupation.title} jobs",
+                 icon=":material/badge:", query_params={"occupation": occupation.code})
 if job["status"] != "open":
     st.warning(f"This job is {job['status'].replace('_', ' ')} and not shown to candidates.")
 

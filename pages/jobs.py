@@ -2,6 +2,7 @@
 import streamlit as st
 
 from engine import jobs
+from engine.occupations.jobs import with_occupations
 from ui import job_widgets
 from ui.session import current_actor, db
 
@@ -31,6 +32,6 @@ if result.total == 0:
 first = (result.page - 1) * result.per_page + 1
 more = "+" if result.capped else ""
 st.caption(f"{result.total:,}{more} jobs · showing {first:,}–{first + len(result.jobs) - 1:,}")
-for job in result.jobs:
+for job in with_occupations(conn, result.jobs):
     job_widgets.job_card(job, footer=lambda j: job_widgets.save_toggle(conn, actor, j))
 job_widgets.pagination(result.pages, key="browse")

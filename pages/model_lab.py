@@ -5,6 +5,7 @@ import streamlit as st
 from engine.recsys import lab
 from ui import model_lab as view
 from ui.accountability import fairness_tab
+from ui.occupations_lab import render_occupations
 from ui.session import db
 
 st.title("Model Lab")
@@ -177,3 +178,5 @@ with tabs[6]:
 
 with tabs[7]:
     fairness_tab(lab.read_metrics("fairness"))
+
+render_occupations()

@@ -15,7 +15,7 @@ from engine.authz import PERMISSION_LABELS, PERMISSIONS, AccessDenied, NotFound,
 from engine.jobs import get_job
 from engine.recsys import fraud
 from ui.accountability import job_controls, override_button, pin_first, reason_picker, reasons_editor
-from ui.recruiting import job_form, posting_checks, rank_by_fit
+from ui.recruiting import job_form, posting_checks, rank_by_fit, title_check
 from ui.session import db as open_db
 from ui.session import require
 from ui.text import safe
@@ -107,6 +107,7 @@ with tab_post:
     if "post_jobs" not in allowed:
         st.warning("Your company has not been granted permission to post jobs.")
     else:
+        title_check("post_job_title_check")
         fields = job_form("post_job")
         if fields is not None:
             if actor.is_admin:

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from engine import jobs
+from engine.occupations.jobs import occupation_facet
 from ui.text import safe
 
 SALARY_CEILING = 300_000
@@ -45,8 +46,13 @@ def skill_badges(skills: list[str], limit: int = 8) -> str:
     return " ".join(f":blue-badge[{s}]" for s in shown) + more
 
 
+def occupation_text(occupation) -> str:
+    """"Data Scientists (O*NET 15-2051.00)" for an OccupationMatch, "" for None."""
+    return f"{occupation.title} (O*NET {occupation.code})" if occupation else ""
+
+
 def job_card(job: dict, *, footer: Callable[[dict], None] | None = None, snippet_chars: int = 220) -> None:
-    """One job as a bordered card whose title opens the job page."""
+    """One job as a bordered card whose title opens the job page (with its occupation when it has one)."""
     with st.container(border=True):
         left, right = st.columns([4, 1])
         with left:
@@ -54,6 +60,8 @@ def job_card(job: dict, *, footer: Callable[[dict], None] | None = None, snippet
             facts = [job.get("company"), job.get("location"), job.get("category"), work_mode(job),
                      job.get("employment_type"), f"posted {job.get('created_date')}"]
             st.caption(" · ".join(safe(f) for f in facts if f))
+            if job.get("occupation"):
+                st.caption(f":material/badge: {safe(occupation_text(job['occupation']))}")
         right.markdown(f"**{salary_text(job)}**")
         if job.get("required_skills"):
             st.markdown(skill_badges(job["required_skills"]))
@@ -70,7 +78,19 @@ def job_filters(conn, key: str = "browse") -> jobs.JobFilters:
     query = top[0].text_input("Search jobs", key=f"{key}_q", placeholder="Job title, skill, company or place",
                               help="All words must match; quotes and operators are treated as plain words.")
     sort = top[1].selectbox("Sort by", list(SORT_LABELS), format_func=SORT_LABELS.get, key=f"{key}_sort")
-    with st.expander("Filters", expanded=False, icon=":material/tune:"):
+    facet = occupation_facet(conn)
+    codes = [None, *(code for code, _, _ in facet)]
+    labels = {code: f"{title} ({code}) · {n:,}" for code, title, n in facet}
+    wanted = str(st.query_params.get("occupation", "")) or None   # "all Software Developers jobs" links
+    if wanted in codes and f"{key}_occupation" not in st.session_state:
+        st.session_state[f"{key}_occupation"] = wanted
+    if st.session_state.get(f"{key}_occupation") not in codes:   # its last job closed since it was chosen
+        st.session_state.pop(f"{key}_occupation", None)
+    with st.expander("Filters", expanded=bool(st.session_state.get(f"{key}_occupation")), icon=":material/tune:"):
+        occupation = st.selectbox("Occupation (O*NET)", codes, key=f"{key}_occupation",
+                                  format_func=lambda c: "All occupations" if c is None else labels.get(c, c),
+                                  help="Each job's title matched to an O*NET occupation by Job-Rec.",
+                                  disabled=not facet)
         row = st.columns([2, 1, 1, 1])
         category = row[0].multiselect("Category", jobs.categories(conn), key=f"{key}_category", placeholder="All categories")
         location = row[1].text_input("Location", key=f"{key}_location", placeholder="City or country")
@@ -83,10 +103,10 @@ def job_filters(conn, key: str = "browse") -> jobs.JobFilters:
         query=query, category=category or None, location=location, remote=REMOTE_CHOICES[remote],
         posted_since=(date.today() - timedelta(days=days)).isoformat() if days else None,
         salary_min=salary[0] or None, salary_max=salary[1] if salary[1] < SALARY_CEILING else None,
-        sort=sort,
+        sort=sort, occupation=occupation if occupation in codes else None,
     )
     # A new search starts again at page 1.
-    signature = (query, sort, tuple(category), location, remote, posted, salary)
+    signature = (query, sort, tuple(category), location, remote, posted, salary, occupation)
     if st.session_state.get(f"{key}_signature") != signature:
         st.session_state[f"{key}_signature"] = signature
         st.session_state[f"{key}_page"] = 1

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from engine import accounts
 from engine.authz import NotFound
+from engine.occupations.jobs import (assignment_needed, match_explanations, profile_occupation,
+                                     start_background_assign)
+from engine.occupations.match import matcher_ready
 from engine.recsys import encoder as enc
 from engine.recsys.index import IndexNotReady, start_background_build
 from engine.recsys.recommend import EmptyProfile, Recommendation, recommend_placed, similar_jobs
-from ui.job_widgets import job_link
+from ui.job_widgets import job_link, occupation_text
 from ui.session import db
 from ui.text import safe
 
@@ -27,7 +31,7 @@ def _encoder():
 NEARNESS = {"near": "near you", "remote": "remote", "country": "in your country", "far": "far from you"}
 
 
-def _render_list(recs: list[Recommendation], with_skills: bool = True) -> None:
+def _render_list(recs: list[Recommendation], with_skills: bool = True, reasons: dict[int, str] | None = None) -> None:
     for rec in recs:
         with st.container(border=True):
             left, right = st.columns([3, 1])
@@ -42,6 +46,29 @@ def _render_list(recs: list[Recommendation], with_skills: bool = True) -> None:
                 have = ", ".join(f":green[{safe(s)}]" for s in rec.matched_skills) or "—"
                 lack = ", ".join(f":orange[{safe(s)}]" for s in rec.missing_skills) or "—"
                 st.caption(f"You have: {have}  \nTo learn: {lack}")
+            if reasons and rec.job_id in reasons:
+                st.caption(f":material/badge: {safe(reasons[rec.job_id])}")
+
+
+def _occupation_reasons(actor, recs: list[Recommendation]) -> dict[int, str]:
+    """Which recommended jobs share the candidate's occupation; starts matching the catalogue's jobs to
+    occupations in the background the first time (the encoder is loaded here anyway)."""
+    try:
+        conn = db()
+        if assignment_needed(conn):
+            start_background_assign()
+        return match_explanations(conn, accounts.get_profile(conn, actor), [r.job_id for r in recs])
+    except Exception:  # an explanation is extra: never break the panel
+        return {}
+
+
+def render_profile_occupation(profile: dict) -> None:
+    """"Your occupation: Data Scientists (O*NET 15-2051.00)", from the headline, once the matcher is ready."""
+    if not matcher_ready():
+        return
+    occupation = profile_occupation(profile)
+    if occupation is not None:
+        st.caption(f":material/badge: Your occupation, from your headline: {safe(occupation_text(occupation))}")
 
 
 def _render_build_progress(status) -> None:
@@ -92,7 +119,7 @@ def render_recommendations(actor, k: int = 5) -> None:
         st.info("No open jobs match your profile yet. Check back soon.")
     elif placed.note:
         st.info(placed.note, icon=":material/location_on:")
-    _render_list(recs)
+    _render_list(recs, reasons=_occupation_reasons(actor, recs))
     _notice()
 
 

@@ -47,6 +47,31 @@ FIT_INPUTS = ("id", "resume_id", "resume_version_id", "candidate_skills", "candi
               "candidate_education", "candidate_headline", "candidate_location")
 
 
+def title_check(key: str) -> None:
+    """A title box outside the job form (a form only reruns on submit): as a recruiter types a title it
+    offers the O*NET occupations it may mean ("Did you mean: Data Scientists, 15-2051.00")."""
+    from engine.occupations.jobs import start_background_assign, suggest_occupations
+    from engine.occupations.match import matcher_ready
+
+    typed = st.text_input("Check a job title", key=key, placeholder="e.g. ML engineer, RN, line cook",
+                          help="Shows the standard occupations (O*NET) candidates will find this job under.")
+    if not typed.strip():
+        return
+    if not matcher_ready():
+        start_background_assign()
+        st.caption("Occupation suggestions are being prepared (about a minute, once). Try again shortly.")
+        return
+    try:
+        found = suggest_occupations(typed)
+    except ValueError as exc:
+        st.warning(str(exc))
+        return
+    if found:
+        st.caption("Did you mean: " + "; ".join(f"**{safe(m.title)}**, {m.code}" for m in found))
+    else:
+        st.caption("No standard occupation matches this title closely.")
+
+
 @st.cache_data(ttl=300, show_spinner=False, max_entries=256)
 def _ranked(_db, _actor, job_id: int, user_id: int, signature: tuple) -> list:
     """The fit ranking of one job's applicants, kept while what it reads is unchanged (the signature): encoding

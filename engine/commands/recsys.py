@@ -45,6 +45,10 @@ def _encoder_arguments(p) -> None:
     p.add_argument("--eval-queries", type=int, default=None, help="held-out queries per dataset (default 300)")
     p.add_argument("--ship", action="store_true",
                    help="then ship it (fp16, artifacts/models/shipped/job-rec-v1) with the catalogue's vectors")
+    p.add_argument("--v2", action="store_true",
+                   help="Job-Rec-v2: also O*NET title/tools <-> occupation pairs, into artifacts/models/job-rec-v2 "
+                        "(compare with `eval occupations` and `eval recsys` before it replaces Job-Rec-v1)")
+    p.add_argument("--occupation-pairs", type=int, default=None, help="with --v2: title <-> occupation pairs (default 6000)")
 
 
 def _train_encoder(args) -> int:
@@ -61,8 +65,13 @@ def _train_encoder(args) -> int:
         cfg.hard_negatives = False
     if args.epochs:
         cfg.epochs = args.epochs
-    if args.eval_queries:
+    if args.eval_queries is not None:   # 0 skips the before/after evaluation
         cfg.eval_queries = args.eval_queries
+    if args.v2:
+        from engine.occupations.evaluate import v2_path
+
+        cfg.name, cfg.output = "Job-Rec-v2", str(v2_path())
+        cfg.occupation_pairs = args.occupation_pairs if args.occupation_pairs is not None else 6000
     card = train_encoder(cfg)
     if args.ship:
         from engine.commands.models import report, ship

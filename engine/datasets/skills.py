@@ -1,5 +1,9 @@
 """Skill extraction: find the project's known skills in free text (requirements, descriptions, resumes).
 
+The skill list is O*NET's technology skills merged with the hand-written vocabulary (``merged``; the
+vocabulary's names stay only where O*NET has no entry, see ``onet_skills``). The generator keeps writing
+with the hand-written list (``hand_written``), whose names the merged list still reads.
+
 Matching is case-insensitive on whole words, longest phrase first (so "Apache Spark" wins over "Spark"),
 and understands aliases ("js" -> JavaScript, "k8s" -> Kubernetes). Names that are also ordinary words or
 single letters ("Go", "R", "Lean", "Research") match only as written with a capital, to keep "go to market"
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 from engine.datasets.cleaning import words
@@ -28,39 +33,66 @@ def _key(name: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name)).strip().lower()
 
 
-@lru_cache(maxsize=1)
-def _lookup() -> dict[str, str]:
-    """lower-case spelling -> canonical name, for canonical names and aliases."""
-    table = {_key(name): name for name in all_skills()}
-    for alias, canonical in SKILL_ALIASES.items():
-        table.setdefault(_key(alias), canonical)
-    return table
+@dataclass(frozen=True)
+class SkillList:
+    """Canonical names and every spelling that leads to one, ready for phrase matching."""
+    names: tuple[str, ...]
+    lookup: dict[str, str]            # lower-case spelling -> canonical name
+    exact: frozenset[str]             # spellings that match only with their capitals ...
+    surfaces: frozenset[str]          # ... written like this
+    longest: dict[str, int]           # first word -> words in the longest spelling starting with it
+    hot: frozenset[str] = frozenset()  # O*NET's hot technologies
+
+    @classmethod
+    def of(cls, names: list[str], aliases: dict[str, str], case_sensitive: set[str], hot=frozenset(),
+           aliases_decide: bool = False) -> "SkillList":
+        """``aliases_decide``: where two names share a spelling ("React", "REACT"), the alias table says
+        which one it means (the merged list); otherwise a name always answers to itself."""
+        lookup = {_key(n): n for n in names}
+        for alias, canonical in aliases.items():
+            if aliases_decide:
+                lookup[_key(alias)] = canonical
+            else:
+                lookup.setdefault(_key(alias), canonical)
+        longest: dict[str, int] = {}
+        for key in lookup:
+            parts = key.split(" ")
+            longest[parts[0]] = max(longest.get(parts[0], 0), len(parts))
+        exact = frozenset(_key(s) for s in case_sensitive if _key(s) in lookup)
+        return cls(tuple(dict.fromkeys(names)), lookup, exact, frozenset(case_sensitive), longest, frozenset(hot))
 
 
 @lru_cache(maxsize=1)
-def _phrases() -> tuple[dict[str, str], frozenset[str], dict[str, int]]:
-    """(lower-case phrase -> canonical, phrases that must match with their capital,
-    first word -> length in words of the longest phrase starting with it)."""
-    table = _lookup()
-    exact = frozenset(_key(s) for s in CASE_SENSITIVE if _key(s) in table)
-    longest: dict[str, int] = {}
-    for key in table:
-        parts = key.split(" ")
-        longest[parts[0]] = max(longest.get(parts[0], 0), len(parts))
-    return table, exact, longest
+def hand_written() -> SkillList:
+    """The project's own vocabulary (engine/datasets/vocabulary.py): the generator writes with it."""
+    return SkillList.of(list(all_skills()), SKILL_ALIASES, CASE_SENSITIVE)
 
 
-def normalise_skill(name: str) -> str:
+@lru_cache(maxsize=1)
+def merged() -> SkillList:
+    """O*NET's technology skills merged with the hand-written vocabulary (see ``onet_skills``): what the
+    product extracts and how it names skills."""
+    from engine.datasets.onet_skills import merged_skill_list
+
+    names, aliases, case_sensitive, hot = merged_skill_list(hand_written(), CASE_SENSITIVE)
+    return SkillList.of(names, aliases, case_sensitive, hot, aliases_decide=True)
+
+
+def normalise_skill(name: str, skills: SkillList | None = None) -> str:
     """The canonical spelling of a skill ("k8s" -> "Kubernetes"); unknown names come back tidied."""
-    cleaned = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(name or ""))).strip(" \t,;.")
-    return _lookup().get(cleaned.lower(), cleaned)
+    lookup = (skills or merged()).lookup
+    spaced = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(name or ""))).strip()
+    cleaned = spaced.strip(" \t,;.")
+    return lookup.get(spaced.lower()) or lookup.get(cleaned.lower(), cleaned)   # ".NET" keeps its dot
 
 
-def extract_skills(text: str) -> list[str]:
-    """Known skills named in the text, canonical names, in order of first mention, each once."""
+def extract_skills(text: str, skills: SkillList | None = None) -> list[str]:
+    """Known skills named in the text (the merged list unless ``skills`` says otherwise), canonical names,
+    in order of first mention, each once."""
     if not text:
         return []
-    table, exact, longest = _phrases()
+    skills = skills or merged()
+    table, exact, longest = skills.lookup, skills.exact, skills.longest
     tokens = words(unicodedata.normalize("NFKC", text))
     found: list[str] = []
     i = 0
@@ -72,7 +104,7 @@ def extract_skills(text: str) -> list[str]:
                 continue
             surface = " ".join(w for w, _ in span)
             key = surface.lower()
-            if key in table and (key not in exact or surface in CASE_SENSITIVE):
+            if key in table and (key not in exact or surface in skills.surfaces):
                 found.append(table[key])
                 i += n
                 break
@@ -83,4 +115,9 @@ def extract_skills(text: str) -> list[str]:
 
 def known_skills() -> tuple[str, ...]:
     """Every canonical skill name (for pickers in forms and for matching)."""
-    return all_skills()
+    return merged().names
+
+
+def is_hot_technology(name: str) -> bool:
+    """O*NET flags the skill as a hot technology (employers ask for it often)."""
+    return normalise_skill(name) in merged().hot

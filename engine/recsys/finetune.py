@@ -41,6 +41,9 @@ class TrainConfig:
     hard_negatives: bool = True    # a same-category posting of another title as a third text (HardNegatives);
                                    # 2,200 pairs, 1,988 with one = 70 steps of 32: 1,557 CPU-s, 14 min 52 s
                                    # (docs/recsys.md), within 20 min of 2 cores
+    occupation_pairs: int = 0      # Job-Rec-v2: O*NET title <-> occupation pairs (+ a tenth as many tools <->
+                                   # occupation pairs), held-out alternate titles never used (occupations.pairs)
+    name: str = "Job-Rec-v1"
     generated_jobs: int = 1500     # generated postings added to the real ones when the generator exists
     epochs: int = 1
     batch_size: int = 32           # in-batch negatives: larger is better for MNRL, 32 fits CPU time
@@ -253,7 +256,13 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
         f"pairs {len(pairs)} + {len(category_pairs)} category pairs + {len(title_pairs)} same-title pairs "
         f"({sum(len(p) == 3 for p in pairs + title_pairs)} with a hard negative); "
         f"held out {', '.join(f'{k} {len(v)}' for k, v in held.items())}")
-    pairs = pairs + category_pairs + title_pairs
+    occupation_pairs = []
+    if cfg.occupation_pairs:
+        from engine.occupations.pairs import make_occupation_pairs
+
+        occupation_pairs = make_occupation_pairs(random.Random(cfg.seed + 2), cfg.occupation_pairs)
+        log(f"+ {len(occupation_pairs)} O*NET occupation pairs (titles, tools)")
+    pairs = pairs + category_pairs + title_pairs + occupation_pairs
     rng.shuffle(pairs)
 
     model = SentenceTransformer(str(enc.pretrained_path()), device="cpu")
@@ -283,12 +292,12 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
 
     after = {}
     for part, ev in evaluators.items():
-        log(f"evaluating Job-Rec-v1 on held-out {part} ...")
+        log(f"evaluating {cfg.name} on held-out {part} ...")
         after[part] = _headline(ev(model), ev.name)
         log(f"  after: {after[part]}")
 
     card = {
-        "name": "Job-Rec-v1",
+        "name": cfg.name,
         "trained_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "command": "python -m engine train encoder",
         "commit": commit,
@@ -308,6 +317,7 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
             "train_pairs": len(pairs),
             "category_pairs": len(category_pairs),
             "same_title_pairs": len(title_pairs),
+            "occupation_pairs": len(occupation_pairs),
             "with_hard_negative": sum(len(p) == 3 for p in pairs),
             "held_out_postings": {k: len(v) for k, v in held.items()},
         },
