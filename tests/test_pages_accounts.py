@@ -1,4 +1,5 @@
 """The account and job-browsing pages, driven through Home.py's navigation with AppTest."""
+import types
 from pathlib import Path
 
 import pytest
@@ -265,7 +266,12 @@ def test_every_page_renders_for_every_role(conn, role):
         assert at.main.children, page  # something was drawn
 
 
-def test_sign_in_page_slows_repeated_guesses_and_says_how_long_to_wait(conn):
+def test_sign_in_page_slows_repeated_guesses_and_says_how_long_to_wait(conn, monkeypatch):
+    from engine import sign_in_throttle
+
+    # the clock stands still, so the 1 s wait cannot run out while a loaded machine draws the page
+    frozen = sign_in_throttle.time.time()
+    monkeypatch.setattr(sign_in_throttle, "time", types.SimpleNamespace(time=lambda: frozen))
     candidate(conn)
     at = app(page="pages/sign_in.py")
     at.text_input(key="signin_email").input("ann@example.com")
