@@ -24,6 +24,12 @@ MINIMUM_PER_TOPIC = {
     "system_design": 30,
     "data_analysis": 30,
     "platform_help": 30,
+    "cloud_devops": 25,
+    "security": 25,
+    "web_frontend": 25,
+    "testing_qa": 25,
+    "product_management": 25,
+    "career": 25,
 }
 LEVELS = {"junior", "mid", "senior"}
 FIELDS = {"id", "topic", "level", "question", "answer", "key_points", "star"}

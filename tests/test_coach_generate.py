@@ -77,7 +77,7 @@ def test_long_questions_are_cut_to_half_the_window_with_a_flag():
     gen, tok = _generator(["use"])
     ids, truncated = gen.prompt_ids("use a dictionary " * 20)
     assert truncated and len(ids) <= 8 and ids[:2] == [tok.bos_id, tok.q_id] and ids[-1] == tok.a_id
-    ids, truncated = gen.prompt_ids("use a dictionary", context=("fast lookups", "use a dictionary"))
+    ids, truncated = gen.prompt_ids("use", context=("fast lookups", "use a dictionary"))
     assert not truncated and ids[0] == tok.bos_id and tok.eos_id in ids
 
 
@@ -118,3 +118,38 @@ def test_auto_mode_reads_the_saved_evaluation(tmp_path, monkeypatch):
     path = retrieval.paths.artifacts() / retrieval.EVAL_FILE
     path.write_text('{"best_mode": "retrieval+gpt"}')
     assert retrieval.best_mode() == "retrieval+gpt"
+
+
+def test_rag_prompt_lays_out_sources_then_the_question_and_leaves_room_to_answer():
+    tok = WordTokenizer.fit(["use a dictionary for fast lookups . a list keeps order . what is a set ?"])
+    sources = [("what is a set ?", "a set keeps unique items ."), ("what is a list ?", "a list keeps order ."),
+               ("fast lookups ?", "use a dictionary for fast lookups .")]
+    ids, used, truncated = generate.rag_prompt(tok, "what is a dictionary ?", sources, window=64)
+    first = tok.encode_pair(*sources[0])
+    assert ids[:len(first)] == first and not truncated
+    assert ids[-len(tok.encode_pair("what is a dictionary ?")):] == tok.encode_pair("what is a dictionary ?")
+    assert used == 3 and ids.count(tok.eos_id) == 3 and ids.count(tok.bos_id) == 4
+    assert len(ids) <= 64 - 64 * generate.ANSWER_SHARE
+    # a small window keeps the question, then as much of the best source as fits, never a stub without answer
+    ids, used, _ = generate.rag_prompt(tok, "what is a dictionary ?", sources, window=24)
+    assert used == 1 and ids[ids.index(tok.a_id) + 1] != tok.eos_id and len(ids) <= 18
+    ids, used, _ = generate.rag_prompt(tok, "what is a dictionary ?", sources, window=16)
+    assert used == 0 and ids == tok.encode_pair("what is a dictionary ?")
+
+
+def test_answers_cut_by_the_token_limit_end_at_a_full_sentence():
+    assert generate.finish_answer("Use a dict. It is fast and", stopped=False) == "Use a dict."
+    assert generate.finish_answer("Use a dict. It is fast and", stopped=True) == "Use a dict. It is fast and"
+    assert generate.finish_answer("Use a dict", stopped=False) == "Use a dict ..."
+    assert generate.finish_answer("Use a dict!", stopped=False) == "Use a dict!"
+
+
+def test_stream_answer_grows_then_finishes_a_rambling_answer():
+    gen, tok = _generator(["use", "a", "dictionary", ".", "use", "a"])      # never says <eos>
+    steps = list(gen.stream_answer("q", sampling=Sampling(max_new_tokens=6, seed=0)))
+    assert steps[:2] == ["Use", "Use a"] and steps[-2] == "Use a dictionary. Use a"
+    assert steps[-1] == "Use a dictionary."
+    gen, _ = _generator(["use", "a", "dictionary", ".", "use", "a"])       # the script starts again
+    assert gen.generate("q", sampling=Sampling(max_new_tokens=6, seed=0)) == "Use a dictionary."
+    gen, tok = _generator(["use", "a", "dictionary", 4])                   # 4 = <eos>: it stopped by itself
+    assert list(gen.stream_answer("q", sampling=Sampling(seed=0)))[-1] == "Use a dictionary"

@@ -28,6 +28,8 @@ def test_training_writes_honest_held_out_metrics(trained):
     held = m["heldout"]
     assert held["tokens"] > 0 and held["perplexity"] == pytest.approx(math.exp(held["loss"]), rel=1e-6)
     assert 1 < held["perplexity"] < m["vocab_size"] * 2 and 0 <= held["accuracy"] <= 1
+    assert m["tokenizer"] == "bpe" and m["heldout_oov_rate"] == 0.0
+    assert 0 < held["bits_per_char"] < 8 * 4           # a near-untrained model: a few bits a character
     assert m["corpus"]["heldout_pairs"] > 0 and m["epochs_run"] == 1
     assert {"loss", "accuracy", "dev_loss", "heldout_loss", "heldout_accuracy"} <= set(m["history"][0])
     conf = m["confusion_top30_heldout"]
@@ -51,6 +53,36 @@ def test_the_trained_model_streams_answers_in_every_mode(trained):
     assert retrieval.answer("qwertyuiop zxcvbnm?", "gpt", retriever=fake, sampling=Sampling(max_new_tokens=5)).text
 
 
+def test_language_scores_reproduce_the_training_figures(trained):
+    from engine.coach import evaluate
+    from engine.coach.corpus import load_corpus
+
+    m = json.loads((trained / "metrics.json").read_text())
+    scores = evaluate.language_scores(trained, load_corpus().heldout)
+    assert scores["perplexity"] == pytest.approx(m["heldout"]["perplexity"], rel=1e-4)
+    assert scores["bits_per_char"] == pytest.approx(m["heldout"]["bits_per_char"], rel=1e-4)
+    assert scores["tokenizer"] == "bpe" and scores["oov_rate"] == 0.0
+    assert evaluate.available_models() == {"trained": trained}          # nothing shipped in this tmp setup
+
+
+def test_a_word_level_model_still_loads_and_answers(tmp_path, monkeypatch):
+    """The first shipped GPT is word-level; its config predates the tokenizer field."""
+    from engine.coach import model, train
+    from engine.coach.corpus import load_corpus
+    from engine.coach.generate import Generator
+
+    use_mini_corpus(tmp_path, monkeypatch)
+    train.train(model.CoachConfig.tiny(tokenizer="word", epochs=1), load_corpus(), tmp_path / "word", verbose=False)
+    saved = json.loads((tmp_path / "word" / "config.json").read_text())
+    del saved["tokenizer"]
+    (tmp_path / "word" / "config.json").write_text(json.dumps(saved))
+    assert model.CoachConfig.load(tmp_path / "word").tokenizer == "word"
+    gen = Generator(tmp_path / "word")
+    assert gen.tokenizer.kind == "word"
+    assert isinstance(gen.generate("What is a list?", [("What is a tuple?", "An immutable sequence.")],
+                                   Sampling(seed=3, max_new_tokens=10)), str)
+
+
 @pytest.mark.slow
 def test_evaluation_never_retrieves_the_held_out_pair_itself(trained):
     from engine.coach import evaluate
@@ -60,6 +92,7 @@ def test_evaluation_never_retrieves_the_held_out_pair_itself(trained):
     heldout = load_corpus().heldout_ids
     assert set(result["similarity"]) == {"gpt", "retrieval", "retrieval+gpt"}
     assert result["best_mode"] == max(result["similarity"], key=result["similarity"].get)
+    assert set(result["language_model"]) == {"trained"} and result["language_model"]["trained"]["bits_per_char"] > 0
     assert all(q["retrieved_id"] not in heldout for q in result["questions"])
     assert len(result["questions"]) == len(heldout)
     assert retrieval.best_mode() == result["best_mode"]          # "auto" now follows the evaluation

@@ -17,12 +17,16 @@ from engine.coach import paths
 TOPICS = (
     "software_engineering", "behavioural", "hr", "oop_cpp", "python", "dsa", "sql_databases",
     "machine_learning", "system_design", "data_analysis", "platform_help",
+    "cloud_devops", "security", "web_frontend", "testing_qa", "product_management", "career",
 )
 TOPIC_LABELS = {
     "software_engineering": "Software engineering", "behavioural": "Behavioural", "hr": "HR",
     "oop_cpp": "OOP and C++", "python": "Python", "dsa": "Data structures and algorithms",
     "sql_databases": "SQL and databases", "machine_learning": "Machine learning",
     "system_design": "System design", "data_analysis": "Data analysis", "platform_help": "Using JobExpressway",
+    "cloud_devops": "Cloud and DevOps", "security": "Security", "web_frontend": "Web front-end and JavaScript",
+    "testing_qa": "Testing and QA", "product_management": "Product and project management",
+    "career": "Career and job search",
 }
 HELDOUT_FRACTION = 0.15
 SPLIT_FILE = "split.json"

@@ -1,5 +1,7 @@
 """How right are the coach's answers? On every held-out question, the cosine similarity (sentence encoder) of
-the produced answer to the reference answer, for the GPT alone, retrieval alone and retrieval + GPT.
+the produced answer to the reference answer, for the GPT alone, retrieval alone and retrieval + GPT. And how
+well does each available GPT (the shipped one, the one trained here) model held-out text: perplexity over its
+own tokens and bits per character, which compares models whose tokenizers differ.
 
 Honest by construction: the held-out pairs are not in the retrieval index used here (retrieval returns a
 *different* corpus answer, the nearest training question's) and the GPT never trained on them. The best mode
@@ -9,15 +11,50 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
 from engine.coach import paths
 from engine.coach.corpus import load_corpus
-from engine.coach.retrieval import EVAL_FILE, Retriever, encode
+from engine.coach.retrieval import EVAL_FILE, SOURCES_K, Retriever, encode
 
 EVAL_SAMPLING_SEED = 7
+
+
+def language_scores(folder, pairs) -> dict:
+    """Held-out language-model figures of the GPT saved in folder, over the given (held-out) pairs."""
+    from engine.coach import model as gpt
+    from engine.coach import train
+    from engine.coach.generate import TOKENIZER_FILE
+    from engine.coach.tokenizer import load_tokenizer
+
+    net, config = gpt.load(folder)
+    tokenizer = load_tokenizer(Path(folder) / TOKENIZER_FILE)
+    x, y = train.windows(train.token_stream(pairs, tokenizer, config.seed), config.seq_len, config.seq_len)
+    measured = train.measure(net, x, y)
+    text = " ".join(p.question + " " + p.answer for p in pairs)
+    return {"tokenizer": tokenizer.kind, "vocab_size": len(tokenizer), "parameters": int(net.count_params()),
+            "tokens": measured["tokens"], "characters": train.pair_chars(pairs),
+            "perplexity": measured["perplexity"], "bits_per_char": train.bits_per_char(measured, train.pair_chars(pairs)),
+            "next_token_accuracy": measured["accuracy"], "oov_rate": tokenizer.oov_rate(text)}
+
+
+def available_models() -> dict[str, Path]:
+    """The GPTs to compare: the shipped one (when its checksums pass) and the one trained on this machine."""
+    from engine import shipped
+    from engine.coach.generate import TOKENIZER_FILE
+    from engine.coach.model import WEIGHTS_FILE
+
+    found = {}
+    ship = shipped.verified(shipped.COACH)
+    if isinstance(ship, shipped.Shipped):
+        found["shipped"] = ship.folder
+    trained = paths.artifacts()
+    if (trained / WEIGHTS_FILE).is_file() and (trained / TOKENIZER_FILE).is_file():
+        found["trained"] = trained
+    return found
 
 
 def run(limit: int | None = None, *, progress: bool = True, write: bool = True) -> dict:
@@ -39,12 +76,14 @@ def run(limit: int | None = None, *, progress: bool = True, write: bool = True) 
         outputs.update({"gpt": [], "retrieval+gpt": []})
     rows = []
     for i, pair in enumerate(tqdm(heldout, desc="eval coach", disable=not progress)):
-        (best, score), = index.search(pair.question, 1, vector=query_vectors[i])
+        hits = index.search(pair.question, SOURCES_K, vector=query_vectors[i])
+        best, score = hits[0]
         outputs["retrieval"].append(best.answer)
         if generator:
             sampling = Sampling(seed=EVAL_SAMPLING_SEED + i)
             outputs["gpt"].append(generator.generate(pair.question, sampling=sampling))
-            outputs["retrieval+gpt"].append(generator.generate(pair.question, (best.question, best.answer), sampling))
+            sources = [(p.question, p.answer) for p, _ in hits]
+            outputs["retrieval+gpt"].append(generator.generate(pair.question, sources, sampling))
         rows.append({"id": pair.id, "topic": pair.topic, "question": pair.question, "retrieved_id": best.id,
                      "retrieved_question": best.question, "retrieval_score": round(score, 3),
                      "same_topic": best.topic == pair.topic})
@@ -57,8 +96,10 @@ def run(limit: int | None = None, *, progress: bool = True, write: bool = True) 
             row[f"sim_{mode}"] = round(float(s), 3)
     for row, text in zip(rows, outputs.get("gpt", [])):
         row["gpt_answer"] = text
+    language = {name: language_scores(folder, heldout) for name, folder in available_models().items()}
     result = {
         "heldout_questions": len(heldout),
+        "language_model": language,
         "similarity": similarity,
         "best_mode": max(similarity, key=similarity.get),
         "retrieval_same_topic_rate": float(np.mean([r["same_topic"] for r in rows])),

@@ -1,5 +1,15 @@
 """Sampling from the trained coach GPT: temperature, top-k and top-p (nucleus), stopping at <eos>, streamed
-as text pieces. Uses the NumPy key/value-cache forward pass (fastpath.py) of the Keras model's weights."""
+as text pieces. Uses the NumPy key/value-cache forward pass (fastpath.py) of the Keras model's weights.
+
+Retrieval-augmented prompts (`rag_prompt`) lay the top retrieved pairs out exactly as training pairs are
+laid out in the token stream, then the user's question, so the model continues with an answer:
+
+    [<bos> <q> source question <a> source answer <eos>] x k   <bos> <q> question <a>   -> answer <eos>
+
+The question is kept first (its end, where the ask usually is), then room for the answer is reserved, then
+sources are added best first while they fit (the last one may be cut at its end). An answer stops at <eos>,
+at the start of a new pair (<bos>/<q>), or at the token limit, where it is cut back to its last full
+sentence (`finish_answer`), so it never trails off mid-thought."""
 from __future__ import annotations
 
 import threading
@@ -11,7 +21,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from engine.coach import paths
-from engine.coach.tokenizer import WordTokenizer, detokenize
+from engine.coach.tokenizer import load_tokenizer
 
 TOKENIZER_FILE = "tokenizer.json"
 
@@ -68,6 +78,50 @@ def filter_logprobs(logp: np.ndarray, sampling: Sampling) -> np.ndarray:
     return probs
 
 
+ANSWER_SHARE = 0.25              # of the window, kept free for the answer after a RAG prompt
+
+
+def question_ids(tokenizer, question: str, budget: int) -> tuple[list[int], bool]:
+    """<bos> <q> question <a> within budget tokens, keeping the question's end; and whether it was cut."""
+    ids = tokenizer.encode_pair(question)
+    if len(ids) <= budget:
+        return ids, False
+    return [tokenizer.bos_id, tokenizer.q_id, *ids[-(budget - 3):-1], tokenizer.a_id], True
+
+
+def rag_prompt(tokenizer, question: str, sources: list[tuple[str, str]], window: int) -> tuple[list[int], int, bool]:
+    """The prompt for an answer conditioned on retrieved (question, answer) pairs, best first. Returns the
+    ids, how many sources it holds, and whether the question was cut."""
+    asked, truncated = question_ids(tokenizer, question, window // 2)
+    room = window - int(window * ANSWER_SHARE) - len(asked)
+    context: list[int] = []
+    used = 0
+    for source_question, source_answer in sources:
+        ids = tokenizer.encode_pair(source_question, source_answer)
+        if len(ids) > room:                        # cut the source's end; keep its closing <eos>
+            if room - 1 < ids.index(tokenizer.a_id) + 2:
+                break                              # not even one word of its answer would fit
+            ids = ids[: room - 1] + [tokenizer.eos_id]
+        context += ids
+        room -= len(ids)
+        used += 1
+    return context + asked, used, truncated
+
+
+_SENTENCE_END = (".", "!", "?", ".)", '."')
+
+
+def finish_answer(text: str, *, stopped: bool) -> str:
+    """An answer that stopped by itself is kept whole; one cut by the token limit ends at its last full
+    sentence (or, with none, is kept and marked with an ellipsis)."""
+    text = text.strip()
+    if stopped or not text or text.endswith(_SENTENCE_END):
+        return text
+    ends = [text.rfind(mark + " ") for mark in (".", "!", "?")]
+    cut = max(ends)
+    return text[: cut + 1] if cut > 0 else text + " ..."
+
+
 def sample_token(logp: np.ndarray, sampling: Sampling, rng: np.random.Generator) -> int:
     probs = filter_logprobs(logp, sampling)
     return int(rng.choice(probs.size, p=probs))
@@ -84,26 +138,19 @@ class Generator:
         if not (folder / gpt.WEIGHTS_FILE).exists() or not (folder / TOKENIZER_FILE).exists():
             raise ModelMissing(f"The coach model is not trained yet. Run `{paths.train_command()}` to train it.")
         self.folder = folder
-        self.tokenizer = WordTokenizer.load(folder / TOKENIZER_FILE)
+        self.tokenizer = load_tokenizer(folder / TOKENIZER_FILE)
         self.model, self.config = gpt.load(folder)
         self.fast = NumpyGPT(self.model, self.config)
 
-    def prompt_ids(self, question: str, context: tuple[str, str] | None = None) -> tuple[list[int], bool]:
-        """<bos> <q> question <a>, optionally preceded by a retrieved pair; cut from the left to leave room for
-        an answer. Returns the ids and whether anything was cut."""
-        tok, window = self.tokenizer, self.config.seq_len
-        question_ids = tok.encode_pair(question)
-        budget = window // 2                       # a question alone leaves half the window for the answer
-        truncated = False
-        if len(question_ids) > budget:             # keep the end of a long question, where the ask usually is
-            question_ids = [tok.bos_id, tok.q_id, *question_ids[-(budget - 3):-1], tok.a_id]
-            truncated = True
-        if context:   # the retrieved pair may fill up to 3/4 of the window; the answer continues after it
-            room = window * 3 // 4 - len(question_ids)
-            ctx = tok.encode_pair(*context)[: max(0, room - 1)]
-            if len(ctx) > 4:
-                question_ids = ctx + [tok.eos_id] + question_ids
-        return question_ids, truncated
+    def prompt_ids(self, question: str, context: tuple[str, str] | list[tuple[str, str]] | None = None
+                   ) -> tuple[list[int], bool]:
+        """<bos> <q> question <a>, after the retrieved pair(s) in context when given (see rag_prompt); the
+        question is cut from the left to leave room for an answer. Returns the ids and whether it was cut."""
+        sources = [context] if isinstance(context, tuple) else list(context or [])
+        if not sources:
+            return question_ids(self.tokenizer, question, self.config.seq_len // 2)
+        ids, _, truncated = rag_prompt(self.tokenizer, question, sources, self.config.seq_len)
+        return ids, truncated
 
     def stream_ids(self, prompt: list[int], sampling: Sampling = Sampling()) -> Iterator[int]:
         rng = np.random.default_rng(sampling.seed)
@@ -129,23 +176,45 @@ class Generator:
                 else:
                     logp = self.fast.forward([token], cache)
 
-    def stream_text(self, question: str, context: tuple[str, str] | None = None,
+    def stream_text(self, question: str, context: tuple[str, str] | list[tuple[str, str]] | None = None,
                     sampling: Sampling = Sampling()) -> Iterator[str]:
-        """Yields pieces of the answer text as tokens arrive (each piece extends what came before)."""
+        """Yields pieces of the answer text as tokens arrive (each piece extends what came before). The
+        answer is decoded whole at each step (a BPE piece may be half a character, a word may change case)
+        and only a consistent extension is shown."""
+        for _, piece in self._pieces(question, context, sampling):
+            yield piece
+
+    def stream_answer(self, question: str, context: tuple[str, str] | list[tuple[str, str]] | None = None,
+                      sampling: Sampling = Sampling()) -> Iterator[str]:
+        """Yields the answer so far as it grows; the last value is the finished answer (cut back to its last
+        full sentence when the token limit stopped it, see finish_answer)."""
+        text, ids = "", []
+        for ids, piece in self._pieces(question, context, sampling):
+            text += piece
+            yield text
+        finished = finish_answer(text, stopped=len(ids) < sampling.max_new_tokens)
+        if finished != text:
+            yield finished
+
+    def _pieces(self, question, context, sampling) -> Iterator[tuple[list[int], str]]:
         prompt, _ = self.prompt_ids(question, context)
-        words: list[str] = []
+        ids: list[int] = []
         shown = ""
         for token in self.stream_ids(prompt, sampling):
-            if token in (self.tokenizer.pad_id, self.tokenizer.bos_id, self.tokenizer.q_id, self.tokenizer.a_id):
-                continue
-            words.append(self.tokenizer.vocab[token])
-            text = detokenize(words)
-            if text.startswith(shown):
-                yield text[len(shown):]
+            ids.append(token)
+            text = self.tokenizer.decode(ids)
+            if text.startswith(shown) and len(text) > len(shown) and not text.endswith("\ufffd"):
+                yield ids, text[len(shown):]
                 shown = text
+        if ids and not shown:
+            yield ids, ""          # tokens that spell nothing still count towards the limit
 
-    def generate(self, question: str, context: tuple[str, str] | None = None, sampling: Sampling = Sampling()) -> str:
-        return "".join(self.stream_text(question, context, sampling)).strip()
+    def generate(self, question: str, context: tuple[str, str] | list[tuple[str, str]] | None = None,
+                 sampling: Sampling = Sampling()) -> str:
+        answer = ""
+        for answer in self.stream_answer(question, context, sampling):
+            pass
+        return answer.strip()
 
 
 _cache: dict[tuple[str, float], Generator] = {}

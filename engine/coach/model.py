@@ -19,6 +19,7 @@ WEIGHTS_FILE = "coach.weights.h5"
 
 @dataclass
 class CoachConfig:
+    tokenizer: str = "bpe"        # "bpe" (byte-level, nothing unknown) or "word" (the first shipped GPT's)
     vocab_size: int = 5000
     seq_len: int = 100            # the context window; training windows and generation both use it
     d_model: int = 128
@@ -40,6 +41,7 @@ class CoachConfig:
     @classmethod
     def load(cls, folder: str | Path) -> CoachConfig:
         data = json.loads((Path(folder) / CONFIG_FILE).read_text())
+        data.setdefault("tokenizer", "word")   # configs saved before the BPE tokenizer were word-level
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
 

@@ -1,5 +1,5 @@
 """Answers that are right: the nearest corpus questions by sentence-encoder similarity, shown as sources, and
-optionally a GPT answer conditioned on the best match.
+optionally a GPT answer conditioned on the top matches (generate.rag_prompt).
 
 ``encode(texts)`` is the one place that loads the encoder (all-MiniLM-L6-v2 from its installed package,
 offline), so it can be swapped for the platform's shared encoder in one line.
@@ -22,6 +22,7 @@ from engine.coach.corpus import Corpus, QAPair, load_corpus
 
 MODES = ("auto", "gpt", "retrieval", "retrieval+gpt")
 MAX_MESSAGE_CHARS = 1500       # longer messages are cut (the GPT sees 100 tokens anyway)
+SOURCES_K = 3                  # retrieved pairs shown as sources and given to the GPT in retrieval+gpt
 LOW_SCORE = 0.45               # below this cosine the nearest question is probably about something else
 EVAL_FILE = "eval.json"
 _lock = threading.Lock()
@@ -133,7 +134,7 @@ def _join(*notices: str | None) -> str | None:
     return " ".join(kept) or None
 
 
-def answer_stream(question: str, mode: str = "auto", *, k: int = 3, retriever: Retriever | None = None,
+def answer_stream(question: str, mode: str = "auto", *, k: int = SOURCES_K, retriever: Retriever | None = None,
                   sampling=None) -> Iterator[Answer]:
     """Yields the answer as it grows (one Answer per new piece of text); the last one is complete."""
     if mode not in MODES:
@@ -161,13 +162,13 @@ def answer_stream(question: str, mode: str = "auto", *, k: int = 3, retriever: R
     except ModelMissing as exc:
         yield Answer(hits[0][0].answer, sources, "retrieval", _join(notice, f"{exc} Showing the closest corpus answer."))
         return
-    context = (hits[0][0].question, hits[0][0].answer) if chosen == "retrieval+gpt" else None
+    context = [(p.question, p.answer) for p, _ in hits] if chosen == "retrieval+gpt" else None
     _, truncated = generator.prompt_ids(text, context)
     if truncated:
         notice = _join(notice, f"Only the last words of your question fit the model's {generator.config.seq_len}-token window.")
     shown = Answer("", sources if context else [], chosen, notice)
-    for piece in generator.stream_text(text, context, sampling or Sampling()):
-        shown = replace(shown, text=shown.text + piece)
+    for so_far in generator.stream_answer(text, context, sampling or Sampling()):
+        shown = replace(shown, text=so_far)
         yield shown
     if not shown.text.strip():
         shown = replace(shown, text="(the model produced no answer; try rephrasing)")

@@ -1,5 +1,8 @@
 """A word tokenizer: lowercased words, numbers and punctuation marks as tokens, a fixed vocabulary of the most
-frequent training-split tokens, and an OOV token for the rest. Saved and loaded as JSON."""
+frequent training-split tokens, and an OOV token for the rest. Saved and loaded as JSON.
+
+The coach's first GPT uses it; later ones use the byte-level BPE tokenizer (bpe.py), which has the same
+interface and control tokens. `load_tokenizer` reads either from the "kind" its file records."""
 from __future__ import annotations
 
 import json
@@ -20,7 +23,28 @@ def split_words(text: str) -> list[str]:
     return TOKEN_RE.findall(text.lower())
 
 
-class WordTokenizer:
+class PairLayout:
+    """How every coach tokenizer lays out a question-answer pair with the shared control tokens."""
+
+    bos_id: int
+    q_id: int
+    a_id: int
+    eos_id: int
+
+    def encode(self, text: str) -> list[int]:
+        raise NotImplementedError
+
+    def encode_pair(self, question: str, answer: str | None = None) -> list[int]:
+        """<bos> <q> question <a> answer <eos>; with answer=None, the prompt that asks for an answer."""
+        ids = [self.bos_id, self.q_id, *self.encode(question), self.a_id]
+        if answer is not None:
+            ids += [*self.encode(answer), self.eos_id]
+        return ids
+
+
+class WordTokenizer(PairLayout):
+    kind = "word"
+
     def __init__(self, vocab: list[str]):
         assert tuple(vocab[: len(SPECIALS)]) == SPECIALS, "special tokens first"
         self.vocab = list(vocab)
@@ -40,13 +64,6 @@ class WordTokenizer:
     def encode(self, text: str) -> list[int]:
         return [self.index.get(w, self.unk_id) for w in split_words(text)]
 
-    def encode_pair(self, question: str, answer: str | None = None) -> list[int]:
-        """<bos> <q> question <a> answer <eos>; with answer=None, the prompt that asks for an answer."""
-        ids = [self.bos_id, self.q_id, *self.encode(question), self.a_id]
-        if answer is not None:
-            ids += [*self.encode(answer), self.eos_id]
-        return ids
-
     def oov_rate(self, text: str) -> float:
         ids = self.encode(text)
         return sum(i == self.unk_id for i in ids) / len(ids) if ids else 0.0
@@ -61,11 +78,37 @@ class WordTokenizer:
         return detokenize(words)
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps({"kind": "word", "vocab": self.vocab}, ensure_ascii=False))
+        Path(path).write_text(json.dumps({"kind": self.kind, "vocab": self.vocab}, ensure_ascii=False))
 
     @classmethod
     def load(cls, path: str | Path) -> WordTokenizer:
         return cls(json.loads(Path(path).read_text())["vocab"])
+
+
+TOKENIZER_KINDS = ("word", "bpe")
+
+
+def fit_tokenizer(kind: str, texts: Iterable[str], vocab_size: int):
+    """A tokenizer of the given kind learnt from the texts (the training split only)."""
+    if kind == "bpe":
+        from engine.coach.bpe import BPETokenizer
+
+        return BPETokenizer.fit(texts, vocab_size)
+    if kind == "word":
+        return WordTokenizer.fit(texts, vocab_size)
+    raise ValueError(f"unknown tokenizer kind {kind!r}; choose one of {', '.join(TOKENIZER_KINDS)}")
+
+
+def load_tokenizer(path: str | Path):
+    """The tokenizer saved at path, of whichever kind it records (files without a kind are word tokenizers)."""
+    kind = json.loads(Path(path).read_text()).get("kind", "word")
+    if kind == "bpe":
+        from engine.coach.bpe import BPETokenizer
+
+        return BPETokenizer.load(path)
+    if kind == "word":
+        return WordTokenizer.load(path)
+    raise ValueError(f"{path}: unknown tokenizer kind {kind!r}")
 
 
 def detokenize(words: list[str]) -> str:

@@ -20,14 +20,14 @@ from engine.coach import corpus as corpus_mod
 from engine.coach import paths
 from engine.coach.corpus import Corpus, QAPair
 from engine.coach.generate import TOKENIZER_FILE
-from engine.coach.tokenizer import WordTokenizer
+from engine.coach.tokenizer import fit_tokenizer
 
 METRICS_FILE = "metrics.json"
 DEV_FRACTION = 0.1
 CONFUSION_TOKENS = 30
 
 
-def token_stream(pairs: list[QAPair], tokenizer: WordTokenizer, seed: int) -> list[int]:
+def token_stream(pairs: list[QAPair], tokenizer, seed: int) -> list[int]:
     order = np.random.default_rng(seed).permutation(len(pairs))
     stream: list[int] = []
     for i in order:
@@ -68,7 +68,7 @@ def measure(model, x: np.ndarray, y: np.ndarray, batch_size: int = 64) -> dict:
             "accuracy": float((pred[mask] == y[mask]).mean()), "_pred": pred}
 
 
-def confusion(y: np.ndarray, pred: np.ndarray, tokenizer: WordTokenizer, k: int = CONFUSION_TOKENS) -> dict:
+def confusion(y: np.ndarray, pred: np.ndarray, tokenizer, k: int = CONFUSION_TOKENS) -> dict:
     mask = y != 0
     top = [t for t, _ in Counter(y[mask].tolist()).most_common(k)]
     col = {t: i for i, t in enumerate(top)}
@@ -78,6 +78,18 @@ def confusion(y: np.ndarray, pred: np.ndarray, tokenizer: WordTokenizer, k: int 
             m[col[t], col.get(p, len(top))] += 1
     return {"labels": [tokenizer.vocab[t] for t in top], "columns": [tokenizer.vocab[t] for t in top] + ["(other)"],
             "matrix": m.tolist()}
+
+
+def pair_chars(pairs: list[QAPair]) -> int:
+    """The characters of text a token stream of these pairs spells (questions and answers as written)."""
+    return sum(len(p.question) + len(p.answer) for p in pairs)
+
+
+def bits_per_char(measured: dict, chars: int) -> float:
+    """The total negative log-likelihood of a text in bits, per character of that text: unlike perplexity
+    it does not depend on how the text was cut into tokens, so word and BPE models compare. (The word
+    model's figure flatters it a little: it is never charged for case, nor for spelling an unknown word.)"""
+    return measured["loss"] * measured["tokens"] / math.log(2) / max(1, chars)
 
 
 def unigram_perplexity(train_stream: list[int], y: np.ndarray, vocab: int) -> float:
@@ -106,7 +118,8 @@ def train(config=None, corpus: Corpus | None = None, out_dir: str | Path | None 
     fit_pairs, dev_pairs = dev_split(corpus.train)
     if not dev_pairs:                                     # a tiny corpus: measure dev on the fit pairs
         dev_pairs = fit_pairs[:1]
-    tokenizer = WordTokenizer.fit((t for p in corpus.train for t in (p.question, p.answer)), config.vocab_size)
+    tokenizer = fit_tokenizer(config.tokenizer, (t for p in corpus.train for t in (p.question, p.answer)),
+                              config.vocab_size)
     config.vocab_size = len(tokenizer)                    # a small corpus may have fewer words than 5,000
     fit_stream = token_stream(fit_pairs, tokenizer, config.seed)
     x, y = windows(fit_stream, config.seq_len, config.stride)
@@ -142,6 +155,8 @@ def train(config=None, corpus: Corpus | None = None, out_dir: str | Path | None 
               callbacks=[EpochLog(), early], verbose=(1 if sys.stdout.isatty() else 2) if verbose else 0)
 
     held = measure(model, xh, yh) if len(xh) else None
+    if held:
+        held["bits_per_char"] = bits_per_char(held, pair_chars(corpus.heldout))
     train_eval = measure(model, *windows(fit_stream, config.seq_len, config.seq_len))
     gpt.save(model, config, out_dir)
     tokenizer.save(out_dir / TOKENIZER_FILE)
@@ -155,6 +170,7 @@ def train(config=None, corpus: Corpus | None = None, out_dir: str | Path | None 
         "corpus": {"pairs": len(corpus.pairs), "train_pairs": len(fit_pairs), "dev_pairs": len(dev_pairs),
                    "heldout_pairs": len(corpus.heldout), "train_tokens": len(fit_stream),
                    "heldout_tokens": len(heldout_stream), "fingerprint": corpus.fingerprint()},
+        "tokenizer": tokenizer.kind,
         "vocab_size": len(tokenizer),
         "heldout_oov_rate": round(tokenizer.oov_rate(heldout_text), 4),
         "epochs_run": len(history),
@@ -172,7 +188,8 @@ def train(config=None, corpus: Corpus | None = None, out_dir: str | Path | None 
     }
     (out_dir / METRICS_FILE).write_text(json.dumps(metrics, indent=1) + "\n")
     if held:
-        log(f"coach: held-out perplexity {held['perplexity']:.1f}, next-token accuracy {held['accuracy']:.3f} "
+        log(f"coach: held-out perplexity {held['perplexity']:.1f}, {held['bits_per_char']:.3f} bits per character, "
+            f"next-token accuracy {held['accuracy']:.3f} "
             f"(training split: {train_eval['accuracy']:.3f}); saved to {out_dir}")
     return metrics
 

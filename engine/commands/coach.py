@@ -1,4 +1,5 @@
-"""Coach commands: `train coach`, `eval coach` (targets of the shared train/eval commands) and `chat TEXT`."""
+"""Coach commands: `train coach`, `eval coach` (targets of the shared train/eval commands), `chat TEXT` and
+`coach-pretrain-text` (the pretraining text, written under artifacts/coach/pretrain by default)."""
 from __future__ import annotations
 
 from engine.commands import register_evaluator, register_trainer
@@ -79,3 +80,32 @@ def register(sub, common) -> None:
     p.add_argument("--mode", default="auto", choices=["auto", "gpt", "retrieval", "retrieval+gpt"])
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=chat)
+
+    p = sub.add_parser("coach-pretrain-text", parents=[common],
+                       help="gather the coach GPT's pretraining text (postings, O*NET, coach training pairs)")
+    p.add_argument("--out", default=None, help="folder for pretrain.jsonl and manifest.json")
+    p.add_argument("--sources", nargs="+", default=None, help="any of: postings onet coach (default: all)")
+    p.add_argument("--posting-limit", type=int, default=None, help="at most this many postings")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=pretrain_text)
+
+
+def pretrain_text(args) -> int:
+    from engine.cli import CommandError, print_json
+    from engine.coach import paths
+    from engine.coach import pretrain_text as text
+
+    out = args.out or paths.artifacts() / "pretrain"
+    try:
+        manifest = text.build(out, args.sources or text.SOURCES, posting_limit=args.posting_limit)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    if args.json:
+        print_json(manifest)
+    else:
+        for source, c in manifest["sources"].items():
+            print(f"{source:>9}: {c['documents']:,} documents, {c['words']:,} words")
+        if manifest["missing"]:
+            print(f"no text from: {', '.join(manifest['missing'])} (is the shared data folder here?)")
+        print(f"written to {out}")
+    return 0
