@@ -310,3 +310,18 @@ def test_shipping_job_rec_v1_its_catalogue_and_classifier_end_to_end_on_a_stand_
     classifier.model_path().unlink()
     classifier._cache.clear()
     assert classifier.active_model().encoder_stamp == card.manifest["encoder_version"]   # the shipped one answers
+
+
+@needs_job_rec
+def test_the_shipped_catalogue_vectors_cover_the_default_catalogue():
+    """A change to the generator or to the job text leaves the shipped vectors behind (a fresh clone then
+    embeds for minutes): `python -m engine ship catalogue` must follow it."""
+    from engine.recsys.index import vector_version
+
+    found = shipped.load(shipped.JOB_REC_CATALOGUE)
+    catalogue = found.manifest["catalogue"]
+    texts = list(dict.fromkeys(shipped_vectors.default_catalogue_texts(catalogue["jobs"], catalogue["seed"])))
+    table = shipped_vectors.for_version(vector_version(enc.model_version()))
+    assert table is not None, "the shipped vectors were made for another model or job-text format"
+    covered, _ = table.lookup(texts)
+    assert len(covered) == len(texts), f"{len(texts) - len(covered)} default jobs have no shipped vector"

@@ -43,7 +43,8 @@ def dequantize(codes: np.ndarray, scale: np.ndarray) -> np.ndarray:
 class ShippedVectors:
     def __init__(self, vector_version: str, keys: np.ndarray, codes: np.ndarray, scale: np.ndarray):
         self.vector_version = vector_version
-        self.row = {bytes(k): i for i, k in enumerate(keys)}
+        # numpy's fixed-width bytes drop trailing NULs: a digest ending in 0x00 (1 in 256) comes back short
+        self.row = {bytes(k).ljust(20, b"\0"): i for i, k in enumerate(keys)}
         self.codes, self.scale = codes, scale
 
     def __len__(self) -> int:
