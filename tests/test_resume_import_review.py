@@ -44,3 +44,10 @@ def test_ats_check_passes_builder_designs_and_names_what_is_missed():
     problems = {f.where: f.message for f in ats_check(r, "modern")}
     assert "Contact → Phone" in problems
     assert "not a date a system can read" in problems["Experience 1 → start"]
+
+
+def test_ats_check_counts_a_skill_read_under_its_canonical_name():
+    """The reader names skills canonically ("Excel" reads as "Microsoft Excel"): that skill was not lost."""
+    r = sample_resume()
+    r.skills = ["Python", "Excel", "k8s"]
+    assert [f.level for f in ats_check(r, "classic")] == ["ok"]

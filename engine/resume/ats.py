@@ -60,7 +60,11 @@ def ats_check(resume: Resume, template: str) -> list[Finding]:
                                                          f"{getattr(match, key) or 'nothing'!r}."))
             if entry.start and _date_key(entry.start) != _date_key(match.start):
                 out.append(Finding("problem", where, f"the start date {entry.start!r} was not read."))
-    lost = [s for s in resume.skills if s.casefold() not in {x.casefold() for x in read.skills}]
+    from engine.datasets.skills import normalise_skill
+
+    # the reader gives canonical names ("Excel" reads as "Microsoft Excel"): compare those, not spellings
+    found = {normalise_skill(x).casefold() for x in read.skills}
+    lost = [s for s in resume.skills if normalise_skill(s).casefold() not in found]
     if lost:
         out.append(Finding("problem", "Skills", "not read as skills: " + ", ".join(lost[:12])))
     if not out:
