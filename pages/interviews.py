@@ -122,7 +122,7 @@ if "Schedule" in tabs:
                 except (AccessDenied, NotFound, ValueError, IllegalTransition) as exc:
                     st.error(str(exc))
                 else:
-                    st.success(f"Scheduled “{booked.interview['title']}”. The candidate has a message in their "
+                    st.success(f"Scheduled “{safe(booked.interview['title'])}”. The candidate has a message in their "
                                f"inbox. {queued_notice()} Room code: {booked.interview['room_code']}")
                     st.code(booked.url, language=None)
                     if booked.conflicts:

@@ -386,7 +386,7 @@ def test_recruiter_journey(world, browser):
     booking = recruiter_page.locator("[data-testid='stForm']").filter(has_text="Schedule and send the invitation")
     assert_accessible(recruiter_page, "schedule an interview")
     booking.get_by_role("button", name="Schedule and send the invitation").click()
-    expect(recruiter_page.get_by_text("Scheduled.").first).to_be_visible()
+    expect(recruiter_page.get_by_text("Scheduled “").first).to_be_visible()
     shot(recruiter_page, "recruiter_scheduled")
     assert db.execute("SELECT status FROM applications WHERE id = ?", [ben]).fetchone()[0] == "interview_scheduled"
 
