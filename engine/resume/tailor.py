@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from engine.datasets.skills import normalise_skill
 from engine.resume.model import Resume
 from engine.resume.render import SECTION_TITLES
 from engine.resume.suggest import experience_months, job_skills, mentions
@@ -53,10 +54,10 @@ def skills_gap(resume: Resume, job: dict) -> tuple[list[str], list[str], list[st
     """(matched, missing, skills_to_list): job skills shown anywhere, never shown, and shown in the text
     but absent from the Skills list (where screening tools and recruiters look first)."""
     text = resume_plain_text(resume)
-    listed = {s.lower() for s in resume.skills}
+    listed = _canonical(resume.skills)
     matched, missing, to_list = [], [], []
     for skill in job_skills(job):
-        if skill.lower() in listed:
+        if normalise_skill(skill).lower() in listed:
             matched.append(skill)
         elif mentions(text, skill):
             matched.append(skill)
@@ -64,6 +65,11 @@ def skills_gap(resume: Resume, job: dict) -> tuple[list[str], list[str], list[st
         else:
             missing.append(skill)
     return matched, missing, to_list
+
+
+def _canonical(skills: list[str]) -> set[str]:
+    """Skill names as the engine spells them, so "Excel" on a resume matches a job's "Microsoft Excel"."""
+    return {normalise_skill(s).lower() for s in skills}
 
 
 def _section_hits(resume: Resume, wanted: list[str]) -> dict[str, int]:
@@ -94,7 +100,8 @@ def tailor(resume: Resume, job: dict, template: str = "modern") -> TailorReport:
         tips.append(Tip("skills", f"Your entries mention {', '.join(to_list)} but your Skills list does not: add them."))
     bullet_text = "\n".join(b for e in resume.experience for b in e.bullets) + \
         "\n".join(b for p in resume.projects for b in [*p.bullets, p.description])
-    for skill in [s for s in matched if s.lower() in {x.lower() for x in resume.skills}]:
+    listed = _canonical(resume.skills)
+    for skill in [s for s in matched if normalise_skill(s).lower() in listed]:
         if not mentions(bullet_text, skill):
             tips.append(Tip("experience", f"{skill} is in your Skills but no bullet shows it: mention {skill} in "
                                           "the bullet of the job or project where you used it."))
