@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
-from engine.authz import Actor, NotFound, require_company_scope, require_permission
+from engine.authz import Actor, company_job, require_permission
 from engine.store import one, transaction, update_row, utcnow
 
 # Until shortlisting (applications.STATUS "accepted"), an anonymised job's applicants stay anonymous.
@@ -115,19 +115,7 @@ def set_anonymised_review(db: sqlite_utils.Database, actor: Actor, job_id: int, 
     """Switch anonymised screening on or off for one job of the recruiter's company (post_jobs permission)."""
     require_permission(db, actor, "post_jobs")
     with transaction(db):
-        job = one(db, "SELECT id, company_id FROM jobs WHERE id = ?", [_as_int(job_id)])
-        if job is None:
-            raise NotFound(f"There is no job with id {job_id}.")
-        try:
-            require_company_scope(db, actor, job["company_id"])
-        except NotFound:
-            raise NotFound(f"There is no job with id {job_id}.") from None
+        job = company_job(db, actor, job_id)
         update_row(db, "jobs", job["id"], {"anonymised_review": 1 if on else 0, "updated_at": utcnow()})
     return one(db, "SELECT id, anonymised_review FROM jobs WHERE id = ?", [job["id"]])
 
-
-def _as_int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise NotFound(f"There is no job with id {value!r}.") from None

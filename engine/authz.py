@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from engine.store import one
+
 PERMISSIONS = ("post_jobs", "view_applicants", "change_status", "schedule_interviews")
 PERMISSION_LABELS = {
     "post_jobs": "Post jobs",
@@ -126,3 +128,19 @@ def require_company_scope(db: sqlite_utils.Database, actor: Actor | None, compan
     require_staff_access(db, actor)
     if not is_company_staff(db, actor, company_id):
         raise NotFound("Not found.")
+
+
+def company_job(db: sqlite_utils.Database, actor: Actor, job_id) -> dict:
+    """The job row when it belongs to the actor's company (any job for the admin); another company's job, or
+    an id that is no job, reads as not found, so ids cannot be probed."""
+    try:
+        job = one(db, "SELECT * FROM jobs WHERE id = ?", [int(job_id)])
+    except (TypeError, ValueError):
+        job = None
+    if job is None:
+        raise NotFound(f"There is no job with id {job_id}.")
+    try:
+        require_company_scope(db, actor, job["company_id"])
+    except NotFound:
+        raise NotFound(f"There is no job with id {job_id}.") from None
+    return job

@@ -17,7 +17,7 @@ import os
 
 import sqlite_utils
 
-from engine.authz import Actor, NotFound, require_company_scope, require_role, require_staff_access
+from engine.authz import Actor, NotFound, company_job, require_company_scope, require_role, require_staff_access
 from engine.spreadsheet import write_csv
 from engine.store import insert_row, one, transaction, utcnow
 
@@ -107,15 +107,8 @@ def records(db: sqlite_utils.Database, actor: Actor, *, job_id: int | None = Non
         raise ValueError("Name a job or a candidate to export.")
     where, params = [], []
     if job_id is not None:
-        job = one(db, "SELECT company_id FROM jobs WHERE id = ?", [_as_int(job_id)])
-        if job is None:
-            raise NotFound(f"There is no job with id {job_id}.")
-        try:
-            require_company_scope(db, actor, job["company_id"])
-        except NotFound:
-            raise NotFound(f"There is no job with id {job_id}.") from None
         where.append("job_id = ?")
-        params.append(_as_int(job_id))
+        params.append(company_job(db, actor, job_id)["id"])
     if candidate_id is not None:
         where.append("candidate_id = ?")
         params.append(_as_int(candidate_id))

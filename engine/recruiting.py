@@ -9,7 +9,7 @@ from datetime import date
 import sqlite_utils
 
 from engine import decisions, limits, notify
-from engine.authz import Actor, NotFound, require_company_scope, require_permission, require_role, require_staff_access
+from engine.authz import Actor, NotFound, company_job, require_permission, require_role, require_staff_access
 from engine.choices import CATEGORY_NAMES, EDUCATION_LEVELS, EMPLOYMENT_TYPES, is_email
 from engine.jobs import _row_for_db, decode_job
 from engine.store import insert_row, one, transaction, update_row, utcnow
@@ -155,17 +155,7 @@ def post_job(db: sqlite_utils.Database, actor: Actor, fields: dict, risk_scorer:
 def _own_job(db, actor: Actor, job_id) -> dict:
     require_role(actor, "recruiter", "admin")
     require_staff_access(db, actor)
-    try:
-        job = one(db, "SELECT * FROM jobs WHERE id = ?", [int(job_id)])
-    except (TypeError, ValueError):
-        job = None
-    if job is None:
-        raise NotFound(f"There is no job with id {job_id}.")
-    try:
-        require_company_scope(db, actor, job["company_id"])
-    except NotFound:
-        raise NotFound(f"There is no job with id {job_id}.") from None
-    return job
+    return company_job(db, actor, job_id)
 
 
 def edit_job(db: sqlite_utils.Database, actor: Actor, job_id: int, changes: dict,
