@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: setup run init test demo bench ship-models clean sandbox-tools
+.PHONY: setup run init test test-postgres demo bench ship-models clean sandbox-tools
 
 setup: $(STAMP) sandbox-tools
 
@@ -42,8 +42,19 @@ run: init
 	trap 'kill $$coach_pid 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/streamlit run Home.py --server.headless true --server.address 127.0.0.1 --server.port 8501
 
+# The tests run twice: on SQLite (everything), then the engine and page tests on PostgreSQL, a server of
+# their own from the Debian package (scripts/postgres.sh); without PostgreSQL installed that run is skipped.
+PG_TEST_DIR ?= /tmp/jobexpressway-test-postgres
 test: setup
 	$(BIN)/python -m pytest -q
+
+test-postgres: setup
+	@if ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then \
+	  url=$$(JOBEXPRESSWAY_PG_FSYNC=off JOBEXPRESSWAY_PG_PORT=55433 scripts/postgres.sh start $(PG_TEST_DIR)) && \
+	  trap 'JOBEXPRESSWAY_PG_PORT=55433 scripts/postgres.sh stop $(PG_TEST_DIR)' EXIT && \
+	  echo ">> the engine and page tests again, on PostgreSQL" && \
+	  JOBEXPRESSWAY_TEST_POSTGRES="$${url%%/jobexpressway?*}/postgres?$${url#*\?}" $(BIN)/python -m pytest -q -m "not browser and not sqlite_only"; \
+	else echo ">> PostgreSQL is not installed (Debian package postgresql): the PostgreSQL run is skipped"; fi
 
 # retrain Job-Rec-v1 and its classifier on ../shared/data and replace the shipped ones (docs/models.md: rare, deliberate)
 ship-models: setup

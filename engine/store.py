@@ -1,20 +1,25 @@
-"""The SQLite database: connection settings, schema migrations and transactions.
+"""The database: connection settings, schema migrations and transactions.
 
-Every connection runs in autocommit mode with WAL journaling; writes that belong together go through
-``transaction(db)``, which takes the write lock up front (BEGIN IMMEDIATE) so two writers queue instead of
-deadlocking, and rolls everything back on error. sqlite-utils is used for reads and schema work; its own
-write helpers commit on their own, so multi-row writes use ``insert_row``/``execute`` inside a transaction.
+SQLite in the data dir is the embedded default; with ``DATABASE_URL=postgresql://...`` the same engine code
+runs on PostgreSQL (``engine.postgres``). Both are used through one small interface: ``db.query`` (rows as
+dicts), ``db.execute`` / ``db.executemany`` (a cursor), ``db.in_transaction``, ``db.dialect`` and
+``db.data_dir`` (where files beside the database live: uploads, recordings, the job index).
+
+Every connection runs in autocommit mode (SQLite with WAL journaling); writes that belong together go
+through ``transaction(db)``, which takes the write lock up front (SQLite's BEGIN IMMEDIATE, a PostgreSQL
+advisory lock) so two writers queue instead of deadlocking, and rolls everything back on error.
 """
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
 import sqlite_utils
 
@@ -25,70 +30,159 @@ _migrated: set[str] = set()
 _migrate_lock = threading.Lock()
 
 
+class SqliteDatabase(sqlite_utils.Database):
+    """sqlite-utils' database with the attributes the PostgreSQL one has too."""
+
+    dialect = "sqlite"
+
+    def __init__(self, conn: sqlite3.Connection, data_dir: Path):
+        super().__init__(conn)
+        self.data_dir = data_dir
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
+
+    def executemany(self, sql: str, rows) -> sqlite3.Cursor:
+        return self.conn.executemany(sql, rows)
+
+    def columns(self, table: str) -> list[str]:
+        return [r[1] for r in self.execute(f"PRAGMA table_info([{table}])").fetchall()]
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+if TYPE_CHECKING:
+    from engine.postgres import PostgresDatabase
+Database = Union[SqliteDatabase, "PostgresDatabase"]
+
+
 def utcnow() -> str:
     """ISO-8601 UTC timestamp with seconds, the one time format stored in the database."""
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def utc_ago(**delta: float) -> str:
+    """The stored time format for now minus ``delta`` (timedelta's keywords): cut-offs are computed here,
+    not with a database's own date functions, so one query serves both databases."""
+    return (datetime.now(timezone.utc).replace(microsecond=0) - timedelta(**delta)).isoformat()
+
+
+def database_url() -> str | None:
+    """``DATABASE_URL`` when it names PostgreSQL; None means SQLite in the data dir."""
+    url = (os.environ.get("DATABASE_URL") or "").strip()
+    if not url:
+        return None
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise ValueError("DATABASE_URL must be a postgresql:// URL (leave it unset for SQLite in the data dir).")
+    return url
 
 
 def db_path(data_dir: str | Path | None = None) -> Path:
     return config.data_dir(data_dir) / DB_FILENAME
 
 
-def connect(data_dir: str | Path | None = None, *, migrate: bool = True) -> sqlite_utils.Database:
-    """A new connection to the data dir's database (one per call or session: connections are not shared)."""
-    path = db_path(data_dir)
-    conn = sqlite3.connect(str(path), isolation_level=None, timeout=30, check_same_thread=False)
-    db = sqlite_utils.Database(conn)
-    _configure(db)
-    if migrate and str(path) not in _migrated:
+def describe(data_dir: str | Path | None = None) -> str:
+    """Where the database is, for messages: the SQLite file, or the PostgreSQL URL without its password."""
+    url = database_url()
+    if url is None:
+        return str(db_path(data_dir))
+    from psycopg.conninfo import conninfo_to_dict
+
+    info = conninfo_to_dict(url)
+    return f"PostgreSQL database {info.get('dbname', '?')} on {info.get('host') or 'localhost'}"
+
+
+def connect(data_dir: str | Path | None = None, *, migrate: bool = True) -> Database:
+    """A new connection to the database (one per call or session: connections are not shared)."""
+    url = database_url()
+    if url is not None:
+        from engine.postgres import PostgresDatabase
+
+        db: Database = PostgresDatabase(url, config.data_dir(data_dir))
+        key = url
+    else:
+        path = db_path(data_dir)
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=30, check_same_thread=False)
+        db = SqliteDatabase(conn, path.parent)
+        _configure(db)
+        key = str(path)
+    if migrate and key not in _migrated:
         with _migrate_lock:
             apply_migrations(db)
-            _migrated.add(str(path))
+            _migrated.add(key)
     return db
 
 
-def memory_db() -> sqlite_utils.Database:
-    """An in-memory database with the full schema, for unit tests."""
+def memory_db() -> Database:
+    """A database with the full schema of its own, for unit tests: in memory, or on PostgreSQL a fresh
+    database when the tests run against one (``DATABASE_URL``)."""
+    if database_url() is not None:
+        return connect()
     conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-    db = sqlite_utils.Database(conn)
+    db = SqliteDatabase(conn, config.data_dir())
     _configure(db)
     apply_migrations(db)
     return db
 
 
-def _configure(db: sqlite_utils.Database) -> None:
+def _configure(db: SqliteDatabase) -> None:
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 30000")
     db.execute("PRAGMA synchronous = NORMAL")
 
 
+def is_postgres(db: Database) -> bool:
+    return db.dialect == "postgresql"
+
+
 @contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def transaction(db: Database) -> Iterator[Database]:
     """All writes inside commit together or not at all. Nested use joins the outer transaction."""
-    conn = db.conn
-    if conn.in_transaction:
+    if db.in_transaction:
         yield db
         return
-    conn.execute("BEGIN IMMEDIATE")
+    if is_postgres(db):
+        from engine.postgres import WRITE_LOCK_KEY
+
+        db.execute("BEGIN")
+        db.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+    else:
+        db.execute("BEGIN IMMEDIATE")
     try:
         yield db
     except BaseException:
-        conn.execute("ROLLBACK")
+        db.execute("ROLLBACK")
         raise
     else:
-        conn.execute("COMMIT")
+        db.execute("COMMIT")
 
 
-def insert_row(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> int:
-    """INSERT one row (lists/dicts stored as JSON) without committing; returns its rowid."""
+_ID_TABLES: dict[tuple[str, str], bool] = {}
+
+
+def _has_id(db: Database, table: str) -> bool:
+    key = (db.dialect, table)
+    if key not in _ID_TABLES:
+        _ID_TABLES[key] = "id" in db.columns(table)
+    return _ID_TABLES[key]
+
+
+def insert_row(db: Database, table: str, row: dict[str, Any]) -> int | None:
+    """INSERT one row (lists/dicts stored as JSON) without committing; returns its id (None for a table
+    without an id column on PostgreSQL)."""
     cols = list(row)
     values = [json.dumps(v) if isinstance(v, (list, dict)) else v for v in row.values()]
     sql = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' for _ in cols)})"
-    return db.execute(sql, values).lastrowid
+    if _has_id(db, table):
+        return db.execute(sql + " RETURNING id", values).fetchone()[0]
+    cur = db.execute(sql, values)
+    return getattr(cur, "lastrowid", None)
 
 
-def update_row(db: sqlite_utils.Database, table: str, pk: Any, changes: dict[str, Any], pk_col: str = "id") -> None:
+def update_row(db: Database, table: str, pk: Any, changes: dict[str, Any], pk_col: str = "id") -> None:
     if not changes:
         return
     values = [json.dumps(v) if isinstance(v, (list, dict)) else v for v in changes.values()]
@@ -96,7 +190,7 @@ def update_row(db: sqlite_utils.Database, table: str, pk: Any, changes: dict[str
     db.execute(f"UPDATE [{table}] SET {sets} WHERE [{pk_col}] = ?", [*values, pk])
 
 
-def one(db: sqlite_utils.Database, sql: str, params: Any = ()) -> dict | None:
+def one(db: Database, sql: str, params: Any = ()) -> dict | None:
     rows = list(db.query(sql, params))
     return rows[0] if rows else None
 
@@ -104,7 +198,7 @@ def one(db: sqlite_utils.Database, sql: str, params: Any = ()) -> dict | None:
 # --- migrations ------------------------------------------------------------------------------------
 # Append only: never edit a migration that has shipped. Each is tracked by name, so migrations added on
 # different branches apply cleanly in list order.
-Migration = Callable[[sqlite_utils.Database], None]
+Migration = Callable[[Database], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
 
 
@@ -113,14 +207,19 @@ def migration(fn: Migration) -> Migration:
     return fn
 
 
-def apply_migrations(db: sqlite_utils.Database) -> list[str]:
-    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+def apply_migrations(db: Database) -> list[str]:
+    """Apply what is missing, each migration in its own transaction. Several processes may start at once
+    (replicas): each migration is checked again under the write lock, so it runs exactly once."""
+    with transaction(db):
+        db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     done = {r["name"] for r in db.query("SELECT name FROM _migrations")}
     applied = []
     for name, fn in MIGRATIONS:
         if name in done:
             continue
         with transaction(db):
+            if one(db, "SELECT 1 AS x FROM _migrations WHERE name = ?", [name]):
+                continue
             fn(db)
             db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", [name, utcnow()])
         applied.append(name)
@@ -128,12 +227,21 @@ def apply_migrations(db: sqlite_utils.Database) -> list[str]:
 
 
 @migration
-def m001_initial(db: sqlite_utils.Database) -> None:
+def m001_initial(db: Database) -> None:
+    if is_postgres(db):
+        db.execute("CREATE EXTENSION IF NOT EXISTS citext")   # case-insensitive emails, as COLLATE NOCASE
     execute_script(db, _INITIAL_SCHEMA)
+    if not is_postgres(db):   # PostgreSQL's full-text search over jobs: m300_search_postgres
+        execute_script(db, _SQLITE_JOB_SEARCH)
 
 
-def execute_script(db: sqlite_utils.Database, script: str) -> None:
-    """Run several statements inside the current transaction (sqlite3's executescript would commit first)."""
+def execute_script(db: Database, script: str) -> None:
+    """Run several statements inside the current transaction (sqlite3's executescript would commit first).
+    On PostgreSQL the column types that differ are mapped (``engine.postgres.pg_schema``)."""
+    if is_postgres(db):
+        from engine.postgres import pg_schema
+
+        script = pg_schema(script)
     statement = ""
     for line in script.splitlines(keepends=True):
         statement += line
@@ -224,24 +332,6 @@ CREATE INDEX idx_jobs_category ON jobs(category);
 CREATE INDEX idx_jobs_created ON jobs(created_date);
 CREATE INDEX idx_jobs_status_created ON jobs(status, created_date);
 CREATE INDEX idx_jobs_company ON jobs(company_id);
-CREATE VIRTUAL TABLE jobs_fts USING fts5(
-    title, company, category, location, required_skills, description,
-    content='jobs', content_rowid='id', tokenize='porter unicode61'
-);
-CREATE TRIGGER jobs_ai AFTER INSERT ON jobs BEGIN
-    INSERT INTO jobs_fts(rowid, title, company, category, location, required_skills, description)
-    VALUES (new.id, new.title, new.company, new.category, new.location, new.required_skills, new.description);
-END;
-CREATE TRIGGER jobs_ad AFTER DELETE ON jobs BEGIN
-    INSERT INTO jobs_fts(jobs_fts, rowid, title, company, category, location, required_skills, description)
-    VALUES ('delete', old.id, old.title, old.company, old.category, old.location, old.required_skills, old.description);
-END;
-CREATE TRIGGER jobs_au AFTER UPDATE OF title, company, category, location, required_skills, description ON jobs BEGIN
-    INSERT INTO jobs_fts(jobs_fts, rowid, title, company, category, location, required_skills, description)
-    VALUES ('delete', old.id, old.title, old.company, old.category, old.location, old.required_skills, old.description);
-    INSERT INTO jobs_fts(rowid, title, company, category, location, required_skills, description)
-    VALUES (new.id, new.title, new.company, new.category, new.location, new.required_skills, new.description);
-END;
 CREATE TABLE saved_jobs (
     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
@@ -404,9 +494,30 @@ CREATE TABLE coach_sessions (
 );
 """
 
+_SQLITE_JOB_SEARCH = """
+CREATE VIRTUAL TABLE jobs_fts USING fts5(
+    title, company, category, location, required_skills, description,
+    content='jobs', content_rowid='id', tokenize='porter unicode61'
+);
+CREATE TRIGGER jobs_ai AFTER INSERT ON jobs BEGIN
+    INSERT INTO jobs_fts(rowid, title, company, category, location, required_skills, description)
+    VALUES (new.id, new.title, new.company, new.category, new.location, new.required_skills, new.description);
+END;
+CREATE TRIGGER jobs_ad AFTER DELETE ON jobs BEGIN
+    INSERT INTO jobs_fts(jobs_fts, rowid, title, company, category, location, required_skills, description)
+    VALUES ('delete', old.id, old.title, old.company, old.category, old.location, old.required_skills, old.description);
+END;
+CREATE TRIGGER jobs_au AFTER UPDATE OF title, company, category, location, required_skills, description ON jobs BEGIN
+    INSERT INTO jobs_fts(jobs_fts, rowid, title, company, category, location, required_skills, description)
+    VALUES ('delete', old.id, old.title, old.company, old.category, old.location, old.required_skills, old.description);
+    INSERT INTO jobs_fts(rowid, title, company, category, location, required_skills, description)
+    VALUES (new.id, new.title, new.company, new.category, new.location, new.required_skills, new.description);
+END;
+"""
+
 
 @migration
-def m140_applications_outbox_retry(db: sqlite_utils.Database) -> None:
+def m140_applications_outbox_retry(db: Database) -> None:
     """Delivery bookkeeping for the outbox: when the next try is due (backoff between runs) and when the
     last one happened; plus the indexes the recruiter and admin listings filter on."""
     db.execute("ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT")
@@ -417,16 +528,19 @@ def m140_applications_outbox_retry(db: sqlite_utils.Database) -> None:
 
 
 @migration
-def m130_recsys_jobs_updated_at(db: sqlite_utils.Database) -> None:
+def m130_recsys_jobs_updated_at(db: Database) -> None:
     # the job index syncs by "updated_at >= watermark" on every recommendation: keep that a seek, not a scan
     db.execute("CREATE INDEX IF NOT EXISTS idx_jobs_updated ON jobs(updated_at)")
 
 
 @migration
-def m110_jobs_search_indexes(db: sqlite_utils.Database) -> None:
+def m110_jobs_search_indexes(db: Database) -> None:
     """Indexes for job browsing (see bench/jobs.py). Each holds every filter column, so counting the
     matches and skipping rows for deep pages read only the small index, never the wide job rows; the
     leading columns give the sort orders ("newest", "salary", "deadline") without a sort step."""
+    if is_postgres(db):   # PostgreSQL's planner combines indexes and skips by index-only scans differently
+        execute_script(db, _POSTGRES_BROWSE_INDEXES)
+        return
     execute_script(db, """
 CREATE INDEX idx_jobs_browse_newest ON jobs(status, created_date, id, deadline, category, remote,
     salary_min, salary_max, location);
@@ -442,14 +556,22 @@ CREATE INDEX idx_jobs_filter ON jobs(id, status, deadline, created_date, categor
 """)
 
 
+_POSTGRES_BROWSE_INDEXES = """
+CREATE INDEX idx_jobs_browse_newest ON jobs(status, created_date DESC, id DESC);
+CREATE INDEX idx_jobs_browse_salary ON jobs(status, (COALESCE(salary_max, salary_min, 0)) DESC, id DESC);
+CREATE INDEX idx_jobs_browse_deadline ON jobs(status, (deadline IS NULL), deadline, id);
+CREATE INDEX idx_jobs_browse_category ON jobs(category, status, created_date DESC, id DESC);
+"""
+
+
 @migration
-def m111_jobs_visible_index(db: sqlite_utils.Database) -> None:
+def m111_jobs_visible_index(db: Database) -> None:
     """Counting every visible job (browsing without filters) reads the narrowest index."""
     db.execute("CREATE INDEX IF NOT EXISTS idx_jobs_visible ON jobs(status, deadline)")
 
 
 @migration
-def m170_meetings_room_state(db: sqlite_utils.Database) -> None:
+def m170_meetings_room_state(db: Database) -> None:
     """Room chat rows get a kind (text | reaction); room_presence says who is in a room now."""
     execute_script(db, """
 ALTER TABLE room_chat ADD COLUMN kind TEXT NOT NULL DEFAULT 'text';
@@ -465,7 +587,7 @@ CREATE INDEX idx_interview_participants_user ON interview_participants(user_id);
 
 
 @migration
-def m120_accounts_sign_in_failures(db: sqlite_utils.Database) -> None:
+def m120_accounts_sign_in_failures(db: Database) -> None:
     """Failed sign-ins per email, so repeated guessing of one account's password is slowed down."""
     execute_script(db, """
 CREATE TABLE sign_in_failures (
@@ -477,7 +599,7 @@ CREATE INDEX idx_sign_in_failures_email ON sign_in_failures(email, at);
 
 
 @migration
-def m231_authz_share_expiry(db: sqlite_utils.Database) -> None:
+def m231_authz_share_expiry(db: Database) -> None:
     """Resume share links expire. Links made before this run out 30 days from now, so none dies at once
     and none stays open for good."""
     db.execute("ALTER TABLE resume_shares ADD COLUMN expires_at TEXT")
@@ -486,7 +608,7 @@ def m231_authz_share_expiry(db: sqlite_utils.Database) -> None:
 
 
 @migration
-def m230_accounts_security(db: sqlite_utils.Database) -> None:
+def m230_accounts_security(db: Database) -> None:
     """Sign-in throttle state per client, per account and per pair (replaces sign_in_failures), clients
     that signed in to an account before, verified emails with pending address confirmations, and when a
     session was last used (idle sessions end)."""
@@ -518,27 +640,27 @@ CREATE TABLE email_confirmations (
 );
 CREATE INDEX idx_email_confirmations_user ON email_confirmations(user_id);
 ALTER TABLE sessions ADD COLUMN session_id TEXT;   -- what a server-side page run holds; never sent to a browser
-UPDATE sessions SET session_id = lower(hex(randomblob(16)));
+UPDATE sessions SET session_id = {random_id};
 CREATE UNIQUE INDEX idx_sessions_id ON sessions(session_id);
 ALTER TABLE sessions ADD COLUMN last_seen_at TEXT;
 ALTER TABLE sessions ADD COLUMN rotated_at TEXT;    -- when the current token was issued
 ALTER TABLE sessions ADD COLUMN previous_hash TEXT; -- the token before the last rotation, valid until previous_until
 ALTER TABLE sessions ADD COLUMN previous_until TEXT;
 -- sessions from before: rotated at their next visit; their idle clock starts now, so an upgrade signs no one out
-UPDATE sessions SET rotated_at = created_at, last_seen_at = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now');
+UPDATE sessions SET rotated_at = created_at, last_seen_at = '{now}';
 CREATE INDEX idx_sessions_user ON sessions(user_id);
 CREATE INDEX idx_sessions_previous ON sessions(previous_hash);
-""")
+""".format(now=utcnow(), random_id="md5(random()::text)" if is_postgres(db) else "lower(hex(randomblob(16)))"))
 
 
 @migration
-def m236_meetings_invitation_outbox(db: sqlite_utils.Database) -> None:
+def m236_meetings_invitation_outbox(db: Database) -> None:
     """Which outbox email carried an interview's invitation, so the recruiter sees it queued, then sent."""
     db.execute("ALTER TABLE interviews ADD COLUMN invitation_outbox_id INTEGER REFERENCES outbox(id)")
 
 
 @migration
-def m236_vocab_categories_education(db: sqlite_utils.Database) -> None:
+def m236_vocab_categories_education(db: Database) -> None:
     """One vocabulary (engine.choices) for every form: jobs posted under the recruiter form's old 13
     categories ("Engineering" ...) and profiles' typed or old categories and education levels ("Data
     Science", "Master's degree") get the vocabulary's value. A profile value that names nothing is cleared
@@ -562,7 +684,7 @@ def m236_vocab_categories_education(db: sqlite_utils.Database) -> None:
 
 
 @migration
-def m260_accountability_records(db: sqlite_utils.Database) -> None:
+def m260_accountability_records(db: Database) -> None:
     """The decision log (EU AI Act Art. 12/26): every AI output shown about a person and every human decision
     on an application. Append only: the database refuses an update, and a delete of a record younger than
     the legal floor of 180 days. Records hold ids, never names, so a deleted candidate's records stay
@@ -586,13 +708,6 @@ CREATE TABLE decision_records (
 );
 CREATE INDEX idx_decision_records_job ON decision_records(job_id, at);
 CREATE INDEX idx_decision_records_candidate ON decision_records(candidate_id, at);
-CREATE TRIGGER decision_records_no_update BEFORE UPDATE ON decision_records BEGIN
-    SELECT RAISE(ABORT, 'decision records are append-only');
-END;
-CREATE TRIGGER decision_records_kept BEFORE DELETE ON decision_records
-WHEN old.at > strftime('%Y-%m-%dT%H:%M:%S', 'now', '-180 days') BEGIN
-    SELECT RAISE(ABORT, 'decision records are kept at least 180 days');
-END;
 CREATE TABLE rejection_reasons (
     id INTEGER PRIMARY KEY,
     company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
@@ -604,10 +719,41 @@ ALTER TABLE jobs ADD COLUMN anonymised_review INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN deleted_at TEXT;
 ALTER TABLE applications ADD COLUMN anonymised_at TEXT;
 """)
+    if is_postgres(db):
+        db.execute(_POSTGRES_DECISION_GUARDS)
+        db.execute("CREATE TRIGGER decision_records_no_update BEFORE UPDATE ON decision_records "
+                   "FOR EACH ROW EXECUTE FUNCTION decision_records_refuse_update()")
+        db.execute("CREATE TRIGGER decision_records_kept BEFORE DELETE ON decision_records "
+                   "FOR EACH ROW EXECUTE FUNCTION decision_records_keep()")
+    else:
+        execute_script(db, """
+CREATE TRIGGER decision_records_no_update BEFORE UPDATE ON decision_records BEGIN
+    SELECT RAISE(ABORT, 'decision records are append-only');
+END;
+CREATE TRIGGER decision_records_kept BEFORE DELETE ON decision_records
+WHEN old.at > strftime('%Y-%m-%dT%H:%M:%S', 'now', '-180 days') BEGIN
+    SELECT RAISE(ABORT, 'decision records are kept at least 180 days');
+END;
+""")
+
+
+_POSTGRES_DECISION_GUARDS = """
+CREATE FUNCTION decision_records_refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'decision records are append-only';
+END $$;
+CREATE FUNCTION decision_records_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF old.at > to_char(now() AT TIME ZONE 'UTC' - interval '180 days', 'YYYY-MM-DD"T"HH24:MI:SS') THEN
+        RAISE EXCEPTION 'decision records are kept at least 180 days';
+    END IF;
+    RETURN old;
+END $$;
+"""
 
 
 @migration
-def m230_occupations_jobs(db: sqlite_utils.Database) -> None:
+def m230_occupations_jobs(db: Database) -> None:
     """Each job's O*NET occupation as the matcher at `model_version` (encoder + the titles it reads) matched
     its title (a new one re-assigns); the code index serves the search facet ("all Software Developers jobs")."""
     execute_script(db, """
@@ -619,3 +765,36 @@ CREATE TABLE job_occupations (
 );
 CREATE INDEX idx_job_occupations_code ON job_occupations(code, job_id);
 """)
+
+
+@migration
+def m300_search_postgres(db: Database) -> None:
+    """PostgreSQL's counterpart of SQLite's jobs_fts: a weighted tsvector per job (title first), kept by a
+    trigger and searched through a GIN index. Nothing to do on SQLite."""
+    if not is_postgres(db):
+        return
+    db.execute(_POSTGRES_JOB_SEARCH)
+
+
+_POSTGRES_JOB_SEARCH = """
+CREATE TABLE jobs_search (
+    job_id INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+    document TSVECTOR NOT NULL
+);
+CREATE INDEX idx_jobs_search_document ON jobs_search USING GIN (document);
+CREATE FUNCTION jobs_search_document(j jobs) RETURNS tsvector LANGUAGE sql IMMUTABLE AS $$
+    SELECT setweight(to_tsvector('english', coalesce(j.title, '')), 'A')
+        || setweight(to_tsvector('english', coalesce(j.category, '') || ' ' || coalesce(j.required_skills, '')), 'B')
+        || setweight(to_tsvector('english', coalesce(j.company, '') || ' ' || coalesce(j.location, '')), 'C')
+        || setweight(to_tsvector('english', coalesce(j.description, '')), 'D')
+$$;
+CREATE FUNCTION jobs_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO jobs_search (job_id, document) VALUES (new.id, jobs_search_document(new))
+    ON CONFLICT (job_id) DO UPDATE SET document = excluded.document;
+    RETURN new;
+END $$;
+CREATE TRIGGER jobs_search_ai AFTER INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION jobs_search_sync();
+CREATE TRIGGER jobs_search_au AFTER UPDATE OF title, company, category, location, required_skills, description
+    ON jobs FOR EACH ROW EXECUTE FUNCTION jobs_search_sync();
+"""

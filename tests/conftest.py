@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pylibsrtp  # noqa: F401  (aiortc's libsrtp must load before TensorFlow: the reverse order segfaults)
@@ -46,6 +47,62 @@ def frame_runs_every_time(monkeypatch):
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+# With JOBEXPRESSWAY_TEST_POSTGRES set to a PostgreSQL server's URL (scripts/postgres.sh start prints one),
+# every test runs on a fresh PostgreSQL database of its own, copied from a migrated template; browser tests
+# and tests marked sqlite_only are left out of that run.
+TEST_POSTGRES = os.environ.get("JOBEXPRESSWAY_TEST_POSTGRES", "").strip()
+if not TEST_POSTGRES:
+    os.environ.pop("DATABASE_URL", None)   # a developer's own database is never a test's
+
+
+def pytest_collection_modifyitems(config, items):
+    if not TEST_POSTGRES:
+        return
+    skip = pytest.mark.skip(reason="SQLite run only (browser tests and SQLite specifics)")
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip)
+
+
+def _postgres_url(dbname: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(TEST_POSTGRES)._replace(path="/" + dbname))
+
+
+@pytest.fixture(scope="session")
+def postgres_template():
+    """A migrated database that each test's own database is copied from (a copy takes ~0.1 s)."""
+    import psycopg
+
+    from engine import store
+
+    name = f"jx_template_{os.getpid()}"
+    admin = psycopg.connect(_postgres_url("postgres"), autocommit=True)
+    admin.execute(f"DROP DATABASE IF EXISTS {name}")
+    admin.execute(f"CREATE DATABASE {name}")
+    os.environ["DATABASE_URL"] = _postgres_url(name)
+    store.connect().close()
+    del os.environ["DATABASE_URL"]
+    yield admin, name
+    admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.close()
+
+
+@pytest.fixture(autouse=True)
+def database_of_the_test(request, monkeypatch):
+    """The test's own PostgreSQL database (DATABASE_URL) in the PostgreSQL run; nothing in the SQLite run."""
+    if not TEST_POSTGRES:
+        yield None
+        return
+    admin, template = request.getfixturevalue("postgres_template")
+    name = "t_" + uuid.uuid4().hex[:16]
+    admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    monkeypatch.setenv("DATABASE_URL", _postgres_url(name))
+    yield name
+    admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture
