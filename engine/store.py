@@ -798,3 +798,41 @@ CREATE TRIGGER jobs_search_ai AFTER INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION
 CREATE TRIGGER jobs_search_au AFTER UPDATE OF title, company, category, location, required_skills, description
     ON jobs FOR EACH ROW EXECUTE FUNCTION jobs_search_sync();
 """
+
+
+@migration
+def m310_tasks_queue(db: Database) -> None:
+    """The worker's task queue (engine.tasks): a dedupe key is held by one queued-or-running task at a time
+    (cleared when it ends; NULLs never collide), claims look for due rows by status and time."""
+    execute_script(db, """
+CREATE TABLE tasks (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL DEFAULT '{}',           -- JSON
+    dedupe_key TEXT UNIQUE,
+    status TEXT NOT NULL DEFAULT 'queued',        -- queued | running | done | dead
+    run_after TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,          -- claims so far
+    max_attempts INTEGER,                         -- NULL: retried for good (periodic jobs)
+    locked_by TEXT,                               -- the worker holding it while running
+    lease_until TEXT,                             -- another worker may claim it after this
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    finished_at TEXT
+);
+CREATE INDEX idx_tasks_due ON tasks(status, run_after);
+""")
+
+
+@migration
+def m311_mail_outbox_claims(db: Database) -> None:
+    """Outbox rows are claimed one at a time by whoever delivers (status 'sending' under a lease), carry one
+    Message-ID for every attempt, and note when their SMTP transmission started, so after a crash the next
+    deliverer knows whether the server may already have the message."""
+    execute_script(db, """
+ALTER TABLE outbox ADD COLUMN message_id TEXT;
+ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+ALTER TABLE outbox ADD COLUMN lease_until TEXT;
+ALTER TABLE outbox ADD COLUMN send_started_at TEXT;
+ALTER TABLE outbox ADD COLUMN unsure_resends INTEGER NOT NULL DEFAULT 0;  -- sent again though the server may have had it
+""")
