@@ -14,6 +14,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 os.environ.setdefault("JOBEXPRESSWAY_BCRYPT_ROUNDS", "4")  # fast hashing in tests; the product uses bcrypt's default
 os.environ.setdefault("JOBEXPRESSWAY_DEMO_ACCOUNTS", "0")  # tests create the users they need
+os.environ.setdefault("JOBEXPRESSWAY_WORKER", "external")  # no worker thread in page tests: tests run their own
 ROOT = Path(__file__).resolve().parent.parent
 HOME = str(ROOT / "Home.py")
 
