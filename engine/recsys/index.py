@@ -94,6 +94,8 @@ class BuildStopped(RuntimeError):
 
 def index_dir_of(db: sqlite_utils.Database) -> Path | None:
     """``<data_dir>/index`` for a file database, None for an in-memory one (then nothing is saved)."""
+    if db.dialect == "postgresql":   # the files beside the database live in the data dir
+        return Path(db.data_dir).resolve() / "index"
     for row in db.execute("PRAGMA database_list").fetchall():
         if row[1] == "main" and row[2]:
             return Path(row[2]).resolve().parent / "index"
