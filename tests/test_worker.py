@@ -342,11 +342,15 @@ def test_without_worker_processes_the_web_process_runs_one_in_a_thread(db, data_
 def test_the_worker_builds_the_job_index_then_keeps_it_current(db, data_dir):
     from recsys_data import tiny_jobs
 
-    from engine import jobs
     from engine.recsys import index as idx
     from engine.worker import Worker
 
-    jobs.add_jobs(db, tiny_jobs(2))
+    def add(postings):   # plain rows: this test is about the worker, not the importer
+        with store.transaction(db):
+            for posting in postings:
+                insert_row(db, "jobs", dict(posting, updated_at=store.utcnow()))
+
+    add(tiny_jobs(2))
     idx.forget_indexes()
     worker = Worker(data_dir, jobs=("index",))
     try:
@@ -354,7 +358,7 @@ def test_the_worker_builds_the_job_index_then_keeps_it_current(db, data_dir):
         assert idx.index_status(db).needs_build is False
         built = tasks.tasks(db, status="done")[0]
         assert built["kind"] == "index.build" and built["attempts"] == 1
-        jobs.add_jobs(db, tiny_jobs(3)[-1:])                 # a new posting
+        add(tiny_jobs(3)[-1:])                               # a new posting
         tasks.enqueue(db, "index.build")                     # asked for now, beside the periodic run
         assert worker.run_once()["tasks"] == 1
         assert idx.get_index(db).size == 17
