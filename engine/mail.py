@@ -2,8 +2,8 @@
 
 States: queued (waiting, also after a temporary refusal), sending (claimed by a deliverer, see
 ``engine.mail_claims``), sent, failed (gave up after ``max_attempts`` tries,
-or refused for good). A server that cannot be reached costs a message nothing: the run stops, every message
-stays queued with the error noted, and the next run delivers. Each message is judged on its own:
+or refused for good). A server that cannot be reached costs a message nothing: the run stops, the messages
+stay queued (the one it was for with the error noted), and the next run delivers. Each message is judged on its own:
 a 4xx reply (greylisting, a full mailbox) is retried on later runs, ``backoff_s(attempts)`` apart; a 5xx reply,
 or a message that cannot even be built (a header with a line break, a missing attachment), is marked failed
 with the reason, and the run goes on with the rest. The admin sees failed mail with its reason
@@ -26,7 +26,7 @@ import sqlite_utils
 from engine import config, mail_claims
 from engine.authz import Actor, require_role
 from engine.config import SmtpSettings
-from engine.store import transaction, update_row, utcnow
+from engine.store import transaction, update_row
 from engine.uploads import resolve
 
 CONNECT_TIMEOUT_S = 20
@@ -106,7 +106,10 @@ def deliver_outbox(
         report.skipped = "SMTP is not configured (set SMTP_HOST); mail stays in the outbox."
         return report
     deliverer = mail_claims.deliverer_name()
-    claim = lambda: mail_claims.claim_message(db, deliverer, lease_s=lease_s, max_attempts=max_attempts)  # noqa: E731
+
+    def claim() -> dict | None:
+        return mail_claims.claim_message(db, deliverer, lease_s=lease_s, max_attempts=max_attempts)
+
     row = claim()
     if row is None:
         return report

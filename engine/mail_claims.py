@@ -24,7 +24,6 @@ import os
 import socket
 import uuid
 from datetime import datetime, timedelta
-
 from email.utils import make_msgid
 
 from engine import store
