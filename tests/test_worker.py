@@ -365,3 +365,35 @@ def test_the_worker_builds_the_job_index_then_keeps_it_current(db, data_dir):
     finally:
         worker.close()
         idx.forget_indexes()
+
+
+def test_a_running_task_keeps_its_lease_however_long_it_takes(db, data_dir):
+    from engine.worker import Periodic, Worker
+
+    seen = {}
+
+    def slow(worker, task_db, task):
+        time.sleep(7)   # longer than the lease: the worker renews it meanwhile (every lease / 3)
+        other = store.connect(data_dir)
+        seen["other"] = tasks.claim(other, "other-worker", lease_s=3)
+        other.close()
+        return "slept"
+
+    worker = Worker(data_dir, jobs=("recordings",), lease_s=3)
+    worker.periodic = {"test.slow": Periodic("recordings", "test.slow", 3600, slow)}
+    assert worker.run_once()["tasks"] == 1
+    worker.close()
+    assert seen["other"] is None
+    assert [(t["status"], t["attempts"]) for t in tasks.tasks(db)] == [("queued", 0), ("done", 1)]
+
+
+def test_worker_command_line(db, data_dir, capsys):
+    from engine.cli import main
+
+    assert main(["worker", "--once", "--jobs", "mail,laundry"]) == 2
+    assert "Unknown job(s) laundry" in capsys.readouterr().err
+    assert main(["worker", "--once", "--jobs", "recordings"]) == 0
+    assert "ran 1 task(s)" in capsys.readouterr().out
+    assert main(["worker", "--show-tasks"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert "recordings.cleanup" in listing[0] and "queued" in listing[0] and "done" in listing[1]
