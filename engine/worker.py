@@ -113,15 +113,18 @@ class Worker:
     def run(self) -> None:
         log.info("worker %s started: jobs %s, data dir %s, database %s", self.name, ", ".join(self.jobs),
                  self.data_dir, store.describe(self.data_dir))
+        failures = 0
         while not self.stopping.is_set():
             try:
                 busy = self.tick()
+                failures = 0
             except Exception:   # a broken connection or a bug in one pass: logged; a new connection next time
-                log.exception("worker %s: pass failed", self.name)
-                self._reconnect()
+                failures += 1
+                log.exception("worker %s: pass failed (%s in a row)", self.name, failures)
+                self.close()
                 busy = False
-            if not busy:
-                self.stopping.wait(self.poll_s)
+            if not busy:   # a database that is down is not asked every poll: 2 s, 4, 8 ... at most a minute
+                self.stopping.wait(min(60.0, self.poll_s * 2 ** failures))
         self.close()
         log.info("worker %s stopped", self.name)
 
@@ -150,9 +153,6 @@ class Worker:
         if self._db is None:
             self._db = store.connect(self.data_dir)
         return self._db
-
-    def _reconnect(self) -> None:
-        self.close()
 
     def close(self) -> None:
         if self._db is not None:
