@@ -210,7 +210,14 @@ stop() {
     name=$(basename "$f" .pid)
     stop_one "$name"
   done
-  if [ -f "$dir/own-postgres" ]; then scripts/postgres.sh stop "$data/postgres"; rm -f "$dir/own-postgres"; fi
+  if [ -f "$dir/own-postgres" ]; then
+    scripts/postgres.sh stop "$data/postgres"
+    if [ -f "$data/postgres/cluster/postmaster.pid" ]; then
+      say "PostgreSQL in $data/postgres did not stop (as root its server runs as user postgres, which must reach that folder)"
+      return 1
+    fi
+    rm -f "$dir/own-postgres"
+  fi
   say "stopped"
 }
 
@@ -229,7 +236,10 @@ status() {
 }
 
 case $cmd in
-start) start ;;
+start)
+  # a start that fails half-way leaves nothing running
+  trap 'rc=$?; if [ $rc != 0 ]; then say "start failed: stopping what had started"; stop; fi' EXIT
+  start ;;
 stop) stop ;;
 status) status ;;
 run)
