@@ -142,26 +142,24 @@ def test_resume_onto_a_target_that_changed_is_reported_not_hidden(sqlite_deploym
     assert [line.split()[0] for line in out.splitlines() if "MISMATCH" in line] == ["jobs"]
 
 
-def test_a_bad_url_or_a_missing_database_is_a_clear_message_and_exit_code_2(data_dir, tmp_path, monkeypatch):
+def test_a_bad_url_or_a_missing_database_is_a_clear_message_and_exit_code_2(data_dir, tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    env = dict(os.environ)
-    run = lambda *args: subprocess.run([sys.executable, "-m", "engine", "migrate-db", *args], cwd=ROOT, env=env,
-                                       capture_output=True, text=True, timeout=120)
     store.connect(data_dir).close()
 
-    wrong_scheme = run("--data-dir", str(data_dir), "--to", "mysql://root@localhost/jobs")
+    # the real command line once: the exit code a shell sees
+    wrong_scheme = subprocess.run([sys.executable, "-m", "engine", "migrate-db", "--data-dir", str(data_dir), "--to",
+                                   "mysql://root@localhost/jobs"], cwd=ROOT, env=dict(os.environ),
+                                  capture_output=True, text=True, timeout=120)
     assert wrong_scheme.returncode == 2
     assert "--to must be a postgresql:// URL" in wrong_scheme.stderr and "Traceback" not in wrong_scheme.stderr
 
-    nowhere = run("--data-dir", str(data_dir), "--to",
-                  f"postgresql://nobody:secret@/jobexpressway?host={tmp_path}/no-server&port=5999")
-    assert nowhere.returncode == 2
-    assert "cannot connect to PostgreSQL database jobexpressway" in nowhere.stderr
-    assert "secret" not in nowhere.stderr and "Traceback" not in nowhere.stderr
+    nowhere = f"postgresql://nobody:secret@/jobexpressway?host={tmp_path}/no-server&port=5999"
+    assert main(["migrate-db", "--data-dir", str(data_dir), "--to", nowhere, "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot connect to PostgreSQL database jobexpressway" in err and "secret" not in err
 
-    no_source = run("--data-dir", str(tmp_path / "empty"), "--to", "postgresql://x@/y")
-    assert no_source.returncode == 2
-    assert "There is no SQLite database at" in no_source.stderr
+    assert main(["migrate-db", "--data-dir", str(tmp_path / "empty"), "--to", "postgresql://x@/y", "--quiet"]) == 2
+    assert "There is no SQLite database at" in capsys.readouterr().err
 
 
 def test_checksum_does_not_depend_on_row_order_and_tells_values_apart():
