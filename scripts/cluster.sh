@@ -243,7 +243,10 @@ start)
 stop) stop ;;
 status) status ;;
 run)
-  trap 'trap - INT TERM EXIT; stop' INT TERM EXIT
+  shopt -s nullglob
+  stop_all() { trap - INT TERM EXIT; stop; }
+  trap 'stop_all; exit 130' INT TERM
+  trap stop_all EXIT
   start
   say "Ctrl-C stops everything"
   # stay up while every process does; if one dies, say which and stop the rest

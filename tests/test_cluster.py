@@ -1,10 +1,11 @@
 """scripts/cluster.sh against a fresh data dir: real processes (PostgreSQL, two Streamlit replicas, the coach,
-nginx), checked over HTTP, then stopped. Needs the Debian packages nginx, postgresql and curl."""
+nginx) started as `make cluster` does, checked over HTTP, then stopped with Ctrl-C. Needs the Debian packages nginx, postgresql and curl."""
 from __future__ import annotations
 
 import base64
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -78,10 +79,22 @@ def test_cluster_serves_two_replicas_behind_nginx_with_affinity(data):
                JOBEXPRESSWAY_PG_PORT=str(56000 + os.getpid() % 1000))
     run = lambda *args, timeout: subprocess.run(["bash", str(SCRIPT), *args, str(data)], cwd=ROOT, env=env,
                                                 capture_output=True, text=True, timeout=timeout)
+    log_path = data.parent / "cluster-run.log"
+    # `run`, as `make cluster` does: in the foreground until Ctrl-C (its own session here, so the signal
+    # can be sent to its group as a terminal would)
+    with open(log_path, "w") as log:
+        cluster = subprocess.Popen(["bash", str(SCRIPT), "run", str(data)], cwd=ROOT, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    pids: dict[str, int] = {}
     try:
-        started = run("start", timeout=600)
-        assert started.returncode == 0, started.stderr[-3000:]
-        assert f"runs at http://127.0.0.1:{front}" in started.stderr
+        deadline = time.monotonic() + 600
+        while "Ctrl-C stops everything" not in log_path.read_text():
+            assert cluster.poll() is None, f"cluster.sh run ended ({cluster.returncode}): {log_path.read_text()[-3000:]}"
+            assert time.monotonic() < deadline, f"the cluster did not start in 600 s: {log_path.read_text()[-3000:]}"
+            time.sleep(1)
+        assert f"runs at http://127.0.0.1:{front}" in log_path.read_text()
+        pids = {f.stem: int(f.read_text()) for f in (data / "cluster").glob("*.pid")}
+        assert set(pids) == {f"streamlit-{r1}", f"streamlit-{r2}", "coach", "nginx"} | ({"worker"} & set(pids))
 
         # both replicas answer on their own ports
         for port in (r1, r2):
@@ -115,13 +128,19 @@ def test_cluster_serves_two_replicas_behind_nginx_with_affinity(data):
         status_run = run("status", timeout=60)
         assert status_run.returncode == 0, status_run.stdout
         assert "answers" in status_run.stdout
+
+        os.killpg(cluster.pid, signal.SIGINT)   # Ctrl-C
+        assert cluster.wait(timeout=180) == 130
     finally:
-        pids = {f.stem: int(f.read_text()) for f in (data / "cluster").glob("*.pid")}
-        stopped = run("stop", timeout=120)
-    assert stopped.returncode == 0, stopped.stderr
-    assert set(pids) == {f"streamlit-{r1}", f"streamlit-{r2}", "coach", "nginx"} | ({"worker"} & set(pids))
+        if cluster.poll() is None:   # a failed check above: stop everything all the same
+            os.killpg(cluster.pid, signal.SIGINT)
+            cluster.wait(timeout=180)
+        leftover = run("stop", timeout=180)
+    assert leftover.returncode == 0, leftover.stderr
+    assert "stopped" in log_path.read_text()
     assert not list((data / "cluster").glob("*.pid"))
-    assert not [name for name, pid in pids.items() if running(pid)], "stop leaves no process behind"
+    assert not [name for name, pid in pids.items() if running(pid)], "Ctrl-C leaves no process behind"
+    assert run("status", timeout=60).returncode == 1
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -130,5 +149,5 @@ def test_cluster_serves_two_replicas_behind_nginx_with_affinity(data):
             break
         time.sleep(0.5)
     else:
-        pytest.fail(f"nginx still listens on {front} after stop")
-    assert not (data / "postgres" / "cluster" / "postmaster.pid").exists(), "PostgreSQL still runs after stop"
+        pytest.fail(f"nginx still listens on {front} after Ctrl-C")
+    assert not (data / "postgres" / "cluster" / "postmaster.pid").exists(), "PostgreSQL still runs after Ctrl-C"
