@@ -1,5 +1,6 @@
 """scripts/cluster.sh against a fresh data dir: real processes (PostgreSQL, two Streamlit replicas, the coach,
-nginx) started as `make cluster` does, checked over HTTP, then stopped with Ctrl-C. Needs the Debian packages nginx, postgresql and curl."""
+nginx) started as `make cluster` does, checked over HTTP, then stopped with Ctrl-C. Needs the Debian packages
+nginx, postgresql and curl."""
 from __future__ import annotations
 
 import base64
@@ -89,7 +90,7 @@ def test_cluster_serves_two_replicas_behind_nginx_with_affinity(data):
     try:
         deadline = time.monotonic() + 600
         while "Ctrl-C stops everything" not in log_path.read_text():
-            assert cluster.poll() is None, f"cluster.sh run ended ({cluster.returncode}): {log_path.read_text()[-3000:]}"
+            assert cluster.poll() is None, f"cluster.sh ended ({cluster.returncode}): {log_path.read_text()[-3000:]}"
             assert time.monotonic() < deadline, f"the cluster did not start in 600 s: {log_path.read_text()[-3000:]}"
             time.sleep(1)
         assert f"runs at http://127.0.0.1:{front}" in log_path.read_text()

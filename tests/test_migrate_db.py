@@ -91,11 +91,13 @@ def test_copy_matches_row_for_row_and_the_target_works(sqlite_deployment, empty_
     target = store.connect(sqlite_deployment)
     assert store.is_postgres(target)
     users_before = by_table["users"].source_rows
+    now = store.utcnow()
     new_id = store.insert_row(target, "users", {"email": "New@Example.test", "password_hash": "x", "role": "candidate",
-                                                "name": "New", "created_at": store.utcnow(), "updated_at": store.utcnow()})
+                                                "name": "New", "created_at": now, "updated_at": now})
     assert new_id > users_before
     assert store.one(target, "SELECT id FROM users WHERE email = ?", ["jose@CAND.test"]) is not None   # citext
-    hits = target.execute("SELECT count(*) FROM jobs_search WHERE document @@ plainto_tsquery('english', 'nurse')").fetchone()[0]
+    hits = target.execute("SELECT count(*) FROM jobs_search "
+                          "WHERE document @@ plainto_tsquery('english', 'nurse')").fetchone()[0]
     assert hits == 1
     app = store.one(target, "SELECT fit_score, cover_letter FROM applications WHERE cover_letter IS NOT NULL")
     assert app == {"fit_score": 0.1 + 0.2, "cover_letter": "Hello\nthere"}
