@@ -87,8 +87,9 @@ def encoders() -> dict[str, object]:
     from engine.recsys import encoder as enc
 
     out = {enc.PRETRAINED_NAME: enc.load_encoder(enc.pretrained_path())}
-    if enc._has_weights(enc.finetuned_path()):
-        out["Job-Rec-v1"] = enc.load_encoder(enc.finetuned_path())
+    v1 = enc.jobrec_path()   # trained here, else the shipped one
+    if v1 is not None:
+        out["Job-Rec-v1"] = enc.load_encoder(v1)
     v2 = v2_path()
     if enc._has_weights(v2):
         out["Job-Rec-v2"] = enc.load_encoder(v2)
