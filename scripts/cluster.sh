@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # JobExpressway as a small cluster on one machine (docs/deploy.md): PostgreSQL, two Streamlit replicas, the
-# Gradio coach, the background worker when there is one, and nginx in front with session affinity.
+# Gradio coach, the background worker, and nginx in front with session affinity.
 #   scripts/cluster.sh start [DATA_DIR]    start everything, wait until it answers, print the URL
 #   scripts/cluster.sh stop [DATA_DIR]     stop everything this script started for DATA_DIR
 #   scripts/cluster.sh status [DATA_DIR]   what runs and whether it answers (exit 1 when something is down)
@@ -162,6 +162,7 @@ start() {
   export COACH_URL=${COACH_URL:-http://$listen:$port/coach}
   STREAMLIT_SERVER_COOKIE_SECRET=$(cat "$dir/cookie_secret")   # in the environment: a command line is public
   export STREAMLIT_SERVER_COOKIE_SECRET
+  export JOBEXPRESSWAY_WORKER=external   # the worker process below delivers mail and cleans up, not the replicas
   local p
   for p in "${replicas[@]}"; do
     launch "streamlit-$p" "$py" -m streamlit run Home.py --server.headless true --server.address 127.0.0.1 \
@@ -170,12 +171,7 @@ start() {
   if [ "${CLUSTER_COACH:-1}" = 1 ]; then
     launch coach env GRADIO_ROOT_PATH=/coach COACH_PORT="$coach_port" "$py" gradio_chat/app.py
   fi
-  if "$py" -m engine worker --help >/dev/null 2>&1; then
-    launch worker "$py" -m engine worker
-  else
-    # TODO(worker): `python -m engine worker` is not in this version yet; once it is, it starts here.
-    say "no background worker in this version (python -m engine worker): queued work runs in the app processes"
-  fi
+  launch worker "$py" -m engine worker
   write_nginx_conf
   if alive nginx; then
     nginx -p "$dir/nginx" -e "$dir/nginx/error.log" -c "$dir/nginx.conf" -s reload
