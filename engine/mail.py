@@ -216,7 +216,7 @@ def outbox(db: sqlite_utils.Database, admin: Actor, status: str | None = None, l
     where, params = ("WHERE status = ?", [status]) if status else ("", [])
     return list(db.query(
         f"SELECT id, to_email, subject, kind, status, attempts, last_error, created_at, last_attempt_at, sent_at, "
-        f"next_attempt_at, (ics IS NOT NULL) AS has_ics, attachment_path FROM outbox {where} ORDER BY id DESC LIMIT ?",
+        f"next_attempt_at, CASE WHEN ics IS NOT NULL THEN 1 ELSE 0 END AS has_ics, attachment_path FROM outbox {where} ORDER BY id DESC LIMIT ?",
         [*params, limit]))
 
 

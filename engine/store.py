@@ -58,6 +58,19 @@ if TYPE_CHECKING:
 Database = Union[SqliteDatabase, "PostgresDatabase"]
 
 
+def _integrity_errors() -> tuple[type[Exception], ...]:
+    try:
+        import psycopg
+    except ImportError:   # an install without PostgreSQL support
+        return (sqlite3.IntegrityError,)
+    return (sqlite3.IntegrityError, psycopg.IntegrityError)
+
+
+# What either database raises for a broken constraint (a UNIQUE, a foreign key, the decision log's guards):
+# ``except store.INTEGRITY_ERRORS`` catches it on both.
+INTEGRITY_ERRORS = _integrity_errors()
+
+
 def utcnow() -> str:
     """ISO-8601 UTC timestamp with seconds, the one time format stored in the database."""
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
@@ -737,15 +750,16 @@ END;
 """)
 
 
+# integrity violations (SQLSTATE 23000), as SQLite's RAISE(ABORT) is one: callers catch store.INTEGRITY_ERRORS
 _POSTGRES_DECISION_GUARDS = """
 CREATE FUNCTION decision_records_refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'decision records are append-only';
+    RAISE EXCEPTION 'decision records are append-only' USING ERRCODE = 'integrity_constraint_violation';
 END $$;
 CREATE FUNCTION decision_records_keep() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF old.at > to_char(now() AT TIME ZONE 'UTC' - interval '180 days', 'YYYY-MM-DD"T"HH24:MI:SS') THEN
-        RAISE EXCEPTION 'decision records are kept at least 180 days';
+        RAISE EXCEPTION 'decision records are kept at least 180 days' USING ERRCODE = 'integrity_constraint_violation';
     END IF;
     RETURN old;
 END $$;

@@ -20,7 +20,10 @@ class UploadRejected(ValueError):
 
 
 def data_dir_of(db: sqlite_utils.Database) -> Path:
-    """The data dir this database lives in (an in-memory database uses the configured one)."""
+    """The data dir this database lives in (an in-memory database uses the configured one, PostgreSQL the
+    one it was connected with)."""
+    if getattr(db, "dialect", "sqlite") != "sqlite":
+        return Path(db.data_dir).resolve()
     for row in db.execute("PRAGMA database_list").fetchall():
         if row[1] == "main" and row[2]:
             return Path(row[2]).resolve().parent
