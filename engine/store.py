@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
+import psycopg
 import sqlite_utils
 
 from engine import config
@@ -58,17 +59,9 @@ if TYPE_CHECKING:
 Database = Union[SqliteDatabase, "PostgresDatabase"]
 
 
-def _integrity_errors() -> tuple[type[Exception], ...]:
-    try:
-        import psycopg
-    except ImportError:   # an install without PostgreSQL support
-        return (sqlite3.IntegrityError,)
-    return (sqlite3.IntegrityError, psycopg.IntegrityError)
-
-
 # What either database raises for a broken constraint (a UNIQUE, a foreign key, the decision log's guards):
 # ``except store.INTEGRITY_ERRORS`` catches it on both.
-INTEGRITY_ERRORS = _integrity_errors()
+INTEGRITY_ERRORS: tuple[type[Exception], ...] = (sqlite3.IntegrityError, psycopg.IntegrityError)
 
 
 def utcnow() -> str:
