@@ -6,21 +6,23 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from datetime import datetime, timedelta
 
 import pytest
 
 from engine import store
-from engine.meetings import bridge, peers, schedule
+from engine.meetings import bridge, peers
 from meetings_seed import seed
 
 
 @pytest.fixture
 def interview_id(db):
+    # A plain interview row: these tables need only its id (and scheduling has its own tests).
     s = seed(db)
-    booked = schedule.schedule_interview(db, s["rec"], s["app"], datetime.now() + timedelta(minutes=2), "UTC", 30,
-                                         "Replica interview")
-    return booked.interview["id"], s
+    now = store.utcnow()
+    iid = store.insert_row(db, "interviews", {
+        "company_id": s["company"], "created_by": s["rec"].user_id, "title": "Replica interview",
+        "starts_at": now, "room_token_hash": "hash-1", "room_code": "CODE-1", "expires_at": now, "created_at": now})
+    return iid, s
 
 
 def wait_for(predicate, timeout_s: float, what: str, step: float = 0.1):

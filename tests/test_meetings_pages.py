@@ -144,7 +144,8 @@ def carl_in_room(monkeypatch):
     from ui import meetings
 
     peer = "2:other-session"
-    carl = SimpleNamespace(state=SimpleNamespace(playing=True), output_video_track=SimpleNamespace(id="track-1"))
+    carl = SimpleNamespace(state=SimpleNamespace(playing=True), output_video_track=SimpleNamespace(id="track-1"),
+                           output_audio_track=None)
     monkeypatch.setitem(meetings._PEERS, 999, {peer: ("Carl", carl)})
     monkeypatch.setitem(meetings._PEERS_SEEN, (999, peer), time.time())
     st.session_state["actor"] = SimpleNamespace(user_id=1)
@@ -156,10 +157,10 @@ def carl_in_room(monkeypatch):
 def drawn_calls():
     from ui import meetings
 
-    return [call for call, _, _ in meetings._live_calls(meetings._PEERS[999], "1:me")]
+    return [call for call, *_ in meetings._live_calls(meetings._PEERS[999], "1:me")]
 
 
-def test_a_video_area_drawn_only_in_part_asks_for_a_full_rerun(carl_in_room):
+def test_a_video_area_drawn_only_in_part_asks_for_a_full_rerun(carl_in_room, db):
     """The side panel's check: a peer who started their camera since the last complete drawing, or a drawing
     cut short before the last peer's player (the marker video_call leaves until it ends), reads as a change."""
     import streamlit as st
@@ -167,16 +168,16 @@ def test_a_video_area_drawn_only_in_part_asks_for_a_full_rerun(carl_in_room):
     from ui import meetings
 
     key = meetings._rendered_key(999)
-    assert meetings._peers_changed(999) is False          # no video area on this page: nothing to redraw
+    assert meetings._peers_changed(db, 999) is False          # no video area on this page: nothing to redraw
     st.session_state[key] = []
-    assert meetings._peers_changed(999) is True           # Carl started after the last drawing
+    assert meetings._peers_changed(db, 999) is True           # Carl started after the last drawing
     st.session_state[key] = drawn_calls()
-    assert meetings._peers_changed(999) is False          # drawn with Carl's player
+    assert meetings._peers_changed(db, 999) is False          # drawn with Carl's player
     st.session_state[key] = [meetings.DRAWING]
-    assert meetings._peers_changed(999) is True           # that drawing was cut short
+    assert meetings._peers_changed(db, 999) is True           # that drawing was cut short
 
 
-def test_a_participant_who_restarts_their_camera_gets_a_new_player(carl_in_room):
+def test_a_participant_who_restarts_their_camera_gets_a_new_player(carl_in_room, db):
     """A viewer's player relays one track of the other participant for good. When that participant's call
     restarts (Start pressed again, or a leave and rejoin between two refreshes of the panel) their track is
     new: the viewer must draw a new player for it; the old one showed the ended track, never the person."""
@@ -188,9 +189,9 @@ def test_a_participant_who_restarts_their_camera_gets_a_new_player(carl_in_room)
 
     first = drawn_calls()
     st.session_state[meetings._rendered_key(999)] = first
-    assert meetings._peers_changed(999) is False
+    assert meetings._peers_changed(db, 999) is False
     carl_in_room.output_video_track = SimpleNamespace(id="track-2")   # Carl's camera restarted: a new call
-    assert meetings._peers_changed(999) is True
+    assert meetings._peers_changed(db, 999) is True
     second = drawn_calls()
     assert meetings._player_key(999, second[0]) != meetings._player_key(999, first[0])
     carl_in_room.output_video_track = None                             # live, but no track yet: nothing to draw
