@@ -45,7 +45,8 @@ def two_replicas(data_dir, tmp_path):
             folder = tmp_path / f"replica-{n}"
             folder.mkdir()
             urls.append(stack.enter_context(streamlit_server(
-                data_dir, folder, {**env, "JOBEXPRESSWAY_REPLICA_ID": f"replica-{n}"},
+                data_dir, folder, {**env, "JOBEXPRESSWAY_REPLICA_ID": f"replica-{n}",
+                                   "JOBEXPRESSWAY_RTC_LOG": str(folder / "rtc.log")},   # for a failure's story
                 script=str(ROOT / "tests" / "browser_room_app.py"), log_path=folder / "streamlit.log")))
         yield {"db": db, "s": s, "booked": booked, "urls": urls}
 

@@ -37,10 +37,10 @@ log = logging.getLogger(__name__)
 
 POLL_S = 0.3             # while something is under way; IDLE_POLL_S otherwise
 IDLE_POLL_S = 1.0
-OP_TIMEOUT_S = 20        # one aiortc step (an offer with its ICE gathering, an answer) on a busy loop
-ANSWER_TIMEOUT_S = 30    # no answer by then: the other replica is gone or too busy; retried later
+OP_TIMEOUT_S = 20        # closing what is left when a bridge stops
+ANSWER_TIMEOUT_S = 60    # no answer by then: the other replica is gone or too busy; retried later
 RETRY_S = 5              # a failed link is tried again after this long (if the call is still listed)
-OFFER_TTL_S = 30         # an offer older than this is not answered (its asker gave up)
+OFFER_TTL_S = 50         # an offer older than this is not answered (its asker gives up at 60 s)
 SIGNAL_TTL_S = 300       # any signal row older than this is deleted (rows of replicas that went away)
 LINK_IDLE_S = 30
 
@@ -52,10 +52,10 @@ class Link:
     """This process's connection to one remote call: (interview, peer, video track id, replica)."""
     key: tuple[int, str, str, str]
     serial: int
-    state: str = "new"              # new -> offered -> ready | failed
+    state: str = "new"              # new -> offering -> offered -> accepting -> ready, or failed
     pc: Any = None
     offer_id: int | None = None
-    offered_at: float = 0.0
+    created_at: float = field(default_factory=time.monotonic)
     failed_at: float = 0.0
     used_at: float = field(default_factory=time.monotonic)
     video: Any = None
@@ -77,6 +77,7 @@ class Bridge:
         self._idle_s = idle_s
         self._links: dict[tuple, Link] = {}
         self._served: list[tuple[Any, tuple, list]] = []   # (answering connection, call key, relayed tracks)
+        self._ops: list[tuple[Any, Callable, float]] = []   # aiortc steps under way on the loop
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopped = threading.Event()
@@ -124,7 +125,10 @@ class Bridge:
         for link in links:
             self._close_soon(link)
         for pc, _, tracks in served:
-            self._call(self._close_served(pc, tracks), wait=True)
+            try:
+                self._call(self._close_served(pc, tracks)).result(OP_TIMEOUT_S)
+            except Exception:   # closing what is left at exit: nothing more to do about a slow loop
+                pass
 
     # --- the bridge's thread ----------------------------------------------------------------------------
     def _run(self) -> None:
@@ -154,11 +158,17 @@ class Bridge:
             db.close()
 
     def _step(self, db: Database) -> bool:
+        """One round: finished aiortc steps first (their results may need a row), then new links' offers,
+        then the signals addressed to this replica, then time-outs and closing what nobody uses."""
+        for done, handle in self._finished():
+            handle(db, done)
         now = time.monotonic()
         with self._lock:
             new = [link for link in self._links.values() if link.state == "new"]
+            for link in new:
+                link.state = "offering"
         for link in new:
-            self._send_offer(db, link)
+            self._start(self._make_offer(link), lambda db, f, link=link: self._offer_made(db, link, f))
         for row in list(db.query("SELECT * FROM rtc_signals WHERE to_replica = ? ORDER BY id", [self.replica])):
             db.execute("DELETE FROM rtc_signals WHERE id = ?", [row["id"]])
             if row["kind"] == "offer":
@@ -167,8 +177,8 @@ class Bridge:
                 self._take_answer(row)
         with self._lock:
             for link in self._links.values():
-                if link.state == "offered" and now - link.offered_at > ANSWER_TIMEOUT_S:
-                    self._fail(link, "no answer")
+                if link.state in ("offering", "offered", "accepting") and now - link.created_at > ANSWER_TIMEOUT_S:
+                    self._fail(link, "no answer" if link.state == "offered" else f"still {link.state}")
             idle = [k for k, link in self._links.items() if now - link.used_at > self._idle_s]
             closing = [self._links.pop(k) for k in idle]
             served = list(self._served)
@@ -180,39 +190,69 @@ class Bridge:
                 with self._lock:
                     if entry in self._served:
                         self._served.remove(entry)
-                self._call(self._close_served(pc, tracks), wait=True)
+                self._call(self._close_served(pc, tracks))
         with self._lock:
-            return bool(self._served) or any(link.state in ("new", "offered") for link in self._links.values())
+            return bool(self._served or self._ops) or any(
+                link.state in ("new", "offering", "offered") for link in self._links.values())
 
-    def _send_offer(self, db: Database, link: Link) -> None:
+    def _start(self, coro, handle: Callable) -> None:
+        """Run ``coro`` on the loop; ``handle(db, future)`` runs in this thread once it is done. Nothing here
+        waits for the loop, which is busy with every call of the process."""
+        future = self._call(coro)
+        with self._lock:
+            self._ops.append((future, handle, time.monotonic()))
+        future.add_done_callback(lambda _: self._wake.set())
+
+    def _finished(self) -> list[tuple[Any, Callable]]:
+        with self._lock:
+            done = [(f, h) for f, h, _ in self._ops if f.done()]
+            self._ops = [op for op in self._ops if not op[0].done()]
+        return done
+
+    def _offer_made(self, db: Database, link: Link, future) -> None:
         interview_id, peer_key, track_id, replica = link.key
-        try:
-            sdp = self._call(self._make_offer(link), wait=True)
-        except Exception as exc:
+        if future.exception() is not None:
             with self._lock:
-                self._fail(link, f"offer failed: {exc!r}")
+                self._fail(link, f"offer failed: {future.exception()!r}")
+            return
+        if link.state != "offering":   # failed or closed meanwhile
             return
         link.offer_id = insert_row(db, "rtc_signals", {
             "interview_id": interview_id, "peer_key": peer_key, "track_id": track_id,
-            "from_replica": self.replica, "to_replica": replica, "kind": "offer", "sdp": sdp,
+            "from_replica": self.replica, "to_replica": replica, "kind": "offer", "sdp": future.result(),
             "created_at": utcnow()})
+        log.info("rtc bridge %s: offered %s after %.1f s", self.replica, link.key, time.monotonic() - link.created_at)
         with self._lock:
-            if link.state == "new":
-                link.state, link.offered_at = "offered", time.monotonic()
+            if link.state == "offering":
+                link.state = "offered"
 
     def _answer_offer(self, db: Database, row: dict) -> None:
         call = (row["interview_id"], row["peer_key"], row["track_id"])
         tracks = self._resolve(*call) if row["created_at"] >= utc_ago(seconds=OFFER_TTL_S) else None
-        sdp, kind = None, "gone"
-        if tracks is not None and tracks[0] is not None:
-            try:
-                pc, sdp, relayed = self._call(self._make_answer(row["sdp"], tracks), wait=True)
-            except Exception:
-                log.exception("rtc bridge %s: answering %s failed", self.replica, call)
-            else:
-                kind = "answer"
-                with self._lock:
-                    self._served.append((pc, call, relayed))
+        if tracks is None or tracks[0] is None:
+            self._reply(db, row, "gone", None)
+            return
+        received = time.monotonic()
+        self._start(self._make_answer(row["sdp"], tracks),
+                    lambda db, f: self._answer_made(db, row, call, f, received))
+
+    def _answer_made(self, db: Database, row: dict, call: tuple, future, received: float) -> None:
+        if future.exception() is not None:
+            log.warning("rtc bridge %s: answering %s failed: %r", self.replica, call, future.exception())
+            self._reply(db, row, "gone", None)
+            return
+        pc, sdp, relayed = future.result()
+        took = time.monotonic() - received
+        if took > OFFER_TTL_S:   # the asker has given up by now
+            log.warning("rtc bridge %s: answer for %s took %.1f s, dropped", self.replica, call, took)
+            self._call(self._close_served(pc, relayed))
+            return
+        with self._lock:
+            self._served.append((pc, call, relayed))
+        self._reply(db, row, "answer", sdp)
+        log.info("rtc bridge %s: answered %s in %.1f s", self.replica, call, took)
+
+    def _reply(self, db: Database, row: dict, kind: str, sdp: str | None) -> None:
         insert_row(db, "rtc_signals", {
             "interview_id": row["interview_id"], "peer_key": row["peer_key"], "track_id": row["track_id"],
             "from_replica": self.replica, "to_replica": row["from_replica"], "kind": kind, "sdp": sdp,
@@ -226,17 +266,23 @@ class Bridge:
             if row["kind"] == "gone":
                 self._fail(link, "the call is gone on its replica")
                 return
-        try:
-            video, audio = self._call(self._accept_answer(link.pc, row["sdp"]), wait=True)
-        except Exception as exc:
-            with self._lock:
-                self._fail(link, f"answer refused: {exc!r}")
-            return
+            link.state = "accepting"
+        self._start(self._accept_answer(link.pc, row["sdp"]), lambda db, f: self._answer_taken(link, f))
+
+    def _answer_taken(self, link: Link, future) -> None:
         with self._lock:
-            if link.state == "offered" and video is not None:
-                link.video, link.audio, link.state = video, audio, "ready"
-            elif link.state == "offered":
+            if future.exception() is not None:
+                self._fail(link, f"answer refused: {future.exception()!r}")
+                return
+            video, audio = future.result()
+            if link.state != "accepting":
+                return
+            if video is None:
                 self._fail(link, "no video in the answer")
+                return
+            link.video, link.audio, link.state = video, audio, "ready"
+        log.info("rtc bridge %s: link %s ready after %.1f s", self.replica, link.key,
+                 time.monotonic() - link.created_at)
 
     def _fail(self, link: Link, reason: str) -> None:
         """(Under the lock.)"""
@@ -245,9 +291,8 @@ class Bridge:
             link.state, link.failed_at, link.reason = "failed", time.monotonic(), reason
 
     # --- on the event loop ------------------------------------------------------------------------------
-    def _call(self, coro, wait: bool):
-        future = asyncio.run_coroutine_threadsafe(coro, self._loop)
-        return future.result(OP_TIMEOUT_S) if wait else future
+    def _call(self, coro):
+        return asyncio.run_coroutine_threadsafe(coro, self._loop)
 
     def _close_soon(self, link: Link) -> None:
         if link.pc is not None:
@@ -291,7 +336,9 @@ class Bridge:
         await pc.setRemoteDescription(RTCSessionDescription(offer_sdp, "offer"))
         for track in tracks:
             if track is not None:
-                copy = self._relay.subscribe(track)
+                # video: only the latest frame waits for the sender, so a slow connection drops frames
+                # instead of queueing them without bound; audio is buffered (gaps would be heard)
+                copy = self._relay.subscribe(track, buffered=track.kind != "video")
                 relayed.append(copy)
                 pc.addTrack(copy)
         await pc.setLocalDescription(await pc.createAnswer())
