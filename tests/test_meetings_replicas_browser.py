@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = [pytest.mark.browser, pytest.mark.replicas,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no Debian chromium"),
-              pytest.mark.timeout(900)]
+              pytest.mark.timeout(1500)]
 
 
 @pytest.fixture
@@ -82,13 +82,13 @@ def test_participants_on_two_replicas_see_each_other_and_share_the_pad(two_repli
                 start_camera(page)
             timings["cameras started"] = time.monotonic() - started
             rows = wait_for(lambda: (r := list(two_replicas["db"].query(
-                "SELECT replica_id FROM room_peers ORDER BY replica_id"))) and len(r) == 2 and r, 120,
+                "SELECT replica_id FROM room_peers ORDER BY replica_id"))) and len(r) == 2 and r, 240,
                 "both cameras to be published")
             assert [r["replica_id"] for r in rows] == ["replica-1", "replica-2"]
             for who, page in pages.items():
                 try:
                     wait_for(lambda: (v := peer_video(page)) and v["ready"] >= 2 and v["w"] > 0 and v,
-                             240, f"{who} to receive the other's video from the other server")
+                             420, f"{who} to receive the other's video from the other server")
                 except pytest.fail.Exception as exc:
                     pytest.fail(f"{exc} -- {describe(pages, tmp_path)}")
                 timings[f"{who} sees the other"] = time.monotonic() - started

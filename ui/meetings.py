@@ -274,7 +274,13 @@ def _player_key(interview_id: int, call: str) -> str:
 
 def _stop_players_not_drawn(interview_id: int, drawn: set[str]) -> None:
     """Stop this session's players of calls that ended or were replaced (their server side would otherwise
-    keep relaying an ended track until the session closes)."""
+    keep relaying an ended track until the session closes).
+
+    The stopped context stays in the session state: the removed player's iframe may still report a state
+    change, and the library's callback for it reads the context by key. Deleted, that raised KeyError
+    before the run, the page showed the error instead of the room, and the participant's own player was
+    drawn anew and their camera stopped (seen in the two-replica browser test, where bridge connections
+    that drop and are made again replace players more often)."""
     prefix = _player_key(interview_id, "")
     for key in [k for k in list(st.session_state.keys()) if str(k).startswith(prefix) and k not in drawn]:
         if type(st.session_state[key]).__name__ != "WebRtcStreamerContext":  # the component's own state
@@ -282,7 +288,6 @@ def _stop_players_not_drawn(interview_id: int, drawn: set[str]) -> None:
         worker = st.session_state[key]._get_worker()
         if worker is not None:
             worker.stop()
-        del st.session_state[key]
 
 
 def _rendered_key(interview_id: int) -> str:

@@ -38,11 +38,13 @@ log = logging.getLogger(__name__)
 POLL_S = 0.3             # while something is under way; IDLE_POLL_S otherwise
 IDLE_POLL_S = 1.0
 OP_TIMEOUT_S = 20        # closing what is left when a bridge stops
-ANSWER_TIMEOUT_S = 60    # no answer by then: the other replica is gone or too busy; retried later
+# Each step of a link (making the offer, waiting for the answer, applying it) may take this long. On the
+# 2-core test machine at load average 30, one aiortc step on the shared event loop took up to 40 s.
+ANSWER_TIMEOUT_S = 90
 RETRY_S = 5              # a failed link is tried again after this long (if the call is still listed)
-OFFER_TTL_S = 50         # an offer older than this is not answered (its asker gives up at 60 s)
+OFFER_TTL_S = 80         # an offer older than this is not answered (its asker gives up at 90 s)
 SIGNAL_TTL_S = 300       # any signal row older than this is deleted (rows of replicas that went away)
-LINK_IDLE_S = 30
+LINK_IDLE_S = 60         # as long as a participant's row stays listed without a refresh
 
 Resolver = Callable[[int, str, str], "tuple[Any, Any] | None"]
 
@@ -56,6 +58,7 @@ class Link:
     pc: Any = None
     offer_id: int | None = None
     created_at: float = field(default_factory=time.monotonic)
+    step_at: float = field(default_factory=time.monotonic)   # when the current state began
     failed_at: float = 0.0
     used_at: float = field(default_factory=time.monotonic)
     video: Any = None
@@ -166,7 +169,7 @@ class Bridge:
         with self._lock:
             new = [link for link in self._links.values() if link.state == "new"]
             for link in new:
-                link.state = "offering"
+                link.state, link.step_at = "offering", now
         for link in new:
             self._start(self._make_offer(link), lambda db, f, link=link: self._offer_made(db, link, f))
         for row in list(db.query("SELECT * FROM rtc_signals WHERE to_replica = ? ORDER BY id", [self.replica])):
@@ -177,7 +180,7 @@ class Bridge:
                 self._take_answer(row)
         with self._lock:
             for link in self._links.values():
-                if link.state in ("offering", "offered", "accepting") and now - link.created_at > ANSWER_TIMEOUT_S:
+                if link.state in ("offering", "offered", "accepting") and now - link.step_at > ANSWER_TIMEOUT_S:
                     self._fail(link, "no answer" if link.state == "offered" else f"still {link.state}")
             idle = [k for k, link in self._links.items() if now - link.used_at > self._idle_s]
             closing = [self._links.pop(k) for k in idle]
@@ -224,7 +227,7 @@ class Bridge:
         log.info("rtc bridge %s: offered %s after %.1f s", self.replica, link.key, time.monotonic() - link.created_at)
         with self._lock:
             if link.state == "offering":
-                link.state = "offered"
+                link.state, link.step_at = "offered", time.monotonic()
 
     def _answer_offer(self, db: Database, row: dict) -> None:
         call = (row["interview_id"], row["peer_key"], row["track_id"])
@@ -243,7 +246,7 @@ class Bridge:
             return
         pc, sdp, relayed = future.result()
         took = time.monotonic() - received
-        if took > OFFER_TTL_S:   # the asker has given up by now
+        if took > OFFER_TTL_S:   # the asker is about to give up
             log.warning("rtc bridge %s: answer for %s took %.1f s, dropped", self.replica, call, took)
             self._call(self._close_served(pc, relayed))
             return
@@ -266,7 +269,7 @@ class Bridge:
             if row["kind"] == "gone":
                 self._fail(link, "the call is gone on its replica")
                 return
-            link.state = "accepting"
+            link.state, link.step_at = "accepting", time.monotonic()
         self._start(self._accept_answer(link.pc, row["sdp"]), lambda db, f: self._answer_taken(link, f))
 
     def _answer_taken(self, link: Link, future) -> None:
