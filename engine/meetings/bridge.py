@@ -218,7 +218,10 @@ class Bridge:
             with self._lock:
                 self._fail(link, f"offer failed: {future.exception()!r}")
             return
-        if link.state != "offering":   # failed or closed meanwhile
+        with self._lock:
+            current = self._links.get(link.key) is link and link.state == "offering"
+        if not current:   # failed, or closed for want of viewers, while the offer was being made
+            self._close_soon(link)
             return
         link.offer_id = insert_row(db, "rtc_signals", {
             "interview_id": interview_id, "peer_key": peer_key, "track_id": track_id,
