@@ -198,6 +198,52 @@ def test_a_participant_who_restarts_their_camera_gets_a_new_player(carl_in_room,
     assert drawn_calls() == []
 
 
+def test_a_participant_on_another_replica_is_shown_once_the_bridge_has_their_tracks(world, monkeypatch):
+    """Rooms across replicas, the page's side: a camera published by another replica is asked of the bridge,
+    and its call (named with the bridge connection's serial) is drawn only once the tracks are in; my own
+    live camera is published under this replica's id for the others."""
+    import time
+    from types import SimpleNamespace
+
+    import streamlit as st
+
+    from engine.meetings import peers
+    from ui import meetings
+
+    db, s, booked = world
+    iid = booked.interview["id"]
+    link = SimpleNamespace(state="offered", serial=1, video=SimpleNamespace(id="remote-video"), audio=None)
+    asked = []
+
+    class Bridge:
+        def link(self, *key):
+            asked.append(key)
+            return link
+
+    monkeypatch.setattr(meetings, "_BRIDGE", Bridge())
+    monkeypatch.setattr(meetings, "_replica", lambda: "replica-1")
+    mine = SimpleNamespace(state=SimpleNamespace(playing=True), output_video_track=SimpleNamespace(id="my-track"),
+                           output_audio_track=None)
+    me = f"{s['rec'].user_id}:{meetings._session_id()}"
+    monkeypatch.setitem(meetings._PEERS, iid, {me: ("Rita", mine)})
+    monkeypatch.setitem(meetings._PEERS_SEEN, (iid, me), time.time())
+    st.session_state["actor"] = s["rec"]
+    st.session_state[meetings._rendered_key(iid)] = []
+    try:
+        peers.publish(db, iid, "9:far-away", "replica-2", s["cand"].user_id, "Carl", "carl-track")
+        assert meetings._peers_changed(db, iid) is False   # still connecting: nothing new to draw yet
+        assert asked == [(iid, "9:far-away", "carl-track", "replica-2")]
+        link.state = "ready"
+        assert meetings._peers_changed(db, iid) is True
+        calls = meetings._remote_calls(db, iid, {})
+        assert [(c[0], c[1], c[2].id) for c in calls] == [("9:far-away@carl-track#1", "Carl", "remote-video")]
+        row = store.one(db, "SELECT replica_id, track_id FROM room_peers WHERE peer_key = ?", [me])
+        assert row == {"replica_id": "replica-1", "track_id": "my-track"}
+    finally:
+        st.session_state.pop(meetings._rendered_key(iid), None)
+        del st.session_state["actor"]
+
+
 def test_an_offer_the_busy_server_did_not_answer_in_time_is_answered_at_a_later_run(world, monkeypatch):
     """streamlit-webrtc gives the server 10 s to answer a player's offer and then raises. That ended the run
     before the side panel (and its timer) was drawn, nothing reran the page, and the player waited for ever
