@@ -238,10 +238,10 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
 
 def _live_calls(table: dict, me: str) -> list[tuple[str, str, object, object]]:
     """(call, name, video, audio) of every other participant in this process whose camera is live, by
-    call. A call is the participant and their current output track: whoever restarts their camera (a second press of Start, a
-    leave and rejoin within one refresh) sends a new track, and the others' players, each subscribed to one
-    track for good, must be replaced. Keyed by participant alone, a viewer kept a player on the ended track
-    and never saw that participant again (found by reading; the failing browser runs showed the unanswered
+    call. A call is the participant and their current output track: whoever restarts their camera (a
+    second press of Start, a leave and rejoin within one refresh) sends a new track, and the others'
+    players, each subscribed to one track for good, must be replaced. Keyed by participant alone, a viewer
+    kept a player on the ended track and never saw that participant again (found by reading; the failing browser runs showed the unanswered
     offer that _streamer describes)."""
     calls = []
     for key, (name, ctx) in table.items():
