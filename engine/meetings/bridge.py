@@ -350,14 +350,30 @@ class Bridge:
         await pc.setLocalDescription(await pc.createAnswer())
         return pc, pc.localDescription.sdp, relayed
 
-    @staticmethod
-    async def _accept_answer(pc, answer_sdp: str) -> tuple[Any, Any]:
+    async def _accept_answer(self, pc, answer_sdp: str) -> tuple[Any, Any]:
         from aiortc import RTCSessionDescription
 
         await pc.setRemoteDescription(RTCSessionDescription(answer_sdp, "answer"))
         got = {t.kind: t.receiver.track for t in pc.getTransceivers() if t.receiver.track is not None
                and t.currentDirection in ("recvonly", "sendrecv")}
+        for track in got.values():
+            asyncio.ensure_future(self._drain(track))
         return got.get("video"), got.get("audio")
+
+    async def _drain(self, track) -> None:
+        """Start the relay's reader of a received track now. aiortc queues every decoded frame of a received
+        track until someone reads it, without bound; the relay, once started, reads the track until it
+        ends and hands frames to whoever subscribes (the viewers' players), so nothing piles up while no
+        viewer is there (before the first player starts, or between two)."""
+        from aiortc.mediastreams import MediaStreamError
+
+        starter = self._relay.subscribe(track, buffered=False)
+        try:
+            await starter.recv()
+        except MediaStreamError:
+            pass
+        finally:
+            starter.stop()
 
     @staticmethod
     async def _close_served(pc, tracks: list) -> None:
