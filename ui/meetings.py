@@ -23,8 +23,8 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
-from engine.authz import AccessDenied, Actor, NotFound
 from engine import store
+from engine.authz import AccessDenied, Actor, NotFound
 from engine.meetings import bridge, media_access, peers, recordings, rtc
 from engine.meetings import pad as pads
 from engine.meetings.sandbox import SandboxUnavailable, available_languages, run_code, unavailable_reason
