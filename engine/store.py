@@ -843,3 +843,42 @@ ALTER TABLE outbox ADD COLUMN lease_until TEXT;
 ALTER TABLE outbox ADD COLUMN send_started_at TEXT;
 ALTER TABLE outbox ADD COLUMN unsure_resends INTEGER NOT NULL DEFAULT 0;  -- sent again though the server may have had it
 """)
+
+
+@migration
+def m310_meetings_replica_peers(db: Database) -> None:
+    """What a room shares across replicas (several server processes on one database): who has a camera
+    live on which replica (room_peers), the SDP offers and answers that connect two replicas' media
+    (rtc_signals, short-lived rows), and the latest shared-screen frame of each room (room_screens)."""
+    execute_script(db, """
+CREATE TABLE room_peers (
+    interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+    peer_key TEXT NOT NULL,                 -- '<user id>:<Streamlit session id>'
+    replica_id TEXT NOT NULL,               -- the server process whose media relay holds the camera
+    user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    track_id TEXT NOT NULL,                 -- the camera's output video track there (a restart changes it)
+    last_seen TEXT NOT NULL,
+    PRIMARY KEY (interview_id, peer_key)
+);
+CREATE TABLE rtc_signals (
+    id INTEGER PRIMARY KEY,
+    interview_id INTEGER NOT NULL,
+    peer_key TEXT NOT NULL,
+    track_id TEXT NOT NULL,
+    from_replica TEXT NOT NULL,
+    to_replica TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('offer', 'answer', 'gone')),
+    sdp TEXT,
+    reply_to INTEGER,                       -- an answer's offer
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_rtc_signals_to ON rtc_signals(to_replica, id);
+CREATE TABLE room_screens (
+    interview_id INTEGER PRIMARY KEY REFERENCES interviews(id) ON DELETE CASCADE,
+    frame BLOB NOT NULL,                    -- JPEG
+    by_user INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    at REAL NOT NULL                        -- epoch seconds: a frame is stale after a few seconds
+);
+""")
