@@ -846,7 +846,7 @@ ALTER TABLE outbox ADD COLUMN unsure_resends INTEGER NOT NULL DEFAULT 0;  -- sen
 
 
 @migration
-def m310_meetings_replica_peers(db: Database) -> None:
+def m312_meetings_replica_peers(db: Database) -> None:
     """What a room shares across replicas (several server processes on one database): who has a camera
     live on which replica (room_peers), the SDP offers and answers that connect two replicas' media
     (rtc_signals, short-lived rows), and the latest shared-screen frame of each room (room_screens)."""
