@@ -91,8 +91,8 @@ def insert_interview(db: sqlite_utils.Database, fields: dict) -> NewRoom:
 
 
 def add_participant(db: sqlite_utils.Database, interview_id: int, user_id: int, role: str) -> None:
-    db.execute("INSERT OR IGNORE INTO interview_participants (interview_id, user_id, role) VALUES (?, ?, ?)",
-               [interview_id, user_id, role])
+    db.execute("INSERT INTO interview_participants (interview_id, user_id, role) VALUES (?, ?, ?) "
+               "ON CONFLICT (interview_id, user_id) DO NOTHING", [interview_id, user_id, role])
 
 
 def new_call(db: sqlite_utils.Database, actor: Actor | None, title: str = "") -> NewRoom:
