@@ -194,7 +194,7 @@ def change_status(
     if new_status not in STATUS_LABELS:
         raise IllegalTransition(f"Unknown status '{new_status}'. Known: {', '.join(STATUS_LABELS)}.")
     letter = None
-    if new_status in LETTER_FOR_STATUS and not db.conn.in_transaction:
+    if new_status in LETTER_FOR_STATUS and not db.in_transaction:
         # Rendering a PDF takes ~1 s: do it before taking the write lock, so other writers are not held up.
         # Everything is checked again under the lock; a letter for a change that lost a race is dropped.
         ahead = _authorize_change(db, actor, application_id, new_status)
