@@ -9,9 +9,9 @@ functions, testable without a browser; `build_demo()` wires them into Blocks.
 """
 from __future__ import annotations
 
-from contextlib import closing
 import os
 import sys
+from contextlib import closing
 from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
