@@ -14,8 +14,10 @@ import json
 import os
 import zipfile
 
+import sqlite_utils
+
 from engine.authz import AccessDenied, Actor, require_role
-from engine.store import Database, one, transaction, utc_ago, utcnow
+from engine.store import one, transaction, utc_ago, utcnow
 from engine.uploads import remove_quietly, resolve
 
 DELETED_NAME = "Deleted candidate"
@@ -42,7 +44,7 @@ def _rows(db, sql: str, params) -> list[dict]:
     return [dict(r) for r in db.query(sql, params)]
 
 
-def my_data(db: Database, actor: Actor) -> dict:
+def my_data(db: sqlite_utils.Database, actor: Actor) -> dict:
     """Every row about the candidate, table by table (their own rows, their applications' history, the
     messages they received, the decision log's records about them)."""
     require_role(actor, "candidate")
@@ -73,7 +75,7 @@ def _my_files(db, actor: Actor) -> list[str]:
     return sorted(set(paths))
 
 
-def export_my_data(db: Database, actor: Actor) -> bytes:
+def export_my_data(db: sqlite_utils.Database, actor: Actor) -> bytes:
     """One zip: data.json (``my_data``) and files/ (their uploaded resumes and letters)."""
     data = my_data(db, actor)
     buffer = io.BytesIO()
@@ -116,7 +118,7 @@ def _strip_applications(db, where: str, params: list) -> list[str]:
     return files
 
 
-def delete_my_account(db: Database, actor: Actor, confirm_email: str) -> dict:
+def delete_my_account(db: sqlite_utils.Database, actor: Actor, confirm_email: str) -> dict:
     """Erase the candidate: every table's rows of theirs deleted (profile, resumes, saved jobs, messages,
     mail, sessions, coach reports ...), their applications stripped (``_strip_applications``), their chat
     lines blanked, their files removed, and the account kept only as an anonymous row "Deleted candidate"
@@ -133,7 +135,7 @@ def delete_my_account(db: Database, actor: Actor, confirm_email: str) -> dict:
         files += [r[0] for r in db.execute("SELECT attachment_path FROM messages WHERE user_id = ? AND attachment_path "
                                            "IS NOT NULL", [uid]).fetchall()]
         db.execute("UPDATE room_chat SET body = '[deleted]' WHERE user_id = ?", [uid])
-        # lower() on both sides: outbox.to_email is plain text on PostgreSQL (only NOCASE columns are citext)
+        # lower() on both sides: not every email column is case-insensitive by type (citext on PostgreSQL)
         db.execute("DELETE FROM outbox WHERE user_id = ? OR lower(to_email) = lower(?)", [uid, email])
         for table in _tables_with_column(db, "email"):
             if table not in ("users", "companies", "outbox"):
@@ -150,7 +152,7 @@ def delete_my_account(db: Database, actor: Actor, confirm_email: str) -> dict:
     return {"user_id": uid, "files_removed": len(set(files))}
 
 
-def anonymise_closed_applications(db: Database, admin: Actor, older_than_days: int | None = None) -> int:
+def anonymise_closed_applications(db: sqlite_utils.Database, admin: Actor, older_than_days: int | None = None) -> int:
     """Admin (the scheduled command): strip the personal content of applications closed (rejected, offered,
     not selected, withdrawn) more than ``older_than_days`` ago (default ``anonymise_after_days()``)."""
     from engine.applications import FINAL_STATUSES
