@@ -77,11 +77,12 @@ def assign_jobs(db: sqlite_utils.Database, progress: Callable[[int, int], None] 
         if stop is not None and stop.is_set():
             break
         batch = titles[start:start + BATCH]
-        rows = [(job_id, best[0].code, best[0].confidence, version)
+        rows = [(job_id, best[0].code, float(best[0].confidence), version)
                 for title, best in zip(batch, match_titles(batch)) for job_id in by_title[title]]
         with transaction(db):
-            db.conn.executemany("INSERT OR REPLACE INTO job_occupations (job_id, code, confidence, model_version) "
-                           "VALUES (?, ?, ?, ?)", rows)
+            db.executemany("INSERT INTO job_occupations (job_id, code, confidence, model_version) VALUES (?, ?, ?, ?) "
+                           "ON CONFLICT (job_id) DO UPDATE SET code = excluded.code, confidence = excluded.confidence, "
+                           "model_version = excluded.model_version", rows)
         if progress:
             progress(min(start + BATCH, len(titles)), len(titles))
     return len(pending)
