@@ -48,6 +48,8 @@ def match_titles(titles: list[str], k: int = 1) -> list[list[OccupationMatch]]:
 
 def jobs_without_occupation(db: sqlite_utils.Database, version: str,
                             job_ids: list[int] | None = None) -> list[tuple[int, str]]:
+    if job_ids is not None and not job_ids:   # (PostgreSQL refuses an empty IN ())
+        return []
     only = f" AND j.id IN ({', '.join('?' for _ in job_ids)})" if job_ids is not None else ""
     return [(r[0], r[1] or "") for r in db.execute(
         "SELECT j.id, j.title FROM jobs j LEFT JOIN job_occupations o ON o.job_id = j.id "
