@@ -7,7 +7,8 @@ the last one a prefix (``:*``) so results appear while typing. That is ``to_tsqu
 ``websearch_to_tsquery``: the latter has no prefix form, and every query here ends in one; the words are
 already reduced to letters and digits, so nothing in them can read as an operator.
 Both sides use the 'english' configuration (stemming, as SQLite's porter tokenizer stems), so "developers"
-finds "Developer"; a word that is only a stop word ("the", "it") adds nothing to a query.
+finds "Developer". Unlike FTS5 it drops stop words: "the" or "it" adds nothing to a query, and a query of
+stop words alone finds nothing (FTS5 would find every job with a word starting so).
 """
 from __future__ import annotations
 
