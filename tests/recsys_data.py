@@ -1,7 +1,9 @@
 """Tiny, deterministic job catalogue for the recommendation tests (no generator, no shared data)."""
 from __future__ import annotations
 
+import os
 import random
+from contextlib import contextmanager
 
 OCCUPATIONS = {
     "Software Engineering": ("Backend Software Engineer", ["Python", "Django", "PostgreSQL", "Docker", "REST APIs"],
@@ -47,27 +49,62 @@ def tiny_jobs(per_occupation: int = 15, seed: int = 7) -> list[dict]:
 
 
 def build_catalogue(path, per_occupation: int = 8):
-    """A data dir holding tiny_jobs() and their built index; returns the path."""
+    """A data dir holding tiny_jobs() in a SQLite file and their built index; returns the path. Built once
+    per module, outside any test's PostgreSQL database: copy_catalogue loads it into the test's."""
     from engine import jobs, store
     from engine.recsys.index import build_index
 
-    db = store.connect(path)
-    jobs.add_jobs(db, tiny_jobs(per_occupation))
-    build_index(db)
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.conn.close()
+    with _sqlite_database():
+        db = store.connect(path)
+        jobs.add_jobs(db, tiny_jobs(per_occupation))
+        build_index(db)
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
     return path
 
 
 def copy_catalogue(src, dst):
-    """A private copy (database + saved index) so a test may change it; the copy loads without re-embedding."""
+    """A private copy (database + saved index) so a test may change it; the copy loads without re-embedding.
+    In the PostgreSQL run the test's database gets the catalogue's jobs with their ids and update times,
+    so the copied index matches them as it matches the copied SQLite file."""
     import shutil
 
+    from engine import store
     from engine.recsys.index import forget_indexes
 
     shutil.copytree(src, dst)
     forget_indexes()
+    if store.database_url() is not None:
+        _load_jobs_into_postgres(dst)
     return dst
+
+
+@contextmanager
+def _sqlite_database():
+    saved = os.environ.pop("DATABASE_URL", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ["DATABASE_URL"] = saved
+
+
+def _load_jobs_into_postgres(data_dir) -> None:
+    import sqlite3
+
+    from engine import store
+
+    source = sqlite3.connect(str(store.db_path(data_dir)))
+    cur = source.execute("SELECT * FROM jobs ORDER BY id")
+    columns = [d[0] for d in cur.description]
+    rows = cur.fetchall()
+    source.close()
+    db = store.connect(data_dir)
+    with store.transaction(db):
+        db.executemany(f"INSERT INTO jobs ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
+        # ids were given: move the identity past them, or the next insert takes id 1 again
+        db.execute("SELECT setval(pg_get_serial_sequence('jobs', 'id'), (SELECT max(id) FROM jobs))")
+    db.close()
 
 
 def add_candidate(db, name="Cand", skills=(), **profile) -> int:

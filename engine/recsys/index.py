@@ -93,18 +93,23 @@ class BuildStopped(RuntimeError):
 
 
 def index_dir_of(db: sqlite_utils.Database) -> Path | None:
-    """``<data_dir>/index`` for a file database, None for an in-memory one (then nothing is saved)."""
-    if db.dialect == "postgresql":   # the files beside the database live in the data dir
-        return Path(db.data_dir).resolve() / "index"
-    for row in db.execute("PRAGMA database_list").fetchall():
-        if row[1] == "main" and row[2]:
-            return Path(row[2]).resolve().parent / "index"
-    return None
+    """``<data_dir>/index`` (the folder beside the SQLite file, or the configured one of a PostgreSQL
+    database), None for an in-memory SQLite database (then nothing is saved)."""
+    from engine import store
+
+    if not store.is_postgres(db) and _sqlite_in_memory(db):
+        return None
+    return Path(db.data_dir).resolve() / "index"
+
+
+def _sqlite_in_memory(db: sqlite_utils.Database) -> bool:
+    # an in-memory database still has a data dir (the configured one): its index must not be saved there
+    return not any(row[1] == "main" and row[2] for row in db.execute("PRAGMA database_list").fetchall())
 
 
 def _key(db: sqlite_utils.Database) -> str:
     d = index_dir_of(db)
-    return str(d) if d else f"memory:{id(db.conn)}"
+    return str(d) if d else f"memory:{id(db)}"
 
 
 class EmbeddingCache:
