@@ -145,8 +145,10 @@ def is_postgres(db: Database) -> bool:
 
 
 @contextmanager
-def transaction(db: Database) -> Iterator[Database]:
-    """All writes inside commit together or not at all. Nested use joins the outer transaction."""
+def transaction(db: Database, *, write_lock: bool = True) -> Iterator[Database]:
+    """All writes inside commit together or not at all. Nested use joins the outer transaction.
+    ``write_lock=False`` (PostgreSQL only) skips the global write lock, for claims whose row locks keep
+    writers apart (engine.tasks); SQLite always takes its one write lock."""
     if db.in_transaction:
         yield db
         return
@@ -154,7 +156,8 @@ def transaction(db: Database) -> Iterator[Database]:
         from engine.postgres import WRITE_LOCK_KEY
 
         db.execute("BEGIN")
-        db.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        if write_lock:
+            db.execute(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
     else:
         db.execute("BEGIN IMMEDIATE")
     try:

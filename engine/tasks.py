@@ -57,23 +57,13 @@ class Task:
 
 @contextmanager
 def claim_transaction(db: Database) -> Iterator[Database]:
-    """A transaction for claiming rows. PostgreSQL: a plain one, without the engine's global write lock
-    (``store.transaction``), since ``FOR UPDATE SKIP LOCKED`` row locks keep claimers apart and a claim
-    must not wait for unrelated writers. SQLite: ``store.transaction`` (BEGIN IMMEDIATE)."""
-    if not is_postgres(db):
-        with store.transaction(db):
-            yield db
-        return
+    """A transaction for claiming rows. PostgreSQL: without the engine's global write lock, since ``FOR
+    UPDATE SKIP LOCKED`` row locks keep claimers apart and a claim must not wait for unrelated writers.
+    SQLite: BEGIN IMMEDIATE, as every write transaction."""
     if db.in_transaction:
         raise RuntimeError("a claim must run in a transaction of its own")
-    db.execute("BEGIN")
-    try:
+    with store.transaction(db, write_lock=False):
         yield db
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    else:
-        db.execute("COMMIT")
 
 
 def lock_clause(db: Database) -> str:
