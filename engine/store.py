@@ -798,3 +798,22 @@ CREATE TRIGGER jobs_search_ai AFTER INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION
 CREATE TRIGGER jobs_search_au AFTER UPDATE OF title, company, category, location, required_skills, description
     ON jobs FOR EACH ROW EXECUTE FUNCTION jobs_search_sync();
 """
+
+
+@migration
+def m310_recsys_job_vectors(db: Database) -> None:
+    """Job vectors live in the database (they lived in ``<data_dir>/index/embeddings.sqlite``), so every
+    replica on one database shares them: a new replica loads its FAISS index without embedding, and a job
+    one replica embedded is not embedded again by another. Vectors of an older data dir's file are taken
+    over (``engine.recsys.index.import_legacy_vectors``)."""
+    execute_script(db, """
+CREATE TABLE job_vectors (
+    job_id INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+    updated_at TEXT NOT NULL,                     -- the job's updated_at when it was embedded
+    version TEXT NOT NULL,                        -- index.vector_version: encoder + job-text format
+    vec BLOB NOT NULL                             -- float32 little-endian, L2-normalised
+);
+""")
+    from engine.recsys.index import import_legacy_vectors
+
+    import_legacy_vectors(db)
