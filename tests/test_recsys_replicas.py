@@ -111,7 +111,8 @@ def replicas(data_dir, tmp_path):
 
 def _catalogue(db, encoder) -> None:
     """16 jobs whose vectors are already stored (as after any replica's first build)."""
-    jobs.add_jobs(db, tiny_jobs(2))
+    for job in tiny_jobs(2):
+        jobs.add_job(db, job)
     idx.build_index(db)
     assert len(encoder.encoded) == 16
     encoder.encoded.clear()
@@ -237,7 +238,8 @@ NICU = "Neonatal intensive care nurse: premature newborns in the NICU, neonatal 
 
 @pytest.mark.slow
 def test_with_the_real_encoder_a_posted_job_is_recommended_on_the_other_replica_unembedded(db, replicas, monkeypatch):
-    jobs.add_jobs(db, tiny_jobs(2))
+    for job in tiny_jobs(2):
+        jobs.add_job(db, job)
     real = enc.load_encoder()
     job_texts: list[str] = []
     original = type(real).encode
