@@ -192,14 +192,14 @@ class EmbeddingCache:
                 "vec = excluded.vec", rows)
 
     def get(self, ids: list[int], version: str) -> tuple[list[int], np.ndarray]:
-        """(ids that have a stored vector of this version, their vectors as rows), in job id order when many
-        are asked for (a build): then the table is read page by page in id order instead of by IN lists."""
-        wanted = list(dict.fromkeys(ids))
+        """(ids that have a stored vector of this version, their vectors as rows), in job id order. Many ids
+        (a build) are read by paging through the table in id order instead of by IN lists."""
+        wanted = sorted(set(ids))
         out_ids: list[int] = []
         blocks: list[np.ndarray] = []
         with self.lock:
             if len(wanted) > SCAN_ABOVE:
-                keep, last, stop = set(wanted), min(wanted) - 1, max(wanted)
+                keep, last, stop = set(wanted), wanted[0] - 1, wanted[-1]
                 while last < stop:
                     rows = self.db.execute("SELECT job_id, vec FROM job_vectors WHERE version = ? AND job_id > ? "
                                            "AND job_id <= ? ORDER BY job_id LIMIT ?",
@@ -212,7 +212,7 @@ class EmbeddingCache:
                 for start in range(0, len(wanted), IN_CHUNK):
                     chunk = wanted[start:start + IN_CHUNK]
                     rows = self.db.execute(f"SELECT job_id, vec FROM job_vectors WHERE version = ? AND job_id IN "
-                                           f"({','.join('?' * len(chunk))})", [version, *chunk]).fetchall()
+                                           f"({','.join('?' * len(chunk))}) ORDER BY job_id", [version, *chunk]).fetchall()
                     self._collect(rows, out_ids, blocks)
         return out_ids, (np.vstack(blocks) if blocks else np.zeros((0, enc.DIM), np.float32))
 
