@@ -725,9 +725,12 @@ def _current(db: sqlite_utils.Database) -> JobIndex | None:
             stamp = (directory / "meta.json").stat().st_mtime_ns
             if _loaded_meta.get(key) != stamp:
                 _loaded_meta[key] = stamp
-                loaded = _load_saved(directory, index.cache if index else EmbeddingCache.of(db))
+                cache = index.cache if index else EmbeddingCache.of(db)
+                loaded = _load_saved(directory, cache)
                 if loaded is not None:
                     _indexes[key] = index = loaded
+                elif index is None:
+                    cache.close()
     if index is None or index.encoder_version != version or index.outgrown:
         return None
     return index
