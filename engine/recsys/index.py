@@ -146,6 +146,7 @@ class EmbeddingCache:
             db = store.SqliteDatabase(conn, Path("."))
             store.apply_migrations(db)
         self.db, self.owned = db, owned
+        self.postgres = store.is_postgres(db)
         self.lock = threading.Lock()
 
     @classmethod
@@ -199,11 +200,12 @@ class EmbeddingCache:
         wanted = sorted(set(ids))
         out_ids: list[int] = []
         blocks: list[np.ndarray] = []
+        read = self._read_binary if self.postgres else self.db.execute
         with self.lock:
             if len(wanted) > SCAN_ABOVE:
                 keep, last, stop = set(wanted), wanted[0] - 1, wanted[-1]
                 while last < stop:
-                    rows = self.db.execute("SELECT job_id, vec FROM job_vectors WHERE version = ? AND job_id > ? "
+                    rows = read("SELECT job_id, vec FROM job_vectors WHERE version = ? AND job_id > ? "
                                            "AND job_id <= ? ORDER BY job_id LIMIT ?",
                                            [version, last, stop, SCAN_PAGE]).fetchall()
                     if not rows:
@@ -213,10 +215,13 @@ class EmbeddingCache:
             else:
                 for start in range(0, len(wanted), IN_CHUNK):
                     chunk = wanted[start:start + IN_CHUNK]
-                    rows = self.db.execute(f"SELECT job_id, vec FROM job_vectors WHERE version = ? AND job_id IN "
-                                           f"({','.join('?' * len(chunk))}) ORDER BY job_id", [version, *chunk]).fetchall()
+                    rows = read(f"SELECT job_id, vec FROM job_vectors WHERE version = ? AND job_id IN "
+                                f"({','.join('?' * len(chunk))}) ORDER BY job_id", [version, *chunk]).fetchall()
                     self._collect(rows, out_ids, blocks)
         return out_ids, (np.vstack(blocks) if blocks else np.zeros((0, enc.DIM), np.float32))
+
+    def _read_binary(self, sql: str, params: list):
+        return self.db.execute(sql, params, binary=True)   # bytea in binary: half the time of hex text
 
     @staticmethod
     def _collect(rows, out_ids: list[int], blocks: list[np.ndarray]) -> None:
