@@ -23,7 +23,9 @@ cost what real ones cost to store, read and search, but their neighbours mean no
 
 The PostgreSQL URL names a server (any database on it): the benchmark creates a database of its own there
 and drops it afterwards. Without --postgres (or DATABASE_URL) only SQLite runs. Writes
-artifacts/bench/scale.json (a run smaller than the defaults is labelled "small_run" in it). Each database gets its own temporary data dir (never ./data).
+artifacts/bench/scale.json (a run smaller than the defaults is labelled "small_run" in it). Each database
+gets its own temporary data dir (never ./data). Memory: at 1M jobs the vectors alone are 1.5 GB, held about
+three times over while an index is built; insert and COPY take minutes, an IVF training at 1M several.
 """
 from __future__ import annotations
 
