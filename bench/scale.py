@@ -26,7 +26,7 @@ and drops it afterwards. Without --postgres (or DATABASE_URL) only SQLite runs. 
 artifacts/bench/scale.json (a run smaller than the defaults is labelled "small_run" in it). Each database
 gets its own temporary data dir (never ./data). Memory: at 1M jobs the vectors alone are 1.5 GB, held about
 three times over while an index is built; inserts take minutes, and an IVF build at 1M took 570 s on 2 cores
-(docs/recsys.md, Speed), twice per database here (the 100k and the 1M load use flat and IVF).
+(docs/recsys.md, Speed): each database trains one at 1M and a smaller one at 100k (both past FLAT_LIMIT).
 """
 from __future__ import annotations
 
