@@ -266,3 +266,25 @@ def test_with_the_real_encoder_a_posted_job_is_recommended_on_the_other_replica_
         assert recommend(bdb, NICU, k=1)[0].job_id == new_id
         assert time.monotonic() - started < 5
     assert job_texts.count(text) == 1         # B did not embed it again
+
+
+def test_vectors_of_an_older_data_dirs_file_are_taken_over(db):
+    """Before job_vectors, a data dir kept its vectors in index/embeddings.sqlite: the migration takes
+    them over for jobs that still exist, so an upgrade embeds nothing again."""
+    import sqlite3
+
+    ids = [jobs.add_job(db, job) for job in tiny_jobs(1)[:3]]
+    stamps = dict(db.execute("SELECT id, updated_at FROM jobs").fetchall())
+    vectors = np.eye(4, enc.DIM, dtype=np.float32)
+    (Path(db.data_dir) / "index").mkdir(exist_ok=True)
+    with sqlite3.connect(Path(db.data_dir) / "index" / idx.LEGACY_FILE) as old:
+        old.execute("CREATE TABLE vectors (job_id INTEGER PRIMARY KEY, updated_at TEXT NOT NULL, version TEXT NOT NULL, "
+                    "vec BLOB NOT NULL)")
+        old.executemany("INSERT INTO vectors VALUES (?, ?, 'v1', ?)",
+                        [(i, stamps.get(i, "gone"), v.tobytes()) for i, v in zip([*ids, 999], vectors)])
+    assert idx.import_legacy_vectors(db) == 4
+    cache = idx.EmbeddingCache.of(db)
+    assert cache.current("v1") == {i: stamps[i] for i in ids}     # the deleted job's vector is left behind
+    got_ids, got = cache.get(ids, "v1")
+    assert got_ids == ids and np.array_equal(got, vectors[:3])
+    cache.close()
