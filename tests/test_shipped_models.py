@@ -138,7 +138,7 @@ def test_the_index_takes_shipped_vectors_and_embeds_only_the_jobs_whose_text_cha
 
     monkeypatch.setattr(idx.enc, "load_encoder", lambda *a, **k: CountingEncoder())
     index = idx.build_index(db)
-    assert index.size == 12 and embedded == [job_text(db["jobs"].get(rows[0]["id"]))]
+    assert index.size == 12 and embedded == [job_text(store.one(db, "SELECT * FROM jobs WHERE id = ?", [rows[0]["id"]]))]
     assert np.allclose(index.vector(rows[5]["id"]), table[5], atol=0.01)
     idx.forget_indexes()
     monkeypatch.setattr(idx, "vector_version", lambda model_version: "another-model text2")
