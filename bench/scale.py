@@ -8,8 +8,8 @@
   level re-ranking + skills), profile vectors drawn at random: the encoder's own forward pass is left out
   (bench/recsys.py measures it);
 - writers: W threads (default 32), each with its own connection, applying (a new candidate each time),
-  moving applications along the status map (racing on purpose) and adding notes for S seconds (default
-  60): committed writes/s, latency, every row counted afterwards (none lost) and every application's event
+  moving applications along the status map (the shared ones racing on purpose, and the writer's own new
+  ones) and adding notes for S seconds (default 60): committed writes/s, latency, every row counted afterwards (none lost) and every application's event
   chain checked whole.
 
 Jobs are bench/jobs.py's generated postings: a pool of up to 20,000 made by engine.datasets.generator,
@@ -336,7 +336,8 @@ def writer(target: Target, t: int, seconds: float, world: dict, results: dict, l
             if op == "apply":
                 candidate = _user(db, f"c{t}_{i}_{uuid.uuid4().hex[:6]}@scale.test", "candidate")
                 mine["candidates"] += 1
-                A.apply(db, candidate, rng.choice(world["jobs"]))
+                # the recruiter moves it along later too, so status changes never run out of open applications
+                open_apps.append(A.apply(db, candidate, rng.choice(world["jobs"]))["id"])
                 mine["apply"] += 1
             elif op == "status":
                 options: list[str] = []
