@@ -5,7 +5,7 @@ import streamlit as st
 
 from engine.navigation import PAGES
 from ui import auth
-from ui.mail_sender import start_mail_sender
+from ui.background import start_background_work
 from ui.server_log import quiet_client_disconnects
 from ui.session import current_actor, db
 
@@ -14,7 +14,7 @@ quiet_client_disconnects()   # a closed tab is not a server error
 
 auth.bootstrap_accounts_once()
 auth.restore_session(db())
-start_mail_sender()  # delivers the email outbox in the background when SMTP_HOST is set
+start_background_work()  # mail and recording clean-up in a thread, unless worker processes run
 actor = current_actor()
 role = actor.role if actor else "guest"
 

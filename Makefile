@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export PYTHONUNBUFFERED := 1
 
-.PHONY: setup run init test test-postgres demo bench ship-models clean sandbox-tools
+.PHONY: setup run cluster init test test-postgres demo bench ship-models clean sandbox-tools
 
 setup: $(STAMP) sandbox-tools
 
@@ -41,6 +41,12 @@ run: init
 	@$(BIN)/python gradio_chat/app.py > data/coach-gradio.log 2>&1 & coach_pid=$$!; \
 	trap 'kill $$coach_pid 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/streamlit run Home.py --server.headless true --server.address 127.0.0.1 --server.port 8501
+
+# Several app processes behind nginx on one machine (docs/deploy.md): PostgreSQL in data/postgres, two
+# Streamlit replicas (8601, 8602), the coach, nginx on :8080 with session affinity. Ctrl-C stops everything.
+cluster: setup
+	@command -v nginx >/dev/null || { echo ">> nginx is not installed (Debian package nginx)"; exit 2; }
+	CLUSTER_INIT=1 scripts/cluster.sh run data
 
 # The tests run twice: on SQLite (everything), then the engine and page tests on PostgreSQL, a server of
 # their own from the Debian package (scripts/postgres.sh); without PostgreSQL installed that run is skipped.

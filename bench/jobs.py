@@ -89,7 +89,7 @@ def bench_size(size: int, queries: int, workdir: Path) -> dict:
         started = time.perf_counter()
         init_database(db, size, progress=False)
         result["init_s"] = round(time.perf_counter() - started, 2)
-        db.conn.close()
+        db.close()
         db = store.connect(data_dir)  # query as the app does: a fresh connection
     mix = query_mix(queries)
     for _, f in mix:  # warm-up: page cache and SQLite's statement cache, as in a running app

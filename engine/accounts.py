@@ -13,10 +13,10 @@ import json
 import os
 import re
 import secrets
+from collections import Counter
 from urllib.parse import urlparse
 
 import bcrypt
-import sqlite_utils
 
 from engine import common_passwords, limits, sign_in_throttle
 from engine.authz import AccessDenied, Actor, NotFound, require_role, require_signed_in
@@ -25,7 +25,7 @@ from engine.sign_in_sessions import (SESSION_DAYS, Session, actor_for_session, a
                                      session_id_for_token)
 from engine.sign_in_sessions import actor_from_row as _actor
 from engine.choices import CATEGORY_NAMES, EDUCATION_LEVELS, email_problem
-from engine.store import insert_row, one, transaction, update_row, utcnow
+from engine.store import Database, insert_row, one, transaction, update_row, utcnow
 
 MIN_PASSWORD = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt only reads 72 bytes; bcrypt 5 refuses longer input outright
@@ -117,7 +117,7 @@ def _check_choices(values: dict, errors: dict[str, str]) -> None:
         errors["education"] = f"Education must be one of: {', '.join(EDUCATION_LEVELS)}."
 
 
-def check_email_free(db: sqlite_utils.Database, email: str, errors: dict[str, str], *, except_user: int | None = None) -> None:
+def check_email_free(db: Database, email: str, errors: dict[str, str], *, except_user: int | None = None) -> None:
     problem = email_problem(email)
     if problem:
         errors["email"] = problem
@@ -159,7 +159,7 @@ def _dummy_check(password: str) -> None:
 _EXTERNAL_ONLY = "!external:"  # password_hash prefix of an account reached only through the identity provider
 
 
-def _insert_user(db: sqlite_utils.Database, *, email: str, password: str | None, role: str, name: str,
+def _insert_user(db: Database, *, email: str, password: str | None, role: str, name: str,
                  company_id: int | None = None, **profile) -> int:
     now = utcnow()
     # No password (Google sign-in): a hash of nothing anyone knows, which check_password never matches.
@@ -172,7 +172,7 @@ def _insert_user(db: sqlite_utils.Database, *, email: str, password: str | None,
     })
 
 
-def sign_up_candidate(db: sqlite_utils.Database, *, name: str, email: str, password: str, location: str = "",
+def sign_up_candidate(db: Database, *, name: str, email: str, password: str, location: str = "",
                       preferred_category: str = "", skills: str | list[str] | None = None, education: str = "",
                       experience: str = "") -> Actor:
     """Create a candidate account. Raises ValidationError listing every problem at once."""
@@ -194,7 +194,7 @@ def sign_up_candidate(db: sqlite_utils.Database, *, name: str, email: str, passw
     return _actor(one(db, "SELECT * FROM users WHERE id = ?", [user_id]))
 
 
-def sign_up_company(db: sqlite_utils.Database, *, email: str, password: str, company_name: str, industry: str,
+def sign_up_company(db: Database, *, email: str, password: str, company_name: str, industry: str,
                     location: str, website: str = "", contact_name: str = "") -> Actor:
     """Create a company (no access granted yet) and its first recruiter account, together or not at all."""
     email = normalize_email(email)
@@ -223,7 +223,7 @@ def sign_up_company(db: sqlite_utils.Database, *, email: str, password: str, com
     return _actor(one(db, "SELECT * FROM users WHERE id = ?", [user_id]))
 
 
-def create_user(db: sqlite_utils.Database, *, email: str, password: str, role: str, name: str,
+def create_user(db: Database, *, email: str, password: str, role: str, name: str,
                 company_id: int | None = None) -> int:
     """Validated insert used by recruiter creation and bootstrap (callers check who may do it)."""
     email = normalize_email(email)
@@ -238,7 +238,7 @@ def create_user(db: sqlite_utils.Database, *, email: str, password: str, role: s
         return _insert_user(db, email=email, password=password, role=role, name=name, company_id=company_id)
 
 
-def authenticate(db: sqlite_utils.Database, email: str, password: str, *, client: str = "unknown") -> Actor:
+def authenticate(db: Database, email: str, password: str, *, client: str = "unknown") -> Actor:
     """The account for these credentials, or AccessDenied with the same message whatever was wrong.
 
     ``client`` names who is asking (the IP address the server saw). Attempts are throttled per client, per
@@ -255,7 +255,7 @@ def authenticate(db: sqlite_utils.Database, email: str, password: str, *, client
     return _actor(row)
 
 
-def actor_for_external_identity(db: sqlite_utils.Database, email: str, name: str = "") -> Actor:
+def actor_for_external_identity(db: Database, email: str, name: str = "") -> Actor:
     """Google (OIDC) sign-in with an address the provider has verified: the account with that email, or a
     new candidate account without a password (it can only be reached through the identity provider).
 
@@ -281,7 +281,7 @@ def actor_for_external_identity(db: sqlite_utils.Database, email: str, name: str
     return _actor(row)
 
 
-def refresh_actor(db: sqlite_utils.Database, actor: Actor) -> Actor:
+def refresh_actor(db: Database, actor: Actor) -> Actor:
     """The actor re-read from the database (after a profile, role or company change)."""
     require_signed_in(actor)
     row = one(db, "SELECT * FROM users WHERE id = ?", [actor.user_id])
@@ -290,7 +290,7 @@ def refresh_actor(db: sqlite_utils.Database, actor: Actor) -> Actor:
     return _actor(row)
 
 
-def change_password(db: sqlite_utils.Database, actor: Actor, current: str, new: str) -> None:
+def change_password(db: Database, actor: Actor, current: str, new: str) -> None:
     require_signed_in(actor)
     """The current password is throttled like a sign-in, so a borrowed session cannot guess it."""
     row = one(db, "SELECT email, password_hash FROM users WHERE id = ?", [actor.user_id])
@@ -308,7 +308,7 @@ def change_password(db: sqlite_utils.Database, actor: Actor, current: str, new: 
         db.execute("DELETE FROM sessions WHERE user_id = ?", [actor.user_id])
 
 
-def operator_set_password(db: sqlite_utils.Database, email: str, password: str) -> Actor:
+def operator_set_password(db: Database, email: str, password: str) -> Actor:
     """For the command line only (whoever runs it already owns the database file): set a forgotten
     password, e.g. the generated admin's, and end that account's sessions."""
     row = one(db, "SELECT * FROM users WHERE email = ? COLLATE NOCASE", [normalize_email(email)])
@@ -323,7 +323,7 @@ def operator_set_password(db: sqlite_utils.Database, email: str, password: str) 
 
 
 # --- profiles --------------------------------------------------------------------------------------
-def _public_profile(db: sqlite_utils.Database, row: dict) -> dict:
+def _public_profile(db: Database, row: dict) -> dict:
     profile = {k: v for k, v in row.items() if k != "password_hash"}
     profile["skills"] = json.loads(row.get("skills") or "[]")
     profile["google_only"] = row["password_hash"].startswith(_EXTERNAL_ONLY)
@@ -333,7 +333,7 @@ def _public_profile(db: sqlite_utils.Database, row: dict) -> dict:
     return profile
 
 
-def get_profile(db: sqlite_utils.Database, actor: Actor, user_id: int | None = None) -> dict:
+def get_profile(db: Database, actor: Actor, user_id: int | None = None) -> dict:
     """Own profile; the admin may read anyone's. Other ids read as not found."""
     require_role(actor, "candidate", "recruiter", "admin")
     user_id = actor.user_id if user_id is None else user_id
@@ -345,7 +345,7 @@ def get_profile(db: sqlite_utils.Database, actor: Actor, user_id: int | None = N
     return _public_profile(db, row)
 
 
-def update_profile(db: sqlite_utils.Database, actor: Actor, changes: dict) -> dict:
+def update_profile(db: Database, actor: Actor, changes: dict) -> dict:
     """Change the actor's own profile fields (unknown fields are refused); returns the new profile.
 
     A new email is not taken at once: a link goes to that address (``engine.email_confirmation``) and the
@@ -386,15 +386,27 @@ def update_profile(db: sqlite_utils.Database, actor: Actor, changes: dict) -> di
     return get_profile(db, actor)
 
 
-def suggested_skills(db: sqlite_utils.Database, limit: int = 400) -> list[str]:
-    """The skills jobs ask for most often, for the profile's skill picker."""
-    rows = db.query(
-        "SELECT value AS skill, count(*) AS n FROM jobs, json_each(jobs.required_skills) "
-        "WHERE json_valid(jobs.required_skills) GROUP BY lower(value) ORDER BY n DESC LIMIT ?", [limit])
-    return sorted((r["skill"] for r in rows), key=str.lower)
+def suggested_skills(db: Database, limit: int = 400) -> list[str]:
+    """The skills jobs ask for most often, for the profile's skill picker. Counted here rather than with
+    SQLite's json_each, so it reads the same on PostgreSQL; one spelling per skill (its most common)."""
+    counts: Counter[str] = Counter()
+    spellings: dict[str, Counter[str]] = {}
+    for (raw,) in db.execute("SELECT required_skills FROM jobs").fetchall():
+        try:
+            skills = json.loads(raw or "[]")
+        except ValueError:
+            continue   # a malformed list is skipped, as json_valid() did
+        if not isinstance(skills, list):
+            continue
+        for skill in skills:
+            if isinstance(skill, str) and skill.strip():
+                counts[skill.lower()] += 1
+                spellings.setdefault(skill.lower(), Counter())[skill] += 1
+    top = sorted(counts, key=lambda k: (-counts[k], k))[:limit]
+    return sorted((spellings[k].most_common(1)[0][0] for k in top), key=str.lower)
 
 
-def home_summary(db: sqlite_utils.Database, actor: Actor | None) -> dict:
+def home_summary(db: Database, actor: Actor | None) -> dict:
     """The few counts the landing page shows, for whoever is looking."""
     from engine.jobs import visible_to_candidates_sql
 
@@ -443,7 +455,7 @@ def public_deployment() -> bool:
     return bool(os.environ.get("SPACE_ID")) or host not in ("127.0.0.1", "localhost", "::1", "0.0.0.0")
 
 
-def _guard_demo_accounts(db: sqlite_utils.Database) -> list[str]:
+def _guard_demo_accounts(db: Database) -> list[str]:
     """Demo accounts left from an earlier `engine demo` (every @demo.jobexpressway.local address): a warning,
     and on a public deployment their passwords are dropped and their sessions ended."""
     rows = list(db.query("SELECT id, password_hash FROM users WHERE email LIKE ?", ["%@" + DEMO_EMAIL_DOMAIN]))
@@ -462,7 +474,7 @@ def _guard_demo_accounts(db: sqlite_utils.Database) -> list[str]:
             "locked (their passwords no longer work)."]
 
 
-def ensure_bootstrap_accounts(db: sqlite_utils.Database, *, demo: bool | None = None) -> list[str]:
+def ensure_bootstrap_accounts(db: Database, *, demo: bool | None = None) -> list[str]:
     """Make sure an admin exists (ADMIN_EMAIL/ADMIN_PASSWORD, else a generated password shown once in the
     returned messages and stored nowhere in clear) and, only with ``demo=True`` (``engine demo``) or
     JOBEXPRESSWAY_DEMO_ACCOUNTS=1 off a public deployment, the demo candidate, recruiter (with a fully

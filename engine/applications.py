@@ -10,7 +10,6 @@ transaction as the change (the interview invitation is the meetings feature's, s
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import replace
 from datetime import date
 
@@ -20,7 +19,7 @@ from engine import anonymise, decisions, letters, limits, notify, oversight
 from engine.authz import (AccessDenied, Actor, NotFound, is_company_staff, require_company_scope, require_permission,
                           require_role, require_signed_in, require_staff_access)
 from engine.jobs import record_event
-from engine.store import insert_row, one, transaction, utcnow
+from engine.store import INTEGRITY_ERRORS, insert_row, one, transaction, utcnow
 from engine.uploads import check_pdf, remove_quietly, resolve, save_file
 
 STATUS_LABELS = {
@@ -142,7 +141,7 @@ def apply(
             name = _user_name(db, actor.user_id)
             notify.notify_user(db, actor.user_id, notify.application_received_email(name, job["title"], job["company"]),
                                link=notify.app_link("my-applications", application=app_id), application_id=app_id)
-    except sqlite3.IntegrityError:
+    except INTEGRITY_ERRORS:   # another request's application won the race (UNIQUE job, candidate)
         remove_quietly(db, pdf_path)
         _refuse_if_applied(db, actor, job["id"])
         raise
@@ -194,7 +193,7 @@ def change_status(
     if new_status not in STATUS_LABELS:
         raise IllegalTransition(f"Unknown status '{new_status}'. Known: {', '.join(STATUS_LABELS)}.")
     letter = None
-    if new_status in LETTER_FOR_STATUS and not db.conn.in_transaction:
+    if new_status in LETTER_FOR_STATUS and not db.in_transaction:
         # Rendering a PDF takes ~1 s: do it before taking the write lock, so other writers are not held up.
         # Everything is checked again under the lock; a letter for a change that lost a race is dropped.
         ahead = _authorize_change(db, actor, application_id, new_status)
@@ -346,7 +345,7 @@ def list_for_job(db: sqlite_utils.Database, actor: Actor, job_id: int) -> list[d
         "u.headline AS candidate_headline, r.title AS resume_title, "
         "(SELECT count(*) FROM application_notes n WHERE n.application_id = a.id) AS note_count "
         "FROM applications a JOIN users u ON u.id = a.candidate_id LEFT JOIN resumes r ON r.id = a.resume_id "
-        "WHERE a.job_id = ? ORDER BY a.fit_score IS NULL, a.fit_score DESC, a.created_at, a.id", [job["id"]]))
+        "WHERE a.job_id = ? ORDER BY a.fit_score DESC NULLS LAST, a.created_at, a.id", [job["id"]]))
     for row in rows:
         row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
         try:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlite_utils
-
-from engine.store import one
+from engine.store import Database, one
 
 PERMISSIONS = ("post_jobs", "view_applicants", "change_status", "schedule_interviews")
 PERMISSION_LABELS = {
@@ -53,7 +51,7 @@ def require_signed_in(actor: Actor | None) -> Actor:
     return actor
 
 
-def company_has_access(db: sqlite_utils.Database, company_id: int | None) -> bool:
+def company_has_access(db: Database, company_id: int | None) -> bool:
     """Whether the admin's grant to this company stands (not yet granted, denied and revoked all read False)."""
     if company_id is None:
         return False
@@ -61,7 +59,7 @@ def company_has_access(db: sqlite_utils.Database, company_id: int | None) -> boo
     return row is not None and row[0] == "granted"
 
 
-def has_staff_access(db: sqlite_utils.Database, actor: Actor | None) -> bool:
+def has_staff_access(db: Database, actor: Actor | None) -> bool:
     """The one rule for a company's staff: a recruiter acts for their company only while its access is
     granted. Recruiters of revoked, denied, pending or never-granted companies keep their own account, their
     inbox and the access-request workflow, and nothing of the company's hiring data or rooms. Admins always
@@ -69,7 +67,7 @@ def has_staff_access(db: sqlite_utils.Database, actor: Actor | None) -> bool:
     return actor is not None and (not actor.is_recruiter or company_has_access(db, actor.company_id))
 
 
-def require_staff_access(db: sqlite_utils.Database, actor: Actor | None) -> Actor:
+def require_staff_access(db: Database, actor: Actor | None) -> Actor:
     require_signed_in(actor)
     if not has_staff_access(db, actor):
         raise AccessDenied("Your company does not have access to JobExpressway (not granted yet, or revoked). "
@@ -77,7 +75,7 @@ def require_staff_access(db: sqlite_utils.Database, actor: Actor | None) -> Acto
     return actor
 
 
-def is_company_staff(db: sqlite_utils.Database, actor: Actor | None, company_id: int | None) -> bool:
+def is_company_staff(db: Database, actor: Actor | None, company_id: int | None) -> bool:
     """The admin, or a recruiter of this company while the company has access (has_staff_access)."""
     if actor is None:
         return False
@@ -87,7 +85,7 @@ def is_company_staff(db: sqlite_utils.Database, actor: Actor | None, company_id:
             and has_staff_access(db, actor))
 
 
-def company_permissions(db: sqlite_utils.Database, company_id: int | None) -> set[str]:
+def company_permissions(db: Database, company_id: int | None) -> set[str]:
     if company_id is None:
         return set()
     rows = db.query(
@@ -98,7 +96,7 @@ def company_permissions(db: sqlite_utils.Database, company_id: int | None) -> se
     return {r["permission"] for r in rows}
 
 
-def has_permission(db: sqlite_utils.Database, actor: Actor | None, permission: str) -> bool:
+def has_permission(db: Database, actor: Actor | None, permission: str) -> bool:
     if actor is None:
         return False
     if actor.is_admin:
@@ -106,7 +104,7 @@ def has_permission(db: sqlite_utils.Database, actor: Actor | None, permission: s
     return actor.is_recruiter and permission in company_permissions(db, actor.company_id)
 
 
-def require_permission(db: sqlite_utils.Database, actor: Actor | None, permission: str) -> None:
+def require_permission(db: Database, actor: Actor | None, permission: str) -> None:
     if permission not in PERMISSIONS:
         raise ValueError(f"unknown permission {permission!r}")
     require_staff_access(db, actor)
@@ -122,7 +120,7 @@ def require_role(actor: Actor | None, *roles: str) -> Actor:
     return actor
 
 
-def require_company_scope(db: sqlite_utils.Database, actor: Actor | None, company_id: int | None) -> None:
+def require_company_scope(db: Database, actor: Actor | None, company_id: int | None) -> None:
     """A recruiter acts only on their own company's records, and only while the company has access
     (AccessDenied, which names no record); another company's records read as NotFound. The admin: all."""
     require_staff_access(db, actor)
@@ -130,7 +128,7 @@ def require_company_scope(db: sqlite_utils.Database, actor: Actor | None, compan
         raise NotFound("Not found.")
 
 
-def company_job(db: sqlite_utils.Database, actor: Actor, job_id) -> dict:
+def company_job(db: Database, actor: Actor, job_id) -> dict:
     """The job row when it belongs to the actor's company (any job for the admin); another company's job, or
     an id that is no job, reads as not found, so ids cannot be probed."""
     try:

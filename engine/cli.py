@@ -28,6 +28,8 @@ COMMAND_MODULES = [
     "engine.commands.accountability",
     "engine.commands.models",
     "engine.commands.occupations",
+    "engine.commands.database",
+    "engine.commands.worker",
 ]
 
 

@@ -7,13 +7,11 @@ told through the outbox and their inbox in the same transaction.
 """
 from __future__ import annotations
 
-import sqlite_utils
-
 from engine import accounts, limits
 from engine.authz import PERMISSION_LABELS, PERMISSIONS, AccessDenied, Actor, NotFound, require_company_scope, require_role
 from engine.authz import company_permissions as _granted_permissions
 from engine.notify import post_message, queue_email
-from engine.store import insert_row, one, transaction, update_row, utcnow
+from engine.store import Database, insert_row, one, transaction, update_row, utcnow
 
 ACCESS_STATUS_LABELS = {
     "none": "No access yet: send an access request",
@@ -25,7 +23,7 @@ ACCESS_STATUS_LABELS = {
 COMPANY_FIELDS = ("name", "industry", "location", "website")
 
 
-def _company(db: sqlite_utils.Database, company_id: int) -> dict:
+def _company(db: Database, company_id: int) -> dict:
     row = one(db, "SELECT * FROM companies WHERE id = ?", [company_id])
     if row is None:
         raise NotFound("There is no such company.")
@@ -39,22 +37,22 @@ def _require_own_company(actor: Actor, company_id: int) -> None:
         raise NotFound("There is no such company.")
 
 
-def _admins(db: sqlite_utils.Database) -> list[dict]:
+def _admins(db: Database) -> list[dict]:
     return list(db.query("SELECT id, email, name FROM users WHERE role = 'admin' ORDER BY id"))
 
 
-def _recruiters(db: sqlite_utils.Database, company_id: int) -> list[dict]:
+def _recruiters(db: Database, company_id: int) -> list[dict]:
     return list(db.query("SELECT id, email, name FROM users WHERE role = 'recruiter' AND company_id = ? ORDER BY id",
                          [company_id]))
 
 
-def _tell_recruiters(db: sqlite_utils.Database, company_id: int, kind: str, subject: str, body: str) -> None:
+def _tell_recruiters(db: Database, company_id: int, kind: str, subject: str, body: str) -> None:
     for user in _recruiters(db, company_id):
         queue_email(db, user["email"], subject, body, kind, user_id=user["id"])
         post_message(db, user["id"], "access", subject, body, link="profile")
 
 
-def get_company(db: sqlite_utils.Database, actor: Actor, company_id: int | None = None) -> dict:
+def get_company(db: Database, actor: Actor, company_id: int | None = None) -> dict:
     """A company with its granted permissions; a recruiter sees only their own."""
     require_role(actor, "recruiter", "admin")
     company_id = actor.company_id if company_id is None else company_id
@@ -67,7 +65,7 @@ def get_company(db: sqlite_utils.Database, actor: Actor, company_id: int | None 
     return company
 
 
-def company_permissions(db: sqlite_utils.Database, actor: Actor, company_id: int | None = None) -> dict:
+def company_permissions(db: Database, actor: Actor, company_id: int | None = None) -> dict:
     """What a company may do: status, granted permissions (with labels) and its request history."""
     company = get_company(db, actor, company_id)
     requests = list(db.query("SELECT * FROM access_requests WHERE company_id = ? ORDER BY id DESC", [company["id"]]))
@@ -82,7 +80,7 @@ def company_permissions(db: sqlite_utils.Database, actor: Actor, company_id: int
     }
 
 
-def update_company(db: sqlite_utils.Database, actor: Actor, changes: dict, company_id: int | None = None) -> dict:
+def update_company(db: Database, actor: Actor, changes: dict, company_id: int | None = None) -> dict:
     require_role(actor, "recruiter", "admin")
     company = get_company(db, actor, company_id)
     unknown = set(changes) - set(COMPANY_FIELDS)
@@ -103,17 +101,17 @@ def update_company(db: sqlite_utils.Database, actor: Actor, changes: dict, compa
     return get_company(db, actor, company["id"])
 
 
-def list_companies(db: sqlite_utils.Database, admin: Actor) -> list[dict]:
+def list_companies(db: Database, admin: Actor) -> list[dict]:
     require_role(admin, "admin")
-    companies = list(db.query(
+    companies = list(db.query(   # lower(): name is plain text on PostgreSQL, where NOCASE is dropped
         "SELECT c.*, (SELECT count(*) FROM users u WHERE u.company_id = c.id) AS recruiter_count "
-        "FROM companies c ORDER BY c.name COLLATE NOCASE"))
+        "FROM companies c ORDER BY lower(c.name), c.id"))
     for company in companies:
         company["permissions"] = sorted(_granted_permissions(db, company["id"]))
     return companies
 
 
-def request_access(db: sqlite_utils.Database, actor: Actor, message: str = "") -> int:
+def request_access(db: Database, actor: Actor, message: str = "") -> int:
     """A recruiter asks for access for their company; admins are told by email (outbox) and inbox."""
     require_role(actor, "recruiter")
     if actor.company_id is None:
@@ -139,7 +137,7 @@ def request_access(db: sqlite_utils.Database, actor: Actor, message: str = "") -
     return request_id
 
 
-def list_access_requests(db: sqlite_utils.Database, admin: Actor, status: str | None = "pending") -> list[dict]:
+def list_access_requests(db: Database, admin: Actor, status: str | None = "pending") -> list[dict]:
     require_role(admin, "admin")
     sql = ("SELECT r.*, c.name AS company, c.industry, c.location, c.website, c.email AS company_email, "
            "c.access_status FROM access_requests r JOIN companies c ON c.id = r.company_id")
@@ -150,12 +148,12 @@ def list_access_requests(db: sqlite_utils.Database, admin: Actor, status: str | 
     return list(db.query(sql + " ORDER BY r.created_at, r.id", params))
 
 
-def _decide_pending(db: sqlite_utils.Database, admin: Actor, company_id: int, status: str) -> None:
+def _decide_pending(db: Database, admin: Actor, company_id: int, status: str) -> None:
     db.execute("UPDATE access_requests SET status = ?, decided_at = ?, decided_by = ? "
                "WHERE company_id = ? AND status = 'pending'", [status, utcnow(), admin.user_id, company_id])
 
 
-def grant_access(db: sqlite_utils.Database, admin: Actor, company_id: int, permissions, *, notify: bool = True) -> list[str]:
+def grant_access(db: Database, admin: Actor, company_id: int, permissions, *, notify: bool = True) -> list[str]:
     """Give a company exactly these permissions (replacing any earlier set) and answer its pending request."""
     require_role(admin, "admin")
     permissions = sorted(set(permissions or []))
@@ -179,7 +177,7 @@ def grant_access(db: sqlite_utils.Database, admin: Actor, company_id: int, permi
     return permissions
 
 
-def deny_access(db: sqlite_utils.Database, admin: Actor, company_id: int, reason: str = "") -> None:
+def deny_access(db: Database, admin: Actor, company_id: int, reason: str = "") -> None:
     """Refuse the pending request. A company that already has access keeps it (use revoke for that)."""
     require_role(admin, "admin")
     company = _company(db, company_id)
@@ -194,7 +192,7 @@ def deny_access(db: sqlite_utils.Database, admin: Actor, company_id: int, reason
                          + "\n\nYou can send a new request from your profile page.")
 
 
-def revoke_access(db: sqlite_utils.Database, admin: Actor, company_id: int, reason: str = "") -> None:
+def revoke_access(db: Database, admin: Actor, company_id: int, reason: str = "") -> None:
     """Remove every permission from a company."""
     require_role(admin, "admin")
     company = _company(db, company_id)
@@ -206,7 +204,7 @@ def revoke_access(db: sqlite_utils.Database, admin: Actor, company_id: int, reas
                          "The admin has revoked your company's access." + (f"\n\nReason: {reason.strip()}" if reason.strip() else ""))
 
 
-def add_recruiter(db: sqlite_utils.Database, actor: Actor, company_id: int, name: str, email: str, password: str) -> int:
+def add_recruiter(db: Database, actor: Actor, company_id: int, name: str, email: str, password: str) -> int:
     """A new recruiter account for a company: by the admin, or by a recruiter of that same company while
     the company has access (a revoked company cannot grow its staff)."""
     require_role(actor, "recruiter", "admin")

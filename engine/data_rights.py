@@ -17,7 +17,7 @@ import zipfile
 import sqlite_utils
 
 from engine.authz import AccessDenied, Actor, require_role
-from engine.store import one, transaction, utcnow
+from engine.store import one, transaction, utc_ago, utcnow
 from engine.uploads import remove_quietly, resolve
 
 DELETED_NAME = "Deleted candidate"
@@ -37,7 +37,7 @@ def anonymise_after_days() -> int:
 
 
 def _tables_with_column(db, column: str) -> list[str]:
-    return [t.name for t in db.tables if column in {c.name for c in t.columns}]
+    return [t for t in db.table_names() if column in db.columns(t)]
 
 
 def _rows(db, sql: str, params) -> list[dict]:
@@ -135,10 +135,11 @@ def delete_my_account(db: sqlite_utils.Database, actor: Actor, confirm_email: st
         files += [r[0] for r in db.execute("SELECT attachment_path FROM messages WHERE user_id = ? AND attachment_path "
                                            "IS NOT NULL", [uid]).fetchall()]
         db.execute("UPDATE room_chat SET body = '[deleted]' WHERE user_id = ?", [uid])
-        db.execute("DELETE FROM outbox WHERE user_id = ? OR to_email = ? COLLATE NOCASE", [uid, email])
+        # lower() on both sides: not every email column is case-insensitive by type (citext on PostgreSQL)
+        db.execute("DELETE FROM outbox WHERE user_id = ? OR lower(to_email) = lower(?)", [uid, email])
         for table in _tables_with_column(db, "email"):
             if table not in ("users", "companies", "outbox"):
-                db.execute(f"DELETE FROM [{table}] WHERE email = ? COLLATE NOCASE", [email])
+                db.execute(f"DELETE FROM [{table}] WHERE lower(email) = lower(?)", [email])
         for table in _tables_with_column(db, "user_id"):
             if table not in _KEEP_USER_ROWS:
                 db.execute(f"DELETE FROM [{table}] WHERE user_id = ?", [uid])
@@ -161,8 +162,8 @@ def anonymise_closed_applications(db: sqlite_utils.Database, admin: Actor, older
     if days < 0:
         raise ValueError("The period is a number of days, 0 or more.")
     where = (f"status IN ({','.join('?' * len(FINAL_STATUSES))}) AND anonymised_at IS NULL "
-             "AND updated_at < strftime('%Y-%m-%dT%H:%M:%S', 'now', ?)")
-    params = [*FINAL_STATUSES, f"-{days} days"]
+             "AND updated_at < ?")
+    params = [*FINAL_STATUSES, utc_ago(days=days)]
     with transaction(db):
         count = db.execute(f"SELECT count(*) FROM applications WHERE {where}", params).fetchone()[0]
         files = _strip_applications(db, where, params)

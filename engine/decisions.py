@@ -19,7 +19,7 @@ import sqlite_utils
 
 from engine.authz import Actor, NotFound, company_job, require_company_scope, require_role, require_staff_access
 from engine.spreadsheet import write_csv
-from engine.store import insert_row, one, transaction, utcnow
+from engine.store import insert_row, one, transaction, utc_ago, utcnow
 
 MIN_RETENTION_DAYS = 180   # EU AI Act Art. 26(6): deployers keep the logs at least six months
 AI_EVENTS = ("fit_score", "recommendation", "job_category", "fraud_score")
@@ -136,10 +136,8 @@ def purge_expired(db: sqlite_utils.Database, admin: Actor) -> int:
     """Admin: remove records older than the retention period (never younger than 180 days: the database
     refuses those too). Returns how many went."""
     require_role(admin, "admin")
-    cutoff = f"-{retention_days()} days"
     with transaction(db):
-        return db.execute("DELETE FROM decision_records WHERE at < strftime('%Y-%m-%dT%H:%M:%S', 'now', ?)",
-                          [cutoff]).rowcount
+        return db.execute("DELETE FROM decision_records WHERE at < ?", [utc_ago(days=retention_days())]).rowcount
 
 
 def _as_int(value) -> int:

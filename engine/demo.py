@@ -12,12 +12,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-import sqlite_utils
-
 from engine import accounts, applications, companies, jobs, oversight, recruiting
 from engine.authz import PERMISSIONS, Actor
 from engine.meetings import schedule
-from engine.store import one, transaction
+from engine.store import Database, one, transaction
 
 DEMO_DOMAIN = accounts.DEMO_EMAIL_DOMAIN
 DEMO_PASSWORD = "Demo12345!"   # every demo account made here (the three bootstrap accounts keep their own)
@@ -120,7 +118,7 @@ class DemoReport:
 
 
 # --- helpers -----------------------------------------------------------------------------------------
-def _actor_by_email(db: sqlite_utils.Database, email: str) -> Actor | None:
+def _actor_by_email(db: Database, email: str) -> Actor | None:
     row = one(db, "SELECT * FROM users WHERE email = ? COLLATE NOCASE", [email])
     return Actor(row["id"], row["role"], row["company_id"], row["name"], row["email"]) if row else None
 
@@ -129,7 +127,7 @@ def _iso(dt: datetime) -> str:
     return dt.astimezone(timezone.utc).replace(microsecond=0).isoformat()
 
 
-def _demo_admin(db: sqlite_utils.Database) -> Actor:
+def _demo_admin(db: Database) -> Actor:
     admin = _actor_by_email(db, accounts.DEMO_ADMIN[0])
     if admin is None:
         raise RuntimeError("The demo admin account is missing.")
@@ -456,7 +454,7 @@ def _ensure_coach_history(db, candidates: list[Actor], rng: random.Random, peopl
 
 
 # --- entry point ---------------------------------------------------------------------------------------
-def build_demo(db: sqlite_utils.Database, *, candidates: int = 16, seed: int = 7, progress: bool = True,
+def build_demo(db: Database, *, candidates: int = 16, seed: int = 7, progress: bool = True,
                log=print) -> DemoReport:
     """Create (or top up) the demo world. Needs the job catalogue (``init``) first."""
     if not db.execute("SELECT count(*) FROM jobs WHERE company_id IS NULL").fetchone()[0]:

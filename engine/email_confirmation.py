@@ -10,20 +10,18 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta, timezone
 
-import sqlite_utils
-
 from engine import notify
 from engine.accounts import ValidationError, check_email_free, normalize_email
 from engine.authz import Actor, require_role
 from engine.sign_in_sessions import actor_from_row, iso, token_hash
-from engine.store import insert_row, one, transaction, update_row, utcnow
+from engine.store import Database, insert_row, one, transaction, update_row, utcnow
 
 EMAIL_LINK_VALID = timedelta(hours=24)
 EMAIL_LINK_PAUSE = timedelta(seconds=60)   # between two links for one account: no mail bombing through us
 EMAIL_LINK_PARAM = "confirm_email"         # the profile page's query parameter that carries the token
 
 
-def request_email_confirmation(db: sqlite_utils.Database, actor: Actor, email: str) -> None:
+def request_email_confirmation(db: Database, actor: Actor, email: str) -> None:
     """Mail a single-use link to ``email`` (a new address, or the current one to verify it). Opening it
     (``confirm_email``) makes it the account's verified address. Only the token's sha256 is stored; the
     link ends after EMAIL_LINK_VALID, or when a newer one is asked for."""
@@ -54,7 +52,7 @@ def request_email_confirmation(db: sqlite_utils.Database, actor: Actor, email: s
             "email_confirmation", user_id=actor.user_id)
 
 
-def confirm_email(db: sqlite_utils.Database, token: str | None) -> Actor:
+def confirm_email(db: Database, token: str | None) -> Actor:
     """Open an emailed link: its address becomes the account's verified email, the old address is told.
     Works without being signed in (the link itself is the proof of reading that mailbox)."""
     invalid = ValidationError({"token": "This confirmation link is not valid or has expired. "

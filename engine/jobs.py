@@ -1,4 +1,5 @@
-"""Jobs: storage, keyword search (SQLite FTS5), filters, pagination, saved jobs and view/save events."""
+"""Jobs: storage, keyword search (SQLite FTS5; PostgreSQL: ``engine.jobs_search_postgres``), filters,
+pagination, saved jobs and view/save events."""
 from __future__ import annotations
 
 import hashlib
@@ -7,13 +8,14 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 
 import sqlite_utils
 
 from engine.authz import Actor, NotFound, require_signed_in
 from engine.choices import CATEGORY_NAMES
-from engine.store import insert_row, one, transaction, utcnow
+from engine import jobs_search_postgres
+from engine.store import insert_row, is_postgres, one, transaction, utcnow
 
 # The fields of one job, in the order the project's CSV format writes them.
 JOB_FIELDS = (
@@ -76,7 +78,8 @@ def add_jobs(db: sqlite_utils.Database, jobs: Iterable[dict], batch_size: int = 
         with transaction(db):
             for row in batch:
                 cur = db.execute(
-                    f"INSERT OR IGNORE INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+                    f"INSERT INTO jobs ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)}) "
+                    "ON CONFLICT (fingerprint) DO NOTHING",
                     list(row.values()),
                 )
                 if cur.rowcount:
@@ -110,8 +113,10 @@ def decode_job(row: dict) -> dict:
 
 
 def visible_to_candidates_sql(alias: str = "j") -> str:
-    """Open, not expired. Pending-review (possible fraud) and closed jobs stay hidden from candidates."""
-    return f"{alias}.status = 'open' AND ({alias}.deadline IS NULL OR {alias}.deadline >= date('now'))"
+    """Open, not expired. Pending-review (possible fraud) and closed jobs stay hidden from candidates.
+    Today (UTC) is written into the SQL as a literal of our own making: no database date function needed."""
+    today = datetime.now(timezone.utc).date().isoformat()
+    return f"{alias}.status = 'open' AND ({alias}.deadline IS NULL OR {alias}.deadline >= '{today}')"
 
 
 def get_job(db: sqlite_utils.Database, job_id: int, actor: Actor | None = None) -> dict:
@@ -125,13 +130,18 @@ def get_job(db: sqlite_utils.Database, job_id: int, actor: Actor | None = None) 
     return decode_job(row)
 
 
+def search_words(text: str) -> list[str]:
+    """The words of free text a search looks for (at most 20): quotes, punctuation and operators dropped."""
+    return [w for w in _WORD.findall(text or "") if w.upper() not in _FTS_OPERATORS][:20]
+
+
 def fts_query(text: str) -> str | None:
     """Turn free text into a safe FTS5 query: words only (quotes and operators dropped), all required,
     the last one as a prefix so results appear while typing."""
-    words = [w for w in _WORD.findall(text or "") if w.upper() not in _FTS_OPERATORS]
+    words = search_words(text)
     if not words:
         return None
-    quoted = [f'"{w}"' for w in words[:20]]
+    quoted = [f'"{w}"' for w in words]
     quoted[-1] += "*"
     return " ".join(quoted)
 
@@ -177,8 +187,8 @@ def _filter_sql(filters: JobFilters) -> tuple[list[str], list]:
         where.append(f"j.category IN ({', '.join('?' for _ in cats)})")
         params.extend(cats)
     if filters.location.strip():
-        where.append("j.location LIKE ?")
-        params.append(f"%{filters.location.strip()}%")
+        where.append("lower(j.location) LIKE ?")   # PostgreSQL's LIKE heeds case, SQLite's does not
+        params.append(f"%{filters.location.strip().lower()}%")
     if filters.salary_min is not None:
         where.append("COALESCE(j.salary_max, j.salary_min) >= ?")
         params.append(int(filters.salary_min))
@@ -220,61 +230,73 @@ def _fts_match(filters: JobFilters) -> tuple[str | None, bool]:
 def search_jobs(db: sqlite_utils.Database, filters: JobFilters) -> SearchResult:
     """One page of jobs matching the filters, and how many match in all.
 
-    Speed (bench/jobs.py, indexes in store.m110): keyword, category and location go into one full-text
-    query whose matches stream, in rowid order, through the narrow ``idx_jobs_filter`` index (CROSS JOIN
-    keeps that order, so SQLite neither re-runs MATCH per job nor reads wide job rows to check filters).
-    That one query stops at COUNT_CAP + 1 matches, sorts them (bm25 with the title weighted most, or the
-    chosen order) and counts them with a window function. Past COUNT_CAP (``capped``) the first rows by id
-    say nothing about order, so the page comes from walking the sort's index (newest first for relevance).
-    The page is chosen by id first and only its rows are read in full. Without a keyword or location,
-    covering indexes answer count (up to BROWSE_COUNT_CAP) and page alone."""
+    A keyword or location is looked up in the full-text index: FTS5 on SQLite (``_fts5_matching_ids``),
+    ``jobs_search`` on PostgreSQL (``engine.jobs_search_postgres``), both stopping at COUNT_CAP + 1
+    matches, ranked by relevance (title weighted most) when all were seen. Without a keyword or location,
+    covering indexes answer count (up to BROWSE_COUNT_CAP) and page alone. The page is chosen by id first
+    and only its rows are read in full."""
     where, params = _filter_sql(filters)
     where_sql = ("WHERE " + " AND ".join(where)) if where else ""
-    and_where = (" AND " + " AND ".join(where)) if where else ""
-    match, has_keyword = _fts_match(filters)
+    keyword, location = search_words(filters.query), search_words(filters.location)
     sort = SORTS.get(filters.sort, SORTS["newest"])
-    if sort == "rank" and not has_keyword:
+    if sort == "rank" and not keyword:
         sort = SORTS["newest"]
     per_page = max(1, min(int(filters.per_page), 100))
     page = max(1, int(filters.page))
     limit = [per_page, (page - 1) * per_page]
-    capped = False
-    if match:
-        # The full-text matches stream through the narrow filter index and stop at COUNT_CAP + 1 rows.
-        matches = (f"SELECT j.id, j.created_date, j.salary_min, j.salary_max, j.deadline{{score}} "
-                   f"FROM jobs_fts m CROSS JOIN jobs j INDEXED BY idx_jobs_filter ON j.id = m.rowid "
-                   f"WHERE jobs_fts MATCH ?{and_where} LIMIT {COUNT_CAP + 1}")
-        rows = []
-        if sort == "rank":  # count first: bm25 is worth computing only when every match is seen
-            total = db.execute(f"SELECT count(*) FROM ({matches.format(score='')})", [match, *params]).fetchone()[0]
-            if total <= COUNT_CAP:
-                rows = db.execute(f"SELECT j.id FROM ({matches.format(score=f', {BM25} AS score')}) AS j "
-                                  "ORDER BY j.score, j.id LIMIT ? OFFSET ?", [match, *params, *limit]).fetchall()
-        else:  # one query sorts the matches and counts them (a window count): MATCH runs once
-            rows = db.execute(f"SELECT j.id, count(*) OVER () FROM ({matches.format(score='')}) AS j "
-                              f"ORDER BY {sort} LIMIT ? OFFSET ?", [match, *params, *limit]).fetchall()
-            total = rows[0][1] if rows else db.execute(f"SELECT count(*) FROM ({matches.format(score='')})",
-                                                       [match, *params]).fetchone()[0]
-        capped = total > COUNT_CAP
-        total = min(total, COUNT_CAP)
-        if not capped:
-            ids = [r[0] for r in rows]
-        else:  # the rows seen are only the first by id: walk an index in the page's order instead
-            sort = SORTS["newest"] if sort == "rank" else sort  # bm25 over every match would be too slow
-            id_sql = (f"SELECT j.id FROM jobs j WHERE j.id IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?)"
-                      f"{and_where} ORDER BY {sort} LIMIT ? OFFSET ?")
-            ids = [r[0] for r in db.execute(id_sql, [match, *params, *limit]).fetchall()]
+    if is_postgres(db) and (keyword or location):
+        capped_sort = SORTS["newest"] if sort == "rank" else sort   # ranking every match would be too slow
+        ids, total, capped = jobs_search_postgres.matching_ids(db, keyword, location, where, params, sort,
+                                                                capped_sort, limit, COUNT_CAP)
+    elif keyword or location:
+        ids, total, capped = _fts5_matching_ids(db, filters, where, params, sort, limit)
     else:
         # Browsing counts as far as anyone pages (BROWSE_COUNT_CAP); counting every visible job of a large
         # catalogue costs more than finding the page.
-        total = db.execute(f"SELECT count(*) FROM (SELECT 1 FROM jobs j {where_sql} LIMIT {BROWSE_COUNT_CAP + 1})",
+        total = db.execute(f"SELECT count(*) FROM (SELECT 1 FROM jobs j {where_sql} LIMIT {BROWSE_COUNT_CAP + 1}) AS m",
                            params).fetchone()[0]
         capped = total > BROWSE_COUNT_CAP
         total = min(total, BROWSE_COUNT_CAP)
         id_sql = f"SELECT j.id FROM jobs j {where_sql} ORDER BY {sort} LIMIT ? OFFSET ?"
         ids = [r[0] for r in db.execute(id_sql, [*params, *limit]).fetchall()]
-    rows = {r["id"]: r for r in db.query(f"SELECT * FROM jobs WHERE id IN ({', '.join('?' for _ in ids)})", ids)}
+    rows = {r["id"]: r for r in db.query(f"SELECT * FROM jobs WHERE id IN ({', '.join('?' for _ in ids)})", ids)} if ids else {}
     return SearchResult([decode_job(rows[i]) for i in ids if i in rows], total, page, per_page, capped)
+
+
+def _fts5_matching_ids(db: sqlite_utils.Database, filters: JobFilters, where: list[str], params: list, sort: str,
+                       limit: list[int]) -> tuple[list[int], int, bool]:
+    """SQLite's keyword/location search: the page's ids, the count (at most COUNT_CAP) and whether it is capped.
+
+    Speed (bench/jobs.py, indexes in store.m110): keyword, category and location go into one full-text
+    query whose matches stream, in rowid order, through the narrow ``idx_jobs_filter`` index (CROSS JOIN
+    keeps that order, so SQLite neither re-runs MATCH per job nor reads wide job rows to check filters).
+    That one query stops at COUNT_CAP + 1 matches, sorts them (bm25 with the title weighted most, or the
+    chosen order) and counts them with a window function. Past COUNT_CAP (``capped``) the first rows by id
+    say nothing about order, so the page comes from walking the sort's index (newest first for relevance)."""
+    and_where = (" AND " + " AND ".join(where)) if where else ""
+    match, _ = _fts_match(filters)
+    # The full-text matches stream through the narrow filter index and stop at COUNT_CAP + 1 rows.
+    matches = (f"SELECT j.id, j.created_date, j.salary_min, j.salary_max, j.deadline{{score}} "
+               f"FROM jobs_fts m CROSS JOIN jobs j INDEXED BY idx_jobs_filter ON j.id = m.rowid "
+               f"WHERE jobs_fts MATCH ?{and_where} LIMIT {COUNT_CAP + 1}")
+    rows = []
+    if sort == "rank":  # count first: bm25 is worth computing only when every match is seen
+        total = db.execute(f"SELECT count(*) FROM ({matches.format(score='')})", [match, *params]).fetchone()[0]
+        if total <= COUNT_CAP:
+            rows = db.execute(f"SELECT j.id FROM ({matches.format(score=f', {BM25} AS score')}) AS j "
+                              "ORDER BY j.score, j.id LIMIT ? OFFSET ?", [match, *params, *limit]).fetchall()
+    else:  # one query sorts the matches and counts them (a window count): MATCH runs once
+        rows = db.execute(f"SELECT j.id, count(*) OVER () FROM ({matches.format(score='')}) AS j "
+                          f"ORDER BY {sort} LIMIT ? OFFSET ?", [match, *params, *limit]).fetchall()
+        total = rows[0][1] if rows else db.execute(f"SELECT count(*) FROM ({matches.format(score='')})",
+                                                   [match, *params]).fetchone()[0]
+    if total <= COUNT_CAP:
+        return [r[0] for r in rows], total, False
+    # the rows seen are only the first by id: walk an index in the page's order instead
+    sort = SORTS["newest"] if sort == "rank" else sort  # bm25 over every match would be too slow
+    id_sql = (f"SELECT j.id FROM jobs j WHERE j.id IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?)"
+              f"{and_where} ORDER BY {sort} LIMIT ? OFFSET ?")
+    return [r[0] for r in db.execute(id_sql, [match, *params, *limit]).fetchall()], COUNT_CAP, True
 
 
 def categories(db: sqlite_utils.Database) -> list[str]:
@@ -288,7 +310,8 @@ def save_job(db: sqlite_utils.Database, actor: Actor, job_id: int) -> None:
     require_signed_in(actor)
     get_job(db, job_id, actor)
     with transaction(db):
-        db.execute("INSERT OR IGNORE INTO saved_jobs (user_id, job_id, saved_at) VALUES (?, ?, ?)",
+        db.execute("INSERT INTO saved_jobs (user_id, job_id, saved_at) VALUES (?, ?, ?) "
+                   "ON CONFLICT (user_id, job_id) DO NOTHING",
                    [actor.user_id, job_id, utcnow()])
         record_event(db, actor, job_id, "save")
 

@@ -1,8 +1,9 @@
 """Delivering the outbox over SMTP, with retries and backoff between runs.
 
-States: queued (waiting, also after a temporary refusal), sent, failed (gave up after ``max_attempts`` tries,
-or refused for good). A server that cannot be reached costs a message nothing: the run stops, every message
-stays queued with the error noted, and the next run delivers. Each message is judged on its own:
+States: queued (waiting, also after a temporary refusal), sending (claimed by a deliverer, see
+``engine.mail_claims``), sent, failed (gave up after ``max_attempts`` tries,
+or refused for good). A server that cannot be reached costs a message nothing: the run stops, the messages
+stay queued (the one it was for with the error noted), and the next run delivers. Each message is judged on its own:
 a 4xx reply (greylisting, a full mailbox) is retried on later runs, ``backoff_s(attempts)`` apart; a 5xx reply,
 or a message that cannot even be built (a header with a line break, a missing attachment), is marked failed
 with the reason, and the run goes on with the rest. The admin sees failed mail with its reason
@@ -22,10 +23,10 @@ from pathlib import Path
 
 import sqlite_utils
 
-from engine import config
+from engine import config, mail_claims
 from engine.authz import Actor, require_role
 from engine.config import SmtpSettings
-from engine.store import transaction, update_row, utcnow
+from engine.store import transaction, update_row
 from engine.uploads import resolve
 
 CONNECT_TIMEOUT_S = 20
@@ -63,7 +64,8 @@ def build_message(db: sqlite_utils.Database, row: dict, sender: str) -> EmailMes
     msg["From"] = sender
     msg["To"] = row["to_email"]
     msg["Subject"] = row["subject"]
-    msg["Message-ID"] = make_msgid(domain="jobexpressway.local")
+    # the claim fixed one Message-ID for every attempt: a receiver can drop a copy resent after a crash
+    msg["Message-ID"] = row.get("message_id") or make_msgid(domain="jobexpressway.local")
     msg.set_content(row["body"])
     if row.get("ics"):
         msg.add_attachment(row["ics"].encode(), maintype="text", subtype="calendar",
@@ -94,39 +96,48 @@ def due_messages(db: sqlite_utils.Database, limit: int, now: str) -> list[dict]:
 
 def deliver_outbox(
     db: sqlite_utils.Database, settings: SmtpSettings | None = None, max_attempts: int = 5, limit: int = 200,
+    lease_s: float = mail_claims.DEFAULT_LEASE_S,
 ) -> DeliveryReport:
-    """Send what is due. Safe to run from several processes: each row is claimed by its state change."""
+    """Send what is due. Safe to run from several processes at once: each message is claimed before it is
+    sent (``engine.mail_claims``), so no two send it, and one whose deliverer died is sent after its lease."""
     settings = settings or config.smtp_settings()
     report = DeliveryReport()
     if settings is None:
         report.skipped = "SMTP is not configured (set SMTP_HOST); mail stays in the outbox."
         return report
-    now = utcnow()
-    rows = due_messages(db, limit, now)
-    if not rows:
+    deliverer = mail_claims.deliverer_name()
+
+    def claim() -> dict | None:
+        return mail_claims.claim_message(db, deliverer, lease_s=lease_s, max_attempts=max_attempts)
+
+    row = claim()
+    if row is None:
         return report
     try:
         smtp = _open(settings)
     except (OSError, smtplib.SMTPException) as exc:
-        # The server is down or refuses us: nothing is the messages' fault, so no attempt is counted.
+        # The server is down or refuses us: nothing is the message's fault, so no attempt is counted.
         report.skipped = f"Mail server {settings.host}:{settings.port} unavailable ({type(exc).__name__}: {exc})"
-        with transaction(db):
-            for row in rows:
-                update_row(db, "outbox", row["id"], {"last_error": report.skipped[:500], "last_attempt_at": now})
+        mail_claims.release(db, row, deliverer, report.skipped)
         return report
     try:
-        for i, row in enumerate(rows):
+        claimed = 1
+        while row is not None:
             if smtp.sock is None:   # closed after a 421 reply or a dropped connection: a new one for the rest
                 try:
                     smtp = _open(settings)
                 except (OSError, smtplib.SMTPException) as exc:
                     report.skipped = (f"Mail server {settings.host}:{settings.port} went away "
-                                      f"({type(exc).__name__}: {exc}); {len(rows) - i} message(s) wait for the next run")
+                                      f"({type(exc).__name__}: {exc}); the rest waits for the next run")
+                    mail_claims.release(db, row, deliverer, report.skipped)
                     return report
-            try:
-                _deliver_one(db, smtp, row, settings, max_attempts, report)
-            except (smtplib.SMTPServerDisconnected, OSError):
-                smtp.close()   # the connection broke during this message, which counted it as a try
+            if mail_claims.mark_sending(db, row, deliverer):   # else its lease ran out and another took it
+                try:
+                    _deliver_one(db, smtp, row, settings, max_attempts, report)
+                except (smtplib.SMTPServerDisconnected, OSError):
+                    smtp.close()   # the connection broke during this message, which counted it as a try
+            row = claim() if claimed < limit else None
+            claimed += 1
     finally:
         try:
             smtp.quit()
@@ -205,7 +216,7 @@ def outbox(db: sqlite_utils.Database, admin: Actor, status: str | None = None, l
     where, params = ("WHERE status = ?", [status]) if status else ("", [])
     return list(db.query(
         f"SELECT id, to_email, subject, kind, status, attempts, last_error, created_at, last_attempt_at, sent_at, "
-        f"next_attempt_at, (ics IS NOT NULL) AS has_ics, attachment_path FROM outbox {where} ORDER BY id DESC LIMIT ?",
+        f"next_attempt_at, CASE WHEN ics IS NOT NULL THEN 1 ELSE 0 END AS has_ics, attachment_path FROM outbox {where} ORDER BY id DESC LIMIT ?",
         [*params, limit]))
 
 
@@ -227,9 +238,10 @@ def retry_delivery(
         if outbox_ids:
             marks = ", ".join("?" for _ in outbox_ids)
             db.execute(f"UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = NULL "
-                       f"WHERE id IN ({marks}) AND status != 'sent'", list(outbox_ids))
-        else:
-            db.execute("UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = NULL WHERE status != 'sent'")
+                       f"WHERE id IN ({marks}) AND status NOT IN ('sent', 'sending')", list(outbox_ids))
+        else:   # a message being sent stays with its deliverer (its lease brings it back if that one died)
+            db.execute("UPDATE outbox SET status = 'queued', attempts = 0, next_attempt_at = NULL "
+                       "WHERE status NOT IN ('sent', 'sending')")
     return deliver_outbox(db, settings)
 
 

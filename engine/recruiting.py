@@ -2,7 +2,6 @@
 review of postings held as possibly fraudulent."""
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import date
 
@@ -12,7 +11,7 @@ from engine import decisions, limits, notify
 from engine.authz import Actor, NotFound, company_job, require_permission, require_role, require_staff_access
 from engine.choices import CATEGORY_NAMES, EDUCATION_LEVELS, EMPLOYMENT_TYPES, is_email
 from engine.jobs import _row_for_db, decode_job
-from engine.store import insert_row, one, transaction, update_row, utcnow
+from engine.store import INTEGRITY_ERRORS, insert_row, one, transaction, update_row, utcnow
 
 REQUIRED = ("title", "description", "location", "category")
 EDITABLE = ("title", "description", "location", "category", "deadline", "salary_min", "salary_max",
@@ -147,7 +146,7 @@ def post_job(db: sqlite_utils.Database, actor: Actor, fields: dict, risk_scorer:
             _record_screening(db, actor, job_id, job, risk_scorer, score, status)
             if status == "pending_review":
                 _tell_admins_for_review(db, job, job_id, score)
-    except sqlite3.IntegrityError:
+    except INTEGRITY_ERRORS:   # the jobs table's UNIQUE posting key
         raise JobValidationError(["This job is already posted (same title, company, location and description)"]) from None
     return decode_job(one(db, "SELECT * FROM jobs WHERE id = ?", [job_id]))
 
@@ -208,7 +207,7 @@ def list_company_jobs(db: sqlite_utils.Database, actor: Actor, company_id: int |
 def pending_jobs(db: sqlite_utils.Database, admin: Actor) -> list[dict]:
     require_role(admin, "admin")
     return [decode_job(r) for r in db.query(
-        "SELECT * FROM jobs WHERE status = 'pending_review' ORDER BY fraud_score DESC, id")]
+        "SELECT * FROM jobs WHERE status = 'pending_review' ORDER BY fraud_score DESC NULLS LAST, id")]
 
 
 def review_pending_job(db: sqlite_utils.Database, admin: Actor, job_id: int, decision: str) -> dict:

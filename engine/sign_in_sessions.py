@@ -13,10 +13,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-import sqlite_utils
-
 from engine.authz import Actor, require_signed_in
-from engine.store import insert_row, one, transaction
+from engine.store import Database, insert_row, one, transaction
 
 SESSION_DAYS = 7                        # a session's whole life, however often it is used
 SESSION_IDLE = timedelta(days=2)        # a session unused this long ends
@@ -47,7 +45,7 @@ class Session:
     new_token: str | None = None
 
 
-def create_session(db: sqlite_utils.Database, user_id: int, *, days: int = SESSION_DAYS) -> str:
+def create_session(db: Database, user_id: int, *, days: int = SESSION_DAYS) -> str:
     """A new sign-in session; returns the token for the cookie (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
     now = datetime.now(timezone.utc)
@@ -60,7 +58,7 @@ def create_session(db: sqlite_utils.Database, user_id: int, *, days: int = SESSI
     return token
 
 
-def _live_session(db: sqlite_utils.Database, where: str, params: list) -> dict | None:
+def _live_session(db: Database, where: str, params: list) -> dict | None:
     """The session row (with its user) matching ``where``, if it has not expired or idled out; an ended one
     is deleted. Marks it as used."""
     now = datetime.now(timezone.utc)
@@ -86,14 +84,14 @@ def _by_token(token: str | None) -> tuple[str, list] | None:
             [digest, digest, iso(datetime.now(timezone.utc))])
 
 
-def actor_for_session(db: sqlite_utils.Database, token: str | None) -> Actor | None:
+def actor_for_session(db: Database, token: str | None) -> Actor | None:
     """The signed-in user for a session token, or None when it is unknown, forged, ended or expired."""
     query = _by_token(token)
     row = query and _live_session(db, *query)
     return actor_from_row(row) if row else None
 
 
-def resume_session(db: sqlite_utils.Database, token: str | None) -> Session | None:
+def resume_session(db: Database, token: str | None) -> Session | None:
     """A browser came back with this token (its cookie). The token is replaced when it is older than
     ROTATE_AFTER, so a copied cookie stops working soon; the old one still opens the session for
     ROTATE_GRACE (other tabs loading at the same moment)."""
@@ -112,18 +110,18 @@ def resume_session(db: sqlite_utils.Database, token: str | None) -> Session | No
     return Session(row["session_id"], actor_from_row(row), new_token)
 
 
-def session_id_for_token(db: sqlite_utils.Database, token: str) -> str | None:
+def session_id_for_token(db: Database, token: str) -> str | None:
     row = one(db, "SELECT session_id FROM sessions WHERE token_hash = ?", [token_hash(token)])
     return row["session_id"] if row else None
 
 
-def actor_for_session_id(db: sqlite_utils.Database, session_id: str | None) -> Actor | None:
+def actor_for_session_id(db: Database, session_id: str | None) -> Actor | None:
     """Re-check on every page run: None once the session was ended, expired or idled out."""
     row = session_id and _live_session(db, "s.session_id = ?", [session_id])
     return actor_from_row(row) if row else None
 
 
-def end_session(db: sqlite_utils.Database, token: str | None = None, *, session_id: str | None = None) -> None:
+def end_session(db: Database, token: str | None = None, *, session_id: str | None = None) -> None:
     """Sign-out: the session is deleted, so its cookie opens nothing any more."""
     with transaction(db):
         if token:
@@ -132,7 +130,7 @@ def end_session(db: sqlite_utils.Database, token: str | None = None, *, session_
             db.execute("DELETE FROM sessions WHERE session_id = ?", [session_id])
 
 
-def end_all_sessions(db: sqlite_utils.Database, actor: Actor) -> int:
+def end_all_sessions(db: Database, actor: Actor) -> int:
     """Sign out everywhere (e.g. after a lost device): every session of this user ends."""
     require_signed_in(actor)
     with transaction(db):

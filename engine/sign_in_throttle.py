@@ -19,10 +19,8 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-import sqlite_utils
-
 from engine.authz import AccessDenied
-from engine.store import transaction, utcnow
+from engine.store import Database, transaction, utcnow
 
 FREE_ATTEMPTS = {"pair": 3, "client": 10, "account": 20}
 FIRST_DELAY = 1.0          # seconds, doubled for every further failure
@@ -73,12 +71,12 @@ def _known_since() -> str:
     return datetime.fromtimestamp(time.time() - KNOWN_CLIENT_DAYS * 86400, timezone.utc).replace(microsecond=0).isoformat()
 
 
-def _is_known_client(db: sqlite_utils.Database, email: str, client: str) -> bool:
+def _is_known_client(db: Database, email: str, client: str) -> bool:
     return db.execute("SELECT 1 FROM sign_in_known_clients WHERE email = ? AND client = ? AND last_success_at >= ?",
                       [email, client, _known_since()]).fetchone() is not None
 
 
-def begin_attempt(db: sqlite_utils.Database, email: str, client: str, *, now: float | None = None) -> Attempt:
+def begin_attempt(db: Database, email: str, client: str, *, now: float | None = None) -> Attempt:
     """Count one attempt as failed for each key, or raise TooManyAttempts (nothing counted) when a key must
     still wait. Call before checking the password; call ``succeeded`` if it was right."""
     now = time.time() if now is None else now
@@ -107,7 +105,7 @@ def begin_attempt(db: sqlite_utils.Database, email: str, client: str, *, now: fl
     return Attempt(email, client, tuple(keys))
 
 
-def succeeded(db: sqlite_utils.Database, attempt: Attempt) -> None:
+def succeeded(db: Database, attempt: Attempt) -> None:
     """The password was right: this pair starts over, the client and account get this attempt back, and the
     client is remembered as one that may sign in to this account while it is under attack."""
     with transaction(db):
@@ -115,7 +113,8 @@ def succeeded(db: sqlite_utils.Database, attempt: Attempt) -> None:
             if scope == "pair":
                 db.execute("DELETE FROM sign_in_throttle WHERE scope = ? AND key = ?", [scope, key])
             else:
-                db.execute("UPDATE sign_in_throttle SET failures = max(0, failures - 1) WHERE scope = ? AND key = ?",
+                db.execute("UPDATE sign_in_throttle SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END "
+                           "WHERE scope = ? AND key = ?",
                            [scope, key])
         db.execute("INSERT INTO sign_in_known_clients (email, client, last_success_at) VALUES (?, ?, ?) "
                    "ON CONFLICT (email, client) DO UPDATE SET last_success_at = excluded.last_success_at",

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
+import psycopg
 import sqlite_utils
 
 from engine import config
@@ -56,6 +57,11 @@ class SqliteDatabase(sqlite_utils.Database):
 if TYPE_CHECKING:
     from engine.postgres import PostgresDatabase
 Database = Union[SqliteDatabase, "PostgresDatabase"]
+
+
+# What either database raises for a broken constraint (a UNIQUE, a foreign key, the decision log's guards):
+# ``except store.INTEGRITY_ERRORS`` catches it on both.
+INTEGRITY_ERRORS: tuple[type[Exception], ...] = (sqlite3.IntegrityError, psycopg.IntegrityError)
 
 
 def utcnow() -> str:
@@ -737,15 +743,16 @@ END;
 """)
 
 
+# integrity violations (SQLSTATE 23000), as SQLite's RAISE(ABORT) is one: callers catch store.INTEGRITY_ERRORS
 _POSTGRES_DECISION_GUARDS = """
 CREATE FUNCTION decision_records_refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'decision records are append-only';
+    RAISE EXCEPTION 'decision records are append-only' USING ERRCODE = 'integrity_constraint_violation';
 END $$;
 CREATE FUNCTION decision_records_keep() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF old.at > to_char(now() AT TIME ZONE 'UTC' - interval '180 days', 'YYYY-MM-DD"T"HH24:MI:SS') THEN
-        RAISE EXCEPTION 'decision records are kept at least 180 days';
+        RAISE EXCEPTION 'decision records are kept at least 180 days' USING ERRCODE = 'integrity_constraint_violation';
     END IF;
     RETURN old;
 END $$;
@@ -801,7 +808,84 @@ CREATE TRIGGER jobs_search_au AFTER UPDATE OF title, company, category, location
 
 
 @migration
-def m310_recsys_job_vectors(db: Database) -> None:
+def m310_tasks_queue(db: Database) -> None:
+    """The worker's task queue (engine.tasks): a dedupe key is held by one queued-or-running task at a time
+    (cleared when it ends; NULLs never collide), claims look for due rows by status and time."""
+    execute_script(db, """
+CREATE TABLE tasks (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL DEFAULT '{}',           -- JSON
+    dedupe_key TEXT UNIQUE,
+    status TEXT NOT NULL DEFAULT 'queued',        -- queued | running | done | dead
+    run_after TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,          -- claims so far
+    max_attempts INTEGER,                         -- NULL: retried for good (periodic jobs)
+    locked_by TEXT,                               -- the worker holding it while running
+    lease_until TEXT,                             -- another worker may claim it after this
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    finished_at TEXT
+);
+CREATE INDEX idx_tasks_due ON tasks(status, run_after);
+""")
+
+
+@migration
+def m311_mail_outbox_claims(db: Database) -> None:
+    """Outbox rows are claimed one at a time by whoever delivers (status 'sending' under a lease), carry one
+    Message-ID for every attempt, and note when their SMTP transmission started, so after a crash the next
+    deliverer knows whether the server may already have the message."""
+    execute_script(db, """
+ALTER TABLE outbox ADD COLUMN message_id TEXT;
+ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+ALTER TABLE outbox ADD COLUMN lease_until TEXT;
+ALTER TABLE outbox ADD COLUMN send_started_at TEXT;
+ALTER TABLE outbox ADD COLUMN unsure_resends INTEGER NOT NULL DEFAULT 0;  -- sent again though the server may have had it
+""")
+
+
+@migration
+def m312_meetings_replica_peers(db: Database) -> None:
+    """What a room shares across replicas (several server processes on one database): who has a camera
+    live on which replica (room_peers), the SDP offers and answers that connect two replicas' media
+    (rtc_signals, short-lived rows), and the latest shared-screen frame of each room (room_screens)."""
+    execute_script(db, """
+CREATE TABLE room_peers (
+    interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+    peer_key TEXT NOT NULL,                 -- '<user id>:<Streamlit session id>'
+    replica_id TEXT NOT NULL,               -- the server process whose media relay holds the camera
+    user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    track_id TEXT NOT NULL,                 -- the camera's output video track there (a restart changes it)
+    last_seen TEXT NOT NULL,
+    PRIMARY KEY (interview_id, peer_key)
+);
+CREATE TABLE rtc_signals (
+    id INTEGER PRIMARY KEY,
+    interview_id INTEGER NOT NULL,
+    peer_key TEXT NOT NULL,
+    track_id TEXT NOT NULL,
+    from_replica TEXT NOT NULL,
+    to_replica TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('offer', 'answer', 'gone')),
+    sdp TEXT,
+    reply_to INTEGER,                       -- an answer's offer
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_rtc_signals_to ON rtc_signals(to_replica, id);
+CREATE TABLE room_screens (
+    interview_id INTEGER PRIMARY KEY REFERENCES interviews(id) ON DELETE CASCADE,
+    frame BLOB NOT NULL,                    -- JPEG
+    by_user INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    at REAL NOT NULL                        -- epoch seconds: a frame is stale after a few seconds
+);
+""")
+
+
+@migration
+def m313_recsys_job_vectors(db: Database) -> None:
     """Job vectors live in the database (they lived in ``<data_dir>/index/embeddings.sqlite``), so every
     replica on one database shares them: a new replica loads its FAISS index without embedding, and a job
     one replica embedded is not embedded again by another. Vectors of an older data dir's file are taken

@@ -8,9 +8,7 @@ import io
 import secrets
 from pathlib import Path
 
-import sqlite_utils
-
-from engine import config
+from engine.store import Database
 
 MAX_PDF_BYTES = 5 * 1024 * 1024
 
@@ -19,15 +17,12 @@ class UploadRejected(ValueError):
     """An upload that is not accepted; the message says why and is safe to show."""
 
 
-def data_dir_of(db: sqlite_utils.Database) -> Path:
-    """The data dir this database lives in (an in-memory database uses the configured one)."""
-    for row in db.execute("PRAGMA database_list").fetchall():
-        if row[1] == "main" and row[2]:
-            return Path(row[2]).resolve().parent
-    return config.data_dir()
+def data_dir_of(db: Database) -> Path:
+    """The data dir beside this database (an in-memory or PostgreSQL one: the data dir it was opened with)."""
+    return Path(db.data_dir).resolve()
 
 
-def resolve(db: sqlite_utils.Database, relative_path: str) -> Path:
+def resolve(db: Database, relative_path: str) -> Path:
     """The absolute path of a stored file; refuses anything that would leave the data dir."""
     base = data_dir_of(db)
     path = (base / relative_path).resolve()
@@ -57,7 +52,7 @@ def check_pdf(data: bytes, name: str | None = None) -> None:
         raise UploadRejected(f"{label} has no pages.")
 
 
-def save_file(db: sqlite_utils.Database, folder: str, data: bytes, suffix: str) -> str:
+def save_file(db: Database, folder: str, data: bytes, suffix: str) -> str:
     """Write bytes under <data_dir>/<folder>/ with a random name; returns the path relative to the data dir."""
     target_dir = data_dir_of(db) / folder
     target_dir.mkdir(parents=True, exist_ok=True)
@@ -66,7 +61,7 @@ def save_file(db: sqlite_utils.Database, folder: str, data: bytes, suffix: str) 
     return f"{folder}/{name}"
 
 
-def remove_quietly(db: sqlite_utils.Database, relative_path: str | None) -> None:
+def remove_quietly(db: Database, relative_path: str | None) -> None:
     if relative_path:
         try:
             resolve(db, relative_path).unlink(missing_ok=True)

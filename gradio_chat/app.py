@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import closing
 from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -57,11 +58,11 @@ def identify(request: gr.Request = None):
     user_id = identity.verify(params)
     if user_id is None:
         return None, "Anonymous practice: reports are not saved. Open the coach from JobExpressway to keep a history.", gr.update(choices=[], value=None)
-    db = store.connect()
-    actor = sessions.actor_for_user(db, user_id)
-    if actor is None or not actor.is_candidate:
-        return None, "Reports are saved for candidate accounts only.", gr.update(choices=[], value=None)
-    jobs = [f"{j['id']}: {j['title']} — {j['company']}" for j in sessions.applied_jobs(db, actor)]
+    with closing(store.connect()) as db:   # closed each time: a PostgreSQL connection is a server's resource
+        actor = sessions.actor_for_user(db, user_id)
+        if actor is None or not actor.is_candidate:
+            return None, "Reports are saved for candidate accounts only.", gr.update(choices=[], value=None)
+        jobs = [f"{j['id']}: {j['title']} — {j['company']}" for j in sessions.applied_jobs(db, actor)]
     return user_id, f"Signed in as {actor.name or actor.email}: your mock-interview reports are saved.", gr.update(choices=jobs, value=jobs[0] if jobs else None)
 
 
@@ -70,8 +71,8 @@ def _job_for(user_id, job_choice):
     if not user_id or not job_choice:
         raise ValueError("Open the coach from JobExpressway, signed in, and pick one of the jobs you applied to.")
     job_id = int(str(job_choice).split(":", 1)[0])
-    db = store.connect()
-    jobs = {j["id"]: j for j in sessions.applied_jobs(db, sessions.actor_for_user(db, user_id))}
+    with closing(store.connect()) as db:
+        jobs = {j["id"]: j for j in sessions.applied_jobs(db, sessions.actor_for_user(db, user_id))}
     if job_id not in jobs:
         raise ValueError("That job is not one you applied to.")
     return jobs[job_id]
@@ -116,8 +117,8 @@ def answer_mock(answer, chat, session, user_id=None):
     saved = ""
     if user_id:
         try:
-            db = store.connect()
-            sessions.save_report(db, sessions.actor_for_user(db, user_id), session)
+            with closing(store.connect()) as db:
+                sessions.save_report(db, sessions.actor_for_user(db, user_id), session)
             saved = "\n\n_Saved to your history on JobExpressway._"
         except Exception as exc:
             saved = f"\n\n_Could not save the report: {exc}_"

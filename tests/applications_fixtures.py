@@ -13,8 +13,8 @@ from engine.store import utcnow
 
 
 def make_company(db, name: str, permissions=PERMISSIONS, access: str = "granted") -> int:
-    cid = db.execute("INSERT INTO companies (name, access_status, created_at) VALUES (?, ?, ?)",
-                     [name, access, utcnow()]).lastrowid
+    cid = db.execute("INSERT INTO companies (name, access_status, created_at) VALUES (?, ?, ?) RETURNING id",
+                     [name, access, utcnow()]).fetchone()[0]
     for perm in permissions:
         db.execute("INSERT INTO company_permissions (company_id, permission, granted_at) VALUES (?, ?, ?)",
                    [cid, perm, utcnow()])
@@ -26,9 +26,9 @@ def make_user(db, email: str, role: str = "candidate", name: str | None = None, 
     name = name or email.split("@")[0].title()
     uid = db.execute(
         "INSERT INTO users (email, password_hash, role, name, company_id, location, skills, headline, created_at, "
-        "updated_at) VALUES (?, 'x', ?, ?, ?, ?, ?, ?, ?, ?)",
+        "updated_at) VALUES (?, 'x', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [email, role, name, company_id, profile.get("location"), json.dumps(profile.get("skills", [])),
-         profile.get("headline"), utcnow(), utcnow()]).lastrowid
+         profile.get("headline"), utcnow(), utcnow()]).fetchone()[0]
     return Actor(uid, role, company_id, name, email)
 
 
@@ -49,11 +49,12 @@ def future(days: int = 30) -> str:
 
 def make_resume(db, user_id: int, title: str = "My resume", versions: int = 2) -> tuple[int, int]:
     rid = db.execute("INSERT INTO resumes (user_id, title, template, data, created_at, updated_at) "
-                     "VALUES (?, ?, 'classic', ?, ?, ?)", [user_id, title, json.dumps({"name": "X"}), utcnow(), utcnow()]).lastrowid
+                     "VALUES (?, ?, 'classic', ?, ?, ?) RETURNING id",
+                     [user_id, title, json.dumps({"name": "X"}), utcnow(), utcnow()]).fetchone()[0]
     vid = None
     for i in range(versions):
-        vid = db.execute("INSERT INTO resume_versions (resume_id, template, data, created_at) VALUES (?, 'classic', ?, ?)",
-                         [rid, json.dumps({"name": "X", "v": i}), utcnow()]).lastrowid
+        vid = db.execute("INSERT INTO resume_versions (resume_id, template, data, created_at) VALUES (?, 'classic', ?, ?) RETURNING id",
+                         [rid, json.dumps({"name": "X", "v": i}), utcnow()]).fetchone()[0]
     return rid, vid
 
 

@@ -14,6 +14,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 os.environ.setdefault("JOBEXPRESSWAY_BCRYPT_ROUNDS", "4")  # fast hashing in tests; the product uses bcrypt's default
 os.environ.setdefault("JOBEXPRESSWAY_DEMO_ACCOUNTS", "0")  # tests create the users they need
+os.environ.setdefault("JOBEXPRESSWAY_WORKER", "external")  # no worker thread in page tests: tests run their own
 ROOT = Path(__file__).resolve().parent.parent
 HOME = str(ROOT / "Home.py")
 
@@ -51,7 +52,7 @@ def frame_runs_every_time(monkeypatch):
 
 # With JOBEXPRESSWAY_TEST_POSTGRES set to a PostgreSQL server's URL (scripts/postgres.sh start prints one),
 # every test runs on a fresh PostgreSQL database of its own, copied from a migrated template; browser tests
-# and tests marked sqlite_only are left out of that run.
+# (except those marked replicas: several servers on one database) and tests marked sqlite_only are left out.
 TEST_POSTGRES = os.environ.get("JOBEXPRESSWAY_TEST_POSTGRES", "").strip()
 if not TEST_POSTGRES:
     os.environ.pop("DATABASE_URL", None)   # a developer's own database is never a test's
@@ -62,7 +63,8 @@ def pytest_collection_modifyitems(config, items):
         return
     skip = pytest.mark.skip(reason="SQLite run only (browser tests and SQLite specifics)")
     for item in items:
-        if item.get_closest_marker("browser") or item.get_closest_marker("sqlite_only"):
+        browser_only_here = item.get_closest_marker("browser") and not item.get_closest_marker("replicas")
+        if browser_only_here or item.get_closest_marker("sqlite_only"):
             item.add_marker(skip)
 
 

@@ -1,7 +1,9 @@
 """Tiny, deterministic job catalogue for the recommendation tests (no generator, no shared data)."""
 from __future__ import annotations
 
+import os
 import random
+from contextlib import contextmanager
 
 OCCUPATIONS = {
     "Software Engineering": ("Backend Software Engineer", ["Python", "Django", "PostgreSQL", "Docker", "REST APIs"],
@@ -46,93 +48,65 @@ def tiny_jobs(per_occupation: int = 15, seed: int = 7) -> list[dict]:
     return jobs
 
 
-def _test_postgres() -> str | None:
-    import os
-
-    return os.environ.get("JOBEXPRESSWAY_TEST_POSTGRES", "").strip() or None
-
-
-def _postgres_url(dbname: str) -> str:
-    from urllib.parse import urlsplit, urlunsplit
-
-    return urlunsplit(urlsplit(_test_postgres())._replace(path="/" + dbname))
-
-
-_catalogue_databases: list[str] = []
-
-
-def _drop_catalogue_databases() -> None:
-    import psycopg
-
-    with psycopg.connect(_postgres_url("postgres"), autocommit=True) as admin:
-        for name in _catalogue_databases:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
 def build_catalogue(path, per_occupation: int = 8):
-    """A data dir holding tiny_jobs() and their built index; returns the path. In the PostgreSQL run the
-    jobs and their vectors go to a database of the catalogue's own (named in ``<path>/catalogue_database``),
-    which copy_catalogue copies into each test's database."""
-    import os
-    from pathlib import Path
-
+    """A data dir holding tiny_jobs() in a SQLite file and their built index; returns the path. Built once
+    per module, outside any test's PostgreSQL database: copy_catalogue loads it into the test's."""
     from engine import jobs, store
-    from engine.recsys.index import build_index, forget_indexes
+    from engine.recsys.index import build_index
 
-    if _test_postgres():   # module fixtures run before the test's own database is made
-        import atexit
-        import uuid
-
-        import psycopg
-
-        name = "jx_catalogue_" + uuid.uuid4().hex[:12]
-        with psycopg.connect(_postgres_url("postgres"), autocommit=True) as admin:
-            admin.execute(f"CREATE DATABASE {name}")
-        if not _catalogue_databases:
-            atexit.register(_drop_catalogue_databases)
-        _catalogue_databases.append(name)
-        Path(path).mkdir(parents=True, exist_ok=True)
-        (Path(path) / "catalogue_database").write_text(name)
-        before = os.environ.get("DATABASE_URL")
-        os.environ["DATABASE_URL"] = _postgres_url(name)
-    try:
+    with _sqlite_database():
         db = store.connect(path)
         jobs.add_jobs(db, tiny_jobs(per_occupation))
         build_index(db)
-        if not store.is_postgres(db):
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        db.conn.close()
-        forget_indexes()   # closes the vector store's connection: a template database must have none
-    finally:
-        if _test_postgres():
-            if before is None:
-                os.environ.pop("DATABASE_URL", None)
-            else:
-                os.environ["DATABASE_URL"] = before
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
     return path
 
 
 def copy_catalogue(src, dst):
     """A private copy (database + saved index) so a test may change it; the copy loads without re-embedding.
-    In the PostgreSQL run the test's database (DATABASE_URL) is made anew as a copy of the catalogue's."""
-    import os
+    In the PostgreSQL run the test's database gets the catalogue's jobs with their ids and update times, and
+    their stored vectors, so the copied index matches them as it matches the copied SQLite file."""
     import shutil
-    from pathlib import Path
 
+    from engine import store
     from engine.recsys.index import forget_indexes
 
     shutil.copytree(src, dst)
     forget_indexes()
-    marker = Path(dst) / "catalogue_database"
-    if _test_postgres() and marker.is_file():
-        import psycopg
-        from psycopg.conninfo import conninfo_to_dict
-
-        test_db = conninfo_to_dict(os.environ["DATABASE_URL"])["dbname"]
-        with psycopg.connect(_postgres_url("postgres"), autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {test_db} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {test_db} TEMPLATE {marker.read_text().strip()}")
+    if store.database_url() is not None:
+        _load_jobs_into_postgres(dst)
     return dst
+
+
+@contextmanager
+def _sqlite_database():
+    saved = os.environ.pop("DATABASE_URL", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ["DATABASE_URL"] = saved
+
+
+def _load_jobs_into_postgres(data_dir) -> None:
+    import sqlite3
+
+    from engine import store
+
+    source = sqlite3.connect(str(store.db_path(data_dir)))
+    tables = {}
+    for table in ("jobs", "job_vectors"):   # the vectors too: the copy embeds nothing, as on SQLite
+        cur = source.execute(f"SELECT * FROM {table} ORDER BY 1")
+        tables[table] = ([d[0] for d in cur.description], cur.fetchall())
+    source.close()
+    db = store.connect(data_dir)
+    with store.transaction(db):
+        for table, (columns, rows) in tables.items():
+            db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
+        # ids were given: move the identity past them, or the next insert takes id 1 again
+        db.execute("SELECT setval(pg_get_serial_sequence('jobs', 'id'), (SELECT max(id) FROM jobs))")
+    db.close()
 
 
 def add_candidate(db, name="Cand", skills=(), **profile) -> int:

@@ -2,7 +2,6 @@
 import csv
 import io
 import json
-import sqlite3
 import zipfile
 
 import pytest
@@ -12,7 +11,7 @@ from engine import anonymise, data_rights, decisions, oversight, transparency
 from engine import applications as A
 from engine.authz import AccessDenied, NotFound
 from engine.cli import main
-from engine.store import insert_row
+from engine.store import INTEGRITY_ERRORS, insert_row
 
 REASON = oversight.DEFAULT_REASONS[2][0]   # "Position filled"
 
@@ -41,9 +40,9 @@ def test_status_change_is_recorded_with_who_and_reason(w):
 def test_records_cannot_be_changed_or_deleted_young(w):
     rid = decisions.record_ai(w.db, "fraud_score", model="m", model_version="1", input_hash="h", output={"risk": 0.1},
                               shown_to=w.rec_a.user_id, job_id=w.job_a)
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(INTEGRITY_ERRORS, match="append-only"):
         w.db.execute("UPDATE decision_records SET output = '{}' WHERE id = ?", [rid])
-    with pytest.raises(sqlite3.IntegrityError, match="180 days"):
+    with pytest.raises(INTEGRITY_ERRORS, match="180 days"):
         w.db.execute("DELETE FROM decision_records WHERE id = ?", [rid])
     assert decisions.purge_expired(w.db, w.admin) == 0
     assert not hasattr(decisions, "update_record") and not hasattr(decisions, "delete_record")

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from engine import accounts, companies
+from engine import accounts, companies, store
 from engine.authz import AccessDenied, Actor, NotFound, has_permission
 
 
@@ -29,13 +29,21 @@ def admin(db, email="root@site.com"):
     return Actor(accounts.create_user(db, email=email, password="Sunny-ledger-42", role="admin", name="Root"), "admin")
 
 
+def count(db, table):
+    return db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
+
+
+def row_of(db, table, row_id):
+    return store.one(db, f"SELECT * FROM [{table}] WHERE id = ?", [row_id])
+
+
 def outbox(db):
     return [(r["to_email"], r["kind"]) for r in db.query("SELECT * FROM outbox ORDER BY id")]
 
 
 def test_candidate_sign_up_stores_a_hashed_password_and_clean_profile(db):
     ann = candidate(db, email="  Ann@Example.COM ")
-    row = db["users"].get(ann.user_id)
+    row = row_of(db, "users", ann.user_id)
     assert (ann.role, ann.email) == ("candidate", "ann@example.com")
     assert row["password_hash"].startswith("$2b$") and "Sunny-ledger-42" not in row["password_hash"]
     assert accounts.get_profile(db, ann)["skills"] == ["Python", "SQL"]
@@ -55,7 +63,7 @@ def test_candidate_sign_up_validation(db, changes, field, words):
     with pytest.raises(accounts.ValidationError) as err:
         candidate(db, **changes)
     assert words in err.value.errors[field]
-    assert db["users"].count == 0
+    assert count(db, "users") == 0
 
 
 def test_duplicate_email_in_any_case_is_refused(db):
@@ -65,13 +73,13 @@ def test_duplicate_email_in_any_case_is_refused(db):
             candidate(db, email=email)
     with pytest.raises(accounts.ValidationError, match="already exists"):
         company(db, email="Ann@Example.com")
-    assert db["users"].count == 1 and db["companies"].count == 0
+    assert count(db, "users") == 1 and count(db, "companies") == 0
 
 
 def test_company_sign_up_creates_company_and_recruiter_together(db):
     hr = company(db)
     assert hr.role == "recruiter" and hr.company_id is not None
-    row = db["companies"].get(hr.company_id)
+    row = row_of(db, "companies", hr.company_id)
     assert (row["name"], row["website"], row["access_status"]) == ("Acme", "https://acme.com", "none")
 
 
@@ -81,7 +89,7 @@ def test_company_sign_up_refuses_bad_website_and_leaves_nothing(db, website):
         accounts.sign_up_company(db, email="hr@acme.com", password="Sunny-ledger-42", company_name="Acme",
                                  industry="Software", location="Paris", website=website)
     assert "website" in err.value.errors
-    assert db["companies"].count == 0 and db["users"].count == 0
+    assert count(db, "companies") == 0 and count(db, "users") == 0
 
 
 def test_company_sign_up_reports_every_missing_field(db):
@@ -104,7 +112,7 @@ def test_sessions_resolve_expire_and_end(db):
     ann = candidate(db)
     token = accounts.create_session(db, ann.user_id)
     assert accounts.actor_for_session(db, token) == ann
-    assert db["sessions"].count == 1 and token not in str(list(db["sessions"].rows))  # only the hash is stored
+    assert count(db, "sessions") == 1 and token not in str(list(db.query("SELECT * FROM sessions")))  # only the hash is stored
     assert accounts.actor_for_session(db, token + "x") is None
     assert accounts.actor_for_session(db, "") is None and accounts.actor_for_session(db, None) is None
     accounts.end_session(db, token)
@@ -117,13 +125,13 @@ def test_expired_session_is_refused_and_removed(db):
     past = (datetime.now(timezone.utc) - timedelta(seconds=1)).replace(microsecond=0).isoformat()
     db.execute("UPDATE sessions SET expires_at = ?", [past])
     assert accounts.actor_for_session(db, token) is None
-    assert db["sessions"].count == 0
+    assert count(db, "sessions") == 0
 
 
 def test_session_lasts_seven_days(db):
     ann = candidate(db)
     accounts.create_session(db, ann.user_id)
-    row = next(db["sessions"].rows)
+    row = store.one(db, "SELECT * FROM sessions")
     days = (datetime.fromisoformat(row["expires_at"]) - datetime.fromisoformat(row["created_at"])).days
     assert days == accounts.SESSION_DAYS == 7
 
@@ -159,8 +167,8 @@ def test_access_request_reaches_admin_queue_and_outbox(db):
     queue = companies.list_access_requests(db, root)
     assert [(r["company"], r["message"], r["status"]) for r in queue] == [("Acme", "We hire data people", "pending")]
     assert outbox(db) == [("root@site.com", "access_request")]
-    assert db["messages"].count == 1  # the admin's inbox
-    assert db["companies"].get(hr.company_id)["access_status"] == "pending"
+    assert count(db, "messages") == 1  # the admin's inbox
+    assert row_of(db, "companies", hr.company_id)["access_status"] == "pending"
     with pytest.raises(ValueError, match="already has a pending"):
         companies.request_access(db, hr, "again")
     with pytest.raises(AccessDenied):
@@ -173,7 +181,7 @@ def test_grant_deny_revoke_change_permissions_and_email_the_company(db):
                       "recruiter", hr.company_id)
     companies.request_access(db, hr)
     companies.deny_access(db, root, hr.company_id, "Tell us more")
-    assert db["companies"].get(hr.company_id)["access_status"] == "denied"
+    assert row_of(db, "companies", hr.company_id)["access_status"] == "denied"
     assert not has_permission(db, hr, "post_jobs")
     companies.request_access(db, hr, "More detail")
     companies.grant_access(db, root, hr.company_id, ["post_jobs", "view_applicants"])
@@ -211,7 +219,7 @@ def test_recruiter_of_one_company_cannot_act_for_another(db):
         companies.update_company(db, a, {"name": "Hacked"}, b.company_id)
     with pytest.raises(AccessDenied):
         companies.add_recruiter(db, candidate(db), a.company_id, "X", "x@acme.com", "Sunny-ledger-42")
-    assert db["companies"].get(b.company_id)["name"] == "Beta"
+    assert row_of(db, "companies", b.company_id)["name"] == "Beta"
     assert companies.update_company(db, a, {"website": "www.acme.org"})["website"] == "https://www.acme.org"
 
 
@@ -226,9 +234,9 @@ def test_bootstrap_creates_admin_and_demo_accounts_once(db):
     recruiter = accounts.authenticate(db, *accounts.DEMO_RECRUITER)
     assert companies.company_permissions(db, recruiter)["permissions"] == sorted(companies.PERMISSIONS)
     assert "Spark" in " ".join(accounts.get_profile(db, accounts.authenticate(db, *accounts.DEMO_CANDIDATE))["skills"])
-    counts = (db["users"].count, db["companies"].count)
+    counts = (count(db, "users"), count(db, "companies"))
     assert accounts.ensure_bootstrap_accounts(db, demo=True) == []
-    assert (db["users"].count, db["companies"].count) == counts == (4, 1)
+    assert (count(db, "users"), count(db, "companies")) == counts == (4, 1)
 
 
 def test_bootstrap_admin_from_environment(db, monkeypatch):
@@ -237,7 +245,7 @@ def test_bootstrap_admin_from_environment(db, monkeypatch):
     messages = accounts.ensure_bootstrap_accounts(db, demo=False)
     assert messages == ["Admin account created from ADMIN_EMAIL: boss@corp.com"]
     assert accounts.authenticate(db, "boss@corp.com", "bosspass99").role == "admin"
-    assert accounts.ensure_bootstrap_accounts(db, demo=False) == [] and db["users"].count == 1
+    assert accounts.ensure_bootstrap_accounts(db, demo=False) == [] and count(db, "users") == 1
 
 
 def test_external_identity_signs_in_existing_or_creates_passwordless_candidate(db):

@@ -269,7 +269,8 @@ def test_idle_session_ends(db):
     ann = candidate(db)
     token = accounts.create_session(db, ann.user_id)
     db.execute("UPDATE sessions SET last_seen_at = ?", [_ago(days=2, seconds=1)])
-    assert accounts.actor_for_session(db, token) is None and db["sessions"].count == 0
+    assert accounts.actor_for_session(db, token) is None
+    assert db.execute("SELECT count(*) FROM sessions").fetchone()[0] == 0
 
 
 def test_an_old_cookie_is_rotated_and_the_old_token_soon_stops_working(db):
@@ -295,12 +296,12 @@ def test_sign_out_everywhere_ends_every_session(db):
     assert accounts.actor_for_session(db, bobs) == bob
 
 
+# Only SQLite databases exist from before m230: PostgreSQL came later, and its test databases start migrated.
+@pytest.mark.sqlite_only
 def test_a_session_from_before_the_upgrade_survives_it_and_is_rotated(tmp_path):
     import sqlite3
 
-    import sqlite_utils
-
-    db = sqlite_utils.Database(sqlite3.connect(str(tmp_path / "old.db"), isolation_level=None))
+    db = store.SqliteDatabase(sqlite3.connect(str(tmp_path / "old.db"), isolation_level=None), tmp_path)
     db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
     for name, fn in store.MIGRATIONS:
         if name == "m230_accounts_security":

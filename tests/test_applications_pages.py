@@ -199,8 +199,8 @@ def test_inbox_shows_interview_date_and_time(w):
     iv = w.db.execute(
         "INSERT INTO interviews (application_id, company_id, created_by, title, starts_at, timezone, duration_min, "
         "room_token_hash, room_code, expires_at, created_at) VALUES (?, ?, ?, 'Interview', '2030-05-06T14:30:00+00:00', "
-        "'Europe/Berlin', 45, 'h', 'c', '2030-05-07T00:00:00+00:00', ?)",
-        [app_id, w.company_a, w.rec_a.user_id, utcnow()]).lastrowid
+        "'Europe/Berlin', 45, 'h', 'c', '2030-05-07T00:00:00+00:00', ?) RETURNING id",
+        [app_id, w.company_a, w.rec_a.user_id, utcnow()]).fetchone()[0]
     w.db.execute("INSERT INTO messages (user_id, kind, subject, body, link, interview_id, created_at) VALUES "
                  "(?, 'interview_invitation', 'Interview invitation', 'See you', 'http://x/room', ?, ?)",
                  [w.cand.user_id, iv, utcnow()])

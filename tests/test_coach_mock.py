@@ -91,8 +91,8 @@ def test_session_runs_question_by_question_to_a_report(pairs):
 
 def _candidate(db, email="c@example.com"):
     now = store.utcnow()
-    uid = db.execute("INSERT INTO users (email, password_hash, role, name, created_at, updated_at) "
-                     "VALUES (?, 'x', 'candidate', 'Cand', ?, ?)", [email, now, now]).lastrowid
+    uid = store.insert_row(db, "users", {"email": email, "password_hash": "x", "role": "candidate", "name": "Cand",
+                                        "created_at": now, "updated_at": now})
     return Actor(uid, "candidate", name="Cand", email=email)
 
 
@@ -118,8 +118,8 @@ def test_reports_are_saved_per_candidate_and_private(pairs, db):
 def test_a_job_interview_picks_questions_close_to_the_job(pairs, db):
     me = _candidate(db)
     now = store.utcnow()
-    job_id = db.execute("INSERT INTO jobs (title, category, created_date, required_skills, updated_at) "
-                        "VALUES ('SQL developer', 'IT', '2026-01-01', '[\"SQL\", \"inner join\", \"left join\"]', ?)", [now]).lastrowid
+    job_id = store.insert_row(db, "jobs", {"title": "SQL developer", "category": "IT", "created_date": "2026-01-01",
+                                           "required_skills": ["SQL", "inner join", "left join"], "updated_at": now})
     db.execute("INSERT INTO applications (job_id, candidate_id, created_at, updated_at) VALUES (?, ?, ?, ?)",
                [job_id, me.user_id, now, now])
     (job,) = sessions.applied_jobs(db, me)

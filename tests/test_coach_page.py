@@ -14,8 +14,8 @@ PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "coach.py")
 
 def _candidate(db):
     now = store.utcnow()
-    uid = db.execute("INSERT INTO users (email, password_hash, role, name, created_at, updated_at) "
-                     "VALUES ('c@example.com', 'x', 'candidate', 'Cand', ?, ?)", [now, now]).lastrowid
+    uid = store.insert_row(db, "users", {"email": "c@example.com", "password_hash": "x", "role": "candidate",
+                                        "name": "Cand", "created_at": now, "updated_at": now})
     return Actor(uid, "candidate", name="Cand", email="c@example.com")
 
 

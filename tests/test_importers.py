@@ -71,11 +71,13 @@ def test_own_format_round_trip(db, tmp_path):
     jobs_core.add_jobs(db, generate_jobs(40, seed=5, today=date(2026, 1, 15)))
     out = tmp_path / "jobs.csv"
     assert export_csv(db, out) == 40
+    fields = [f for f in jobs_core.JOB_FIELDS]
+    before = [{k: r[k] for k in fields} for r in db.query("SELECT * FROM jobs ORDER BY id")]
+    # the import goes into an empty catalogue: another SQLite file, or the PostgreSQL test's one database emptied
+    db.execute("DELETE FROM jobs")
     other = store.connect(tmp_path / "other")
     report = import_csv(other, out)
     assert (report.layout, report.taken, report.skipped, report.duplicates) == ("own", 40, 0, 0)
-    fields = [f for f in jobs_core.JOB_FIELDS]
-    before = [{k: r[k] for k in fields} for r in db.query("SELECT * FROM jobs ORDER BY id")]
     after = [{k: r[k] for k in fields} for r in other.query("SELECT * FROM jobs ORDER BY id")]
     # an import names skills as the product does (O*NET's "Microsoft Excel" for the generator's "Excel")
     for row in before:

@@ -271,8 +271,8 @@ class Recording(Inbox):
 def _poison(db, subject="Access request from Acme\r\nBcc: victim@x.test", to_email="admin@jx.test") -> int:
     """An outbox row as an older version queued it from a stored company name with a line break."""
     return db.execute("INSERT INTO outbox (to_email, subject, body, kind, status, attempts, created_at) "
-                      "VALUES (?, ?, 'body', 'access_request', 'queued', 0, '2030-01-01T00:00:00')",
-                      [to_email, subject]).lastrowid
+                      "VALUES (?, ?, 'body', 'access_request', 'queued', 0, '2030-01-01T00:00:00') RETURNING id",
+                      [to_email, subject]).fetchone()[0]
 
 
 def _deliver(handler, db, **kw):

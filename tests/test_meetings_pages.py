@@ -144,7 +144,8 @@ def carl_in_room(monkeypatch):
     from ui import meetings
 
     peer = "2:other-session"
-    carl = SimpleNamespace(state=SimpleNamespace(playing=True), output_video_track=SimpleNamespace(id="track-1"))
+    carl = SimpleNamespace(state=SimpleNamespace(playing=True), output_video_track=SimpleNamespace(id="track-1"),
+                           output_audio_track=None)
     monkeypatch.setitem(meetings._PEERS, 999, {peer: ("Carl", carl)})
     monkeypatch.setitem(meetings._PEERS_SEEN, (999, peer), time.time())
     st.session_state["actor"] = SimpleNamespace(user_id=1)
@@ -156,10 +157,10 @@ def carl_in_room(monkeypatch):
 def drawn_calls():
     from ui import meetings
 
-    return [call for call, _, _ in meetings._live_calls(meetings._PEERS[999], "1:me")]
+    return [call for call, *_ in meetings._live_calls(meetings._PEERS[999], "1:me")]
 
 
-def test_a_video_area_drawn_only_in_part_asks_for_a_full_rerun(carl_in_room):
+def test_a_video_area_drawn_only_in_part_asks_for_a_full_rerun(carl_in_room, db):
     """The side panel's check: a peer who started their camera since the last complete drawing, or a drawing
     cut short before the last peer's player (the marker video_call leaves until it ends), reads as a change."""
     import streamlit as st
@@ -167,16 +168,16 @@ def test_a_video_area_drawn_only_in_part_asks_for_a_full_rerun(carl_in_room):
     from ui import meetings
 
     key = meetings._rendered_key(999)
-    assert meetings._peers_changed(999) is False          # no video area on this page: nothing to redraw
+    assert meetings._peers_changed(db, 999) is False          # no video area on this page: nothing to redraw
     st.session_state[key] = []
-    assert meetings._peers_changed(999) is True           # Carl started after the last drawing
+    assert meetings._peers_changed(db, 999) is True           # Carl started after the last drawing
     st.session_state[key] = drawn_calls()
-    assert meetings._peers_changed(999) is False          # drawn with Carl's player
+    assert meetings._peers_changed(db, 999) is False          # drawn with Carl's player
     st.session_state[key] = [meetings.DRAWING]
-    assert meetings._peers_changed(999) is True           # that drawing was cut short
+    assert meetings._peers_changed(db, 999) is True           # that drawing was cut short
 
 
-def test_a_participant_who_restarts_their_camera_gets_a_new_player(carl_in_room):
+def test_a_participant_who_restarts_their_camera_gets_a_new_player(carl_in_room, db):
     """A viewer's player relays one track of the other participant for good. When that participant's call
     restarts (Start pressed again, or a leave and rejoin between two refreshes of the panel) their track is
     new: the viewer must draw a new player for it; the old one showed the ended track, never the person."""
@@ -188,13 +189,59 @@ def test_a_participant_who_restarts_their_camera_gets_a_new_player(carl_in_room)
 
     first = drawn_calls()
     st.session_state[meetings._rendered_key(999)] = first
-    assert meetings._peers_changed(999) is False
+    assert meetings._peers_changed(db, 999) is False
     carl_in_room.output_video_track = SimpleNamespace(id="track-2")   # Carl's camera restarted: a new call
-    assert meetings._peers_changed(999) is True
+    assert meetings._peers_changed(db, 999) is True
     second = drawn_calls()
     assert meetings._player_key(999, second[0]) != meetings._player_key(999, first[0])
     carl_in_room.output_video_track = None                             # live, but no track yet: nothing to draw
     assert drawn_calls() == []
+
+
+def test_a_participant_on_another_replica_is_shown_once_the_bridge_has_their_tracks(world, monkeypatch):
+    """Rooms across replicas, the page's side: a camera published by another replica is asked of the bridge,
+    and its call (named with the bridge connection's serial) is drawn only once the tracks are in; my own
+    live camera is published under this replica's id for the others."""
+    import time
+    from types import SimpleNamespace
+
+    import streamlit as st
+
+    from engine.meetings import peers
+    from ui import meetings
+
+    db, s, booked = world
+    iid = booked.interview["id"]
+    link = SimpleNamespace(state="offered", serial=1, video=SimpleNamespace(id="remote-video"), audio=None)
+    asked = []
+
+    class Bridge:
+        def link(self, *key):
+            asked.append(key)
+            return link
+
+    monkeypatch.setattr(meetings, "_BRIDGE", Bridge())
+    monkeypatch.setattr(meetings, "_replica", lambda: "replica-1")
+    mine = SimpleNamespace(state=SimpleNamespace(playing=True), output_video_track=SimpleNamespace(id="my-track"),
+                           output_audio_track=None)
+    me = f"{s['rec'].user_id}:{meetings._session_id()}"
+    monkeypatch.setitem(meetings._PEERS, iid, {me: ("Rita", mine)})
+    monkeypatch.setitem(meetings._PEERS_SEEN, (iid, me), time.time())
+    st.session_state["actor"] = s["rec"]
+    st.session_state[meetings._rendered_key(iid)] = []
+    try:
+        peers.publish(db, iid, "9:far-away", "replica-2", s["cand"].user_id, "Carl", "carl-track")
+        assert meetings._peers_changed(db, iid) is False   # still connecting: nothing new to draw yet
+        assert asked == [(iid, "9:far-away", "carl-track", "replica-2")]
+        link.state = "ready"
+        assert meetings._peers_changed(db, iid) is True
+        calls = meetings._remote_calls(db, iid, {})
+        assert [(c[0], c[1], c[2].id) for c in calls] == [("9:far-away@carl-track#1", "Carl", "remote-video")]
+        row = store.one(db, "SELECT replica_id, track_id FROM room_peers WHERE peer_key = ?", [me])
+        assert row == {"replica_id": "replica-1", "track_id": "my-track"}
+    finally:
+        st.session_state.pop(meetings._rendered_key(iid), None)
+        del st.session_state["actor"]
 
 
 def test_an_offer_the_busy_server_did_not_answer_in_time_is_answered_at_a_later_run(world, monkeypatch):

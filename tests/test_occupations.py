@@ -91,7 +91,7 @@ def _jobs(db):
     ])
     rows = [(1, "15-2051.00", 0.9, "v"), (2, "15-2051.00", 0.8, "v"), (3, "35-1011.00", 0.95, "v"),
             (4, "35-1011.00", 0.3, "v")]   # the last is a guess: below MIN_CONFIDENCE
-    db.conn.executemany("INSERT INTO job_occupations VALUES (?, ?, ?, ?)", rows)
+    db.executemany("INSERT INTO job_occupations VALUES (?, ?, ?, ?)", rows)
 
 
 def test_search_facet_lists_occupations_and_filters_jobs(db):

@@ -12,7 +12,7 @@ def conn(db):
     jobs.add_jobs(db, sample_jobs(30))   # 10 each: Data Engineer, Registered Nurse, Account Executive
     rows = [(r["id"], NURSES if "Nurse" in r["title"] else "15-1243.00", 0.9 if "Nurse" in r["title"] else 0.4, "v")
             for r in db.query("SELECT id, title FROM jobs")]   # data engineers: a guess, below the shown confidence
-    db.conn.executemany("INSERT INTO job_occupations VALUES (?, ?, ?, ?)", rows)
+    db.executemany("INSERT INTO job_occupations VALUES (?, ?, ?, ?)", rows)
     return db
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from engine import accounts, companies, jobs
+from engine import accounts, companies, jobs, store
 from engine.authz import Actor
 from ui.text import safe
 
@@ -101,11 +101,11 @@ def test_company_sign_up_with_bad_website_then_fixed(conn):
                        ("comp_confirm", "Sunny-ledger-42")):
         at.text_input(key=key).input(value)
     submit(at, "Create company account")
-    assert "not a valid website" in texts(at, "error") and conn["companies"].count == 0
+    assert "not a valid website" in texts(at, "error") and conn.execute("SELECT count(*) FROM companies").fetchone()[0] == 0
     at.text_input(key="comp_website").input("beta.de")
     submit(at, "Create company account")
     actor = at.session_state["actor"]
-    assert actor.role == "recruiter" and conn["companies"].get(actor.company_id)["website"] == "https://beta.de"
+    assert actor.role == "recruiter" and store.one(conn, "SELECT website FROM companies WHERE id = ?", [actor.company_id])["website"] == "https://beta.de"
     assert "No access yet" in texts(at, "warning")  # landed on the profile page with the access form
 
 

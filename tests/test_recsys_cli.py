@@ -41,7 +41,7 @@ def test_first_index_build_shows_progress_on_stderr_when_piped(tmp_path, capsys)
 
     db = store.connect(tmp_path)
     jobs.add_jobs(db, tiny_jobs(2))
-    db.conn.close()
+    db.close()
     assert main(["recommend", "--profile", "Python, SQL", "-k", "2", "--json", "--data-dir", str(tmp_path)]) == 0
     captured = capsys.readouterr()   # neither stream is a terminal here
     assert "embedding jobs" in captured.err and "16/16" in captured.err, captured.err

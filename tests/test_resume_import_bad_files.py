@@ -14,6 +14,7 @@ from engine.resume.importing.safety import MAX_IMPORT_BYTES
 from engine.resume.model import ResumeInvalid
 from engine.resume.render import render_pdf
 from engine.resume.samples import sample_resume
+from engine.store import one
 from resume_helpers import add_user
 
 
@@ -119,4 +120,4 @@ def test_an_import_that_fails_validation_saves_nothing_and_leaves_the_profile(db
     with pytest.raises(ResumeInvalid):
         save_import(db, me, read, update_profile=True)
     assert repo.list_resumes(db, me) == []
-    assert db["users"].get(me.user_id)["headline"] == "Student"
+    assert one(db, "SELECT headline FROM users WHERE id = ?", [me.user_id])["headline"] == "Student"

@@ -5,6 +5,7 @@ from engine.cli import main
 from engine.resume import repository as repo
 from engine.resume.render import render_pdf
 from engine.resume.samples import sample_resume
+from engine.store import one
 from resume_helpers import add_user
 
 
@@ -19,7 +20,7 @@ def test_import_prints_json_resume_and_saves_nothing(db, data_dir, tmp_path, cap
            [("Zoë Ø'Brien Consulting", "Data Analytics Intern", "2023-06")]
     assert doc["education"][0]["institution"] == "Technische Universität Berlin"
     assert [s["name"] for s in doc["skills"]][:2] == ["Python", "SQL"]
-    assert db["resumes"].count == 0
+    assert one(db, "SELECT COUNT(*) AS n FROM resumes")["n"] == 0
 
 
 def test_bad_file_exits_non_zero_with_the_reason_on_stderr(data_dir, tmp_path, capsys):

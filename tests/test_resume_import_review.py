@@ -5,6 +5,7 @@ from engine.resume.importing import read_resume
 from engine.resume.importing.review import apply_corrections, profile_changes, review_fields, save_import
 from engine.resume.render import render_pdf
 from engine.resume.samples import sample_resume
+from engine.store import one
 from resume_helpers import add_user
 
 
@@ -28,7 +29,7 @@ def test_save_import_adds_a_version_and_updates_the_profile(db):
     saved = save_import(db, me, read, resume_id=stored.id, update_profile=True)
     assert saved.id == stored.id and len(repo.list_versions(db, me, stored.id)) == 2
     assert saved.resume.experience[0].company == "Zoë Ø'Brien Consulting"
-    user = db["users"].get(me.user_id)
+    user = one(db, "SELECT * FROM users WHERE id = ?", [me.user_id])
     assert user["location"] == "Berlin, Germany"
     assert "Python" in user["skills"]
     assert user["experience"] == "Data Analytics Intern at Zoë Ø'Brien Consulting (2023-06 – 2023-12)"

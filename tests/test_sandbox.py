@@ -100,6 +100,7 @@ READ_DB = {
 }
 
 
+@pytest.mark.sqlite_only   # the database as a file in the data dir; PostgreSQL's files are on its own server
 @per_language(READ_DB)
 def test_database_of_the_data_dir_is_not_visible(language, code, data_dir):
     db = store.connect(data_dir)

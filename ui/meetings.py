@@ -4,9 +4,14 @@ Multi-party video follows streamlit-webrtc's video-chat pattern: each participan
 a SENDRECV streamer; its context is published in a table shared by all sessions, and every
 other participant shows one RECVONLY streamer per peer whose source tracks are the peer's output tracks
 (the library relays them through aiortc's MediaRelay on the server). The contexts are shared through a
-process-level table (see _PEERS) instead of streamlit-server-state. Screen sharing is a small component
-around getDisplayMedia that sends about one JPEG frame per second; the server keeps the latest frame of
-each room in memory and the others see it refresh in a fragment.
+process-level table (see _PEERS) instead of streamlit-server-state.
+
+Across replicas (several server processes on one database, e.g. behind nginx): each process also publishes
+its live cameras in the database (engine.meetings.peers), and a participant on another process is shown
+through engine.meetings.bridge, which fetches that camera's tracks from its process over a WebRTC
+connection between the two servers; the viewer's player then uses them as it uses a local peer's. Screen
+sharing is a small component around getDisplayMedia that sends about one JPEG frame per second; the
+latest frame of each room is kept in the database and the others see it refresh in a fragment.
 """
 from __future__ import annotations
 
@@ -18,8 +23,9 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
+from engine import store
 from engine.authz import AccessDenied, Actor, NotFound
-from engine.meetings import media_access, recordings, rtc
+from engine.meetings import bridge, media_access, peers, recordings, rtc
 from engine.meetings import pad as pads
 from engine.meetings.sandbox import SandboxUnavailable, available_languages, run_code, unavailable_reason
 from ui import session
@@ -35,8 +41,6 @@ _screenshare = components.declare_component(
     "jx_screenshare", path=str(Path(__file__).resolve().parent / "components" / "screenshare"))
 _media_access = components.declare_component(
     "jx_mediaaccess", path=str(Path(__file__).resolve().parent / "components" / "mediaaccess"))
-_SCREENS: dict[int, dict] = {}        # room id -> latest shared frame (process memory, all sessions)
-_SCREENS_LOCK = threading.Lock()
 # room id -> {participant session: (name, webrtc context)}: the call's shared state across sessions. Plain
 # process memory, not streamlit-server-state: its automatic reruns replay a session's last client state,
 # which after a fragment's timed run is stale and reset the other participants' cameras in our tests.
@@ -49,6 +53,50 @@ SCREEN_STALE_S = 5
 # Every stream is decoded and re-encoded by the server (aiortc, in Python, one event loop for all calls):
 # modest resolution and frame rate keep a 2-core server in real time with a few participants.
 VIDEO_CONSTRAINTS = {"width": {"ideal": 320}, "height": {"ideal": 240}, "frameRate": {"ideal": 12, "max": 15}}
+
+
+_BRIDGE: bridge.Bridge | None = None
+_BRIDGE_LOCK = threading.Lock()
+
+
+def _replica() -> str:
+    """This server process among the replicas (JOBEXPRESSWAY_REPLICA_ID, else host and port)."""
+    return peers.replica_id(st.get_option("server.port"))
+
+
+def _bridge() -> bridge.Bridge:
+    """The process's bridge to the other replicas, started with the first camera or remote participant."""
+    global _BRIDGE
+    with _BRIDGE_LOCK:
+        if _BRIDGE is None:
+            from streamlit_webrtc.eventloop import get_global_event_loop
+            from streamlit_webrtc.relay import get_global_relay
+
+            rtc.tune_media_stack()
+            _BRIDGE = bridge.Bridge(_replica(), store.connect, get_global_event_loop(), get_global_relay(),
+                                    _local_call, rtc.ice_servers())
+        return _BRIDGE
+
+
+def _local_call(interview_id: int, peer_key: str, track_id: str):
+    """(video, audio) output tracks of a camera live in this process, for another replica's viewers."""
+    with _PEERS_LOCK:
+        entry = _PEERS.get(interview_id, {}).get(peer_key)
+    if entry is None:
+        return None
+    ctx = entry[1]
+    video = ctx.output_video_track
+    if not ctx.state.playing or video is None or video.id != track_id:
+        return None
+    return video, ctx.output_audio_track
+
+
+def _publish(db, interview_id: int, me: str, actor: Actor, ctx) -> None:
+    """Tell the other replicas that my camera is live here (also the refresh that keeps it listed)."""
+    track = ctx.output_video_track
+    if track is not None:
+        peers.publish(db, interview_id, me, _replica(), actor.user_id, actor.name, track.id)
+        _bridge()   # answers the other replicas' requests for this camera
 
 
 def _session_id() -> str:
@@ -146,13 +194,18 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
     self_ctx = self_ctx or st.session_state.get(self_key)
     playing = self_ctx is not None and self_ctx.state.playing
     with _PEERS_LOCK:
-        peers = _PEERS.setdefault(interview_id, {})
+        local = _PEERS.setdefault(interview_id, {})
         if playing:
-            peers[me] = (actor.name, self_ctx)
+            local[me] = (actor.name, self_ctx)
             _PEERS_SEEN[(interview_id, me)] = time.time()
         else:
-            peers.pop(me, None)
-        peers = dict(peers)
+            local.pop(me, None)
+        local = dict(local)
+    db = session.db()
+    if playing:
+        _publish(db, interview_id, me, actor, self_ctx)
+    else:
+        peers.withdraw(db, interview_id, me)
     # the player itself says nothing when the browser refuses the camera: ask the browser, and explain
     blocked = media_access.blocked_message(_media_access(key=f"room{interview_id}_media", default=None),
                                            st.context.headers.get("User-Agent"))
@@ -163,38 +216,55 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
                    "microphone. Chat and the code pad work without video.")
     if record and playing:
         st.caption(":red[:material/fiber_manual_record:] Recording your camera and microphone.")
-    others = _live_calls(peers, me)
+    others = _live_calls(local, me) + _remote_calls(db, interview_id, local)
     if not others:
         st.info("Nobody else has started their camera yet.")
-    for call, name, ctx in others:
+    for call, name, video, audio in others:
         st.caption(safe(name))
         answered &= _streamer(
             key=_player_key(interview_id, call),
             mode=WebRtcMode.RECVONLY,
             rtc_configuration=config,
-            desired_playing_state=ctx.state.playing,
-            source_video_track=ctx.output_video_track,
-            source_audio_track=ctx.output_audio_track,
+            desired_playing_state=True,
+            source_video_track=video,
+            source_audio_track=audio,
             media_stream_constraints={"video": True, "audio": True},
             video_html_attrs={"autoPlay": True, "controls": False, "style": {"width": "100%"}},
         ) is not None
-    _stop_players_not_drawn(interview_id, {_player_key(interview_id, call) for call, _, _ in others})
+    _stop_players_not_drawn(interview_id, {_player_key(interview_id, call) for call, *_ in others})
     # an unanswered offer keeps the marker: the side panel then reruns the page, which answers it
-    st.session_state[_rendered_key(interview_id)] = [call for call, _, _ in others] if answered else [DRAWING]
+    st.session_state[_rendered_key(interview_id)] = [call for call, *_ in others] if answered else [DRAWING]
 
 
-def _live_calls(peers: dict, me: str) -> list[tuple[str, str, object]]:
-    """(call, name, context) of every other participant whose camera is live, by call. A call is the
-    participant and their current output track: whoever restarts their camera (a second press of Start, a
-    leave and rejoin within one refresh) sends a new track, and the others' players, each subscribed to one
-    track for good, must be replaced. Keyed by participant alone, a viewer kept a player on the ended track
-    and never saw that participant again (found by reading; the failing browser runs showed the unanswered
+def _live_calls(table: dict, me: str) -> list[tuple[str, str, object, object]]:
+    """(call, name, video, audio) of every other participant in this process whose camera is live, by
+    call. A call is the participant and their current output track: whoever restarts their camera (a
+    second press of Start, a leave and rejoin within one refresh) sends a new track, and the others'
+    players, each subscribed to one track for good, must be replaced. Keyed by participant alone, a viewer
+    kept a player on the ended track and never saw that participant again (found by reading; the failing browser runs showed the unanswered
     offer that _streamer describes)."""
     calls = []
-    for key, (name, ctx) in peers.items():
+    for key, (name, ctx) in table.items():
         track = ctx.output_video_track if key != me and ctx.state.playing else None
         if track is not None:
-            calls.append((f"{key}@{track.id}", name, ctx))
+            calls.append((f"{key}@{track.id}", name, track, ctx.output_audio_track))
+    return sorted(calls, key=lambda c: c[0])
+
+
+def _remote_calls(db, interview_id: int, local: dict) -> list[tuple[str, str, object, object]]:
+    """(call, name, video, audio) of the live cameras held by other replicas whose tracks have arrived
+    here through the bridge; asking starts (or keeps open) the connection to that replica, and the side
+    panel's next refresh sees the call once its tracks are in. The call names the bridge's connection too:
+    when it drops and is made again, the players are replaced as for a restarted camera."""
+    rows = peers.remote_peers(db, interview_id, _replica(), PEER_STALE_S)
+    calls = []
+    for row in rows:
+        if row["peer_key"] in local:
+            continue
+        link = _bridge().link(interview_id, row["peer_key"], row["track_id"], row["replica_id"])
+        if link.state == "ready":
+            calls.append((f"{row['peer_key']}@{row['track_id']}#{link.serial}", row["name"], link.video,
+                          link.audio))
     return sorted(calls, key=lambda c: c[0])
 
 
@@ -204,7 +274,13 @@ def _player_key(interview_id: int, call: str) -> str:
 
 def _stop_players_not_drawn(interview_id: int, drawn: set[str]) -> None:
     """Stop this session's players of calls that ended or were replaced (their server side would otherwise
-    keep relaying an ended track until the session closes)."""
+    keep relaying an ended track until the session closes).
+
+    The stopped context stays in the session state: the removed player's iframe may still report a state
+    change, and the library's callback for it reads the context by key. Deleted, that raised KeyError
+    before the run, the page showed the error instead of the room, and the participant's own player was
+    drawn anew and their camera stopped (seen in the two-replica browser test, where bridge connections
+    that drop and are made again replace players more often)."""
     prefix = _player_key(interview_id, "")
     for key in [k for k in list(st.session_state.keys()) if str(k).startswith(prefix) and k not in drawn]:
         if type(st.session_state[key]).__name__ != "WebRtcStreamerContext":  # the component's own state
@@ -212,7 +288,6 @@ def _stop_players_not_drawn(interview_id: int, drawn: set[str]) -> None:
         worker = st.session_state[key]._get_worker()
         if worker is not None:
             worker.stop()
-        del st.session_state[key]
 
 
 def _rendered_key(interview_id: int) -> str:
@@ -226,34 +301,37 @@ def screen_share(interview_id: int, actor: Actor) -> None:
         value = _screenshare(interval_ms=1000, key=f"room{interview_id}_screen", default=None)
         if not value:
             return
-        with _SCREENS_LOCK:
-            if value.get("sharing") and value.get("frame", "").startswith("data:image/jpeg;base64,"):
-                raw = base64.b64decode(value["frame"].split(",", 1)[1])
-                if len(raw) < 2_000_000:
-                    _SCREENS[interview_id] = {"frame": raw, "by": actor.user_id, "name": actor.name, "at": time.time()}
-            elif not value.get("sharing") and _SCREENS.get(interview_id, {}).get("by") == actor.user_id:
-                _SCREENS.pop(interview_id, None)
+        shared = f"room{interview_id}_screen_shared"   # a frame of mine is in the database
+        if value.get("sharing") and value.get("frame", "").startswith("data:image/jpeg;base64,"):
+            raw = base64.b64decode(value["frame"].split(",", 1)[1])
+            if len(raw) < peers.MAX_SCREEN_BYTES:
+                peers.put_screen(session.db(), interview_id, raw, actor.user_id, actor.name)
+                st.session_state[shared] = True
+        elif not value.get("sharing") and st.session_state.pop(shared, False):
+            peers.clear_screen(session.db(), interview_id, actor.user_id)
 
     _sender()
 
 
-def shared_screen(interview_id: int, actor: Actor) -> None:
+def shared_screen(db, interview_id: int, actor: Actor) -> None:
     """The latest frame someone else shares (called inside a refreshing fragment)."""
-    with _SCREENS_LOCK:
-        shot = _SCREENS.get(interview_id)
-    if shot and shot["by"] != actor.user_id and time.time() - shot["at"] < SCREEN_STALE_S:
+    shot = peers.latest_screen(db, interview_id, SCREEN_STALE_S)
+    if shot and shot["by"] != actor.user_id:
         st.image(shot["frame"], caption=f"{safe(shot['name'])} is sharing their screen", use_container_width=True)
 
 
-def _peers_changed(interview_id: int) -> bool:
-    """True when someone started, restarted or left their camera since the video area was last drawn.
+def _peers_changed(db, interview_id: int) -> bool:
+    """True when someone started, restarted or left their camera since the video area was last drawn
+    (on this replica, or on another one once its tracks have come through the bridge).
 
-    The timed side panel checks the shared peer table and asks for a full rerun, so the new participant's
-    video appears (or a departed one's disappears) within about two seconds."""
+    The timed side panel checks the shared peer tables and asks for a full rerun, so the new participant's
+    video appears (or a departed one's disappears) within about two seconds. It also refreshes my own row
+    in the database, which the other replicas drop after PEER_STALE_S."""
     rendered = st.session_state.get(_rendered_key(interview_id))
     if rendered is None:
         return False
-    me = f"{st.session_state['actor'].user_id}:{_session_id()}"
+    actor = st.session_state["actor"]
+    me = f"{actor.user_id}:{_session_id()}"
     now = time.time()
     with _PEERS_LOCK:
         table = _PEERS.get(interview_id, {})
@@ -262,8 +340,11 @@ def _peers_changed(interview_id: int) -> bool:
         for key in [k for k in table if now - _PEERS_SEEN.get((interview_id, k), 0) > PEER_STALE_S]:
             table.pop(key)
             _PEERS_SEEN.pop((interview_id, key), None)
-        peers = dict(table)
-    return [call for call, _, _ in _live_calls(peers, me)] != rendered
+        local = dict(table)
+    if me in local and local[me][1].state.playing:
+        _publish(db, interview_id, me, actor, local[me][1])
+    calls = _live_calls(local, me) + _remote_calls(db, interview_id, local)
+    return [call for call, *_ in calls] != rendered
 
 
 def live_panel(interview_id: int, actor: Actor) -> None:
@@ -275,9 +356,9 @@ def live_panel(interview_id: int, actor: Actor) -> None:
     def _panel() -> None:
         # Only the timed runs check: in a full run the video area was drawn just before, and a player left
         # unanswered there must wait for the next timed run, not rerun the page at once, again and again.
-        if not st.session_state.pop(inline, False) and _peers_changed(interview_id):
-            st.rerun(scope="app")
         db = session.db()
+        if not st.session_state.pop(inline, False) and _peers_changed(db, interview_id):
+            st.rerun(scope="app")
         try:
             pads.heartbeat(db, actor, interview_id)
             here = pads.present(db, actor, interview_id)
@@ -285,7 +366,7 @@ def live_panel(interview_id: int, actor: Actor) -> None:
         except (AccessDenied, NotFound) as exc:
             st.error(str(exc))
             return
-        shared_screen(interview_id, actor)
+        shared_screen(db, interview_id, actor)
         st.markdown("**In the room now:** " + (", ".join(f"{safe(p['name'])} ({p['role']})" for p in here) or "nobody"))
         cols = st.columns(3)
         for i, emoji in enumerate(pads.REACTIONS):

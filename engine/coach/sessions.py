@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import json
 
-import sqlite_utils
-
 from engine import store
 from engine.authz import AccessDenied, Actor, NotFound, require_signed_in
 from engine.coach.mock import MockSession, report
+from engine.store import Database
 
 
 def _require_candidate(actor: Actor | None) -> Actor:
@@ -16,12 +15,12 @@ def _require_candidate(actor: Actor | None) -> Actor:
     return actor
 
 
-def actor_for_user(db: sqlite_utils.Database, user_id: int) -> Actor | None:
+def actor_for_user(db: Database, user_id: int) -> Actor | None:
     row = store.one(db, "SELECT id, role, company_id, name, email FROM users WHERE id = ?", [user_id])
     return Actor(row["id"], row["role"], row["company_id"], row["name"], row["email"]) if row else None
 
 
-def applied_jobs(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
+def applied_jobs(db: Database, actor: Actor) -> list[dict]:
     """The jobs this candidate applied to (newest first), for a mock interview aimed at one of them."""
     _require_candidate(actor)
     rows = db.query(
@@ -37,7 +36,7 @@ def applied_jobs(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
     return jobs
 
 
-def save_report(db: sqlite_utils.Database, actor: Actor, session: MockSession) -> int:
+def save_report(db: Database, actor: Actor, session: MockSession) -> int:
     _require_candidate(actor)
     if not session.results:
         raise ValueError("answer at least one question before saving the report")
@@ -54,7 +53,7 @@ def save_report(db: sqlite_utils.Database, actor: Actor, session: MockSession) -
         })
 
 
-def history(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
+def history(db: Database, actor: Actor) -> list[dict]:
     """This candidate's reports, oldest first (for a progress chart)."""
     _require_candidate(actor)
     return list(db.query(
@@ -62,7 +61,7 @@ def history(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
         "WHERE user_id = ? ORDER BY finished_at, id", [actor.user_id]))
 
 
-def get_report(db: sqlite_utils.Database, actor: Actor, session_id: int) -> dict:
+def get_report(db: Database, actor: Actor, session_id: int) -> dict:
     _require_candidate(actor)
     row = store.one(db, "SELECT report FROM coach_sessions WHERE id = ? AND user_id = ?", [session_id, actor.user_id])
     if row is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from engine import accounts, store
+from engine import accounts, config, store
 
 DEFAULT_JOBS = 10_000
 
@@ -58,10 +58,15 @@ def init_database(db, jobs: int = DEFAULT_JOBS, seed: int = 42, progress: bool =
                     disable=not progress, mininterval=0.5)
     with store.transaction(db):
         inserted, _ = add_jobs(db, postings)
-    # A bulk load leaves the full-text index in many segments and every page in the WAL file: merge the
-    # one and fold the other into the database, or the first searches read through both.
-    db.execute("INSERT INTO jobs_fts(jobs_fts) VALUES ('optimize')")
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if store.is_postgres(db):
+        # fresh statistics, or the planner guesses its way through the first searches of a bulk load
+        db.execute("ANALYZE jobs")
+        db.execute("ANALYZE jobs_search")
+    else:
+        # A bulk load leaves the full-text index in many segments and every page in the WAL file: merge the
+        # one and fold the other into the database, or the first searches read through both.
+        db.execute("INSERT INTO jobs_fts(jobs_fts) VALUES ('optimize')")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return inserted
 
 
@@ -70,10 +75,10 @@ def cmd_init(args) -> int:
     db = store.connect(args.data_dir)
     existing = db.execute("SELECT count(*) FROM jobs").fetchone()[0]
     if existing:
-        print(f"The database at {store.db_path(args.data_dir)} already holds {existing:,} jobs: nothing generated.")
+        print(f"The database at {store.describe(args.data_dir)} already holds {existing:,} jobs: nothing generated.")
     else:
         inserted = init_database(db, args.jobs, args.seed)
-        print(f"Generated {inserted:,} jobs into {store.db_path(args.data_dir)} "
+        print(f"Generated {inserted:,} jobs into {store.describe(args.data_dir)} "
               f"in {time.perf_counter() - started:.1f} s.")
     for line in accounts.ensure_bootstrap_accounts(db):
         print(line)
@@ -82,7 +87,7 @@ def cmd_init(args) -> int:
 
         if index_status(db).needs_build:   # (a build already running holds the lock: this one then reuses it)
             spawn_build(args.data_dir)
-            print(f"Building the job index in the background (log: {store.db_path(args.data_dir).parent / 'index' / 'build.log'}).")
+            print(f"Building the job index in the background (log: {config.data_dir(args.data_dir) / 'index' / 'build.log'}).")
     return 0
 
 

@@ -9,12 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-import sqlite_utils
-
 from engine.authz import AccessDenied, Actor, is_company_staff, require_signed_in
 from engine.meetings import rooms
 from engine.meetings.sandbox import LANGUAGES
-from engine.store import insert_row, one, transaction, utcnow
+from engine.store import Database, insert_row, one, transaction, utcnow
 
 REACTIONS = ("👍", "👏", "😀", "🎉", "❤️", "🤔")
 MAX_CODE = 100_000
@@ -42,7 +40,7 @@ class PadConflict(Exception):
         super().__init__(f"{who} changed the code (revision {current.revision}) since you loaded it.")
 
 
-def _pad(db: sqlite_utils.Database, interview_id: int) -> Pad:
+def _pad(db: Database, interview_id: int) -> Pad:
     row = one(db, "SELECT p.*, u.name AS updated_by_name FROM code_pads p LEFT JOIN users u ON u.id = p.updated_by "
                   "WHERE p.interview_id = ?", [interview_id])
     if row is None:
@@ -51,12 +49,12 @@ def _pad(db: sqlite_utils.Database, interview_id: int) -> Pad:
                row["updated_by_name"], row["updated_at"])
 
 
-def get_pad(db: sqlite_utils.Database, actor: Actor, interview_id: int) -> Pad:
+def get_pad(db: Database, actor: Actor, interview_id: int) -> Pad:
     rooms.get_room(db, actor, interview_id)
     return _pad(db, interview_id)
 
 
-def save_pad(db: sqlite_utils.Database, actor: Actor, interview_id: int, code: str, language: str,
+def save_pad(db: Database, actor: Actor, interview_id: int, code: str, language: str,
              base_revision: int, *, force: bool = False) -> Pad:
     rooms.get_room(db, actor, interview_id)
     if language not in LANGUAGES:
@@ -78,7 +76,7 @@ def save_pad(db: sqlite_utils.Database, actor: Actor, interview_id: int, code: s
     return _pad(db, interview_id)
 
 
-def set_question(db: sqlite_utils.Database, actor: Actor, interview_id: int, text: str) -> str:
+def set_question(db: Database, actor: Actor, interview_id: int, text: str) -> str:
     interview = rooms.get_room(db, actor, interview_id)
     is_host = one(db, "SELECT 1 AS x FROM interview_participants WHERE interview_id = ? AND user_id = ? AND "
                       "role = 'host'", [interview_id, actor.user_id]) is not None
@@ -91,11 +89,11 @@ def set_question(db: sqlite_utils.Database, actor: Actor, interview_id: int, tex
     return text
 
 
-def get_question(db: sqlite_utils.Database, actor: Actor, interview_id: int) -> str:
+def get_question(db: Database, actor: Actor, interview_id: int) -> str:
     return rooms.get_room(db, actor, interview_id)["question"] or ""
 
 
-def post_chat(db: sqlite_utils.Database, actor: Actor, interview_id: int, body: str, kind: str = "text") -> int:
+def post_chat(db: Database, actor: Actor, interview_id: int, body: str, kind: str = "text") -> int:
     rooms.get_room(db, actor, interview_id)
     body = (body or "").strip()
     if kind == "reaction":
@@ -115,7 +113,7 @@ def post_chat(db: sqlite_utils.Database, actor: Actor, interview_id: int, body: 
                                         "kind": kind, "at": utcnow()})
 
 
-def chat(db: sqlite_utils.Database, actor: Actor, interview_id: int, after_id: int = 0, limit: int = 200) -> list[dict]:
+def chat(db: Database, actor: Actor, interview_id: int, after_id: int = 0, limit: int = 200) -> list[dict]:
     rooms.get_room(db, actor, interview_id)
     rows = db.query("SELECT c.id, c.user_id, u.name, c.body, c.kind, c.at FROM room_chat c LEFT JOIN users u "
                     "ON u.id = c.user_id WHERE c.interview_id = ? AND c.id > ? ORDER BY c.id DESC LIMIT ?",
@@ -123,19 +121,19 @@ def chat(db: sqlite_utils.Database, actor: Actor, interview_id: int, after_id: i
     return list(reversed(list(rows)))
 
 
-def heartbeat(db: sqlite_utils.Database, actor: Actor, interview_id: int) -> None:
+def heartbeat(db: Database, actor: Actor, interview_id: int) -> None:
     rooms.get_room(db, actor, interview_id)
     db.execute("INSERT INTO room_presence (interview_id, user_id, last_seen) VALUES (?, ?, ?) "
                "ON CONFLICT(interview_id, user_id) DO UPDATE SET last_seen = excluded.last_seen",
                [interview_id, actor.user_id, utcnow()])
 
 
-def leave(db: sqlite_utils.Database, actor: Actor, interview_id: int) -> None:
+def leave(db: Database, actor: Actor, interview_id: int) -> None:
     require_signed_in(actor)
     db.execute("DELETE FROM room_presence WHERE interview_id = ? AND user_id = ?", [interview_id, actor.user_id])
 
 
-def present(db: sqlite_utils.Database, actor: Actor, interview_id: int, within_s: int = PRESENCE_WINDOW_S,
+def present(db: Database, actor: Actor, interview_id: int, within_s: int = PRESENCE_WINDOW_S,
             now: datetime | None = None) -> list[dict]:
     """Who is in the room now: seen within the last `within_s` seconds."""
     rooms.get_room(db, actor, interview_id)

@@ -17,13 +17,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
-import sqlite_utils
-
 from engine import config, store
 from engine.authz import Actor, NotFound, require_staff_access
 from engine.meetings import rooms
 from engine.meetings.schedule import MAX_DURATION
-from engine.store import insert_row, one, update_row, utcnow
+from engine.store import Database, insert_row, one, update_row, utcnow
 
 log = logging.getLogger(__name__)
 DEFAULT_RETENTION_DAYS = 90
@@ -45,7 +43,7 @@ def recordings_dir(interview_id: int, data_dir: str | Path | None = None) -> Pat
     return path
 
 
-def start_recording(db: sqlite_utils.Database, interview_id: int, user_id: int, direction: str = "in",
+def start_recording(db: Database, interview_id: int, user_id: int, direction: str = "in",
                     data_dir: str | Path | None = None) -> tuple[int, Path]:
     """A new 'recording' row and the absolute path its file goes to."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
@@ -78,7 +76,7 @@ def probe_duration(path: Path) -> float | None:
         return None
 
 
-def finish_recording(db: sqlite_utils.Database, recording_id: int, data_dir: str | Path | None = None) -> dict:
+def finish_recording(db: Database, recording_id: int, data_dir: str | Path | None = None) -> dict:
     """Settle a row: ready with its duration when the file plays, failed otherwise."""
     row = one(db, "SELECT * FROM recordings WHERE id = ?", [recording_id])
     if row is None:
@@ -233,11 +231,23 @@ def recorder_factory(interview_id: int, user_id: int, direction: str = "in",
     the participant leaves."""
     data_dir = str(config.data_dir(data_dir))
 
+    # Each connection is closed when done: on PostgreSQL an unclosed one holds a server connection until
+    # the garbage collector finds it, and a busy server runs out of them.
     def factory() -> ThreadedRecorder:
         db = store.connect(data_dir)
-        recording_id, path = start_recording(db, interview_id, user_id, direction, data_dir)
-        recorder = ThreadedRecorder(path, on_done=lambda: finish_recording(store.connect(data_dir), recording_id,
-                                                                           data_dir))
+        try:
+            recording_id, path = start_recording(db, interview_id, user_id, direction, data_dir)
+        finally:
+            db.close()
+
+        def settle() -> None:
+            db = store.connect(data_dir)
+            try:
+                finish_recording(db, recording_id, data_dir)
+            finally:
+                db.close()
+
+        recorder = ThreadedRecorder(path, on_done=settle)
         recorder.recording_id = recording_id
         return recorder
 
@@ -253,7 +263,7 @@ def out_recorder_factory(interview_id: int, user_id: int, data_dir: str | Path |
     return recorder_factory(interview_id, user_id, "out", data_dir)
 
 
-def settle_stale(db: sqlite_utils.Database, older_than_s: int = STALE_AFTER_S, data_dir: str | Path | None = None,
+def settle_stale(db: Database, older_than_s: int = STALE_AFTER_S, data_dir: str | Path | None = None,
                  interview_id: int | None = None) -> int:
     """Rows left 'recording' by a crashed server: settle them from whatever file is there (ready when it
     plays, failed otherwise). Only rows older than any interview lasts, so a live recording is never touched."""
@@ -266,20 +276,20 @@ def settle_stale(db: sqlite_utils.Database, older_than_s: int = STALE_AFTER_S, d
     return len(rows)
 
 
-def list_for_interview(db: sqlite_utils.Database, interview_id: int) -> list[dict]:
+def list_for_interview(db: Database, interview_id: int) -> list[dict]:
     """The interview's recordings (every list in the app reads them here), crashed ones settled first."""
     settle_stale(db, interview_id=interview_id)
     return list(db.query("SELECT * FROM recordings WHERE interview_id = ? AND status != 'deleted' ORDER BY id",
                          [interview_id]))
 
 
-def recordings_for(db: sqlite_utils.Database, actor: Actor, interview_id: int) -> list[dict]:
+def recordings_for(db: Database, actor: Actor, interview_id: int) -> list[dict]:
     """Replay list for a participant (the candidate), the company's recruiters or the admin."""
     rooms.find_interview(db, actor, interview_id)
     return list_for_interview(db, interview_id)
 
 
-def recording_file(db: sqlite_utils.Database, actor: Actor, recording_id: int,
+def recording_file(db: Database, actor: Actor, recording_id: int,
                    data_dir: str | Path | None = None) -> Path:
     require_staff_access(db, actor)
     row = one(db, "SELECT * FROM recordings WHERE id = ?", [recording_id])
@@ -294,7 +304,7 @@ def recording_file(db: sqlite_utils.Database, actor: Actor, recording_id: int,
     return path
 
 
-def purge_old_recordings(db: sqlite_utils.Database, days: int | None = None, data_dir: str | Path | None = None,
+def purge_old_recordings(db: Database, days: int | None = None, data_dir: str | Path | None = None,
                          now: datetime | None = None) -> int:
     """Delete files of recordings started more than `days` ago and mark their rows deleted."""
     days = retention_days() if days is None else days

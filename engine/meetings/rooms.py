@@ -15,11 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlparse
 
-import sqlite_utils
-
 from engine import config
 from engine.authz import AccessDenied, Actor, NotFound, has_staff_access, is_company_staff, require_staff_access
-from engine.store import insert_row, one, transaction, utcnow
+from engine.store import Database, insert_row, one, transaction, utcnow
 
 GRACE_AFTER_END = timedelta(hours=12)     # a link still works this long after the planned end
 INSTANT_DURATION_MIN = 60
@@ -45,7 +43,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def new_code(db: sqlite_utils.Database) -> str:
+def new_code(db: Database) -> str:
     letters = string.ascii_lowercase
     while True:
         raw = "".join(secrets.choice(letters) for _ in range(10))
@@ -76,7 +74,7 @@ def ends_at(interview: dict) -> datetime:
     return parse_iso(interview["starts_at"]) + timedelta(minutes=interview["duration_min"])
 
 
-def insert_interview(db: sqlite_utils.Database, fields: dict) -> NewRoom:
+def insert_interview(db: Database, fields: dict) -> NewRoom:
     """Insert an interview row with a fresh token and code (inside the caller's transaction)."""
     token = new_token()
     start = parse_iso(fields["starts_at"])
@@ -90,12 +88,12 @@ def insert_interview(db: sqlite_utils.Database, fields: dict) -> NewRoom:
     return NewRoom(dict(row, id=interview_id), token, room_url(token))
 
 
-def add_participant(db: sqlite_utils.Database, interview_id: int, user_id: int, role: str) -> None:
-    db.execute("INSERT OR IGNORE INTO interview_participants (interview_id, user_id, role) VALUES (?, ?, ?)",
-               [interview_id, user_id, role])
+def add_participant(db: Database, interview_id: int, user_id: int, role: str) -> None:
+    db.execute("INSERT INTO interview_participants (interview_id, user_id, role) VALUES (?, ?, ?) "
+               "ON CONFLICT (interview_id, user_id) DO NOTHING", [interview_id, user_id, role])
 
 
-def new_call(db: sqlite_utils.Database, actor: Actor | None, title: str = "") -> NewRoom:
+def new_call(db: Database, actor: Actor | None, title: str = "") -> NewRoom:
     """An instant room starting now, with a link to share; the creator is its host. A recruiter's call is
     their company's, so it needs the company's access like all company work."""
     require_staff_access(db, actor)
@@ -128,19 +126,19 @@ def extract_credential(text: str) -> tuple[str, str]:
     return "token", text
 
 
-def participants(db: sqlite_utils.Database, interview_id: int) -> list[dict]:
+def participants(db: Database, interview_id: int) -> list[dict]:
     return list(db.query(
         "SELECT p.user_id, p.role, u.name, u.email, u.role AS account_role FROM interview_participants p "
         "JOIN users u ON u.id = p.user_id WHERE p.interview_id = ? ORDER BY p.role = 'host' DESC, u.name",
         [interview_id]))
 
 
-def is_participant(db: sqlite_utils.Database, interview_id: int, user_id: int) -> bool:
+def is_participant(db: Database, interview_id: int, user_id: int) -> bool:
     return one(db, "SELECT 1 AS x FROM interview_participants WHERE interview_id = ? AND user_id = ?",
                [interview_id, user_id]) is not None
 
 
-def can_enter(db: sqlite_utils.Database, actor: Actor | None, interview: dict) -> bool:
+def can_enter(db: Database, actor: Actor | None, interview: dict) -> bool:
     """A participant or the company's staff (authz.is_company_staff); a recruiter only while their company
     has access, even as a named participant (authz.require_staff_access)."""
     if not has_staff_access(db, actor):
@@ -148,7 +146,7 @@ def can_enter(db: sqlite_utils.Database, actor: Actor | None, interview: dict) -
     return is_participant(db, interview["id"], actor.user_id) or is_company_staff(db, actor, interview["company_id"])
 
 
-def find_interview(db: sqlite_utils.Database, actor: Actor | None, interview_id: int) -> dict:
+def find_interview(db: Database, actor: Actor | None, interview_id: int) -> dict:
     """An interview the actor may see (participant, company recruiter or admin), whatever its status: for
     its record (history, recordings). What happens inside a room goes through get_room."""
     require_staff_access(db, actor)
@@ -158,7 +156,7 @@ def find_interview(db: sqlite_utils.Database, actor: Actor | None, interview_id:
     return interview
 
 
-def get_room(db: sqlite_utils.Database, actor: Actor | None, interview_id: int) -> dict:
+def get_room(db: Database, actor: Actor | None, interview_id: int) -> dict:
     """The interview of a room the actor is in, while the room is open: a cancelled interview takes no more
     chat, pad edits or presence, from anyone."""
     interview = find_interview(db, actor, interview_id)
@@ -167,7 +165,7 @@ def get_room(db: sqlite_utils.Database, actor: Actor | None, interview_id: int) 
     return interview
 
 
-def resolve_room(db: sqlite_utils.Database, actor: Actor | None, token_or_code: str,
+def resolve_room(db: Database, actor: Actor | None, token_or_code: str,
                  now: datetime | None = None) -> dict:
     """The interview behind a link or code, if this actor may enter it now; otherwise RoomRefused."""
     if actor is None:

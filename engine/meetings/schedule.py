@@ -6,13 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-import sqlite_utils
-
 from engine import applications, notify
 from engine.authz import AccessDenied, Actor, NotFound, is_company_staff, require_permission, require_staff_access
 from engine.meetings import rooms
 from engine.meetings.invites import interview_ics
-from engine.store import one, transaction, update_row, utcnow
+from engine.store import Database, one, transaction, update_row, utcnow
 
 MIN_DURATION, MAX_DURATION = 5, 480
 GENERIC_TITLES = ("", "interview")   # titles that say nothing the job's name would not say better
@@ -64,7 +62,7 @@ def to_utc(starts_local: datetime, tz_name: str) -> datetime:
     return local.astimezone(timezone.utc)
 
 
-def conflicts(db: sqlite_utils.Database, recruiter_id: int, start: datetime, end: datetime,
+def conflicts(db: Database, recruiter_id: int, start: datetime, end: datetime,
               exclude_id: int | None = None) -> list[dict]:
     """The recruiter's active interviews overlapping [start, end)."""
     rows = db.query(
@@ -75,7 +73,7 @@ def conflicts(db: sqlite_utils.Database, recruiter_id: int, start: datetime, end
             and rooms.parse_iso(r["starts_at"]) < end and start < rooms.ends_at(r)]
 
 
-def schedule_interview(db: sqlite_utils.Database, actor: Actor, application_id: int, starts_local: datetime,
+def schedule_interview(db: Database, actor: Actor, application_id: int, starts_local: datetime,
                        timezone_name: str, duration_min: int, title: str, *, allow_overlap: bool = False,
                        now: datetime | None = None) -> Scheduled:
     """Book a room for a shortlisted application: interview + participants + status change + inbox message
@@ -125,7 +123,7 @@ def schedule_interview(db: sqlite_utils.Database, actor: Actor, application_id: 
     return Scheduled(dict(room.interview, invitation_outbox_id=outbox_id), room.url, ics, found)
 
 
-def respond(db: sqlite_utils.Database, actor: Actor, interview_id: int, action: str, message: str = "") -> dict:
+def respond(db: Database, actor: Actor, interview_id: int, action: str, message: str = "") -> dict:
     """The invited candidate accepts, or asks for another time (with a message); the hosts get a message."""
     interview = rooms.get_room(db, actor, interview_id)
     if not rooms.is_participant(db, interview_id, actor.user_id) or actor.role != "candidate":
@@ -160,7 +158,7 @@ def _visible_sql(actor: Actor) -> tuple[str, list]:
     return "i.id IN (SELECT interview_id FROM interview_participants WHERE user_id = ?)", [actor.user_id]
 
 
-def _decorate(db: sqlite_utils.Database, actor: Actor, row: dict) -> dict:
+def _decorate(db: Database, actor: Actor, row: dict) -> dict:
     tz = ZoneInfo(row["timezone"])
     start = rooms.parse_iso(row["starts_at"]).astimezone(tz)
     job = one(db, "SELECT j.title AS job_title, COALESCE(c.name, j.company) AS company_name FROM applications a "
@@ -177,7 +175,7 @@ def _decorate(db: sqlite_utils.Database, actor: Actor, row: dict) -> dict:
     return row
 
 
-def invitation_email_status(db: sqlite_utils.Database, outbox_id: int | None) -> str | None:
+def invitation_email_status(db: Database, outbox_id: int | None) -> str | None:
     """'queued', 'sent' or 'failed' for the invitation email; None for calls that sent no invitation."""
     if outbox_id is None:
         return None
@@ -185,7 +183,7 @@ def invitation_email_status(db: sqlite_utils.Database, outbox_id: int | None) ->
     return row and row["status"]
 
 
-def upcoming(db: sqlite_utils.Database, actor: Actor, now: datetime | None = None) -> list[dict]:
+def upcoming(db: Database, actor: Actor, now: datetime | None = None) -> list[dict]:
     require_staff_access(db, actor)
     where, params = _visible_sql(actor)
     now = now or datetime.now(timezone.utc)
@@ -194,7 +192,7 @@ def upcoming(db: sqlite_utils.Database, actor: Actor, now: datetime | None = Non
     return [_decorate(db, actor, r) for r in rows if rooms.ends_at(r) >= now]
 
 
-def history(db: sqlite_utils.Database, actor: Actor, now: datetime | None = None) -> list[dict]:
+def history(db: Database, actor: Actor, now: datetime | None = None) -> list[dict]:
     """Past interviews (ended or held), newest first, with participants, recordings, notes and decision."""
     from engine.meetings import recordings
 
@@ -211,7 +209,7 @@ def history(db: sqlite_utils.Database, actor: Actor, now: datetime | None = None
     return out
 
 
-def record_decision(db: sqlite_utils.Database, actor: Actor, interview_id: int, decision: str,
+def record_decision(db: Database, actor: Actor, interview_id: int, decision: str,
                     notes: str = "") -> dict:
     """Mark the interview held with notes and a decision, and move the application to offered/not_selected."""
     if decision not in DECISIONS:
@@ -233,12 +231,12 @@ def record_decision(db: sqlite_utils.Database, actor: Actor, interview_id: int, 
     return dict(interview, **changes)
 
 
-def get_interview(db: sqlite_utils.Database, actor: Actor, interview_id: int) -> dict:
+def get_interview(db: Database, actor: Actor, interview_id: int) -> dict:
     row = rooms.find_interview(db, actor, interview_id)
     return _decorate(db, actor, row)
 
 
-def interviews_for_application(db: sqlite_utils.Database, actor: Actor, application_id: int) -> list[dict]:
+def interviews_for_application(db: Database, actor: Actor, application_id: int) -> list[dict]:
     """Every interview of one application with its recordings (for the applicant's page and the profile)."""
     from engine.meetings import recordings
 
@@ -247,7 +245,7 @@ def interviews_for_application(db: sqlite_utils.Database, actor: Actor, applicat
     return [dict(_decorate(db, actor, r), recordings=recordings.list_for_interview(db, r["id"])) for r in rows]
 
 
-def schedulable_applications(db: sqlite_utils.Database, actor: Actor) -> list[dict]:
+def schedulable_applications(db: Database, actor: Actor) -> list[dict]:
     """Shortlisted applications of the recruiter's company (all for the admin)."""
     require_staff_access(db, actor)
     if not (actor.is_admin or actor.is_recruiter):

@@ -48,6 +48,8 @@ def match_titles(titles: list[str], k: int = 1) -> list[list[OccupationMatch]]:
 
 def jobs_without_occupation(db: sqlite_utils.Database, version: str,
                             job_ids: list[int] | None = None) -> list[tuple[int, str]]:
+    if job_ids is not None and not job_ids:   # (PostgreSQL refuses an empty IN ())
+        return []
     only = f" AND j.id IN ({', '.join('?' for _ in job_ids)})" if job_ids is not None else ""
     return [(r[0], r[1] or "") for r in db.execute(
         "SELECT j.id, j.title FROM jobs j LEFT JOIN job_occupations o ON o.job_id = j.id "
@@ -77,11 +79,12 @@ def assign_jobs(db: sqlite_utils.Database, progress: Callable[[int, int], None] 
         if stop is not None and stop.is_set():
             break
         batch = titles[start:start + BATCH]
-        rows = [(job_id, best[0].code, best[0].confidence, version)
+        rows = [(job_id, best[0].code, float(best[0].confidence), version)
                 for title, best in zip(batch, match_titles(batch)) for job_id in by_title[title]]
         with transaction(db):
-            db.conn.executemany("INSERT OR REPLACE INTO job_occupations (job_id, code, confidence, model_version) "
-                           "VALUES (?, ?, ?, ?)", rows)
+            db.executemany("INSERT INTO job_occupations (job_id, code, confidence, model_version) VALUES (?, ?, ?, ?) "
+                           "ON CONFLICT (job_id) DO UPDATE SET code = excluded.code, confidence = excluded.confidence, "
+                           "model_version = excluded.model_version", rows)
         if progress:
             progress(min(start + BATCH, len(titles)), len(titles))
     return len(pending)

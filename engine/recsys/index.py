@@ -127,7 +127,7 @@ def _key(db: sqlite_utils.Database) -> str:
 IN_CHUNK = 900             # ids per "IN (...)" list (SQLite allows 999 parameters)
 SCAN_ABOVE = 5000          # get(): more ids than this are read by scanning the table in job id order
 SCAN_PAGE = 20_000         # rows per page of that scan (30 MB of vectors): bounded memory at 1M jobs
-LEGACY_FILE = "embeddings.sqlite"   # where a data dir kept its vectors before m310_recsys_job_vectors
+LEGACY_FILE = "embeddings.sqlite"   # where a data dir kept its vectors before m313_recsys_job_vectors
 
 
 class EmbeddingCache:

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlite_utils
-
 from engine.authz import Actor, NotFound, require_role, require_signed_in
 from engine.resume.model import Resume, ResumeInvalid, errors, from_profile, validate
 from engine.resume.templates import DEFAULT_TEMPLATE, check_template
-from engine.store import insert_row, one, transaction, update_row, utcnow
+from engine.store import Database, insert_row, one, transaction, update_row, utcnow
 
 MAX_TITLE = 80
 
@@ -43,7 +41,7 @@ def _stored(row: dict, version_id: int | None) -> StoredResume:
                         row["created_at"], row["updated_at"], version_id)
 
 
-def _latest_version_id(db: sqlite_utils.Database, resume_id: int) -> int | None:
+def _latest_version_id(db: Database, resume_id: int) -> int | None:
     row = one(db, "SELECT max(id) AS v FROM resume_versions WHERE resume_id = ?", [resume_id])
     return row["v"] if row else None
 
@@ -53,7 +51,7 @@ def _clean_title(title: str) -> str:
     return title or "My resume"
 
 
-def create_resume(db: sqlite_utils.Database, actor: Actor, title: str = "", template: str = DEFAULT_TEMPLATE,
+def create_resume(db: Database, actor: Actor, title: str = "", template: str = DEFAULT_TEMPLATE,
                   resume: Resume | None = None) -> StoredResume:
     """A new resume for the signed-in candidate, prefilled from their profile unless a document is given."""
     require_role(actor, "candidate", "admin")
@@ -70,13 +68,13 @@ def create_resume(db: sqlite_utils.Database, actor: Actor, title: str = "", temp
     return get_resume(db, actor, rid)
 
 
-def list_resumes(db: sqlite_utils.Database, actor: Actor) -> list[StoredResume]:
+def list_resumes(db: Database, actor: Actor) -> list[StoredResume]:
     require_signed_in(actor)
     rows = db.query("SELECT * FROM resumes WHERE user_id = ? ORDER BY updated_at DESC, id DESC", [actor.user_id])
     return [_stored(r, _latest_version_id(db, r["id"])) for r in rows]
 
 
-def _owned_row(db: sqlite_utils.Database, actor: Actor, resume_id: int) -> dict:
+def _owned_row(db: Database, actor: Actor, resume_id: int) -> dict:
     require_signed_in(actor)
     row = one(db, "SELECT * FROM resumes WHERE id = ?", [resume_id])
     if row is None or (row["user_id"] != actor.user_id and not actor.is_admin):
@@ -84,12 +82,12 @@ def _owned_row(db: sqlite_utils.Database, actor: Actor, resume_id: int) -> dict:
     return row
 
 
-def get_resume(db: sqlite_utils.Database, actor: Actor, resume_id: int) -> StoredResume:
+def get_resume(db: Database, actor: Actor, resume_id: int) -> StoredResume:
     row = _owned_row(db, actor, resume_id)
     return _stored(row, _latest_version_id(db, resume_id))
 
 
-def load_any(db: sqlite_utils.Database, resume_id: int) -> StoredResume:
+def load_any(db: Database, resume_id: int) -> StoredResume:
     """Operator access (CLI): any resume by id, no actor."""
     row = one(db, "SELECT * FROM resumes WHERE id = ?", [resume_id])
     if row is None:
@@ -97,7 +95,7 @@ def load_any(db: sqlite_utils.Database, resume_id: int) -> StoredResume:
     return _stored(row, _latest_version_id(db, resume_id))
 
 
-def save_resume(db: sqlite_utils.Database, actor: Actor, resume_id: int, resume: Resume, *,
+def save_resume(db: Database, actor: Actor, resume_id: int, resume: Resume, *,
                 template: str | None = None, title: str | None = None) -> tuple[StoredResume, list]:
     """Validate and store; every save adds a version. Raises ResumeInvalid (with every problem listed)
     when something must be fixed first; returns the notices of what was adjusted (e.g. text shortened)."""
@@ -115,7 +113,7 @@ def save_resume(db: sqlite_utils.Database, actor: Actor, resume_id: int, resume:
     return get_resume(db, actor, resume_id), notices
 
 
-def set_template(db: sqlite_utils.Database, actor: Actor, resume_id: int, template: str) -> StoredResume:
+def set_template(db: Database, actor: Actor, resume_id: int, template: str) -> StoredResume:
     """Switch design; the content is untouched (the template is only a field)."""
     _owned_row(db, actor, resume_id)
     template = check_template(template)
@@ -124,14 +122,14 @@ def set_template(db: sqlite_utils.Database, actor: Actor, resume_id: int, templa
     return get_resume(db, actor, resume_id)
 
 
-def rename_resume(db: sqlite_utils.Database, actor: Actor, resume_id: int, title: str) -> StoredResume:
+def rename_resume(db: Database, actor: Actor, resume_id: int, title: str) -> StoredResume:
     _owned_row(db, actor, resume_id)
     with transaction(db):
         update_row(db, "resumes", resume_id, {"title": _clean_title(title), "updated_at": utcnow()})
     return get_resume(db, actor, resume_id)
 
 
-def delete_resume(db: sqlite_utils.Database, actor: Actor, resume_id: int) -> None:
+def delete_resume(db: Database, actor: Actor, resume_id: int) -> None:
     """Delete a resume and its versions and share links. Refused while an application points at it."""
     _owned_row(db, actor, resume_id)
     used = one(db, "SELECT count(*) AS n FROM applications WHERE resume_id = ?", [resume_id])
@@ -141,18 +139,18 @@ def delete_resume(db: sqlite_utils.Database, actor: Actor, resume_id: int) -> No
         db.execute("DELETE FROM resumes WHERE id = ?", [resume_id])
 
 
-def duplicate_resume(db: sqlite_utils.Database, actor: Actor, resume_id: int, title: str = "") -> StoredResume:
+def duplicate_resume(db: Database, actor: Actor, resume_id: int, title: str = "") -> StoredResume:
     src = get_resume(db, actor, resume_id)
     return create_resume(db, actor, title or f"{src.title} (copy)", src.template, src.resume)
 
 
-def list_versions(db: sqlite_utils.Database, actor: Actor, resume_id: int) -> list[Version]:
+def list_versions(db: Database, actor: Actor, resume_id: int) -> list[Version]:
     _owned_row(db, actor, resume_id)
     rows = db.query("SELECT * FROM resume_versions WHERE resume_id = ? ORDER BY id DESC", [resume_id])
     return [Version(r["id"], r["resume_id"], r["template"], Resume.from_json(r["data"]), r["created_at"]) for r in rows]
 
 
-def get_version(db: sqlite_utils.Database, actor: Actor, resume_id: int, version_id: int) -> Version:
+def get_version(db: Database, actor: Actor, resume_id: int, version_id: int) -> Version:
     _owned_row(db, actor, resume_id)
     r = one(db, "SELECT * FROM resume_versions WHERE id = ? AND resume_id = ?", [version_id, resume_id])
     if r is None:
@@ -160,7 +158,7 @@ def get_version(db: sqlite_utils.Database, actor: Actor, resume_id: int, version
     return Version(r["id"], r["resume_id"], r["template"], Resume.from_json(r["data"]), r["created_at"])
 
 
-def restore_version(db: sqlite_utils.Database, actor: Actor, resume_id: int, version_id: int) -> StoredResume:
+def restore_version(db: Database, actor: Actor, resume_id: int, version_id: int) -> StoredResume:
     """Bring an old version back as the newest one (history is never rewritten)."""
     v = get_version(db, actor, resume_id, version_id)
     now = utcnow()
@@ -171,13 +169,13 @@ def restore_version(db: sqlite_utils.Database, actor: Actor, resume_id: int, ver
     return get_resume(db, actor, resume_id)
 
 
-def profile_draft(db: sqlite_utils.Database, actor: Actor) -> Resume:
+def profile_draft(db: Database, actor: Actor) -> Resume:
     """What a new resume would start with: the signed-in user's profile."""
     require_signed_in(actor)
     return from_profile(one(db, "SELECT * FROM users WHERE id = ?", [actor.user_id]))
 
 
-def load_version(db: sqlite_utils.Database, version_id: int) -> Version:
+def load_version(db: Database, version_id: int) -> Version:
     """One stored version by id, WITHOUT an access check: for code that has already checked the caller's
     right to see it (an application's resume shown to its recruiter, the CLI)."""
     r = one(db, "SELECT * FROM resume_versions WHERE id = ?", [version_id])

@@ -10,13 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
-import sqlite_utils
-
 from engine import config
 from engine.authz import Actor, NotFound
 from engine.resume.model import Resume
 from engine.resume.repository import get_resume
-from engine.store import insert_row, one, transaction, utcnow
+from engine.store import Database, insert_row, one, transaction, utcnow
 
 
 SHARE_DAYS = (7, 30, 90)   # the choices offered when making a link
@@ -61,7 +59,7 @@ def share_url(token: str) -> str:
     return f"{config.public_base_url()}/resume_share?token={quote(token)}"
 
 
-def create_share(db: sqlite_utils.Database, actor: Actor, resume_id: int, days: int = DEFAULT_SHARE_DAYS) -> str:
+def create_share(db: Database, actor: Actor, resume_id: int, days: int = DEFAULT_SHARE_DAYS) -> str:
     """A new link pinned to the resume's latest saved version, open for ``days`` days; returns the token
     (shown once)."""
     stored = get_resume(db, actor, resume_id)   # owner check
@@ -78,14 +76,14 @@ def create_share(db: sqlite_utils.Database, actor: Actor, resume_id: int, days: 
     return token
 
 
-def list_shares(db: sqlite_utils.Database, actor: Actor, resume_id: int) -> list[Share]:
+def list_shares(db: Database, actor: Actor, resume_id: int) -> list[Share]:
     get_resume(db, actor, resume_id)
     rows = db.query("SELECT * FROM resume_shares WHERE resume_id = ? ORDER BY created_at DESC", [resume_id])
     return [Share(r["token_hash"], r["resume_id"], r["version_id"], r["created_at"], r["revoked_at"], r["expires_at"])
             for r in rows]
 
 
-def revoke_share(db: sqlite_utils.Database, actor: Actor, resume_id: int, token_or_hash: str) -> None:
+def revoke_share(db: Database, actor: Actor, resume_id: int, token_or_hash: str) -> None:
     """Revoke by the token itself or by its hash (the page lists hashes, never tokens)."""
     get_resume(db, actor, resume_id)
     candidates = [token_or_hash, _hash(token_or_hash)]
@@ -97,7 +95,7 @@ def revoke_share(db: sqlite_utils.Database, actor: Actor, resume_id: int, token_
         raise NotFound("not found")
 
 
-def resolve_share(db: sqlite_utils.Database, token: str) -> SharedResume:
+def resolve_share(db: Database, token: str) -> SharedResume:
     """Anyone holding the token may read the pinned version; nothing else is reachable through it."""
     if not token or len(token) > 200:
         raise NotFound("not found")

@@ -6,11 +6,10 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
-import sqlite_utils
-
 from engine.authz import Actor, require_role
 from engine.resume.importing import ImportResult, read_resume
 from engine.resume.model import Resume, _build, _str_list
+from engine.store import Database
 
 ENTRY_FIELDS = {
     "experience": (("title", "Job title"), ("company", "Employer"), ("location", "Location"), ("start", "Start"),
@@ -87,7 +86,7 @@ def profile_changes(resume: Resume) -> dict:
     return {k: v for k, v in changes.items() if v}
 
 
-def save_import(db: sqlite_utils.Database, actor: Actor, resume: Resume, *, resume_id: int | None = None,
+def save_import(db: Database, actor: Actor, resume: Resume, *, resume_id: int | None = None,
                 title: str = "", template: str | None = None, update_profile: bool = False):
     """Save a confirmed import as a new version of ``resume_id`` (or a new resume), and optionally into the
     profile, all or nothing. Raises ResumeInvalid (what to fix) or accounts.ValidationError."""

@@ -1,0 +1,74 @@
+"""Keyword search over jobs on PostgreSQL: the counterpart of the FTS5 query in ``engine.jobs``.
+
+``jobs_search`` (migration ``m300_search_postgres``) holds each job's weighted tsvector (title A, category
+and skills B, company and location C, description D), kept by a trigger and read through a GIN index.
+A query is built from the same words the SQLite search uses (``engine.jobs.search_words``): each required,
+the last one a prefix (``:*``) so results appear while typing. That is ``to_tsquery``, not
+``websearch_to_tsquery``: the latter has no prefix form, and every query here ends in one; the words are
+already reduced to letters and digits, so nothing in them can read as an operator.
+Both sides use the 'english' configuration (stemming, as SQLite's porter tokenizer stems), so "developers"
+finds "Developer". Unlike FTS5 it drops stop words: "the" or "it" adds nothing to a query, and a query of
+stop words alone finds nothing (FTS5 would find every job with a word starting so).
+"""
+from __future__ import annotations
+
+from engine.store import Database
+
+# ts_rank_cd's weights of the document's D, C, B, A parts (description; company, location; category,
+# skills; title): a title match outranks one in the text, as bm25's column weights make it on SQLite.
+RANK_WEIGHTS = "'{0.1, 0.2, 0.4, 1.0}'"
+CONFIG = "'english'"
+
+
+def tsquery(words: list[str], weight: str = "") -> str | None:
+    """``to_tsquery`` text of words (letters, digits, underscores only): all required, the last a prefix;
+    ``weight`` ("A".."D") restricts each to that part of the document."""
+    if not words:
+        return None
+    terms = [f"{w}:{weight}" if weight else w for w in words[:-1]]
+    return " & ".join([*terms, f"{words[-1]}:*{weight}"])
+
+
+def matching_ids(db: Database, keyword: list[str], location: list[str], where: list[str], params: list,
+                 sort: str, capped_sort: str, limit: list[int], count_cap: int) -> tuple[list[int], int, bool]:
+    """The page's job ids, the number of matches (at most ``count_cap``) and whether counting stopped
+    there, for the keyword words and location words plus the other filters (``where``/``params`` over
+    ``jobs j``). ``sort`` is an ORDER BY of ``engine.jobs.SORTS`` or "rank" (relevance); ``capped_sort`` the
+    order used when there are more matches than counted.
+
+    The same steps as on SQLite: matches stop at count_cap + 1 rows; when all were seen they are ranked
+    (or sorted and counted in one query); past the cap the page comes from the sort's order over every
+    match, newest first instead of by rank (ranking every match of a common word would be too slow)."""
+    # The location's words narrow the index lookup (company and location are the document's C part);
+    # they must also be words of the job's own location, as on SQLite where they match its column.
+    keyword_q, location_q = tsquery(keyword), tsquery(location)
+    index_q = " & ".join(q for q in (keyword_q, tsquery(location, "C")) if q)
+    conditions, values = ["s.document @@ to_tsquery(" + CONFIG + ", ?)"], [index_q]
+    if location_q:
+        conditions.append("to_tsvector(" + CONFIG + ", j.location) @@ to_tsquery(" + CONFIG + ", ?)")
+        values.append(location_q)
+    conditions += where
+    values += params
+    matched = f"FROM jobs_search s JOIN jobs j ON j.id = s.job_id WHERE {' AND '.join(conditions)}"
+    columns = "j.id, j.created_date, j.salary_min, j.salary_max, j.deadline"
+    first = f"SELECT {columns}{{score}} {matched} LIMIT {count_cap + 1}"
+
+    def count() -> int:
+        return db.execute(f"SELECT count(*) FROM ({first.format(score='')}) AS m", values).fetchone()[0]
+
+    rows: list = []
+    if sort == "rank":   # count first: ranking is worth it only when every match is seen
+        total = count()
+        if total <= count_cap:
+            score = f", ts_rank_cd({RANK_WEIGHTS}, s.document, to_tsquery({CONFIG}, ?)) AS score"
+            rows = db.execute(f"SELECT j.id FROM ({first.format(score=score)}) AS j "
+                              "ORDER BY j.score DESC, j.id LIMIT ? OFFSET ?", [keyword_q, *values, *limit]).fetchall()
+    else:   # one query sorts the matches and counts them (a window count)
+        rows = db.execute(f"SELECT j.id, count(*) OVER () FROM ({first.format(score='')}) AS j "
+                          f"ORDER BY {sort} LIMIT ? OFFSET ?", [*values, *limit]).fetchall()
+        total = rows[0][1] if rows else count()
+    if total <= count_cap:
+        return [r[0] for r in rows], total, False
+    ids = [r[0] for r in db.execute(f"SELECT j.id {matched} ORDER BY {capped_sort} LIMIT ? OFFSET ?",
+                                    [*values, *limit]).fetchall()]
+    return ids, count_cap, True
