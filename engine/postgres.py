@@ -93,8 +93,9 @@ class PostgresDatabase:
     def in_transaction(self) -> bool:
         return self.conn.info.transaction_status != TransactionStatus.IDLE
 
-    def execute(self, sql: str, params: Sequence[Any] | None = None) -> psycopg.Cursor:
-        cur = self.conn.cursor()
+    def execute(self, sql: str, params: Sequence[Any] | None = None, *, binary: bool = False) -> psycopg.Cursor:
+        """``binary``: results in PostgreSQL's binary format (bytea read 2x faster: job vectors)."""
+        cur = self.conn.cursor(binary=binary)
         cur.execute(pg_sql(sql, bool(params)), list(params) if params else None)
         return cur
 

@@ -885,3 +885,22 @@ CREATE TABLE room_screens (
     at REAL NOT NULL                        -- epoch seconds: a frame is stale after a few seconds
 );
 """)
+
+
+@migration
+def m313_recsys_job_vectors(db: Database) -> None:
+    """Job vectors live in the database (they lived in ``<data_dir>/index/embeddings.sqlite``), so every
+    replica on one database shares them: a new replica loads its FAISS index without embedding, and a job
+    one replica embedded is not embedded again by another. Vectors of an older data dir's file are taken
+    over (``engine.recsys.index.import_legacy_vectors``)."""
+    execute_script(db, """
+CREATE TABLE job_vectors (
+    job_id INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+    updated_at TEXT NOT NULL,                     -- the job's updated_at when it was embedded
+    version TEXT NOT NULL,                        -- index.vector_version: encoder + job-text format
+    vec BLOB NOT NULL                             -- float32 little-endian, L2-normalised
+);
+""")
+    from engine.recsys.index import import_legacy_vectors
+
+    import_legacy_vectors(db)

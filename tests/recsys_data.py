@@ -65,8 +65,8 @@ def build_catalogue(path, per_occupation: int = 8):
 
 def copy_catalogue(src, dst):
     """A private copy (database + saved index) so a test may change it; the copy loads without re-embedding.
-    In the PostgreSQL run the test's database gets the catalogue's jobs with their ids and update times,
-    so the copied index matches them as it matches the copied SQLite file."""
+    In the PostgreSQL run the test's database gets the catalogue's jobs with their ids and update times, and
+    their stored vectors, so the copied index matches them as it matches the copied SQLite file."""
     import shutil
 
     from engine import store
@@ -95,13 +95,15 @@ def _load_jobs_into_postgres(data_dir) -> None:
     from engine import store
 
     source = sqlite3.connect(str(store.db_path(data_dir)))
-    cur = source.execute("SELECT * FROM jobs ORDER BY id")
-    columns = [d[0] for d in cur.description]
-    rows = cur.fetchall()
+    tables = {}
+    for table in ("jobs", "job_vectors"):   # the vectors too: the copy embeds nothing, as on SQLite
+        cur = source.execute(f"SELECT * FROM {table} ORDER BY 1")
+        tables[table] = ([d[0] for d in cur.description], cur.fetchall())
     source.close()
     db = store.connect(data_dir)
     with store.transaction(db):
-        db.executemany(f"INSERT INTO jobs ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
+        for table, (columns, rows) in tables.items():
+            db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows)
         # ids were given: move the identity past them, or the next insert takes id 1 again
         db.execute("SELECT setval(pg_get_serial_sequence('jobs', 'id'), (SELECT max(id) FROM jobs))")
     db.close()

@@ -29,7 +29,8 @@ def db(catalogue, tmp_path, monkeypatch):
 
 def test_build_saves_in_the_data_dir_and_loads_once(db, tmp_path):
     saved = tmp_path / "data" / "index"
-    assert {"jobs.faiss", "meta.json", "embeddings.sqlite"} <= {p.name for p in saved.iterdir()}
+    assert {"jobs.faiss", "meta.json"} <= {p.name for p in saved.iterdir()}
+    assert db.execute("SELECT count(*) FROM job_vectors").fetchone()[0] == 64   # the vectors: in the database
     first = idx.get_index(db)
     assert first.kind == "flat" and first.size == 64
     assert idx.get_index(store.connect(tmp_path / "data")) is first  # one per data dir per process
@@ -193,10 +194,10 @@ def test_a_background_build_runs_in_its_own_process_and_the_server_loads_its_ind
 
     saved = tmp_path / "data" / "index"
     (saved / "jobs.faiss").unlink()  # as if the process died before the first save;
-    (saved / "meta.json").unlink()   # the embedding cache survives
+    (saved / "meta.json").unlink()   # the stored vectors survive
     idx.forget_indexes()
     with pytest.raises(idx.IndexNotReady):
-        idx.get_index(db, inline_limit=0)
+        idx.get_index(db, inline_limit=0, load_limit=0)
     status = idx.start_background_build(tmp_path / "data")
     assert idx.start_background_build(tmp_path / "data") is status   # one build per data dir
     _wait_while_building(status)
@@ -212,7 +213,6 @@ def test_a_background_build_runs_in_its_own_process_and_the_server_loads_its_ind
 def test_at_exit_the_build_process_stops_between_batches_and_keeps_its_work(tmp_path):
     """At exit the page server asks its build process to stop (SIGTERM): it finishes its batch, says why it
     stopped, and the embedded jobs stay in the cache for the next build."""
-    import sqlite3
     import time
 
     from engine.datasets.generator import generate_jobs
@@ -231,8 +231,9 @@ def test_at_exit_the_build_process_stops_between_batches_and_keeps_its_work(tmp_
         assert all(p.poll() is not None for p in idx._build_processes)
         assert status.state == "failed" and "exiting" in status.error
         assert 0 < status.done < status.total  # stopped early
-        with sqlite3.connect(data / "index" / "embeddings.sqlite") as conn:
-            assert conn.execute("SELECT count(*) FROM vectors").fetchone()[0] >= status.done > 0
+        stored = store.connect(data)
+        assert stored.execute("SELECT count(*) FROM job_vectors").fetchone()[0] >= status.done > 0
+        stored.close()
     finally:
         idx._stopping.clear()
         idx._build_threads.clear()

@@ -4,13 +4,18 @@
   (IndexIVFFlat, nlist = 4 sqrt(n) k-means lists, job ids stored directly, a hashtable direct map so a job's
   vector can be read back and removed). Both remove jobs for real, so edits and closures never leave stale
   vectors behind. IVF was chosen over HNSW by bench/recsys.py (docs/recsys.md, Speed).
-- Saved in ``<data_dir>/index/`` (never under artifacts): ``jobs.faiss``, ``meta.json`` (stamp, watermark,
-  job id -> updated_at of each indexed vector) and ``embeddings.sqlite``, a cache of job vectors written
-  batch by batch, so a build that crashes resumes where it stopped.
+- The FAISS files are saved in ``<data_dir>/index/`` (never under artifacts): ``jobs.faiss`` and
+  ``meta.json`` (stamp, watermark, job id -> updated_at of each indexed vector). The job vectors themselves
+  live in the database (``job_vectors``, see ``EmbeddingCache``), written batch by batch, so a build that
+  crashes resumes where it stopped, and every replica on one database shares them: a replica without
+  index files builds its index from the stored vectors without loading the encoder (inline when every job
+  has one, up to INLINE_LOAD_LIMIT jobs), and a job one replica embedded is read, not embedded, by the
+  others' syncs.
 - The stamp (encoder version and job-text format, see `vector_version`, + index kind) decides full
   rebuilds, as does a catalogue that outgrew its index (a flat one past 2 x FLAT_LIMIT, an IVF one past 4x
   the jobs it was trained on). Otherwise ``sync`` is incremental: jobs whose ``updated_at`` is at or after
-  the watermark are (re-)embedded and replaced; closed or rejected jobs are dropped. Visibility (open, not
+  the watermark (less SYNC_OVERLAP_S) and differs from the indexed one are replaced (their stored vector,
+  or a new embedding when none is stored for that text); closed or rejected jobs are dropped. Visibility (open, not
   expired, not pending review) is checked at query time against the database, so a hidden job never shows
   even before a sync.
 - One ``JobIndex`` per data dir per process (module cache). A large build runs in its own process
@@ -32,6 +37,7 @@ import sys
 import threading
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
@@ -48,6 +54,12 @@ IVF_REGROW = 4             # rebuild (retrain) an IVF index once it holds this m
 INLINE_BUILD_LIMIT = 64    # a first build this small runs inside the request; larger ones in the background
 SAVE_EVERY = 50            # incremental changes between saves (the embedding cache keeps the rest safe)
 SAVE_SHARE = 1000          # ...or one change per this many jobs: writing a 1M index took 1.4 s (bench)
+INLINE_LOAD_LIMIT = FLAT_LIMIT  # a missing index whose vectors are all stored loads inside the request up to here
+SYNC_OVERLAP_S = 120       # a sync re-reads jobs changed this long before its watermark: updated_at is the
+                           # writer's clock, and a replica's clock or a slow commit may put it behind a stamp
+                           # already seen; the re-read jobs whose vector is current cost a dict lookup
+OVERLAP_EVERY_S = 2.0      # ...at most this often (other syncs start at the watermark): after a bulk import
+                           # every job is in the window, and reading them all on each request cost 0.3 s at 3k
 BUILD_NICENESS = 10        # the build process yields the CPU to the page server
 STATUS_EVERY_S = 0.5       # the build publishes its progress at most this often
 EMBED_BATCH = 64
@@ -112,48 +124,159 @@ def _key(db: sqlite_utils.Database) -> str:
     return str(d) if d else f"memory:{id(db)}"
 
 
-class EmbeddingCache:
-    """job_id -> (updated_at, encoder version, vector), committed per batch."""
+IN_CHUNK = 900             # ids per "IN (...)" list (SQLite allows 999 parameters)
+SCAN_ABOVE = 5000          # get(): more ids than this are read by scanning the table in job id order
+SCAN_PAGE = 20_000         # rows per page of that scan (30 MB of vectors): bounded memory at 1M jobs
+LEGACY_FILE = "embeddings.sqlite"   # where a data dir kept its vectors before m313_recsys_job_vectors
 
-    def __init__(self, path: Path | None):
-        if path:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("CREATE TABLE IF NOT EXISTS vectors (job_id INTEGER PRIMARY KEY, updated_at TEXT NOT NULL, "
-                          "version TEXT NOT NULL, vec BLOB NOT NULL)")
+
+class EmbeddingCache:
+    """job_id -> (updated_at, vector version, vector): the database's ``job_vectors`` table, shared by every
+    process and replica on that database. Written in committed batches, so a build that stops resumes.
+
+    It reads and writes through a connection of its own (builds run in threads and build processes, and
+    their batches must commit whatever the caller's connection is doing); ``None`` gives a private
+    in-memory store, for an index used on its own (tests of the index)."""
+
+    def __init__(self, db=None, *, owned: bool = True):
+        from engine import store
+
+        if db is None:
+            conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            db = store.SqliteDatabase(conn, Path("."))
+            store.apply_migrations(db)
+        self.db, self.owned = db, owned
+        self.postgres = store.is_postgres(db)
         self.lock = threading.Lock()
 
+    @classmethod
+    def of(cls, db) -> "EmbeddingCache":
+        """The store of this database, on a new connection (an in-memory SQLite database cannot be opened
+        twice: its own connection is shared, and left open when the cache closes)."""
+        from engine import store
+
+        if store.is_postgres(db):
+            from engine.postgres import PostgresDatabase
+
+            return cls(PostgresDatabase(db.url, db.data_dir))
+        if _sqlite_in_memory(db):
+            return cls(db, owned=False)
+        return cls(store.connect(db.data_dir))
+
+    def close(self) -> None:
+        if self.owned:
+            self.db.close()
+
     def current(self, version: str, ids: list[int] | None = None) -> dict[int, str]:
-        """job id -> updated_at of its cached vector (of these ids, or all)."""
+        """job id -> updated_at of its stored vector (of these ids, or all)."""
         with self.lock:
             if ids is None:
-                return dict(self.conn.execute("SELECT job_id, updated_at FROM vectors WHERE version = ?", [version]))
+                return dict(self.db.execute("SELECT job_id, updated_at FROM job_vectors WHERE version = ?",
+                                            [version]).fetchall())
             out: dict[int, str] = {}
-            for start in range(0, len(ids), 900):
-                chunk = ids[start:start + 900]
-                out.update(self.conn.execute(f"SELECT job_id, updated_at FROM vectors WHERE version = ? AND job_id IN "
-                                             f"({','.join('?' * len(chunk))})", [version, *chunk]))
+            for start in range(0, len(ids), IN_CHUNK):
+                chunk = ids[start:start + IN_CHUNK]
+                out.update(self.db.execute(f"SELECT job_id, updated_at FROM job_vectors WHERE version = ? AND job_id IN "
+                                           f"({','.join('?' * len(chunk))})", [version, *chunk]).fetchall())
             return out
 
     def put(self, ids: list[int], updated: list[str], version: str, vectors: np.ndarray) -> None:
-        with self.lock:
-            self.conn.execute("BEGIN")
-            self.conn.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)",
-                                  [(i, u, version, v.tobytes()) for i, u, v in zip(ids, updated, vectors)])
-            self.conn.execute("COMMIT")
+        """Store (or replace) these vectors in one transaction. A job deleted meanwhile is skipped (its row
+        would break the foreign key): the SELECT finds no job to attach the vector to."""
+        from engine.store import transaction
+
+        if not ids:
+            return
+        rows = [(u, version, np.ascontiguousarray(v, np.float32).tobytes(), i) for i, u, v in zip(ids, updated, vectors)]
+        with self.lock, transaction(self.db):
+            self.db.executemany(
+                "INSERT INTO job_vectors (job_id, updated_at, version, vec) SELECT id, ?, ?, ? FROM jobs WHERE id = ? "
+                "ON CONFLICT (job_id) DO UPDATE SET updated_at = excluded.updated_at, version = excluded.version, "
+                "vec = excluded.vec", rows)
 
     def get(self, ids: list[int], version: str) -> tuple[list[int], np.ndarray]:
-        out_ids, vecs = [], []
+        """(ids that have a stored vector of this version, their vectors as rows), in job id order. Many ids
+        (a build) are read by paging through the table in id order instead of by IN lists."""
+        wanted = sorted(set(ids))
+        out_ids: list[int] = []
+        blocks: list[np.ndarray] = []
+        read = self._read_binary if self.postgres else self.db.execute
         with self.lock:
-            for start in range(0, len(ids), 900):
-                chunk = ids[start:start + 900]
-                rows = self.conn.execute(f"SELECT job_id, vec FROM vectors WHERE version = ? AND job_id IN "
-                                         f"({','.join('?' * len(chunk))})", [version, *chunk])
-                for job_id, blob in rows:
-                    out_ids.append(job_id)
-                    vecs.append(np.frombuffer(blob, dtype=np.float32))
-        return out_ids, (np.vstack(vecs) if vecs else np.zeros((0, enc.DIM), np.float32))
+            if len(wanted) > SCAN_ABOVE:
+                keep, last, stop = set(wanted), wanted[0] - 1, wanted[-1]
+                while last < stop:
+                    rows = read("SELECT job_id, vec FROM job_vectors WHERE version = ? AND job_id > ? "
+                                           "AND job_id <= ? ORDER BY job_id LIMIT ?",
+                                           [version, last, stop, SCAN_PAGE]).fetchall()
+                    if not rows:
+                        break
+                    last = rows[-1][0]
+                    self._collect([r for r in rows if r[0] in keep], out_ids, blocks)
+            else:
+                for start in range(0, len(wanted), IN_CHUNK):
+                    chunk = wanted[start:start + IN_CHUNK]
+                    rows = read(f"SELECT job_id, vec FROM job_vectors WHERE version = ? AND job_id IN "
+                                f"({','.join('?' * len(chunk))}) ORDER BY job_id", [version, *chunk]).fetchall()
+                    self._collect(rows, out_ids, blocks)
+        return out_ids, (np.vstack(blocks) if blocks else np.zeros((0, enc.DIM), np.float32))
+
+    def _read_binary(self, sql: str, params: list):
+        return self.db.execute(sql, params, binary=True)   # bytea in binary: half the time of hex text
+
+    @staticmethod
+    def _collect(rows, out_ids: list[int], blocks: list[np.ndarray]) -> None:
+        if rows:
+            out_ids.extend(r[0] for r in rows)
+            blocks.append(np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype=np.float32).reshape(len(rows), -1))
+
+    def missing(self, version: str) -> int:
+        """Indexable jobs without a stored vector of this version for their current text."""
+        with self.lock:
+            return self.db.execute(
+                "SELECT count(*) FROM jobs j LEFT JOIN job_vectors v ON v.job_id = j.id AND v.version = ? "
+                f"AND v.updated_at = j.updated_at WHERE j.status IN ({_indexed_sql()}) AND v.job_id IS NULL",
+                [version]).fetchone()[0]
+
+    def clear(self) -> None:
+        """Forget every stored vector (``index build --rebuild``: every replica's jobs are embedded anew)."""
+        from engine.store import transaction
+
+        with self.lock, transaction(self.db):
+            self.db.execute("DELETE FROM job_vectors")
+
+
+def _indexed_sql() -> str:
+    return ", ".join(repr(s) for s in INDEXED_STATUSES)
+
+
+def import_legacy_vectors(db) -> int:
+    """Take over the vectors a data dir kept in ``index/embeddings.sqlite`` before they moved into the
+    database (run by the migration, inside its transaction), for jobs that still exist; returns how many.
+    Returns the rows read; the file is left where it is. Nothing to do for an in-memory database or a data
+    dir without the file."""
+    from engine import store
+
+    if not store.is_postgres(db) and _sqlite_in_memory(db):
+        return 0
+    path = Path(db.data_dir) / "index" / LEGACY_FILE
+    if not path.is_file():
+        return 0
+    legacy = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        cursor = legacy.execute("SELECT job_id, updated_at, version, vec FROM vectors")
+    except sqlite3.Error:
+        legacy.close()
+        return 0   # not a vector cache we know: nothing to take over
+    taken = 0
+    try:
+        while rows := cursor.fetchmany(IN_CHUNK):
+            db.executemany("INSERT INTO job_vectors (job_id, updated_at, version, vec) SELECT id, ?, ?, ? FROM jobs "
+                           "WHERE id = ? ON CONFLICT (job_id) DO NOTHING",
+                           [(u, v, bytes(b), i) for i, u, v, b in rows])
+            taken += len(rows)
+    finally:
+        legacy.close()
+    return taken
 
 
 _omp_lock = threading.Lock()
@@ -220,6 +343,7 @@ class JobIndex:
     watermark: str = ""                                   # max updated_at seen by the last build/sync
     indexed: dict[int, str] = field(default_factory=dict)  # job id -> updated_at of its vector
     trained_on: int = 0                                    # IVF: jobs its lists were trained on
+    overlap_read_at: float = 0.0                           # time.monotonic() of the last sync that re-read the overlap
     unsaved: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -429,10 +553,9 @@ def build_index(db: sqlite_utils.Database, progress_callback: ProgressCallback |
     try:
         with _build_lock(directory):
             _publish(directory, status, last, force=True)
-            cache = _indexes[key].cache if key in _indexes else EmbeddingCache(directory / "embeddings.sqlite" if directory else None)
+            cache = _indexes[key].cache if key in _indexes else EmbeddingCache.of(db)
             if rebuild:
-                with cache.lock:
-                    cache.conn.execute("DELETE FROM vectors")
+                cache.clear()
             jobs = _jobs_to_index(db)
             version = vector_version(enc.model_version())
             _embed_missing(db, cache, jobs, version, enc.load_encoder, progress, status)
@@ -547,13 +670,25 @@ def save_due(index: JobIndex) -> bool:
     return index.unsaved >= max(SAVE_EVERY, index.size // SAVE_SHARE)
 
 
+def _since(watermark: str) -> str:
+    """Where a sync starts reading: SYNC_OVERLAP_S before the watermark (a bad stamp: at the watermark)."""
+    try:
+        return (datetime.fromisoformat(watermark) - timedelta(seconds=SYNC_OVERLAP_S)).isoformat()
+    except ValueError:
+        return watermark
+
+
 def sync(db: sqlite_utils.Database, index: JobIndex) -> int:
-    """Bring the index up to date with jobs changed since its watermark. Returns jobs changed."""
-    changed = _jobs_to_index(db, since=index.watermark or "")
-    if not changed:
-        return 0
+    """Bring the index up to date with jobs changed since its watermark (less SYNC_OVERLAP_S at most every
+    OVERLAP_EVERY_S, so a job stamped late is in within that). Vectors come
+    from the shared job_vectors table when another process or replica already embedded the job's current
+    text; only the rest is embedded. Returns the jobs whose vector was added, replaced or removed."""
+    since = index.watermark or ""
+    if since and time.monotonic() - index.overlap_read_at >= OVERLAP_EVERY_S:
+        since, index.overlap_read_at = _since(since), time.monotonic()
+    changed = _jobs_to_index(db, since=since)
     keep = [j for j in changed if j["status"] in INDEXED_STATUSES and index.indexed.get(j["id"]) != j["updated_at"]]
-    drop = [j["id"] for j in changed if j["status"] not in INDEXED_STATUSES]
+    drop = [j["id"] for j in changed if j["status"] not in INDEXED_STATUSES and j["id"] in index.indexed]
     if keep:
         _embed_missing(db, index.cache, keep, index.encoder_version, enc.load_encoder, None, None)
         ids, vectors = index.cache.get([j["id"] for j in keep], index.encoder_version)
@@ -561,7 +696,7 @@ def sync(db: sqlite_utils.Database, index: JobIndex) -> int:
         index.upsert(ids, [updated[i] for i in ids], vectors)
     index.remove(drop)
     index.watermark = max([index.watermark, *(j["updated_at"] for j in changed)])
-    if save_due(index):
+    if (keep or drop) and save_due(index):
         index.save()
     return len(keep) + len(drop)
 
@@ -595,9 +730,12 @@ def _current(db: sqlite_utils.Database) -> JobIndex | None:
             stamp = (directory / "meta.json").stat().st_mtime_ns
             if _loaded_meta.get(key) != stamp:
                 _loaded_meta[key] = stamp
-                loaded = _load_saved(directory, index.cache if index else EmbeddingCache(directory / "embeddings.sqlite"))
+                cache = index.cache if index else EmbeddingCache.of(db)
+                loaded = _load_saved(directory, cache)
                 if loaded is not None:
                     _indexes[key] = index = loaded
+                elif index is None:
+                    cache.close()
     if index is None or index.encoder_version != version or index.outgrown:
         return None
     return index
@@ -614,9 +752,12 @@ def index_status(db: sqlite_utils.Database) -> IndexStatus:
                        loaded.encoder_version if loaded else None, index is None, build.done, build.total, build.error)
 
 
-def get_index(db: sqlite_utils.Database, *, inline_limit: int = INLINE_BUILD_LIMIT) -> JobIndex:
-    """The up-to-date index of this data dir. A stale or missing index is rebuilt: inline when small,
-    otherwise ``IndexNotReady`` is raised with the background build's status."""
+def get_index(db: sqlite_utils.Database, *, inline_limit: int = INLINE_BUILD_LIMIT,
+              load_limit: int = INLINE_LOAD_LIMIT) -> JobIndex:
+    """The up-to-date index of this data dir. A stale or missing index is rebuilt inline when there is little
+    to embed (up to ``inline_limit`` jobs), or when every job's vector is stored (a new replica, a lost index
+    folder) and there are at most ``load_limit`` of them: that build reads vectors and embeds nothing.
+    Otherwise ``IndexNotReady`` is raised with the background build's status."""
     index = _current(db)
     if index is not None:
         with index.lock:
@@ -625,15 +766,25 @@ def get_index(db: sqlite_utils.Database, *, inline_limit: int = INLINE_BUILD_LIM
     status = BUILD_STATUS.get(_key(db))
     if status and status.state == "building":
         raise IndexNotReady(status)
-    pending = db.execute(f"SELECT count(*) FROM jobs WHERE status IN ({', '.join(repr(s) for s in INDEXED_STATUSES)})").fetchone()[0]
+    pending = db.execute(f"SELECT count(*) FROM jobs WHERE status IN ({_indexed_sql()})").fetchone()[0]
     if pending <= inline_limit:
         return build_index(db)
+    if pending <= load_limit:
+        cache = EmbeddingCache.of(db)
+        try:
+            stored_all = cache.missing(vector_version(enc.model_version())) == 0
+        finally:
+            cache.close()
+        if stored_all:
+            return build_index(db)
     raise IndexNotReady(status or BuildStatus(state="missing", total=pending))
 
 
 def forget_indexes() -> None:
-    """Drop loaded indexes (tests; after deleting an index folder)."""
+    """Drop loaded indexes (tests; after deleting an index folder), closing their vector stores' connections."""
     with _lock:
+        for index in _indexes.values():
+            index.cache.close()
         _indexes.clear()
         _loaded_meta.clear()
         BUILD_STATUS.clear()
