@@ -49,17 +49,22 @@ cluster: setup
 	CLUSTER_INIT=1 scripts/cluster.sh run data
 
 # The tests run twice: on SQLite (everything), then the engine and page tests on PostgreSQL, a server of
-# their own from the Debian package (scripts/postgres.sh); without PostgreSQL installed that run is skipped.
+# their own from the Debian package (scripts/postgres.sh; each test gets a fresh database). Without
+# PostgreSQL installed the second run is skipped with a notice.
 PG_TEST_DIR ?= /tmp/jobexpressway-test-postgres
+PG_TEST_PORT ?= 55433
 test: setup
 	$(BIN)/python -m pytest -q
+	@$(MAKE) --no-print-directory test-postgres
 
 test-postgres: setup
 	@if ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then \
-	  url=$$(JOBEXPRESSWAY_PG_FSYNC=off JOBEXPRESSWAY_PG_PORT=55433 scripts/postgres.sh start $(PG_TEST_DIR)) && \
-	  trap 'JOBEXPRESSWAY_PG_PORT=55433 scripts/postgres.sh stop $(PG_TEST_DIR)' EXIT && \
+	  export JOBEXPRESSWAY_PG_PORT=$(PG_TEST_PORT); \
+	  JOBEXPRESSWAY_PG_FSYNC=off scripts/postgres.sh start $(PG_TEST_DIR) >/dev/null && \
+	  trap 'scripts/postgres.sh stop $(PG_TEST_DIR)' EXIT && \
 	  echo ">> the engine and page tests again, on PostgreSQL" && \
-	  JOBEXPRESSWAY_TEST_POSTGRES="$${url%%/jobexpressway?*}/postgres?$${url#*\?}" $(BIN)/python -m pytest -q -m "not browser and not sqlite_only"; \
+	  JOBEXPRESSWAY_TEST_POSTGRES="$$(scripts/postgres.sh admin-url $(PG_TEST_DIR))" \
+	    $(BIN)/python -m pytest -q -m "(not browser or replicas) and not sqlite_only"; \
 	else echo ">> PostgreSQL is not installed (Debian package postgresql): the PostgreSQL run is skipped"; fi
 
 # retrain Job-Rec-v1 and its classifier on ../shared/data and replace the shipped ones (docs/models.md: rare, deliberate)

@@ -4,7 +4,8 @@
 # PostgreSQL refuses to run as root: as root the server runs as the `postgres` user the package creates.
 #   scripts/postgres.sh start [DIR]   start (creating the cluster on first use); prints the DATABASE_URL
 #   scripts/postgres.sh stop [DIR]
-#   scripts/postgres.sh url [DIR]
+#   scripts/postgres.sh url [DIR]         the product's database
+#   scripts/postgres.sh admin-url [DIR]   the server's maintenance database (the tests create theirs from it)
 set -euo pipefail
 cmd=${1:-start}
 dir=$(realpath -m "${2:-${JOBEXPRESSWAY_PG_DIR:-data/postgres}}")
@@ -43,7 +44,10 @@ stop)
 url)
   echo "$url"
   ;;
+admin-url)
+  echo "postgresql://jobexpressway@/postgres?host=$dir&port=$port"
+  ;;
 *)
-  echo "usage: $0 start|stop|url [DIR]" >&2; exit 2
+  echo "usage: $0 start|stop|url|admin-url [DIR]" >&2; exit 2
   ;;
 esac
