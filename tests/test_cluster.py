@@ -84,8 +84,11 @@ def test_cluster_serves_two_replicas_behind_nginx_with_affinity(data):
     # `run`, as `make cluster` does: in the foreground until Ctrl-C (its own session here, so the signal
     # can be sent to its group as a terminal would)
     with open(log_path, "w") as log:
+        # SIGINT as a terminal delivers it: a shell that inherits it ignored (pytest started in the
+        # background) could not trap it, and Ctrl-C would do nothing
         cluster = subprocess.Popen(["bash", str(SCRIPT), "run", str(data)], cwd=ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+                                   stderr=subprocess.STDOUT, start_new_session=True,
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     pids: dict[str, int] = {}
     try:
         deadline = time.monotonic() + 600
