@@ -48,7 +48,8 @@ cluster: setup
 	@command -v nginx >/dev/null || { echo ">> nginx is not installed (Debian package nginx)"; exit 2; }
 	CLUSTER_INIT=1 scripts/cluster.sh run data
 
-# The tests run twice: on SQLite (everything), then the engine and page tests on PostgreSQL, a server of
+# The tests run twice: on SQLite (everything), then the engine and page tests on PostgreSQL (not those that
+# load a real model: their SQL is the same as the fast ones'), a server of
 # their own from the Debian package (scripts/postgres.sh; each test gets a fresh database). Without
 # PostgreSQL installed the second run is skipped with a notice.
 PG_TEST_DIR ?= /tmp/jobexpressway-test-postgres
@@ -64,7 +65,7 @@ test-postgres: setup
 	  trap 'scripts/postgres.sh stop $(PG_TEST_DIR)' EXIT && \
 	  echo ">> the engine and page tests again, on PostgreSQL" && \
 	  JOBEXPRESSWAY_TEST_POSTGRES="$$(scripts/postgres.sh admin-url $(PG_TEST_DIR))" \
-	    $(BIN)/python -m pytest -q -m "(not browser or replicas) and not sqlite_only"; \
+	    $(BIN)/python -m pytest -q -m "(not browser or replicas) and not sqlite_only and not slow"; \
 	else echo ">> PostgreSQL is not installed (Debian package postgresql): the PostgreSQL run is skipped"; fi
 
 # retrain Job-Rec-v1 and its classifier on ../shared/data and replace the shipped ones (docs/models.md: rare, deliberate)
