@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -34,7 +35,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 TARGET_FIRST_S, TARGET_PAGE_P95_S = 60.0, 1.0
 PROFILE = {"name": "Casey Newcomer", "location": "Austin, TX", "skills": ["Python", "SQL", "Airflow", "Spark", "AWS"],
-           "experience": "4 years building data pipelines", "education": "Bachelor's degree"}
+           "experience": "4 years building data pipelines", "education": "Bachelor's Degree"}
 PASSWORD = "coldstart123"
 
 
@@ -55,7 +56,7 @@ def sign_up(data_dir: Path, email: str) -> None:
         try:
             accounts.sign_up_candidate(store.connect(data_dir), email=email, password=PASSWORD, **PROFILE)
             return
-        except Exception:  # noqa: BLE001 - the schema is being created by init
+        except sqlite3.OperationalError:   # no tables yet: the schema is being created by init
             time.sleep(0.1)
     raise RuntimeError("could not sign the candidate up")
 
