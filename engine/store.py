@@ -122,8 +122,8 @@ def connect(data_dir: str | Path | None = None, *, migrate: bool = True) -> Data
 
 
 def memory_db() -> Database:
-    """A database with the full schema of its own, for unit tests: in memory, or on PostgreSQL a fresh
-    database when the tests run against one (``DATABASE_URL``)."""
+    """A database with the full schema, for unit tests: a new one in memory, or, when the tests run on
+    PostgreSQL, the test's own database (``DATABASE_URL``, fresh for each test)."""
     if database_url() is not None:
         return connect()
     conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
