@@ -123,6 +123,9 @@ def replicas(loop, data_dir):
 
 def test_a_camera_on_one_replica_plays_on_another(replicas, loop, db):
     b, camera = replicas["b"], replicas["camera"]
+    # the fixture's 3 s idle limit is for the idle-closing test; here the waits below (connecting, 3 s with no
+    # viewer, reading frames) may outlast it on a busy machine, and the link would be closed under the test
+    b._idle_s = bridge.LINK_IDLE_S
     started = time.monotonic()
     link = wait_for(lambda: (x := b.link(7, "p1", camera.id, "replica-a")).state in ("ready", "failed") and x, 60,
                     "the link to become ready")
