@@ -12,6 +12,7 @@ import pytest
 from engine import store
 from engine.meetings import bridge, peers
 from meetings_seed import seed
+from waiting import wait_for
 
 
 @pytest.fixture
@@ -23,17 +24,6 @@ def interview_id(db):
         "company_id": s["company"], "created_by": s["rec"].user_id, "title": "Replica interview",
         "starts_at": now, "room_token_hash": "hash-1", "room_code": "CODE-1", "expires_at": now, "created_at": now})
     return iid, s
-
-
-def wait_for(predicate, timeout_s: float, what: str, step: float = 0.1):
-    deadline = time.monotonic() + timeout_s
-    last = None
-    while time.monotonic() < deadline:
-        last = predicate()
-        if last:
-            return last
-        time.sleep(step)
-    pytest.fail(f"timed out after {timeout_s} s waiting for {what} (last: {last!r})")
 
 
 def test_peer_table_lists_other_replicas_live_cameras(db, interview_id):

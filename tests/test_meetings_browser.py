@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import subprocess
-import time
+import functools
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -22,6 +22,10 @@ from engine import store
 from engine.meetings import schedule
 from meetings_seed import seed
 from journey_helpers import start_camera, streamlit_server
+import waiting
+
+# pages are polled once a second: each look runs JavaScript in every player's frame
+wait_for = functools.partial(waiting.wait_for, step=1.0)
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -61,17 +65,6 @@ def webrtc_frames(page):
         if frame is not None:
             frames.append(frame)
     return frames
-
-
-def wait_for(predicate, timeout_s: float, what: str, step: float = 1.0):
-    deadline = time.monotonic() + timeout_s
-    last = None
-    while time.monotonic() < deadline:
-        last = predicate()
-        if last:
-            return last
-        time.sleep(step)
-    pytest.fail(f"timed out waiting for {what} (last: {last!r})")
 
 
 def peer_video(page):

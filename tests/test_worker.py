@@ -21,6 +21,7 @@ from aiosmtpd.controller import Controller
 
 from engine import mail, mail_claims, store, tasks
 from engine.store import insert_row, is_postgres, one
+from waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 START_S = 120     # a worker process's start (imports) on a loaded 2-core machine
@@ -30,16 +31,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def wait_for(check, timeout: float, what: str, every: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 def queue_mail(db, n: int) -> list[int]:
@@ -265,7 +256,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing(db):
         wait_for(lambda: inbox.abandoned, 30, "the SMTP server to notice the dead client")
         second = start_worker("--mail-every", "0.2", "--poll", "0.2", "--mail-lease", "3", port=controller.port)
         wait_for(lambda: one(db, "SELECT count(*) AS n FROM outbox WHERE status = 'sent'")["n"] == 3,
-                 START_S, "the second worker to send all three after the lease ran out", every=0.25)
+                 START_S, "the second worker to send all three after the lease ran out", step=0.25)
         second.send_signal(signal.SIGTERM)   # a graceful stop
         out = finish(second, timeout=60)
     finally:
