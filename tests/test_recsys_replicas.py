@@ -288,3 +288,27 @@ def test_vectors_of_an_older_data_dirs_file_are_taken_over(db):
     got_ids, got = cache.get(ids, "v1")
     assert got_ids == ids and np.array_equal(got, vectors[:3])
     cache.close()
+
+
+def test_jobs_sharing_the_watermarks_stamp_are_read_once_not_on_every_sync(db, encoder, monkeypatch):
+    """A bulk import stamps thousands of jobs with one second. Syncs after it read what changed since, not
+    every job carrying the watermark's stamp again: at 1M jobs each recommendation re-read all of them (13 s)."""
+    _catalogue(db, encoder)
+    imported = store.utc_ago(minutes=10)
+    db.execute("UPDATE jobs SET updated_at = ?", [imported])
+    _remove_index_files(db)
+    index = idx.get_index(db)
+    assert (index.watermark, index.size) == (imported, 16)
+    index.overlap_read_at -= idx.OVERLAP_EVERY_S
+    idx.get_index(db)                      # the first overlap re-read covers the watermark's second once
+    read: list[int] = []
+    real = idx._jobs_to_index
+    monkeypatch.setattr(idx, "_jobs_to_index", lambda *a, **k: read.append(len(rows := real(*a, **k))) or rows)
+    for overlap_due in (False, True, False, True):
+        if overlap_due:
+            index.overlap_read_at -= idx.OVERLAP_EVERY_S
+        idx.get_index(db)
+    assert read == [0, 0, 0, 0]
+    posted = jobs.add_job(db, NEONATAL_JOB)   # a new job is still seen by the next sync
+    idx.get_index(db)
+    assert read[-1] == 1 and posted in index.indexed

@@ -13,8 +13,9 @@
   others' syncs.
 - The stamp (encoder version and job-text format, see `vector_version`, + index kind) decides full
   rebuilds, as does a catalogue that outgrew its index (a flat one past 2 x FLAT_LIMIT, an IVF one past 4x
-  the jobs it was trained on). Otherwise ``sync`` is incremental: jobs whose ``updated_at`` is at or after
-  the watermark (less SYNC_OVERLAP_S) and differs from the indexed one are replaced (their stored vector,
+  the jobs it was trained on). Otherwise ``sync`` is incremental: jobs stamped (``updated_at``) after the
+  watermark, or within the overlap window that catches late stamps (``_changed_jobs``), whose stamp differs
+  from the indexed one are replaced (their stored vector,
   or a new embedding when none is stored for that text); closed or rejected jobs are dropped. Visibility (open, not
   expired, not pending review) is checked at query time against the database, so a hidden job never shows
   even before a sync.
@@ -55,11 +56,11 @@ INLINE_BUILD_LIMIT = 64    # a first build this small runs inside the request; l
 SAVE_EVERY = 50            # incremental changes between saves (the embedding cache keeps the rest safe)
 SAVE_SHARE = 1000          # ...or one change per this many jobs: writing a 1M index took 1.4 s (bench)
 INLINE_LOAD_LIMIT = FLAT_LIMIT  # a missing index whose vectors are all stored loads inside the request up to here
-SYNC_OVERLAP_S = 120       # a sync re-reads jobs changed this long before its watermark: updated_at is the
-                           # writer's clock, and a replica's clock or a slow commit may put it behind a stamp
-                           # already seen; the re-read jobs whose vector is current cost a dict lookup
-OVERLAP_EVERY_S = 2.0      # ...at most this often (other syncs start at the watermark): after a bulk import
-                           # every job is in the window, and reading them all on each request cost 0.3 s at 3k
+SYNC_OVERLAP_S = 120       # a sync re-reads jobs stamped this long before its previous re-read: updated_at is
+                           # the writer's clock, and a replica's clock or a slow commit may put it behind a
+                           # stamp already seen; the re-read jobs whose vector is current cost a dict lookup
+OVERLAP_EVERY_S = 2.0      # ...at most this often (other syncs read past the watermark only): after a bulk
+                           # import every job is in the window, and reading them all on each request cost 0.3 s at 3k
 BUILD_NICENESS = 10        # the build process yields the CPU to the page server
 STATUS_EVERY_S = 0.5       # the build publishes its progress at most this often
 EMBED_BATCH = 64
@@ -344,6 +345,7 @@ class JobIndex:
     indexed: dict[int, str] = field(default_factory=dict)  # job id -> updated_at of its vector
     trained_on: int = 0                                    # IVF: jobs its lists were trained on
     overlap_read_at: float = 0.0                           # time.monotonic() of the last sync that re-read the overlap
+    overlap_read_stamp: str = ""                           # ...and the time then, in the stamps' format
     unsaved: int = 0
     lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -433,12 +435,14 @@ def _load_saved(directory: Path, cache: EmbeddingCache) -> JobIndex | None:
                     int(meta.get("trained_on", 0)))
 
 
-def _jobs_to_index(db, since: str | None = None) -> list[dict]:
-    where = f"status IN ({', '.join(repr(s) for s in INDEXED_STATUSES)})"
+def _jobs_to_index(db, since: str | None = None, after: str | None = None) -> list[dict]:
+    """Every job to index; or every job (any status) stamped at or after ``since``, or strictly ``after``."""
     sql = "SELECT id, updated_at, status FROM jobs"
     if since is not None:
         return list(db.query(sql + " WHERE updated_at >= ? ORDER BY id", [since]))
-    return list(db.query(sql + f" WHERE {where} ORDER BY id"))
+    if after is not None:
+        return list(db.query(sql + " WHERE updated_at > ? ORDER BY id", [after]))
+    return list(db.query(sql + f" WHERE status IN ({', '.join(repr(s) for s in INDEXED_STATUSES)}) ORDER BY id"))
 
 
 def _embed_missing(db, cache: EmbeddingCache, jobs: list[dict], version: str, load_encoder: Callable,
@@ -670,23 +674,41 @@ def save_due(index: JobIndex) -> bool:
     return index.unsaved >= max(SAVE_EVERY, index.size // SAVE_SHARE)
 
 
-def _since(watermark: str) -> str:
-    """Where a sync starts reading: SYNC_OVERLAP_S before the watermark (a bad stamp: at the watermark)."""
+def _overlap_start(stamp: str) -> str:
+    """SYNC_OVERLAP_S before a stamp (a bad stamp: the stamp itself)."""
     try:
-        return (datetime.fromisoformat(watermark) - timedelta(seconds=SYNC_OVERLAP_S)).isoformat()
+        return (datetime.fromisoformat(stamp) - timedelta(seconds=SYNC_OVERLAP_S)).isoformat()
     except ValueError:
-        return watermark
+        return stamp
+
+
+def _changed_jobs(db, index: JobIndex) -> list[dict]:
+    """The jobs a sync must look at. Most syncs read the jobs stamped after the watermark. At most every
+    OVERLAP_EVERY_S a sync also re-reads the jobs stamped up to SYNC_OVERLAP_S before the previous such
+    read (before the watermark, the first time), where a job stamped late lands. The window follows the
+    clock, not the watermark: jobs sharing the watermark's second (a bulk import) are read once, not on
+    every request (at 1M jobs that made each recommendation take seconds)."""
+    from engine import store
+
+    if not index.watermark:
+        return _jobs_to_index(db, since="")
+    # stamps have whole seconds: the watermark's own second is read again while it may still be filling
+    past_watermark = (dict(since=index.watermark) if index.watermark >= store.utc_ago(seconds=OVERLAP_EVERY_S)
+                      else dict(after=index.watermark))
+    if time.monotonic() - index.overlap_read_at < OVERLAP_EVERY_S:
+        return _jobs_to_index(db, **past_watermark)
+    now = store.utcnow()
+    start = _overlap_start(index.overlap_read_stamp or index.watermark)
+    changed = _jobs_to_index(db, since=start) if start <= index.watermark else _jobs_to_index(db, **past_watermark)
+    index.overlap_read_at, index.overlap_read_stamp = time.monotonic(), now
+    return changed
 
 
 def sync(db: sqlite_utils.Database, index: JobIndex) -> int:
-    """Bring the index up to date with jobs changed since its watermark (less SYNC_OVERLAP_S at most every
-    OVERLAP_EVERY_S, so a job stamped late is in within that). Vectors come
+    """Bring the index up to date with the jobs changed since it last looked (_changed_jobs). Vectors come
     from the shared job_vectors table when another process or replica already embedded the job's current
     text; only the rest is embedded. Returns the jobs whose vector was added, replaced or removed."""
-    since = index.watermark or ""
-    if since and time.monotonic() - index.overlap_read_at >= OVERLAP_EVERY_S:
-        since, index.overlap_read_at = _since(since), time.monotonic()
-    changed = _jobs_to_index(db, since=since)
+    changed = _changed_jobs(db, index)
     keep = [j for j in changed if j["status"] in INDEXED_STATUSES and index.indexed.get(j["id"]) != j["updated_at"]]
     drop = [j["id"] for j in changed if j["status"] not in INDEXED_STATUSES and j["id"] in index.indexed]
     if keep:
