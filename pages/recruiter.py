@@ -15,7 +15,7 @@ from engine.authz import PERMISSION_LABELS, PERMISSIONS, AccessDenied, NotFound,
 from engine.jobs import get_job
 from engine.recsys import fraud
 from ui.accountability import job_controls, override_button, pin_first, reason_picker, reasons_editor
-from ui.recruiting import job_form, posting_checks, rank_by_fit, title_check
+from ui.recruiting import chosen_status, job_form, posting_checks, rank_by_fit, title_check
 from ui.session import db as open_db
 from ui.session import require
 from ui.text import safe
@@ -56,7 +56,7 @@ def change_status(actor, application_id: int) -> None:
     status. (A st.rerun() after the change cost a second run, and a click the recruiter made meanwhile on
     the menu was lost: Streamlit merges the two requests and keeps the rerun's page.)"""
     ss = st.session_state
-    new = ss[f"next_{application_id}"]
+    new = chosen_status(ss[f"next_{application_id}"])
     reason = ss.get(f"reason_{application_id}") if new == "rejected" else None
     try:
         A.change_status(open_db(), actor, application_id, new, note=ss.get(f"note_status_{application_id}", ""),

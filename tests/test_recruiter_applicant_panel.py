@@ -29,3 +29,26 @@ def test_a_status_change_keeps_the_applicant_panel_and_its_fit_ranking(db, monke
     assert [m.value for m in at.success] == ["Now Under review."]
     # the ranking reads the applicants' resumes and profiles, which a status change leaves as they were
     assert calls == [w.job_a]
+
+
+def test_a_change_status_click_carrying_the_choice_shown_before_the_last_change(db):
+    """A click that reaches the server before the page has drawn the previous change carries the choice the
+    select box still showed, and Streamlit hands back a choice that is no longer among the options as its
+    label ('Under review', not 'under_review'). The recruiter then read "Unknown status 'Under review'.
+    Known: applied, under_review, ..."; now the change is refused in words: it already is Under review."""
+    w = World(db)
+    app_id = A.apply(db, w.cand, w.job_a)["id"]
+    at = open_page("pages/recruiter.py", w.rec_a, timeout=60, job=w.job_a)
+    at.selectbox(key=f"next_{app_id}").set_value("under_review")
+    at.button(key=f"change_{app_id}").click().run()
+    assert A.get_application(db, w.admin, app_id)["status"] == "under_review"
+
+    stale = at.selectbox(key=f"next_{app_id}")
+    stale.options = [*stale.options, "Under review"]   # what the page still showed when the click was made
+    stale.set_value("under_review")
+    at.button(key=f"change_{app_id}").click().run()
+    assert not at.exception
+    assert A.get_application(db, w.admin, app_id)["status"] == "under_review"
+    [error] = [e.value for e in at.error]
+    assert "Unknown status" not in error
+    assert error.startswith("An application that is 'Under review' cannot become 'Under review'.")

@@ -5,8 +5,17 @@ from datetime import date, timedelta
 
 import streamlit as st
 
+from engine.applications import STATUS_LABELS
 from engine.choices import CATEGORY_NAMES, EMPLOYMENT_TYPES
 from ui.text import safe
+
+
+def chosen_status(choice: str) -> str:
+    """The status a "Next status" select box stands for. A click that reaches the server before the page has
+    drawn the previous change carries the choice the box still showed; Streamlit hands back a choice that is
+    no longer among the options as its label ('Under review'), which is mapped back to its status here (the
+    change is then refused in words: it already is that status)."""
+    return next((status for status, label in STATUS_LABELS.items() if choice in (status, label)), choice)
 
 
 def job_form(key: str, job: dict | None = None, submit_label: str = "Post job") -> dict | None:
