@@ -292,7 +292,7 @@ def test_vectors_of_an_older_data_dirs_file_are_taken_over(db):
 
 def test_jobs_sharing_the_watermarks_stamp_are_read_once_not_on_every_sync(db, encoder, monkeypatch):
     """A bulk import stamps thousands of jobs with one second. Syncs after it read what changed since, not
-    every job carrying the watermark's stamp again: at 1M jobs each recommendation re-read all of them (13 s)."""
+    every job carrying the watermark's stamp again: at 1M jobs each recommendation re-read all of them."""
     _catalogue(db, encoder)
     imported = store.utc_ago(minutes=10)
     db.execute("UPDATE jobs SET updated_at = ?", [imported])

@@ -435,13 +435,11 @@ def _load_saved(directory: Path, cache: EmbeddingCache) -> JobIndex | None:
                     int(meta.get("trained_on", 0)))
 
 
-def _jobs_to_index(db, since: str | None = None, after: str | None = None) -> list[dict]:
-    """Every job to index; or every job (any status) stamped at or after ``since``, or strictly ``after``."""
+def _jobs_to_index(db, since: str | None = None, inclusive: bool = True) -> list[dict]:
+    """Every job to index; or every job (any status) stamped after ``since`` (or at it, when ``inclusive``)."""
     sql = "SELECT id, updated_at, status FROM jobs"
     if since is not None:
-        return list(db.query(sql + " WHERE updated_at >= ? ORDER BY id", [since]))
-    if after is not None:
-        return list(db.query(sql + " WHERE updated_at > ? ORDER BY id", [after]))
+        return list(db.query(sql + f" WHERE updated_at {'>=' if inclusive else '>'} ? ORDER BY id", [since]))
     return list(db.query(sql + f" WHERE status IN ({', '.join(repr(s) for s in INDEXED_STATUSES)}) ORDER BY id"))
 
 
@@ -693,14 +691,15 @@ def _changed_jobs(db, index: JobIndex) -> list[dict]:
     if not index.watermark:
         return _jobs_to_index(db, since="")
     # stamps have whole seconds: the watermark's own second is read again while it may still be filling
-    past_watermark = (dict(since=index.watermark) if index.watermark >= store.utc_ago(seconds=OVERLAP_EVERY_S)
-                      else dict(after=index.watermark))
-    if time.monotonic() - index.overlap_read_at < OVERLAP_EVERY_S:
-        return _jobs_to_index(db, **past_watermark)
-    now = store.utcnow()
-    start = _overlap_start(index.overlap_read_stamp or index.watermark)
-    changed = _jobs_to_index(db, since=start) if start <= index.watermark else _jobs_to_index(db, **past_watermark)
-    index.overlap_read_at, index.overlap_read_stamp = time.monotonic(), now
+    since, inclusive = index.watermark, index.watermark >= store.utc_ago(seconds=OVERLAP_EVERY_S)
+    overlap_due = time.monotonic() - index.overlap_read_at >= OVERLAP_EVERY_S
+    if overlap_due:
+        now, start = store.utcnow(), _overlap_start(index.overlap_read_stamp or index.watermark)
+        if start <= since:
+            since, inclusive = start, True
+    changed = _jobs_to_index(db, since=since, inclusive=inclusive)
+    if overlap_due:
+        index.overlap_read_at, index.overlap_read_stamp = time.monotonic(), now
     return changed
 
 
