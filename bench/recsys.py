@@ -119,31 +119,44 @@ def bench_single_text(texts: list[str]) -> dict:
 
 
 def query_precision_study(postings: list[dict], n_queries: int = 300) -> dict:
-    """Do int8 profile vectors retrieve as well as float ones? Held-out real postings: corpus = their job
-    texts (float, as indexed); queries = profile-like texts (title removed) of n of them; relevant = the
-    posting itself and held-out postings with the same normalised title. MRR@10 of both, and how much of
-    the top 5 stays the same."""
+    """Do int8 vectors retrieve as well as float ones? Held-out real postings: corpus = their job texts;
+    queries = profile-like texts (title removed) of n of them; relevant = the posting itself and held-out
+    postings with the same normalised title. MRR@10 with float jobs and float queries, float jobs and
+    int8 queries, and int8 jobs (embedded in index batches, as a build does) and int8 queries, as served;
+    and how much of the float top 5 each keeps."""
     from engine.recsys.evaluate import mrr_at_k
     from engine.recsys.text import normal_title
 
     encoder = enc.load_encoder()
-    if encoder.onnx is None or not encoder.onnx.int8_queries:
-        return {"skipped": "no int8 query model"}
+    if encoder.onnx is None or not encoder.onnx.int8_queries or not encoder.onnx.int8_jobs:
+        return {"skipped": "no int8 model (or float asked for by JOBEXPRESSWAY_*_PRECISION)"}
     held = [p for p in postings if is_held_out(p)]
-    corpus = encoder.encode([job_text(p) for p in held])
+    texts_ = [job_text(p) for p in held]
+    corpora = {"float": encoder.encode(texts_, batch_size=idx.EMBED_BATCH),
+               "int8": encoder.encode_jobs(texts_, batch_size=idx.EMBED_BATCH)}
     picks = random.Random(0).sample(range(len(held)), min(n_queries, len(held)))
     texts = [profile_like_text(held[i]) for i in picks]
     titles = [normal_title(p.get("title", "")) for p in held]
     relevant = [{i} | {k for k, t in enumerate(titles) if t == titles[i]} for i in picks]
+    queries = {"float": np.vstack([encoder.encode([t]) for t in texts]),
+               "int8": np.vstack([encoder.encode_query([t]) for t in texts])}
     out: dict = {"queries": len(picks), "corpus": len(held)}
     tops = {}
-    for name, fn in (("float", encoder.encode), ("int8", encoder.encode_query)):
-        vectors = np.vstack([fn([t]) for t in texts])
-        ranks = np.argsort(-(vectors @ corpus.T), axis=1)[:, :10]
+    for name, jobs_side, query_side in (("float_jobs_float_queries", "float", "float"),
+                                         ("float_jobs_int8_queries", "float", "int8"),
+                                         ("int8_jobs_int8_queries", "int8", "int8")):
+        ranks = np.argsort(-(queries[query_side] @ corpora[jobs_side].T), axis=1)[:, :10]
         rr = [mrr_at_k(list(row), rel) for row, rel in zip(ranks, relevant)]
-        out[f"mrr@10_{name}_queries"] = round(float(np.mean(rr)), 4)
+        out[f"mrr@10_{name}"] = round(float(np.mean(rr)), 4)
         tops[name] = [set(row[:5]) for row in ranks]
-    out["top5_overlap"] = round(float(np.mean([len(a & b) / 5 for a, b in zip(tops["float"], tops["int8"])])), 3)
+    for name in ("float_jobs_int8_queries", "int8_jobs_int8_queries"):
+        out[f"top5_overlap_{name}"] = round(float(np.mean(
+            [len(a & b) / 5 for a, b in zip(tops["float_jobs_float_queries"], tops[name])])), 3)
+    served = out["mrr@10_int8_jobs_int8_queries"] / out["mrr@10_float_jobs_float_queries"]
+    out["served_mrr_loss_relative"] = round(1 - served, 4)
+    out["job_vector_cosine_int8_vs_float"] = {
+        "min": round(float(np.min(np.sum(corpora["float"] * corpora["int8"], axis=1))), 4),
+        "median": round(float(np.median(np.sum(corpora["float"] * corpora["int8"], axis=1))), 4)}
     return out
 
 

@@ -81,7 +81,7 @@ def test_profile_queries_use_an_int8_model_that_agrees_with_the_float_one(fresh_
     float_vectors, int8_vectors = encoder.encode(texts), encoder.encode_query(texts)
     assert int8_vectors.shape == float_vectors.shape and np.allclose(np.linalg.norm(int8_vectors, axis=1), 1, atol=1e-5)
     cosines = np.sum(float_vectors * int8_vectors, axis=1)
-    assert cosines.min() > onnx_encoder.QUERY_AGREEMENT and cosines.max() < 0.99999   # close, and really int8
+    assert cosines.min() > onnx_encoder.INT8_AGREEMENT and cosines.max() < 0.99999   # close, and really int8
     # each int8 query still finds its own float text first among the others
     assert list(np.argmax(int8_vectors @ float_vectors.T, axis=1)) == list(range(len(texts)))
     enc.clear_cache()
@@ -89,6 +89,22 @@ def test_profile_queries_use_an_int8_model_that_agrees_with_the_float_one(fresh_
     plain = enc.load_encoder(enc.pretrained_path())
     assert not plain.onnx.int8_queries
     assert np.array_equal(plain.encode_query(texts[:1]), plain.encode(texts[:1]))
+
+
+def test_index_builds_embed_jobs_through_the_int8_model_unless_float_is_asked(fresh_encoders, monkeypatch):
+    encoder = enc.load_encoder(enc.pretrained_path())
+    assert encoder.onnx.int8_jobs
+    texts = [t for t in TEXTS if t] * 3   # a batch: the job side runs on every core, longest first
+    float_vectors, int8_vectors = encoder.encode(texts), encoder.encode_jobs(texts)
+    cosines = np.sum(float_vectors * int8_vectors, axis=1)
+    assert cosines.min() > onnx_encoder.INT8_AGREEMENT and cosines.max() < 0.99999
+    # each job vector still finds its own float text first
+    assert list(np.argmax(int8_vectors @ float_vectors.T, axis=1) % 5) == list(range(5)) * 3
+    enc.clear_cache()
+    monkeypatch.setenv("JOBEXPRESSWAY_JOB_PRECISION", "float")
+    plain = enc.load_encoder(enc.pretrained_path())
+    assert not plain.onnx.int8_jobs and plain.onnx.int8_queries
+    assert np.array_equal(plain.encode_jobs(texts), plain.encode(texts))
 
 
 def test_recommend_encodes_the_profile_as_a_query(monkeypatch):

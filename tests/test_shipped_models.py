@@ -132,7 +132,7 @@ def test_the_index_takes_shipped_vectors_and_embeds_only_the_jobs_whose_text_cha
     embedded = []
 
     class CountingEncoder:
-        def encode(self, texts, batch_size=64):
+        def encode_jobs(self, texts, batch_size=64):
             embedded.extend(texts)
             return np.tile(table[:1], (len(texts), 1))
 

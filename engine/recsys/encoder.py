@@ -136,9 +136,16 @@ class Encoder:
             )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
+    def encode_jobs(self, texts: list[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+        """Job texts for the index: int8 weights when the ONNX backend has them (about twice as fast in
+        batches), else exactly ``encode``."""
+        if self.onnx is not None and len(texts):
+            return self.onnx.encode_jobs(list(texts), batch_size=batch_size, show_progress=show_progress)
+        return self.encode(texts, batch_size=batch_size, show_progress=show_progress)
+
     def encode_query(self, texts: list[str]) -> np.ndarray:
-        """A candidate's profile text(s): int8 weights when the ONNX backend has them (faster; indexed
-        jobs stay float), else exactly ``encode``."""
+        """A candidate's profile text(s): int8 weights when the ONNX backend has them (faster), else
+        exactly ``encode``."""
         if self.onnx is not None and len(texts):
             return self.onnx.encode_query(list(texts))
         return self.encode(texts)

@@ -473,7 +473,7 @@ def _embed_missing(db, cache: EmbeddingCache, jobs: list[dict], version: str, lo
             if _stopping.is_set():
                 raise BuildStopped("The process is exiting.")
             batch = embed[b:b + EMBED_BATCH]
-            vectors = load_encoder().encode([texts[i] for i in batch], batch_size=EMBED_BATCH)
+            vectors = load_encoder().encode_jobs([texts[i] for i in batch], batch_size=EMBED_BATCH)
             cache.put([rows[i]["id"] for i in batch], [rows[i]["updated_at"] for i in batch], version, vectors)
             done += len(batch)
             _report(done, total, progress, status)

@@ -24,8 +24,8 @@ from engine.recsys.encoder import SMALL_BATCH   # one-thread cut-off shared with
 log = logging.getLogger(__name__)
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-QUERY_MODEL = "model.int8.onnx"   # int8 weights for query texts (profiles): 1.4x faster, MRR@10 within 0.007
-QUERY_AGREEMENT = 0.97            # least cosine between an int8 and a float query vector on the probes
+INT8_MODEL = "model.int8.onnx"    # int8 weights: profiles 1.4x faster one at a time, job batches ~2x
+INT8_AGREEMENT = 0.97             # least cosine between an int8 and a float vector on the probes
 KEEP_EXPORTS = 4         # newest model exports kept in the cache; older ones are removed
 _EXPORT_LOCK = threading.Lock()
 _PROBES = [
@@ -38,6 +38,11 @@ _PROBES = [
 def int8_queries_wanted() -> bool:
     """Profiles are encoded with int8 weights unless JOBEXPRESSWAY_QUERY_PRECISION=float."""
     return os.environ.get("JOBEXPRESSWAY_QUERY_PRECISION", "int8").lower() != "float"
+
+
+def int8_jobs_wanted() -> bool:
+    """Jobs are embedded with int8 weights unless JOBEXPRESSWAY_JOB_PRECISION=float."""
+    return os.environ.get("JOBEXPRESSWAY_JOB_PRECISION", "int8").lower() != "float"
 
 
 def backend_wanted() -> bool:
@@ -59,18 +64,19 @@ class OnnxEncoder:
         self._model_bytes = (folder / "model.onnx").read_bytes()
         self._sessions: dict[object, object] = {}
         self._lock = threading.Lock()
-        query_file = folder / QUERY_MODEL
-        self.use_query_model(query_file.read_bytes() if query_file.is_file() and int8_queries_wanted() else None)
+        int8_file = folder / INT8_MODEL
+        wanted = int8_queries_wanted() or int8_jobs_wanted()
+        self.use_int8_model(int8_file.read_bytes() if int8_file.is_file() and wanted else None)
 
-    def use_query_model(self, model_bytes: bytes | None) -> None:
-        """Encode queries with these ONNX bytes from now on (None: with the float model)."""
+    def use_int8_model(self, model_bytes: bytes | None) -> None:
+        """Encode with these int8 ONNX bytes from now on where int8 is wanted (None: float everywhere)."""
         with self._lock:
-            self._query_bytes = model_bytes
-            # query sessions are keyed ("query", threads); the float ones by their thread count stay
+            self._int8_bytes = model_bytes
+            # int8 sessions are keyed ("int8", threads); the float ones by their thread count stay
             self._sessions = {k: v for k, v in self._sessions.items() if not isinstance(k, tuple)}
 
-    def _session(self, threads: int, query: bool = False):
-        key = ("query", threads) if query else threads
+    def _session(self, threads: int, int8: bool = False):
+        key = ("int8", threads) if int8 else threads
         with self._lock:
             if key not in self._sessions:
                 import onnxruntime as ort
@@ -83,21 +89,30 @@ class OnnxEncoder:
                 # steals the time the busy one needs
                 options.add_session_config_entry("session.intra_op.allow_spinning", "0")
                 self._sessions[key] = ort.InferenceSession(
-                    self._query_bytes if query else self._model_bytes, options, providers=["CPUExecutionProvider"])
+                    self._int8_bytes if int8 else self._model_bytes, options, providers=["CPUExecutionProvider"])
             return self._sessions[key]
 
     @property
     def int8_queries(self) -> bool:
-        return self._query_bytes is not None
+        return self._int8_bytes is not None and int8_queries_wanted()
+
+    @property
+    def int8_jobs(self) -> bool:
+        return self._int8_bytes is not None and int8_jobs_wanted()
 
     def encode_query(self, texts: list[str]) -> np.ndarray:
-        """Query texts (a candidate's profile): through the int8 model when there is one. Jobs in the index
-        stay float. On 300 held-out real postings int8 queries gave MRR@10 0.833 against 0.840 and kept 92%
-        of the top 5 (bench/recsys.py, query_precision), for 22.8 instead of 32.2 ms per profile."""
-        if self._query_bytes is None:
+        """Query texts (a candidate's profile): through the int8 model when there is one. On 300 held-out
+        real postings int8 queries gave MRR@10 0.833 against 0.840 and kept 92% of the top 5
+        (bench/recsys.py, query_precision), for 22.8 instead of 32.2 ms per profile."""
+        if not self.int8_queries:
             return self.encode(texts)
-        session = self._session(1, query=True)
+        session = self._session(1, int8=True)
         return np.vstack([self._batch([text], session) for text in texts])
+
+    def encode_jobs(self, texts: list[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+        """Job texts for the index: through the int8 model when there is one (see docs/recsys.md,
+        Encoding, for its speed and retrieval against float job vectors)."""
+        return self.encode(texts, batch_size, show_progress, int8=self.int8_jobs)
 
     def _batch(self, texts: list[str], session) -> np.ndarray:
         tokens = self.tokenizer(texts, padding=True, truncation=True, max_length=self.max_seq_length,
@@ -109,10 +124,12 @@ class OnnxEncoder:
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
-    def encode(self, texts: list[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int = 64, show_progress: bool = False,
+               int8: bool = False) -> np.ndarray:
+        """Float vectors of the float model (``int8``: of the int8 model, which must be loaded)."""
         texts = list(texts)
         threads = 1 if len(texts) <= SMALL_BATCH else (os.cpu_count() or 1)
-        session = self._session(threads)
+        session = self._session(threads, int8=int8)
         # longest first, as sentence-transformers does: batches of similar length waste little padding
         order = np.argsort([-len(t) for t in texts], kind="stable")
         starts = range(0, len(texts), batch_size)
@@ -193,8 +210,8 @@ def _export(st_model, target: Path) -> None:
 
 
 def _quantize(folder: Path, encoder: OnnxEncoder) -> None:
-    """Write the int8 query model beside the float one and switch ``encoder`` to it, when it agrees with
-    the float model on the probes."""
+    """Write the int8 model (profiles, job batches) beside the float one and switch ``encoder`` to it,
+    when it agrees with the float model on the probes."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
@@ -205,13 +222,13 @@ def _quantize(folder: Path, encoder: OnnxEncoder) -> None:
         # one scale per tensor) gave query vectors at cosine 0.936 only
         quantize_dynamic(str(tmp_pre), str(tmp_out), weight_type=QuantType.QInt8, per_channel=True,
                          op_types_to_quantize=["MatMul"])
-        encoder.use_query_model(tmp_out.read_bytes())
-        agreement = _least_cosine(encoder.encode_query(_PROBES), encoder.encode(_PROBES))
-        if agreement < QUERY_AGREEMENT:
-            encoder.use_query_model(None)
-            log.warning("int8 query model of %s disagrees (cosine %.4f); profiles stay float", folder.name, agreement)
+        encoder.use_int8_model(tmp_out.read_bytes())
+        agreement = _least_cosine(encoder.encode(_PROBES, int8=True), encoder.encode(_PROBES))
+        if agreement < INT8_AGREEMENT:
+            encoder.use_int8_model(None)
+            log.warning("int8 model of %s disagrees (cosine %.4f); profiles and jobs stay float", folder.name, agreement)
             return
-        os.replace(tmp_out, folder / QUERY_MODEL)
+        os.replace(tmp_out, folder / INT8_MODEL)
     finally:
         tmp_pre.unlink(missing_ok=True)
         tmp_out.unlink(missing_ok=True)
@@ -249,12 +266,12 @@ def load(version: str, st_loader) -> OnnxEncoder | None:
                     shutil.rmtree(folder, ignore_errors=True)
                     return None
                 _prune(folder)
-            if int8_queries_wanted() and not (folder / QUERY_MODEL).is_file():
+            if (int8_queries_wanted() or int8_jobs_wanted()) and not (folder / INT8_MODEL).is_file():
                 try:
                     _quantize(folder, encoder)
-                except Exception as exc:   # profiles then stay float: slower, never wrong
-                    encoder.use_query_model(None)
-                    log.warning("no int8 query model for %s (%s)", version, exc)
+                except Exception as exc:   # profiles and jobs then stay float: slower, never wrong
+                    encoder.use_int8_model(None)
+                    log.warning("no int8 model for %s (%s)", version, exc)
             os.utime(folder)
             return encoder
     except Exception as exc:  # a broken wheel or an unwritable cache must not stop recommendations
