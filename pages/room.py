@@ -27,13 +27,17 @@ st.caption(f"Room code **{interview['room_code']}** · "
            + ("instant call: anyone signed in with the link or code joins as a guest" if interview["kind"] == "instant"
               else f"scheduled for {interview['starts_at'][:16].replace('T', ' ')} UTC, {interview['duration_min']} min"))
 
-consent = room_ui.consent_notice(iid, actor)
+# The consent box and the camera area each draw into a slot of their own: the room below them keeps its
+# place once the choice is made, so a run cut short never leaves the old room on screen beside the new one.
+with st.container():
+    consent = room_ui.consent_notice(iid, actor)
 video_col, side_col = st.columns([3, 2], gap="large")
 with video_col:
-    if consent is None:
-        st.info("Choose above whether you agree to be recorded; then your camera can start.")
-    else:
-        room_ui.video_call(iid, actor, record=consent)
+    with st.container():
+        if consent is None:
+            st.info("Choose above whether you agree to be recorded; then your camera can start.")
+        else:
+            room_ui.video_call(iid, actor, record=consent)
     with st.expander("Share your screen", icon=":material/screen_share:"):
         room_ui.screen_share(iid, actor)
     st.subheader("Code pad")

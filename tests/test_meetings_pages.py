@@ -287,3 +287,38 @@ def test_the_recruiter_decides_a_past_interview_in_one_run(world):
     assert (row["decision"], row["notes"]) == ("offered", "Clear answers.")
     assert store.one(db, "SELECT status FROM applications WHERE id = ?", [s["app"]])["status"] == "offered"
     assert any("Offered" in e.label for e in at.expander)   # drawn by the same run
+
+
+def _path_of_subheader(node, text: str, path: tuple = ()) -> tuple | None:
+    """Where in the page's element tree (child indexes from the main area) the subheader ``text`` is."""
+    if getattr(node, "type", None) == "subheader" and getattr(node, "value", None) == text:
+        return path
+    for index, child in sorted(getattr(node, "children", {}).items()):
+        found = _path_of_subheader(child, text, (*path, index))
+        if found is not None:
+            return found
+    return None
+
+
+def test_choosing_about_recording_keeps_the_room_where_it_was(world, monkeypatch):
+    """Streamlit removes what a run no longer draws only when a run completes. The consent box sat above the
+    room's columns, so after the choice the whole room moved up one place and the old copy stayed on screen
+    below the new one for as long as runs were cut short (the video players' own reruns, a busy machine):
+    the host saw two code pads for 45 s in a journey test. The box now has a slot of its own, and the
+    camera area one inside its column: the code pad keeps its place."""
+    import streamlit_webrtc
+
+    def player(**kwargs):   # the component needs a browser; it draws one element and has no context yet
+        import streamlit as st
+
+        st.empty()
+
+    monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer", player)
+    _, s, booked = world
+    iid = booked.interview["id"]
+    at = page("pages/room.py", s["cand"], token=booked.url.split("token=")[1])
+    before = _path_of_subheader(at.main, "Code pad")
+    next(b for b in at.button if b.label == "Join without recording").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state[f"room{iid}_consent"] is False and "may be recorded" not in texts(at)
+    assert before is not None and _path_of_subheader(at.main, "Code pad") == before
