@@ -62,7 +62,7 @@ def sign_up(data_dir: Path, email: str) -> None:
 
 
 def sign_in(page, url: str, email: str) -> None:
-    from test_journeys import nav, open_home
+    from journey_helpers import nav, open_home
 
     open_home(page, url)
     nav(page, "Sign in")

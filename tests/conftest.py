@@ -120,3 +120,17 @@ def db(data_dir):
     from engine import store
 
     return store.connect(data_dir)
+
+
+@pytest.fixture
+def cluster_data():
+    """A data dir for scripts/cluster.sh, outside pytest's own temporary folders: as root, PostgreSQL and
+    nginx's workers run as other users and must traverse the parents, and pytest makes its base folder 0700
+    again on every session."""
+    import shutil
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="jx-cluster-", dir="/tmp"))
+    path.chmod(0o755)
+    yield path / "data"
+    shutil.rmtree(path, ignore_errors=True)

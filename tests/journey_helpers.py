@@ -11,6 +11,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from waiting import wait_for
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -115,6 +117,14 @@ def wait_rerun(page, timeout_ms: int = TIMEOUT_MS) -> None:
         pass
 
 
+def wait_script_idle(page, what: str, timeout_s: float = 60) -> None:
+    """Until the app's script is not running (Streamlit marks its root element with the run's state): every
+    element of the last run is drawn. Not for pages with a fragment that reruns on a timer."""
+    wait_for(lambda: page.evaluate("() => document.querySelector('[data-testid=stApp]')"
+                                   "?.getAttribute('data-test-script-state')") == "notRunning",
+             timeout_s, what, step=0.2)
+
+
 def shot(page, name: str) -> Path:
     """A screenshot of the visible screen (PNG, viewport only to keep files small)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -167,3 +177,140 @@ def start_camera(page) -> None:
         except PlaywrightTimeout:
             continue
     raise AssertionError("the camera did not start")
+
+
+# --- steps of the journeys, shared by the one-server journeys (test_journeys) and the cluster journey ---
+
+def new_page(browser):
+    """A page in a browser context of its own (a person's browser: own cookies, camera allowed)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, accept_downloads=True,
+                                  permissions=["camera", "microphone"])
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
+def open_home(page, url: str) -> None:
+    page.goto(url)
+    page.get_by_role("heading", name="JobExpressway").first.wait_for()
+    wait_rerun(page)
+
+
+def nav(page, name: str) -> None:
+    """Click a page in the sidebar menu."""
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+    wait_rerun(page)
+
+
+def sign_in_with_keyboard(page, url: str, email: str, password: str) -> None:
+    """Sign in without the mouse: focus the email field, type, Tab to the password, type, Enter submits."""
+    from playwright.sync_api import expect
+
+    open_home(page, url)
+    nav(page, "Sign in")
+    email_box = page.get_by_label("Email", exact=True)
+    email_box.focus()
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Password", exact=True)).to_be_focused()
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+    wait_rerun(page)
+    # The session cookie is written by a script in the page a moment after the signed-in page shows (Streamlit
+    # sends no Set-Cookie): a page load before that would be signed out.
+    wait_for(lambda: any(c["name"] == "jx_session" for c in page.context.cookies()), 45,
+             f"the session cookie after {email} signed in")
+
+
+def open_job_from_search(page, query: str, title: str) -> None:
+    """Browse jobs, search for ``query`` and open the job called ``title``."""
+    from playwright.sync_api import expect
+
+    nav(page, "Browse jobs")
+    search = page.get_by_role("textbox", name="Search jobs")
+    search.fill(query)
+    search.press("Enter")
+    wait_rerun(page)
+    page.get_by_role("link", name=title, exact=True).first.click()
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+
+
+def send_application(page, cover_letter: str) -> None:
+    """On a job's page, with the resume already chosen: write the cover letter and apply."""
+    from playwright.sync_api import expect
+
+    page.get_by_label("Cover letter (optional)", exact=True).fill(cover_letter)
+    page.get_by_role("button", name="Apply", exact=True).click()
+    expect(page.get_by_text("Application sent")).to_be_visible()
+
+
+def applicant_panel(page, app_id: int, name: str):
+    """The expander of one application on the recruiter's Applicants tab."""
+    return page.get_by_test_id("stExpander").filter(has_text=f"#{app_id} {name}")
+
+
+def move_applicant(page, app_id: int, name: str, expected_label: str, status_of) -> None:
+    """One click on 'Change status' in the applicant's panel (its next status is preselected); waits until
+    ``status_of()`` (the application's status in the database) changes and the panel shows ``expected_label``.
+
+    The panel keeps its identity through a status change (its expander is keyed), so it stays open; it used
+    to be replaced by a new, closed one after each change, and a click landing during that replacement was
+    lost. The change is made in the button's callback, so one run draws it (no st.rerun() that could
+    override a click made meanwhile)."""
+    from playwright.sync_api import expect
+
+    # a settled page, as a person sees it before clicking: a click while a run (the previous change, a
+    # download) is still drawing may carry the choice the select box showed before that run
+    wait_script_idle(page, f"the page to settle before moving application {app_id} to {expected_label}")
+    before = status_of()
+    box = applicant_panel(page, app_id, name)
+    if not box.get_by_role("button", name="Change status").is_visible():
+        box.locator("summary").first.click()
+    box.get_by_role("button", name="Change status").click()
+    wait_for(lambda: status_of() != before, 45, f"one click on 'Change status' to move application {app_id} "
+             f"on from {before}", step=0.3)
+    panel = applicant_panel(page, app_id, name)
+    expect(panel.locator("summary").first).to_contain_text(expected_label)
+    expect(panel.get_by_text("Timeline", exact=True)).to_be_visible()  # the panel stayed open
+
+
+def open_schedule_form(page, url: str, app_id: int):
+    """The Interviews page's Schedule tab for one shortlisted application; returns its form."""
+    page.goto(f"{url}/interviews?application={app_id}")
+    page.get_by_role("tab", name="Schedule").click()
+    return page.locator("[data-testid='stForm']").filter(has_text="Schedule and send the invitation")
+
+
+def submit_schedule(page, booking) -> None:
+    """Book the interview with the form's defaults (tomorrow 10:00) and wait for the confirmation."""
+    from playwright.sync_api import expect
+
+    booking.get_by_role("button", name="Schedule and send the invitation").click()
+    expect(page.get_by_text("Scheduled “").first).to_be_visible()
+
+
+def join_room_from_interviews(page, url: str, consent: str = "Join without recording") -> None:
+    """Open the first upcoming interview's room from the Interviews page (a fresh load lists a new booking)
+    and answer the recording question with the button ``consent``."""
+    page.goto(f"{url}/interviews")
+    page.get_by_role("link", name="Join the room").first.click()
+    page.get_by_role("button", name=consent).click()
+    page.get_by_text("This interview may be recorded").wait_for(state="detached")
+
+
+def ace_text(page) -> str:
+    """The code pad's text as its Ace editor shows it ('' while the editor is being replaced)."""
+    try:
+        frame = page.frame_locator('iframe[src*="streamlit_ace"]').first
+        return frame.locator(".ace_content").inner_text(timeout=2000)
+    except Exception:
+        return ""
+
+
+def type_in_pad(page, text: str) -> None:
+    """Type ``text`` on a new line at the end of the code pad."""
+    editor = page.frame_locator('iframe[src*="streamlit_ace"]').first
+    editor.locator(".ace_content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type(text, delay=20)

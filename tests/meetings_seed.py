@@ -50,3 +50,12 @@ def add_accepted_application(db, seeded: dict, candidate_email: str) -> int:
                                         "name": candidate_email.split("@")[0], "created_at": now, "updated_at": now})
         return insert_row(db, "applications", {"job_id": seeded["job"], "candidate_id": cand, "status": "accepted",
                                                "created_at": now, "updated_at": now})
+
+
+def add_job(db, seeded: dict, title: str, **fields) -> int:
+    """One more open job of the seeded company, posted by its recruiter."""
+    now = utcnow()
+    with transaction(db):
+        return insert_row(db, "jobs", {"title": title, "company": "Acme", "company_id": seeded["company"],
+                                       "created_date": now[:10], "updated_at": now,
+                                       "posted_by": seeded["rec"].user_id, **fields})

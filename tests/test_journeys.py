@@ -21,8 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.journey_helpers import (CHROMIUM, CHROMIUM_ARGS, ROOT, TIMEOUT_MS, accessibility_problems, coach_server,
-                                   server_env, shot, start_camera, streamlit_server, wait_rerun)
+from tests.journey_helpers import (CHROMIUM, CHROMIUM_ARGS, ROOT, TIMEOUT_MS, accessibility_problems,
+                                   coach_server, join_room_from_interviews, move_applicant, nav, new_page,
+                                   open_home, open_job_from_search, open_schedule_form, send_application,
+                                   server_env, shot, sign_in_with_keyboard, start_camera, streamlit_server,
+                                   submit_schedule, wait_rerun)
 
 pytestmark = [
     pytest.mark.browser,
@@ -72,45 +75,9 @@ def browser():
         b.close()
 
 
-def new_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, accept_downloads=True,
-                                  permissions=["camera", "microphone"])
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    return page
-
-
 def assert_accessible(page, screen: str) -> None:
     problems = accessibility_problems(page)
     assert not problems, f"{screen}: {problems}"
-
-
-def open_home(page, url: str) -> None:
-    page.goto(url)
-    page.get_by_role("heading", name="JobExpressway").first.wait_for()
-    wait_rerun(page)
-
-
-def nav(page, name: str) -> None:
-    """Click a page in the sidebar menu."""
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
-    wait_rerun(page)
-
-
-def sign_in_with_keyboard(page, url: str, email: str, password: str) -> None:
-    """Sign in without the mouse: focus the email field, type, Tab to the password, type, Enter submits."""
-    from playwright.sync_api import expect
-
-    open_home(page, url)
-    nav(page, "Sign in")
-    email_box = page.get_by_label("Email", exact=True)
-    email_box.focus()
-    page.keyboard.type(email)
-    page.keyboard.press("Tab")
-    expect(page.get_by_label("Password", exact=True)).to_be_focused()
-    page.keyboard.type(password)
-    page.keyboard.press("Enter")
-    wait_rerun(page)
 
 
 def fill_form_field(form, label: str, value: str) -> None:
@@ -198,18 +165,10 @@ def test_candidate_journey(world, browser):
     shot(page, "candidate_resume")
 
     # find the job and apply with that resume
-    nav(page, "Browse jobs")
-    search = page.get_by_role("textbox", name="Search jobs")
-    search.fill("streaming data engineer")
-    search.press("Enter")
-    wait_rerun(page)
-    page.get_by_role("link", name=JOB_TITLE, exact=True).first.click()
-    expect(page.get_by_role("heading", name=JOB_TITLE)).to_be_visible()
+    open_job_from_search(page, "streaming data engineer", JOB_TITLE)
     expect(page.get_by_role("radio", name=re.compile(r"My resume \(builder"))).to_be_checked()
-    page.get_by_label("Cover letter (optional)", exact=True).fill("Kafka and Spark are what I do every day.")
     assert_accessible(page, "job page")
-    page.get_by_role("button", name="Apply", exact=True).click()
-    expect(page.get_by_text("Application sent")).to_be_visible()
+    send_application(page, "Kafka and Spark are what I do every day.")
     shot(page, "candidate_applied")
 
     # practise with the coach (the Gradio app inside the page): one question answered with its sources, then
@@ -355,45 +314,20 @@ def test_recruiter_journey(world, browser):
     ben = db.execute("SELECT a.id FROM applications a JOIN users u ON u.id = a.candidate_id "
                      "WHERE u.name = 'Ben Builder'").fetchone()[0]
 
-    def expander():
-        return recruiter_page.get_by_test_id("stExpander").filter(has_text=f"#{ben} Ben Builder")
-
     def status() -> str:
         return db.execute("SELECT status FROM applications WHERE id = ?", [ben]).fetchone()[0]
 
-    def move(expected_label: str) -> None:
-        # One click. The applicant's panel keeps its identity through a status change (its expander is
-        # keyed), so it stays open; it used to be replaced by a new, closed one after each change, and a
-        # click landing during that replacement was lost. The change is made in the button's callback,
-        # so one run draws it (no st.rerun() that could override a click made meanwhile).
-        before = status()
-        box = expander()
-        if not box.get_by_role("button", name="Change status").is_visible():
-            box.locator("summary").first.click()
-        box.get_by_role("button", name="Change status").click()
-        deadline = time.monotonic() + 45
-        while status() == before:
-            assert time.monotonic() < deadline, f"one click on 'Change status' left the application {before} for 45 s"
-            time.sleep(0.3)
-        expect(expander().locator("summary").first).to_contain_text(expected_label)
-        expect(expander().get_by_text("Timeline", exact=True)).to_be_visible()  # the panel stayed open
-
-    move("Under review")
-    move("Shortlisted")
+    move_applicant(recruiter_page, ben, "Ben Builder", "Under review", status)
+    move_applicant(recruiter_page, ben, "Ben Builder", "Shortlisted", status)
     # schedule the interview in a room (tomorrow 10:00, the form's default)
-    recruiter_page.goto(f"{url}/interviews?application={ben}")
-    recruiter_page.get_by_role("tab", name="Schedule").click()
-    booking = recruiter_page.locator("[data-testid='stForm']").filter(has_text="Schedule and send the invitation")
+    booking = open_schedule_form(recruiter_page, url, ben)
     assert_accessible(recruiter_page, "schedule an interview")
-    booking.get_by_role("button", name="Schedule and send the invitation").click()
-    expect(recruiter_page.get_by_text("Scheduled “").first).to_be_visible()
+    submit_schedule(recruiter_page, booking)
     shot(recruiter_page, "recruiter_scheduled")
     assert db.execute("SELECT status FROM applications WHERE id = ?", [ben]).fetchone()[0] == "interview_scheduled"
 
     # hold it: the host opens the room from Upcoming (a fresh load lists the new booking)
-    recruiter_page.goto(f"{url}/interviews")
-    recruiter_page.get_by_role("link", name="Join the room").first.click()
-    recruiter_page.get_by_role("button", name="Join without recording").click()
+    join_room_from_interviews(recruiter_page, url)
     expect(recruiter_page.get_by_role("heading", name="Code pad")).to_be_visible()
     assert_accessible(recruiter_page, "interview room (host)")
     shot(recruiter_page, "recruiter_interview_room")

@@ -20,7 +20,7 @@ import pytest
 
 from engine import store
 from engine.meetings import schedule
-from journey_helpers import start_camera, streamlit_server
+from journey_helpers import ace_text, start_camera, streamlit_server, type_in_pad
 from meetings_seed import seed
 from test_meetings_browser import ARGS, CHROMIUM, describe, peer_video, wait_for
 
@@ -49,15 +49,6 @@ def two_replicas(data_dir, tmp_path):
                                    "JOBEXPRESSWAY_RTC_LOG": str(folder / "rtc.log")},   # for a failure's story
                 script=str(ROOT / "tests" / "browser_room_app.py"), log_path=folder / "streamlit.log")))
         yield {"db": db, "s": s, "booked": booked, "urls": urls}
-
-
-def ace_text(page) -> str:
-    """The code pad's text as its Ace editor shows it ('' while the editor is being replaced)."""
-    try:
-        frame = page.frame_locator('iframe[src*="streamlit_ace"]').first
-        return frame.locator(".ace_content").inner_text(timeout=2000)
-    except Exception:
-        return ""
 
 
 def test_participants_on_two_replicas_see_each_other_and_share_the_pad(two_replicas, tmp_path):
@@ -101,11 +92,7 @@ def test_participants_on_two_replicas_see_each_other_and_share_the_pad(two_repli
             marker = f"# replica-{uuid.uuid4().hex[:8]}"
             rec, cand = pages["rec"], pages["cand"]
             wait_for(lambda: "solve" in ace_text(cand), 120, "the candidate's pad to show the starter code")
-            editor = rec.frame_locator('iframe[src*="streamlit_ace"]').first
-            editor.locator(".ace_content").click()
-            rec.keyboard.press("Control+End")
-            rec.keyboard.press("Enter")
-            rec.keyboard.type(marker, delay=20)
+            type_in_pad(rec, marker)
             edited = time.monotonic()
             wait_for(lambda: marker in ace_text(cand), 120, "the recruiter's edit to show on the candidate's pad")
             timings["pad edit seen on the other server"] = time.monotonic() - edited
