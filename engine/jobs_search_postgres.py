@@ -1,8 +1,8 @@
-"""Keyword search over jobs on PostgreSQL: the counterpart of the FTS5 query in ``engine.jobs``.
+"""Keyword and location search over jobs on PostgreSQL: the counterpart of the FTS5 query in ``engine.jobs``.
 
 ``jobs_search`` (migration ``m300_search_postgres``) holds each job's weighted tsvector (title A, category
 and skills B, company and location C, description D), kept by a trigger and read through a GIN index.
-A query is built from the same words the SQLite search uses (``engine.jobs.search_words``): each required,
+A keyword query is built from the same words the SQLite search uses (``engine.jobs.search_words``): each required,
 the last one a prefix (``:*``) so results appear while typing. That is ``to_tsquery``, not
 ``websearch_to_tsquery``: the latter has no prefix form, and every query here ends in one; the words are
 already reduced to letters and digits, so nothing in them can read as an operator.
@@ -29,24 +29,51 @@ def tsquery(words: list[str], weight: str = "") -> str | None:
     return " & ".join([*terms, f"{words[-1]}:*{weight}"])
 
 
-def matching_ids(db: Database, keyword: list[str], location: list[str], where: list[str], params: list,
-                 sort: str, capped_sort: str, limit: list[int], count_cap: int) -> tuple[list[int], int, bool]:
+def category_query(db: Database, categories: list[str]) -> str | None:
+    """A tsquery (as text) that every job of the categories matches: each category's words as its
+    document has them (``plainto_tsquery`` parses and stems the name as ``jobs_search_document`` does:
+    "Design (UX/UI)" gives 'design' & 'ux/ui'), any of the categories. None when a category has no such
+    word (stop words only, like "Other"): an OR without it would leave that category's jobs out."""
+    parts = [db.execute(f"SELECT plainto_tsquery({CONFIG}, ?)::text", [c]).fetchone()[0] for c in categories]
+    if not parts or not all(parts):
+        return None
+    return " | ".join(f"( {p} )" for p in parts)
+
+
+def matching_locations(db: Database, words: list[str], pattern: str) -> list[str]:
+    """The stored locations (``job_locations``, migration m320) a location filter names: those containing
+    ``pattern`` (the LIKE of ``engine.jobs._filter_sql``) that also have the filter's words (the last a
+    prefix), as SQLite's full-text match on the location column requires ("ca" is not part of "Chicago").
+    Jobs are then found by their location being one of these: an exact, indexed condition the planner
+    estimates from its statistics."""
+    conditions, values = ["lower(location) LIKE ?"], [pattern]
+    if words:
+        conditions.append(f"to_tsvector({CONFIG}, location) @@ to_tsquery({CONFIG}, ?)")
+        values.append(tsquery(words))
+    return [r[0] for r in db.execute(f"SELECT location FROM job_locations WHERE {' AND '.join(conditions)}",
+                                     values).fetchall()]
+
+
+def matching_ids(db: Database, keyword: list[str], location: list[str], categories: list[str], where: list[str],
+                 params: list, sort: str, capped_sort: str, limit: list[int], count_cap: int) -> tuple[list[int], int, bool]:
     """The page's job ids, the number of matches (at most ``count_cap``) and whether counting stopped
-    there, for the keyword words and location words plus the other filters (``where``/``params`` over
-    ``jobs j``). ``sort`` is an ORDER BY of ``engine.jobs.SORTS`` or "rank" (relevance); ``capped_sort`` the
-    order used when there are more matches than counted.
+    there, for the keyword words plus the other filters (``where``/``params`` over ``jobs j``, which hold
+    the exact category and location conditions). ``sort`` is an ORDER BY of ``engine.jobs.SORTS`` or
+    "rank" (relevance); ``capped_sort`` the order used when there are more matches than counted.
 
     The same steps as on SQLite: matches stop at count_cap + 1 rows; when all were seen they are ranked
     (or sorted and counted in one query); past the cap the page comes from the sort's order over every
     match, newest first instead of by rank (ranking every match of a common word would be too slow)."""
-    # The location's words narrow the index lookup (company and location are the document's C part);
-    # they must also be words of the job's own location, as on SQLite where they match its column.
-    keyword_q, location_q = tsquery(keyword), tsquery(location)
+    # The category's and location's words narrow the index lookup, as on SQLite: without them a common
+    # keyword in a small category reads every keyword match to find the few (or none) in it. Location
+    # words are looked for in the document's C part (company and location).
+    keyword_q = tsquery(keyword)
     index_q = " & ".join(q for q in (keyword_q, tsquery(location, "C")) if q)
-    conditions, values = ["s.document @@ to_tsquery(" + CONFIG + ", ?)"], [index_q]
-    if location_q:
-        conditions.append("to_tsvector(" + CONFIG + ", j.location) @@ to_tsquery(" + CONFIG + ", ?)")
-        values.append(location_q)
+    category_q = category_query(db, categories) if categories else None
+    if category_q:
+        conditions, values = [f"s.document @@ (to_tsquery({CONFIG}, ?) && ?::tsquery)"], [index_q, category_q]
+    else:
+        conditions, values = [f"s.document @@ to_tsquery({CONFIG}, ?)"], [index_q]
     conditions += where
     values += params
     matched = f"FROM jobs_search s JOIN jobs j ON j.id = s.job_id WHERE {' AND '.join(conditions)}"
@@ -59,7 +86,7 @@ def matching_ids(db: Database, keyword: list[str], location: list[str], where: l
     rows: list = []
     if sort == "rank":   # count first: ranking is worth it only when every match is seen
         total = count()
-        if total <= count_cap:
+        if 0 < total <= count_cap:
             score = f", ts_rank_cd({RANK_WEIGHTS}, s.document, to_tsquery({CONFIG}, ?)) AS score"
             rows = db.execute(f"SELECT j.id FROM ({first.format(score=score)}) AS j "
                               "ORDER BY j.score DESC, j.id LIMIT ? OFFSET ?", [keyword_q, *values, *limit]).fetchall()

@@ -904,3 +904,29 @@ CREATE TABLE job_vectors (
     from engine.recsys.index import import_legacy_vectors
 
     import_legacy_vectors(db)
+
+
+@migration
+def m320_search_postgres_locations(db: Database) -> None:
+    """PostgreSQL answers a location filter by the stored locations it names (``engine.jobs_search_postgres.
+    matching_locations``): ``job_locations`` holds each distinct location (kept by a trigger; one no job
+    uses any more only matches nothing), and ``idx_jobs_location`` finds those locations' jobs with every
+    filter column, so counting them reads neither the wide job rows nor ``jobs_search``. Nothing on SQLite."""
+    if not is_postgres(db):
+        return
+    db.execute(_POSTGRES_JOB_LOCATIONS)
+
+
+_POSTGRES_JOB_LOCATIONS = """
+CREATE TABLE job_locations (location TEXT PRIMARY KEY);
+INSERT INTO job_locations (location) SELECT DISTINCT location FROM jobs;
+CREATE FUNCTION job_locations_add() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO job_locations (location) VALUES (new.location) ON CONFLICT (location) DO NOTHING;
+    RETURN new;
+END $$;
+CREATE TRIGGER job_locations_ai AFTER INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION job_locations_add();
+CREATE TRIGGER job_locations_au AFTER UPDATE OF location ON jobs FOR EACH ROW EXECUTE FUNCTION job_locations_add();
+CREATE INDEX idx_jobs_location ON jobs(location, status, created_date DESC, id DESC)
+    INCLUDE (deadline, remote, salary_min, salary_max, category, company_id);
+"""
