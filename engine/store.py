@@ -930,3 +930,24 @@ CREATE TRIGGER job_locations_au AFTER UPDATE OF location ON jobs FOR EACH ROW EX
 CREATE INDEX idx_jobs_location ON jobs(location, status, created_date DESC, id DESC)
     INCLUDE (deadline, remote, salary_min, salary_max, category, company_id);
 """
+
+
+@migration
+def m321_search_postgres_covering_browse(db: Database) -> None:
+    """PostgreSQL's browse indexes (m110) carry every filter column, as SQLite's do: a count or a walk in
+    the sort's order that filters by deadline, category, remote, salary or location (and a keyword match
+    paged newest first past COUNT_CAP) reads only the index, not each wide job row. Each is built under a
+    new name, then takes the old one's place, so reads wait only for the swap. Nothing on SQLite."""
+    if not is_postgres(db):
+        return
+    filters = "remote, salary_min, salary_max, location, company_id"
+    for name, columns, included in (
+            ("newest", "status, created_date DESC, id DESC", f"deadline, category, {filters}"),
+            ("salary", "status, (COALESCE(salary_max, salary_min, 0)) DESC, id DESC",
+             f"deadline, category, created_date, {filters}"),
+            ("deadline", "status, (deadline IS NULL), deadline, id", f"category, created_date, {filters}"),
+            ("category", "category, status, created_date DESC, id DESC", f"deadline, {filters}")):
+        db.execute(f"CREATE INDEX idx_jobs_browse_{name}_new ON jobs({columns}) INCLUDE ({included})")
+    for name in ("newest", "salary", "deadline", "category"):
+        db.execute(f"DROP INDEX idx_jobs_browse_{name}")
+        db.execute(f"ALTER INDEX idx_jobs_browse_{name}_new RENAME TO idx_jobs_browse_{name}")

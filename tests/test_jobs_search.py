@@ -129,3 +129,19 @@ def test_a_job_moved_to_a_new_location_is_found_there(db):
     for f in (jobs.JobFilters(location="reykjavik"), jobs.JobFilters(query="welder", location="Iceland")):
         assert [j["title"] for j in jobs.search_jobs(db, f).jobs] == ["Welder"]
     assert jobs.search_jobs(db, jobs.JobFilters(location="Austin")).total == 0
+
+
+def test_locations_stored_before_the_location_migration_are_found(db):
+    from engine import store
+
+    if not store.is_postgres(db):
+        pytest.skip("job_locations (m320) is PostgreSQL's")
+    db.execute("DROP FUNCTION job_locations_add() CASCADE")   # its triggers go with it: as before m320
+    db.execute("DROP TABLE job_locations")
+    db.execute("DROP INDEX idx_jobs_location")
+    jobs.add_jobs(db, [_job("Welder", location="Reykjavik, Iceland")])
+    db.execute("DELETE FROM _migrations WHERE name = 'm320_search_postgres_locations'")
+    assert store.apply_migrations(db) == ["m320_search_postgres_locations"]
+    assert [j["title"] for j in jobs.search_jobs(db, jobs.JobFilters(location="reykjavik")).jobs] == ["Welder"]
+    jobs.add_jobs(db, [_job("Baker", location="Oslo, Norway")])   # the trigger is back
+    assert jobs.search_jobs(db, jobs.JobFilters(location="oslo")).total == 1
