@@ -20,13 +20,13 @@ RANK_WEIGHTS = "'{0.1, 0.2, 0.4, 1.0}'"
 CONFIG = "'english'"
 
 
-def tsquery(words: list[str], weight: str = "") -> str | None:
-    """``to_tsquery`` text of words (letters, digits, underscores only): all required, the last a prefix;
-    ``weight`` ("A".."D") restricts each to that part of the document."""
+def tsquery(words: list[str], weight: str = "", prefix: bool = True) -> str | None:
+    """``to_tsquery`` text of words (letters, digits, underscores only): all required, the last a prefix
+    (unless not ``prefix``); ``weight`` ("A".."D") restricts each to that part of the document."""
     if not words:
         return None
     terms = [f"{w}:{weight}" if weight else w for w in words[:-1]]
-    return " & ".join([*terms, f"{words[-1]}:*{weight}"])
+    return " & ".join([*terms, f"{words[-1]}:{'*' if prefix else ''}{weight}".rstrip(":")])
 
 
 def category_query(db: Database, categories: list[str]) -> str | None:
@@ -74,21 +74,28 @@ def matching_ids(db: Database, keyword: list[str], location: list[str], categori
     index_q = " & ".join(q for q in (keyword_q, tsquery(location, "C")) if q)
     category_q = category_query(db, categories) if categories else None
     if category_q:
-        conditions, values = [f"s.document @@ (to_tsquery({CONFIG}, ?) && ?::tsquery)"], [index_q, category_q]
+        conditions, extra = [f"s.document @@ (to_tsquery({CONFIG}, ?) && ?::tsquery)"], [category_q]
     else:
-        conditions, values = [f"s.document @@ to_tsquery({CONFIG}, ?)"], [index_q]
+        conditions, extra = [f"s.document @@ to_tsquery({CONFIG}, ?)"], []
     conditions += where
-    values += params
+    values = [index_q, *extra, *params]
     matched = f"FROM jobs_search s JOIN jobs j ON j.id = s.job_id WHERE {' AND '.join(conditions)}"
     columns = "j.id, j.created_date, j.salary_min, j.salary_max, j.deadline"
     first = f"SELECT {columns}{{score}} {matched} LIMIT {count_cap + 1}"
 
-    def count() -> int:
-        return db.execute(f"SELECT count(*) FROM ({first.format(score='')}) AS m", values).fetchone()[0]
+    def count(query: str = index_q) -> int:
+        return db.execute(f"SELECT count(*) FROM ({first.format(score='')}) AS m",
+                          [query, *extra, *params]).fetchone()[0]
 
     rows: list = []
     if sort == "rank":   # count first: ranking is worth it only when every match is seen
-        total = count()
+        # The words as typed match a subset of what their last word as a prefix matches, and the index
+        # finds them several times faster (a prefix collects every matching word's jobs first: 37 ms
+        # against 8 for "kubernetes" at 1M jobs); when they alone pass the cap, so does the prefix.
+        exact_q = " & ".join(q for q in (tsquery(keyword, prefix=False), tsquery(location, "C", False)) if q)
+        total = count(exact_q)
+        if total <= count_cap:
+            total = count()
         if 0 < total <= count_cap:
             score = f", ts_rank_cd({RANK_WEIGHTS}, s.document, to_tsquery({CONFIG}, ?)) AS score"
             rows = db.execute(f"SELECT j.id FROM ({first.format(score=score)}) AS j "

@@ -145,3 +145,14 @@ def test_locations_stored_before_the_location_migration_are_found(db):
     assert [j["title"] for j in jobs.search_jobs(db, jobs.JobFilters(location="reykjavik")).jobs] == ["Welder"]
     jobs.add_jobs(db, [_job("Baker", location="Oslo, Norway")])   # the trigger is back
     assert jobs.search_jobs(db, jobs.JobFilters(location="oslo")).total == 1
+
+
+@pytest.mark.parametrize("count_cap", [1, 5])
+def test_the_last_word_counts_as_a_prefix_up_to_the_cap(db, monkeypatch, count_cap):
+    # PostgreSQL counts the words as typed first (a faster lookup): the prefix's other words still count
+    monkeypatch.setattr(jobs, "COUNT_CAP", count_cap)
+    jobs.add_jobs(db, [_job("Pythonista"), _job("Python Developer"), _job("Nurse")])
+    for query in ("python", "pyth", "developer pyth"):
+        r = jobs.search_jobs(db, jobs.JobFilters(query=query))
+        expected = 1 if query == "developer pyth" else 2
+        assert (r.total, r.capped) == ((1, True) if expected > count_cap else (expected, False)), query
