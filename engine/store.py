@@ -951,3 +951,14 @@ def m321_search_postgres_covering_browse(db: Database) -> None:
     for name in ("newest", "salary", "deadline", "category"):
         db.execute(f"DROP INDEX idx_jobs_browse_{name}")
         db.execute(f"ALTER INDEX idx_jobs_browse_{name}_new RENAME TO idx_jobs_browse_{name}")
+
+
+@migration
+def m322_search_postgres_filter_index(db: Database) -> None:
+    """PostgreSQL's counterpart of SQLite's ``idx_jobs_filter`` (m110): keyword matches (``jobs_search``)
+    join jobs by id through an index holding every filter and sort column, so checking a match's filters
+    reads the narrow index instead of the wide job row. Nothing on SQLite."""
+    if not is_postgres(db):
+        return
+    db.execute("CREATE INDEX idx_jobs_filter ON jobs(id) INCLUDE (status, deadline, created_date, category, remote, "
+               "salary_min, salary_max, location, company_id)")
