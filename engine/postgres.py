@@ -91,6 +91,10 @@ class PostgresDatabase:
         # JIT compiles any plan estimated above jit_above_cost: 30-50 ms spent on the app's short searches
         # (EXPLAIN ANALYZE at 1M jobs), more than some of them take to run.
         self.conn.execute("SET jit = off")
+        # Parallel workers are extra processes started for each query: the app's queries are many small
+        # concurrent ones (searches stop at COUNT_CAP), whose workers would wait for the cores the other
+        # requests use.
+        self.conn.execute("SET max_parallel_workers_per_gather = 0")
 
     @property
     def in_transaction(self) -> bool:
