@@ -88,8 +88,8 @@ class PostgresDatabase:
         self.url = url
         self.data_dir = data_dir
         self.conn = psycopg.connect(url, autocommit=True)
-        # JIT compiles any plan estimated above jit_above_cost: 30-50 ms spent on the app's short searches
-        # (EXPLAIN ANALYZE at 1M jobs), more than some of them take to run.
+        # JIT compiles any plan estimated above jit_above_cost: for the app's short searches the compiling
+        # takes longer than the query.
         self.conn.execute("SET jit = off")
         # Parallel workers are extra processes started for each query: the app's queries are many small
         # concurrent ones (searches stop at COUNT_CAP), whose workers would wait for the cores the other
