@@ -176,19 +176,30 @@ class SearchResult:
         self.pages = max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
 
 
-def _filter_sql(filters: JobFilters) -> tuple[list[str], list]:
-    """WHERE clauses and parameters of everything but the keyword query."""
+def _categories(filters: JobFilters) -> list[str]:
+    if not filters.category:
+        return []
+    return [filters.category] if isinstance(filters.category, str) else list(filters.category)
+
+
+def location_pattern(location: str) -> str:
+    """The LIKE pattern of a location filter (over the lowered location)."""
+    return f"%{location.strip().lower()}%"
+
+
+def _filter_sql(filters: JobFilters, location: bool = True) -> tuple[list[str], list]:
+    """WHERE clauses and parameters of everything but the keyword query (and the location's without
+    ``location``: PostgreSQL names the matching locations instead, see ``search_jobs``)."""
     where: list[str] = []
     params: list = []
     if not filters.include_hidden:
         where.append(visible_to_candidates_sql())
-    if filters.category:
-        cats = [filters.category] if isinstance(filters.category, str) else list(filters.category)
+    if cats := _categories(filters):
         where.append(f"j.category IN ({', '.join('?' for _ in cats)})")
         params.extend(cats)
-    if filters.location.strip():
+    if location and filters.location.strip():
         where.append("lower(j.location) LIKE ?")   # PostgreSQL's LIKE heeds case, SQLite's does not
-        params.append(f"%{filters.location.strip().lower()}%")
+        params.append(location_pattern(filters.location))
     if filters.salary_min is not None:
         where.append("COALESCE(j.salary_max, j.salary_min) >= ?")
         params.append(int(filters.salary_min))
@@ -217,8 +228,7 @@ def _fts_match(filters: JobFilters) -> tuple[str | None, bool]:
     narrow the candidates inside the index; the SQL filters still apply exactly. Returns (match, has_keyword)."""
     keyword = fts_query(filters.query)
     parts = [f"({keyword})"] if keyword else []
-    if filters.category and keyword:  # alone, a category is answered faster by its covering index
-        cats = [filters.category] if isinstance(filters.category, str) else list(filters.category)
+    if (cats := _categories(filters)) and keyword:  # alone, a category is answered faster by its covering index
         phrases = ['"' + " ".join(_WORD.findall(c)) + '"' for c in cats if _WORD.findall(c)]
         if phrases:
             parts.append("{category} : (" + " OR ".join(phrases) + ")")
@@ -232,31 +242,38 @@ def search_jobs(db: sqlite_utils.Database, filters: JobFilters) -> SearchResult:
 
     A keyword or location is looked up in the full-text index: FTS5 on SQLite (``_fts5_matching_ids``),
     ``jobs_search`` on PostgreSQL (``engine.jobs_search_postgres``), both stopping at COUNT_CAP + 1
-    matches, ranked by relevance (title weighted most) when all were seen. Without a keyword or location,
-    covering indexes answer count (up to BROWSE_COUNT_CAP) and page alone. The page is chosen by id first
-    and only its rows are read in full."""
-    where, params = _filter_sql(filters)
-    where_sql = ("WHERE " + " AND ".join(where)) if where else ""
+    matches, ranked by relevance (title weighted most) when all were seen. On PostgreSQL a location
+    becomes the list of stored locations it names (``matching_locations``); without a keyword, its jobs
+    are counted (up to COUNT_CAP) and paged like a browse, through ``idx_jobs_location`` and the sort's
+    index. Without a keyword or location, covering indexes answer count (up to BROWSE_COUNT_CAP) and page
+    alone. The page is chosen by id first and only its rows are read in full."""
     keyword, location = search_words(filters.query), search_words(filters.location)
+    postgres = is_postgres(db)
+    where, params = _filter_sql(filters, location=not (postgres and location))
+    if postgres and location:
+        where.append("j.location = ANY(?)")
+        params.append(jobs_search_postgres.matching_locations(db, location, location_pattern(filters.location)))
+    where_sql = ("WHERE " + " AND ".join(where)) if where else ""
     sort = SORTS.get(filters.sort, SORTS["newest"])
     if sort == "rank" and not keyword:
         sort = SORTS["newest"]
     per_page = max(1, min(int(filters.per_page), 100))
     page = max(1, int(filters.page))
     limit = [per_page, (page - 1) * per_page]
-    if is_postgres(db) and (keyword or location):
+    if postgres and keyword:
         capped_sort = SORTS["newest"] if sort == "rank" else sort   # ranking every match would be too slow
-        ids, total, capped = jobs_search_postgres.matching_ids(db, keyword, location, where, params, sort,
-                                                                capped_sort, limit, COUNT_CAP)
-    elif keyword or location:
+        ids, total, capped = jobs_search_postgres.matching_ids(db, keyword, location, _categories(filters), where, params,
+                                                                sort, capped_sort, limit, COUNT_CAP)
+    elif not postgres and (keyword or location):
         ids, total, capped = _fts5_matching_ids(db, filters, where, params, sort, limit)
     else:
         # Browsing counts as far as anyone pages (BROWSE_COUNT_CAP); counting every visible job of a large
-        # catalogue costs more than finding the page.
-        total = db.execute(f"SELECT count(*) FROM (SELECT 1 FROM jobs j {where_sql} LIMIT {BROWSE_COUNT_CAP + 1}) AS m",
+        # catalogue costs more than finding the page. A location search counts as far as a keyword's.
+        cap = COUNT_CAP if location else BROWSE_COUNT_CAP
+        total = db.execute(f"SELECT count(*) FROM (SELECT 1 FROM jobs j {where_sql} LIMIT {cap + 1}) AS m",
                            params).fetchone()[0]
-        capped = total > BROWSE_COUNT_CAP
-        total = min(total, BROWSE_COUNT_CAP)
+        capped = total > cap
+        total = min(total, cap)
         id_sql = f"SELECT j.id FROM jobs j {where_sql} ORDER BY {sort} LIMIT ? OFFSET ?"
         ids = [r[0] for r in db.execute(id_sql, [*params, *limit]).fetchall()]
     rows = {r["id"]: r for r in db.query(f"SELECT * FROM jobs WHERE id IN ({', '.join('?' for _ in ids)})", ids)} if ids else {}

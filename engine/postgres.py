@@ -88,6 +88,13 @@ class PostgresDatabase:
         self.url = url
         self.data_dir = data_dir
         self.conn = psycopg.connect(url, autocommit=True)
+        # JIT compiles any plan estimated above jit_above_cost: for the app's short searches the compiling
+        # takes longer than the query.
+        self.conn.execute("SET jit = off")
+        # Parallel workers are extra processes started for each query: the app's queries are many small
+        # concurrent ones (searches stop at COUNT_CAP), whose workers would wait for the cores the other
+        # requests use.
+        self.conn.execute("SET max_parallel_workers_per_gather = 0")
 
     @property
     def in_transaction(self) -> bool:

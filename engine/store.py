@@ -904,3 +904,61 @@ CREATE TABLE job_vectors (
     from engine.recsys.index import import_legacy_vectors
 
     import_legacy_vectors(db)
+
+
+@migration
+def m320_search_postgres_locations(db: Database) -> None:
+    """PostgreSQL answers a location filter by the stored locations it names (``engine.jobs_search_postgres.
+    matching_locations``): ``job_locations`` holds each distinct location (kept by a trigger; one no job
+    uses any more only matches nothing), and ``idx_jobs_location`` finds those locations' jobs with every
+    filter column, so counting them reads neither the wide job rows nor ``jobs_search``. Nothing on SQLite."""
+    if not is_postgres(db):
+        return
+    db.execute(_POSTGRES_JOB_LOCATIONS)
+
+
+_POSTGRES_JOB_LOCATIONS = """
+CREATE TABLE job_locations (location TEXT PRIMARY KEY);
+INSERT INTO job_locations (location) SELECT DISTINCT location FROM jobs;
+CREATE FUNCTION job_locations_add() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO job_locations (location) VALUES (new.location) ON CONFLICT (location) DO NOTHING;
+    RETURN new;
+END $$;
+CREATE TRIGGER job_locations_ai AFTER INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION job_locations_add();
+CREATE TRIGGER job_locations_au AFTER UPDATE OF location ON jobs FOR EACH ROW EXECUTE FUNCTION job_locations_add();
+CREATE INDEX idx_jobs_location ON jobs(location, status, created_date DESC, id DESC)
+    INCLUDE (deadline, remote, salary_min, salary_max, category, company_id);
+"""
+
+
+@migration
+def m321_search_postgres_covering_browse(db: Database) -> None:
+    """PostgreSQL's browse indexes (m110) carry every filter column, as SQLite's do: a count or a walk in
+    the sort's order that filters by deadline, category, remote, salary or location (and a keyword match
+    paged newest first past COUNT_CAP) reads only the index, not each wide job row. Each is built under a
+    new name, then takes the old one's place, so reads wait only for the swap. Nothing on SQLite."""
+    if not is_postgres(db):
+        return
+    filters = "remote, salary_min, salary_max, location, company_id"
+    for name, columns, included in (
+            ("newest", "status, created_date DESC, id DESC", f"deadline, category, {filters}"),
+            ("salary", "status, (COALESCE(salary_max, salary_min, 0)) DESC, id DESC",
+             f"deadline, category, created_date, {filters}"),
+            ("deadline", "status, (deadline IS NULL), deadline, id", f"category, created_date, {filters}"),
+            ("category", "category, status, created_date DESC, id DESC", f"deadline, {filters}")):
+        db.execute(f"CREATE INDEX idx_jobs_browse_{name}_new ON jobs({columns}) INCLUDE ({included})")
+    for name in ("newest", "salary", "deadline", "category"):
+        db.execute(f"DROP INDEX idx_jobs_browse_{name}")
+        db.execute(f"ALTER INDEX idx_jobs_browse_{name}_new RENAME TO idx_jobs_browse_{name}")
+
+
+@migration
+def m322_search_postgres_filter_index(db: Database) -> None:
+    """PostgreSQL's counterpart of SQLite's ``idx_jobs_filter`` (m110): keyword matches (``jobs_search``)
+    join jobs by id through an index holding every filter and sort column, so checking a match's filters
+    reads the narrow index instead of the wide job row. Nothing on SQLite."""
+    if not is_postgres(db):
+        return
+    db.execute("CREATE INDEX idx_jobs_filter ON jobs(id) INCLUDE (status, deadline, created_date, category, remote, "
+               "salary_min, salary_max, location, company_id)")

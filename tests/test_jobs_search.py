@@ -91,3 +91,68 @@ def test_keyword_with_filters_counts_only_visible_matches(db):
                        _job("Data Engineer IV", remote=1, deadline=yesterday, salary_min=90000, salary_max=99000)])
     r = jobs.search_jobs(db, jobs.JobFilters(query="data engineer", remote=True, salary_min=80000, location="austin"))
     assert r.total == 1 and [j["title"] for j in r.jobs] == ["Data Engineer"]
+
+
+def test_keyword_with_categories_finds_each_categorys_jobs(db):
+    # PostgreSQL narrows its index lookup by the categories' words: a name its parser reads as one word
+    # ("UX/UI") and one of stop words only ("Other") must still find their jobs, alone and together.
+    jobs.add_jobs(db, [_job("Figma Designer", category="Design (UX/UI)"),
+                       _job("Figma Trainer", category="Other"),
+                       _job("Figma Seller", category="Sales")])
+
+    def titles(category):
+        return sorted(j["title"] for j in jobs.search_jobs(db, jobs.JobFilters(query="figma", category=category)).jobs)
+
+    assert titles("Design (UX/UI)") == ["Figma Designer"]
+    assert titles("Other") == ["Figma Trainer"]
+    assert titles(["Other", "Design (UX/UI)"]) == ["Figma Designer", "Figma Trainer"]
+    assert titles(["Sales", "Legal"]) == ["Figma Seller"]
+    assert titles("Legal") == []
+
+
+def test_location_search_counts_to_the_keyword_cap_then_pages_in_the_sorts_order(db, monkeypatch):
+    monkeypatch.setattr(jobs, "COUNT_CAP", 3)
+    jobs.add_jobs(db, [_job(f"Nurse {i}", days_old=i, location="Denver, CO") for i in range(5)]
+                  + [_job("Nurse in Austin", days_old=0)])
+    r = jobs.search_jobs(db, jobs.JobFilters(location="denver", sort="newest", per_page=2, page=2))
+    assert (r.total, r.capped, [j["title"] for j in r.jobs]) == (3, True, ["Nurse 2", "Nurse 3"])
+    r = jobs.search_jobs(db, jobs.JobFilters(location="Denver, C", sort="newest", per_page=10))
+    assert (r.total, r.capped, len(r.jobs)) == (3, True, 5)
+    monkeypatch.setattr(jobs, "COUNT_CAP", 100)
+    r = jobs.search_jobs(db, jobs.JobFilters(location="denver", sort="newest", page=1))
+    assert (r.total, r.capped) == (5, False)
+
+
+def test_a_job_moved_to_a_new_location_is_found_there(db):
+    jobs.add_jobs(db, [_job("Welder")])
+    db.execute("UPDATE jobs SET location = ? WHERE title = ?", ["Reykjavik, Iceland", "Welder"])
+    for f in (jobs.JobFilters(location="reykjavik"), jobs.JobFilters(query="welder", location="Iceland")):
+        assert [j["title"] for j in jobs.search_jobs(db, f).jobs] == ["Welder"]
+    assert jobs.search_jobs(db, jobs.JobFilters(location="Austin")).total == 0
+
+
+def test_locations_stored_before_the_location_migration_are_found(db):
+    from engine import store
+
+    if not store.is_postgres(db):
+        pytest.skip("job_locations (m320) is PostgreSQL's")
+    db.execute("DROP FUNCTION job_locations_add() CASCADE")   # its triggers go with it: as before m320
+    db.execute("DROP TABLE job_locations")
+    db.execute("DROP INDEX idx_jobs_location")
+    jobs.add_jobs(db, [_job("Welder", location="Reykjavik, Iceland")])
+    db.execute("DELETE FROM _migrations WHERE name = 'm320_search_postgres_locations'")
+    assert store.apply_migrations(db) == ["m320_search_postgres_locations"]
+    assert [j["title"] for j in jobs.search_jobs(db, jobs.JobFilters(location="reykjavik")).jobs] == ["Welder"]
+    jobs.add_jobs(db, [_job("Baker", location="Oslo, Norway")])   # the trigger is back
+    assert jobs.search_jobs(db, jobs.JobFilters(location="oslo")).total == 1
+
+
+@pytest.mark.parametrize("count_cap", [1, 5])
+def test_the_last_word_counts_as_a_prefix_up_to_the_cap(db, monkeypatch, count_cap):
+    # PostgreSQL counts the words as typed first (a faster lookup): the prefix's other words still count
+    monkeypatch.setattr(jobs, "COUNT_CAP", count_cap)
+    jobs.add_jobs(db, [_job("Pythonista"), _job("Python Developer"), _job("Nurse")])
+    for query in ("python", "pyth", "developer pyth"):
+        r = jobs.search_jobs(db, jobs.JobFilters(query=query))
+        expected = 1 if query == "developer pyth" else 2
+        assert (r.total, r.capped) == ((1, True) if expected > count_cap else (expected, False)), query
