@@ -126,7 +126,7 @@ class OnnxEncoder:
 
     def encode(self, texts: list[str], batch_size: int = 64, show_progress: bool = False,
                int8: bool = False) -> np.ndarray:
-        """Float vectors of the float model (``int8``: of the int8 model, which must be loaded)."""
+        """(n, dim) float32 unit vectors from the float model (``int8``: from the int8 one, which must be loaded)."""
         texts = list(texts)
         threads = 1 if len(texts) <= SMALL_BATCH else (os.cpu_count() or 1)
         session = self._session(threads, int8=int8)
