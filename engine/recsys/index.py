@@ -436,10 +436,13 @@ def _load_saved(directory: Path, cache: EmbeddingCache) -> JobIndex | None:
 
 
 def _jobs_to_index(db, since: str | None = None, inclusive: bool = True) -> list[dict]:
-    """Every job to index; or every job (any status) stamped after ``since`` (or at it, when ``inclusive``)."""
+    """Every job to index; or every job (any status) stamped after ``since`` (or at it, when ``inclusive``).
+    The second is sorted here, not by the query: after a bulk import (thousands of jobs per stamp) SQLite's
+    planner would rather scan every job in id order than search idx_jobs_updated and sort."""
     sql = "SELECT id, updated_at, status FROM jobs"
     if since is not None:
-        return list(db.query(sql + f" WHERE updated_at {'>=' if inclusive else '>'} ? ORDER BY id", [since]))
+        rows = db.query(sql + f" WHERE updated_at {'>=' if inclusive else '>'} ?", [since])
+        return sorted(rows, key=lambda row: row["id"])
     return list(db.query(sql + f" WHERE status IN ({', '.join(repr(s) for s in INDEXED_STATUSES)}) ORDER BY id"))
 
 
