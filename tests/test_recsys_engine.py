@@ -118,7 +118,18 @@ def test_place_and_level_reorder_the_candidates_jobs(db):
     assert all(r.category == "Nursing" for r in placed.recommendations)
     first = placed.recommendations[0]   # the nurse job in Denver at the candidate's level (not "Senior ...")
     assert (first.location, first.nearness, first.level_fit, first.title) == ("Denver, CO", "near", True, "Registered Nurse")
-    assert placed.note is None and first.job_id != plain[0].job_id   # meaning alone put another job first
+    assert placed.note is None
+    # meaning alone ranks the senior job next door above a job at the candidate's level in another city
+    # (or leaves that one out of the top 5); level and place put it first
+    senior = next(r.job_id for r in plain if r.title.startswith("Senior") and r.location == "Denver, CO")
+    elsewhere = next(r.job_id for r in placed.recommendations if r.level_fit and r.nearness == "country")
+
+    def rank(recs, job_id):
+        ids = [r.job_id for r in recs]
+        return ids.index(job_id) if job_id in ids else len(ids)
+
+    assert rank(plain, senior) < rank(plain, elsewhere)
+    assert rank(placed.recommendations, elsewhere) < rank(placed.recommendations, senior)
     # a city with no job: the candidate is told, and sees the best matches elsewhere
     berlin = recommend_placed(db, "Registered nurse, bedside patient care, in Berlin", k=5)
     assert berlin.note.startswith("No matching job near Berlin") and len(berlin.recommendations) == 5
