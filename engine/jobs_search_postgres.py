@@ -34,7 +34,8 @@ def category_query(db: Database, categories: list[str]) -> str | None:
     document has them (``plainto_tsquery`` parses and stems the name as ``jobs_search_document`` does:
     "Design (UX/UI)" gives 'design' & 'ux/ui'), any of the categories. None when a category has no such
     word (stop words only, like "Other"): an OR without it would leave that category's jobs out."""
-    parts = [db.execute(f"SELECT plainto_tsquery({CONFIG}, ?)::text", [c]).fetchone()[0] for c in categories]
+    parts = [r[0] for r in db.execute(f"SELECT plainto_tsquery({CONFIG}, c)::text FROM unnest(CAST(? AS TEXT ARRAY)) AS c",
+                                      [list(categories)]).fetchall()]
     if not parts or not all(parts):
         return None
     return " | ".join(f"( {p} )" for p in parts)
@@ -73,13 +74,14 @@ def matching_ids(db: Database, keyword: list[str], location: list[str], categori
     keyword_q = tsquery(keyword)
     index_q = " & ".join(q for q in (keyword_q, tsquery(location, "C")) if q)
     category_q = category_query(db, categories) if categories else None
-    if category_q:
-        conditions, extra = [f"s.document @@ (to_tsquery({CONFIG}, ?) && ?::tsquery)"], [category_q]
-    else:
-        conditions, extra = [f"s.document @@ to_tsquery({CONFIG}, ?)"], []
-    conditions += where
+    by_words = f"s.document @@ to_tsquery({CONFIG}, ?)"
+    narrowed, extra = (f"s.document @@ (to_tsquery({CONFIG}, ?) && ?::tsquery)", [category_q]) if category_q else (by_words, [])
     values = [index_q, *extra, *params]
-    matched = f"FROM jobs_search s JOIN jobs j ON j.id = s.job_id WHERE {' AND '.join(conditions)}"
+
+    def matches(document_condition: str) -> str:
+        return f"FROM jobs_search s JOIN jobs j ON j.id = s.job_id WHERE {' AND '.join([document_condition, *where])}"
+
+    matched = matches(narrowed)
     columns = "j.id, j.created_date, j.salary_min, j.salary_max, j.deadline"
     first = f"SELECT {columns}{{score}} {matched} LIMIT {count_cap + 1}"
 
@@ -106,8 +108,6 @@ def matching_ids(db: Database, keyword: list[str], location: list[str], categori
         total = rows[0][1] if rows else count()
     if total <= count_cap:
         return [r[0] for r in rows], total, False
-    by_keyword = (f"FROM jobs_search s JOIN jobs j ON j.id = s.job_id WHERE "
-                  f"{' AND '.join([f's.document @@ to_tsquery({CONFIG}, ?)', *where])}")
-    ids = [r[0] for r in db.execute(f"SELECT j.id {by_keyword} ORDER BY {capped_sort} LIMIT ? OFFSET ?",
+    ids = [r[0] for r in db.execute(f"SELECT j.id {matches(by_words)} ORDER BY {capped_sort} LIMIT ? OFFSET ?",
                                     [keyword_q, *params, *limit]).fetchall()]
     return ids, count_cap, True

@@ -45,6 +45,10 @@ def int8_jobs_wanted() -> bool:
     return os.environ.get("JOBEXPRESSWAY_JOB_PRECISION", "int8").lower() != "float"
 
 
+def _int8_wanted() -> bool:
+    return int8_queries_wanted() or int8_jobs_wanted()
+
+
 def backend_wanted() -> bool:
     """ONNX unless JOBEXPRESSWAY_ENCODER_BACKEND=torch (benchmarks compare both; a way out if a wheel breaks)."""
     return os.environ.get("JOBEXPRESSWAY_ENCODER_BACKEND", "onnx").lower() != "torch"
@@ -65,8 +69,7 @@ class OnnxEncoder:
         self._sessions: dict[object, object] = {}
         self._lock = threading.Lock()
         int8_file = folder / INT8_MODEL
-        wanted = int8_queries_wanted() or int8_jobs_wanted()
-        self.use_int8_model(int8_file.read_bytes() if int8_file.is_file() and wanted else None)
+        self.use_int8_model(int8_file.read_bytes() if int8_file.is_file() and _int8_wanted() else None)
 
     def use_int8_model(self, model_bytes: bytes | None) -> None:
         """Encode with these int8 ONNX bytes from now on where int8 is wanted (None: float everywhere)."""
@@ -266,7 +269,7 @@ def load(version: str, st_loader) -> OnnxEncoder | None:
                     shutil.rmtree(folder, ignore_errors=True)
                     return None
                 _prune(folder)
-            if (int8_queries_wanted() or int8_jobs_wanted()) and not (folder / INT8_MODEL).is_file():
+            if _int8_wanted() and not (folder / INT8_MODEL).is_file():
                 try:
                     _quantize(folder, encoder)
                 except Exception as exc:   # profiles and jobs then stay float: slower, never wrong
