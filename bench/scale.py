@@ -160,6 +160,7 @@ def insert_jobs(db, pool: list[dict], n: int) -> None:
         # a deployment's autovacuum passes over a table soon after a bulk load; until then the visibility
         # map is empty and index-only scans (the covering search indexes) read every heap page as well
         db.execute("VACUUM ANALYZE jobs")
+        db.execute("VACUUM ANALYZE jobs_search")
         db.execute("ANALYZE")
     else:
         with store.transaction(db):

@@ -962,3 +962,30 @@ def m322_search_postgres_filter_index(db: Database) -> None:
         return
     db.execute("CREATE INDEX idx_jobs_filter ON jobs(id) INCLUDE (status, deadline, created_date, category, remote, "
                "salary_min, salary_max, location, company_id)")
+
+
+@migration
+def m323_search_postgres_words(db: Database) -> None:
+    """PostgreSQL looks a search's last word up as the stored words it is a prefix of (``engine.
+    jobs_search_postgres.expanded``): ``search_words`` holds every word of the jobs' search documents, added
+    by the document's trigger (a word no job uses any more only names nothing). "C" collation: a prefix is a
+    range of its index. Nothing on SQLite."""
+    if not is_postgres(db):
+        return
+    db.execute(_POSTGRES_SEARCH_WORDS)
+
+
+_POSTGRES_SEARCH_WORDS = """
+CREATE TABLE search_words (word TEXT COLLATE "C" PRIMARY KEY);
+INSERT INTO search_words (word) SELECT word FROM ts_stat('SELECT document FROM jobs_search');
+CREATE OR REPLACE FUNCTION jobs_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    doc tsvector := jobs_search_document(new);
+BEGIN
+    INSERT INTO jobs_search (job_id, document) VALUES (new.id, doc)
+    ON CONFLICT (job_id) DO UPDATE SET document = excluded.document;
+    -- in the lexemes' sorted order, so two jobs adding the same new words never wait on each other in turn
+    INSERT INTO search_words (word) SELECT unnest(tsvector_to_array(doc)) ON CONFLICT (word) DO NOTHING;
+    RETURN new;
+END $$;
+"""

@@ -156,3 +156,59 @@ def test_the_last_word_counts_as_a_prefix_up_to_the_cap(db, monkeypatch, count_c
         r = jobs.search_jobs(db, jobs.JobFilters(query=query))
         expected = 1 if query == "developer pyth" else 2
         assert (r.total, r.capped) == ((1, True) if expected > count_cap else (expected, False)), query
+
+
+def _postgres_only(db):
+    from engine import store
+
+    if not store.is_postgres(db):
+        pytest.skip("search_words (m323) is PostgreSQL's")
+
+
+def test_a_prefix_is_looked_up_as_the_stored_words_it_names(db, monkeypatch):
+    from engine import jobs_search_postgres as pg
+
+    _postgres_only(db)
+    jobs.add_jobs(db, [_job("Pythonista"), _job("Python Developer", location="Boston, MA"), _job("Nurse")])
+    (q,), possible = pg.expanded(db, ["'pyth':*"])
+    assert (q, possible) == ("( 'python' | 'pythonista' )", True)
+    (q, where), _ = pg.expanded(db, ["'develop' & 'python':*", "'bost':*C"])
+    assert (q, where) == ("'develop' & ( 'python' | 'pythonista' )", "'boston':C")
+    assert pg.expanded(db, ["'develop' & 'pythonx':*"])[1] is False      # names no stored word: no match
+    assert [j["title"] for j in jobs.search_jobs(db, jobs.JobFilters(query="developer pyth", location="bost")).jobs] \
+        == ["Python Developer"]
+    assert jobs.search_jobs(db, jobs.JobFilters(query="pythonx")).total == 0
+    assert jobs.search_jobs(db, jobs.JobFilters(query="pytor")).total == 0
+    jobs.add_jobs(db, [_job("Pytorch Tooling Lead")])                     # its words are stored as it is
+    assert [j["title"] for j in jobs.search_jobs(db, jobs.JobFilters(query="pytor")).jobs] == ["Pytorch Tooling Lead"]
+    monkeypatch.setattr(pg, "EXPANSION_LIMIT", 1)                         # too many words: stays a prefix
+    assert pg.expanded(db, ["'pyth':*"])[0] == ["'pyth':*"]
+    assert jobs.search_jobs(db, jobs.JobFilters(query="pyth")).total == 2
+
+
+def test_a_phrase_or_a_quoted_word_stays_as_postgresql_parsed_it(db):
+    from engine import jobs_search_postgres as pg
+
+    _postgres_only(db)
+    jobs.add_jobs(db, [_job("Foo Barista")])
+    assert pg.expanded(db, ["'foo':* <-> 'bar':*"])[0] == ["'foo':* <-> 'bar':*"]   # not a plain AND: kept
+    assert jobs.search_jobs(db, jobs.JobFilters(query="foo_bar")).total == 1
+    db.execute("INSERT INTO search_words (word) VALUES (?), (?)", ["o'neil", "back\\slash"])
+    (q, r), _ = pg.expanded(db, ["'o''n':*", "'back\\\\s':*"])
+    assert (q, r) == ("'o''neil'", "'back\\\\slash'")
+    assert db.execute("SELECT ?::tsquery::text, ?::tsquery::text", [q, r]).fetchone() == (q, r)
+
+
+def test_words_stored_before_the_words_migration_are_found_by_prefix(db):
+    from engine import store
+
+    _postgres_only(db)
+    old_sync = store._POSTGRES_JOB_SEARCH.split("CREATE FUNCTION jobs_search_sync()")[1].split("CREATE TRIGGER")[0]
+    db.execute("CREATE OR REPLACE FUNCTION jobs_search_sync()" + old_sync)   # as before m323
+    db.execute("DROP TABLE search_words")
+    jobs.add_jobs(db, [_job("Welder", "Certified welding inspector")])
+    db.execute("DELETE FROM _migrations WHERE name = 'm323_search_postgres_words'")
+    assert store.apply_migrations(db) == ["m323_search_postgres_words"]
+    assert jobs.search_jobs(db, jobs.JobFilters(query="inspect")).total == 1
+    jobs.add_jobs(db, [_job("Baker", "Sourdough")])                         # the trigger stores words again
+    assert jobs.search_jobs(db, jobs.JobFilters(query="sourd")).total == 1
