@@ -123,16 +123,24 @@ def test_suggestions_for_nothing_are_empty():
 
 
 @pytest.mark.slow
-def test_titles_find_their_occupation_and_jobs_get_one(db):
-    from engine.occupations.jobs import assign_jobs, occupations_of, suggest_occupations
+def test_titles_find_their_occupation_and_jobs_get_one_in_a_process_of_their_own(db, data_dir):
+    from engine.occupations.jobs import assign_jobs, occupations_of, start_background_assign, suggest_occupations
 
     assert suggest_occupations("Data Scientist")[0].code == "15-2051.00"
     jobs_core.add_jobs(db, [{"title": t, "description": f"posting {i}"}
                             for i, t in enumerate(("Data Scientist", "Head Chef", "Head Chef"))])
-    done = []
-    assert assign_jobs(db, lambda d, t: done.append((d, t))) == 3
-    assert done[-1] == (2, 2)   # two distinct titles matched
+    status = start_background_assign(data_dir)   # what a page starts: never in the page server's process
+    assert status.running and status.process.pid != os.getpid()
+    assert os.sched_getscheduler(status.process.pid) == os.SCHED_IDLE   # only CPU time the pages leave
+    assert start_background_assign(data_dir) is status   # one at a time per data folder
+    assert status.process.wait(timeout=300) == 0, (data_dir / "occupations-assign.log").read_text()
+    assert status.error is None and not status.running
+    done_process = status.process
+    assert start_background_assign(data_dir).process is done_process   # not again within RESTART_AFTER_S
     assert {v.code for v in occupations_of(db, [1, 2, 3]).values()} == {"15-2051.00", "35-1011.00"}
+    jobs_core.add_jobs(db, [{"title": "Registered Nurse", "description": "posting 3"}])
+    done = []
+    assert assign_jobs(db, lambda d, t: done.append((d, t))) == 1 and done[-1] == (1, 1)
     assert assign_jobs(db) == 0   # nothing left for this model
 
 

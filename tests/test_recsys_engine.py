@@ -211,6 +211,7 @@ def test_a_background_build_runs_in_its_own_process_and_the_server_loads_its_ind
         idx.get_index(db, inline_limit=0, load_limit=0)
     status = idx.start_background_build(tmp_path / "data")
     assert idx.start_background_build(tmp_path / "data") is status   # one build per data dir
+    assert os.sched_getscheduler(idx._build_processes[-1].pid) == os.SCHED_IDLE   # CPU time pages leave
     _wait_while_building(status)
     assert status.state == "ready", status.error
     assert status.done == status.total == 64 and status.fraction == 1.0

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import atexit
 import re
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 
 import sqlite_utils
 
+from engine import priority
 from engine.occupations.match import OccupationMatch, matcher, matcher_ready, matcher_version
 from engine.store import transaction
 
@@ -63,7 +68,7 @@ def assignment_needed(db: sqlite_utils.Database) -> bool:
 
 
 def assign_jobs(db: sqlite_utils.Database, progress: Callable[[int, int], None] | None = None,
-                job_ids: list[int] | None = None, stop: threading.Event | None = None) -> int:
+                job_ids: list[int] | None = None) -> int:
     """Give every job (or those of ``job_ids``) without a current occupation one, committed per batch of
     titles. Returns how many jobs were given one."""
     m = matcher()
@@ -76,8 +81,6 @@ def assign_jobs(db: sqlite_utils.Database, progress: Callable[[int, int], None] 
     if progress:
         progress(0, len(titles))
     for start in range(0, len(titles), BATCH):
-        if stop is not None and stop.is_set():
-            break
         batch = titles[start:start + BATCH]
         rows = [(job_id, best[0].code, float(best[0].confidence), version)
                 for title, best in zip(batch, match_titles(batch)) for job_id in by_title[title]]
@@ -158,52 +161,54 @@ def profile_occupation(profile: dict) -> OccupationMatch | None:
 
 
 class AssignStatus:
-    """Progress of a background assignment (one per data folder)."""
+    """The background assignment of one data folder: its process while it runs."""
 
     def __init__(self):
-        self.done = self.total = 0
-        self.running = False
-        self.error: str | None = None
+        self.process: subprocess.Popen | None = None
+        self.started_at = 0.0
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    @property
+    def error(self) -> str | None:
+        code = None if self.process is None else self.process.poll()
+        return f"the assignment process exited with code {code}" if code else None
 
 
+RESTART_AFTER_S = 60   # pages ask on every view: a run that failed, or left a job it cannot match, waits
 _status: dict[str, AssignStatus] = {}
 _status_lock = threading.Lock()
-_stopping = threading.Event()
-_threads: list[threading.Thread] = []
 
 
 def _stop_at_exit() -> None:
-    """Let a running assignment finish its batch: a daemon thread killed inside an encode aborts the process."""
-    _stopping.set()
-    for thread in _threads:
-        thread.join(timeout=120)
+    """Stop the assignments this process started (each batch commits on its own: the next run resumes)."""
+    for status in _status.values():
+        if status.running:
+            status.process.terminate()
 
 
 def start_background_assign(data_dir=None) -> AssignStatus:
-    """Assign jobs' occupations in a thread (the first time the occupation vectors are embedded: about a
-    minute); pages show jobs meanwhile and occupations appear as batches commit."""
-    from engine import config, store
+    """Assign jobs' occupations in a separate process at the lowest CPU priority (`engine occupations assign`;
+    the first time the occupation vectors are embedded: about a minute), one per data folder at a time and
+    at most one start per RESTART_AFTER_S. In a thread of the page server the encoding held its interpreter
+    and every page crawled meanwhile; pages show jobs while it runs and occupations appear as its batches
+    commit."""
+    from engine import config
 
     key = str(config.data_dir(data_dir))
     with _status_lock:
         status = _status.setdefault(key, AssignStatus())
-        if status.running:
+        if status.running or (status.process and time.monotonic() - status.started_at < RESTART_AFTER_S):
             return status
-        status.running, status.error = True, None
-
-    def run() -> None:
-        try:
-            db = store.connect(key)
-            assign_jobs(db, lambda d, t: (setattr(status, "done", d), setattr(status, "total", t)), stop=_stopping)
-        except Exception as exc:  # noqa: BLE001  (shown on the page; the thread must not die silently)
-            status.error = f"{type(exc).__name__}: {exc}"
-        finally:
-            status.running = False
-
-    thread = threading.Thread(target=run, name="occupations-assign", daemon=True)
-    with _status_lock:
-        if not _threads:
+        if not any(s.process for s in _status.values()):
             atexit.register(_stop_at_exit)
-        _threads.append(thread)
-    thread.start()
+        Path(key).mkdir(parents=True, exist_ok=True)
+        with open(Path(key) / "occupations-assign.log", "ab") as log:
+            status.process = subprocess.Popen(
+                [sys.executable, "-m", "engine", "occupations", "assign", "--data-dir", key],
+                cwd=config.PROJECT_ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                preexec_fn=priority.lowest)   # pages first
+        status.started_at = time.monotonic()
     return status

@@ -20,7 +20,7 @@
   expired, not pending review) is checked at query time against the database, so a hidden job never shows
   even before a sync.
 - One ``JobIndex`` per data dir per process (module cache). A large build runs in its own process
-  (``start_background_build``: `python -m engine index build --background`, niced), never in the process
+  (``start_background_build``: `python -m engine index build --background`, at the lowest CPU priority), never in the process
   that serves pages: embedding in the web server made every page crawl while it ran. The builder publishes
   its progress in ``<data_dir>/index/build.json`` and holds ``build.lock``, so one build runs per data dir
   whoever started it (`engine init --build-index`, a page, the CLI); a thread of the server follows the
@@ -45,6 +45,7 @@ from typing import Callable
 import numpy as np
 import sqlite_utils
 
+from engine import priority
 from engine.recsys import encoder as enc
 from engine.recsys.text import JOB_TEXT_FORMAT, job_text
 
@@ -61,7 +62,6 @@ SYNC_OVERLAP_S = 120       # a sync re-reads jobs stamped this long before its p
                            # stamp already seen; the re-read jobs whose vector is current cost a dict lookup
 OVERLAP_EVERY_S = 2.0      # ...at most this often (other syncs read past the watermark only): after a bulk
                            # import every job is in the window, and reading them all on each request cost 0.3 s at 3k
-BUILD_NICENESS = 10        # the build process yields the CPU to the page server
 STATUS_EVERY_S = 0.5       # the build publishes its progress at most this often
 EMBED_BATCH = 64
 READ_CHUNK = 2048          # jobs read (and sorted by text length) at a time during a build
@@ -583,7 +583,7 @@ def build_index(db: sqlite_utils.Database, progress_callback: ProgressCallback |
 
 
 def spawn_build(data_dir: str | Path | None = None) -> subprocess.Popen:
-    """Start `python -m engine index build --background` for a data dir, niced, its output in
+    """Start `python -m engine index build --background` for a data dir (``priority.lowest``), its output in
     ``<data_dir>/index/build.log``. It waits for (then reuses) any build already running there."""
     from engine import config, store
 
@@ -593,7 +593,7 @@ def spawn_build(data_dir: str | Path | None = None) -> subprocess.Popen:
         return subprocess.Popen([sys.executable, "-m", "engine", "index", "build", "--background", "--json",
                                  "--data-dir", str(directory.parent)],
                                 cwd=config.PROJECT_ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                preexec_fn=lambda: os.nice(BUILD_NICENESS))
+                                preexec_fn=priority.lowest)   # pages first
 
 
 def start_background_build(data_dir: str | Path | None = None) -> BuildStatus:
