@@ -200,3 +200,27 @@ def test_vp8_encoder_survives_frames_libvpx_refuses():
         payloads, _ = encoder.encode(video_frame(bad))
         assert payloads
     assert encoder.encode(video_frame(9000))[0]
+
+
+def test_calls_run_on_an_event_loop_of_their_own():
+    """streamlit-webrtc ran every call on Streamlit's own event loop, which also carries the sessions'
+    websockets: on a loaded machine a call's media work held back the next player's offer and answer (the
+    recruiter never saw the candidate). After tune_media_stack the library's modules find the calls' loop,
+    running in a thread of its own."""
+    import importlib
+    import threading
+
+    from engine.meetings import media_loop
+
+    rtc.tune_media_stack()
+    loop = media_loop.media_loop()
+    for name in media_loop.LIBRARY_MODULES:
+        assert importlib.import_module(name).get_global_event_loop() is loop, name
+
+    async def where() -> str:
+        return threading.current_thread().name
+
+    assert asyncio.run_coroutine_threadsafe(where(), loop).result(timeout=30) == "jobexpressway-media-loop"
+    assert threading.current_thread().name != "jobexpressway-media-loop"
+    rtc.tune_media_stack()   # idempotent: the same loop
+    assert media_loop.media_loop() is loop

@@ -25,7 +25,7 @@ import streamlit.components.v1 as components
 
 from engine import store
 from engine.authz import AccessDenied, Actor, NotFound
-from engine.meetings import bridge, media_access, peers, recordings, rtc
+from engine.meetings import bridge, media_access, media_loop, peers, recordings, rtc
 from engine.meetings import pad as pads
 from engine.meetings.sandbox import SandboxUnavailable, available_languages, run_code, unavailable_reason
 from ui import session
@@ -69,11 +69,10 @@ def _bridge() -> bridge.Bridge:
     global _BRIDGE
     with _BRIDGE_LOCK:
         if _BRIDGE is None:
-            from streamlit_webrtc.eventloop import get_global_event_loop
             from streamlit_webrtc.relay import get_global_relay
 
             rtc.tune_media_stack()
-            _BRIDGE = bridge.Bridge(_replica(), store.connect, get_global_event_loop(), get_global_relay(),
+            _BRIDGE = bridge.Bridge(_replica(), store.connect, media_loop.media_loop(), get_global_relay(),
                                     _local_call, rtc.ice_servers())
         return _BRIDGE
 

@@ -15,8 +15,8 @@ connection to A's bridge, server process to server process:
 The signalling is a table polled every ``poll_s`` seconds, the same on SQLite (several processes on one
 file) and PostgreSQL; rows are deleted once read. ICE uses the servers of WEBRTC_ICE_SERVERS (none by
 default: host candidates, enough for replicas on one machine or network). aiortc objects live on the
-caller's event loop (Streamlit-webrtc's one loop in the app), and every database call and wait happens in
-the bridge's own thread, never on that loop nor in a page's script run.
+caller's event loop (the calls' loop, ``engine.meetings.media_loop``), and every database call and wait
+happens in the bridge's own thread, never on that loop nor in a page's script run.
 
 One connection ("link") serves every viewer of that call on this process; a link nobody asked for during
 ``idle_s`` seconds is closed, and so is the answering side when its call ends or the viewer closes.

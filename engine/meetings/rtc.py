@@ -6,8 +6,9 @@ WEBRTC_ICE_SERVERS='[{"urls": ["stun:stun.example.org:3478"]}, {"urls": ["turn:t
 "username": "u", "credential": "p"}]'.
 
 tune_media_stack() adjusts aiortc and aioice (process-wide, idempotent) so that calls relayed by a small,
-busy server stay up: every call and Streamlit itself share one asyncio event loop there. Each change was
-found in the logs of two-person calls that froze or dropped on a 2-core machine; see docs/meetings.md.
+busy server stay up: every call of the process shares one asyncio event loop (its own since
+engine.meetings.media_loop; Streamlit's too before). Each change was found in the logs of two-person calls
+that froze or dropped on a 2-core machine; see docs/meetings.md.
 """
 from __future__ import annotations
 
@@ -203,11 +204,15 @@ def tune_media_stack() -> None:
     """Lighter, sturdier media handling for this process (idempotent): aiortc's VP8 bitrate bounds (module
     constants it reads when an encoder starts and on each bandwidth report from the browser), a vectorised
     audio level, media sockets drained on each wake-up and with larger buffers, ICE consent that tolerates
-    a slow event loop, and a VP8 encoder that survives a frame libvpx refuses."""
+    a slow event loop, a VP8 encoder that survives a frame libvpx refuses, and the calls on an event loop
+    of their own (``engine.meetings.media_loop``)."""
     from aioice import ice
     from aiortc import rtp
     from aiortc.codecs import vpx
 
+    from engine.meetings import media_loop
+
+    media_loop.install()   # calls on a loop of their own, not Streamlit's
     vpx.DEFAULT_BITRATE, vpx.MIN_BITRATE, vpx.MAX_BITRATE = VP8_DEFAULT_BPS, VP8_MIN_BPS, VP8_MAX_BPS
     if not getattr(vpx.Vp8Encoder.encode, "_jobexpressway", False):
         vpx.Vp8Encoder.encode = _resilient_encode(vpx.Vp8Encoder.encode)
