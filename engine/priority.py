@@ -1,7 +1,6 @@
 """The CPU priority of work started in the background of a serving machine (index builds, occupation
-assignment): SCHED_IDLE, so it runs only on CPU time that nothing else wants. Niced by 10 instead, such a
-process still took a share of both cores whenever a page ran, and a page took up to 1.2 s (p95) during a
-build (bench/cold_start.py)."""
+assignment): SCHED_IDLE, so it runs only on CPU time that nothing else wants; a niced process still takes
+a share of the cores whenever the page server wants them."""
 from __future__ import annotations
 
 import os
