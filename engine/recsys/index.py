@@ -20,11 +20,11 @@
   expired, not pending review) is checked at query time against the database, so a hidden job never shows
   even before a sync.
 - One ``JobIndex`` per data dir per process (module cache). A large build runs in its own process
-  (``start_background_build``: `python -m engine index build --background`, at the lowest CPU priority), never in the process
-  that serves pages: embedding in the web server made every page crawl while it ran. The builder publishes
-  its progress in ``<data_dir>/index/build.json`` and holds ``build.lock``, so one build runs per data dir
-  whoever started it (`engine init --build-index`, a page, the CLI); a thread of the server follows the
-  file into ``BUILD_STATUS`` for the UI and loads the saved index when it is ready.
+  (``start_background_build``: `python -m engine index build --background`, at the lowest CPU priority),
+  never in the process that serves pages: embedding in the web server made every page crawl while it ran.
+  The builder publishes its progress in ``<data_dir>/index/build.json`` and holds ``build.lock``, so one
+  build runs per data dir whoever started it (`engine init --build-index`, a page, the CLI); a thread of
+  the server follows the file into ``BUILD_STATUS`` for the UI and loads the saved index when it is ready.
 """
 from __future__ import annotations
 
