@@ -1,4 +1,6 @@
 """Texts the encoder sees (no model needed)."""
+import pytest
+
 from engine.recsys.text import (as_list, clean, job_text, profile_like_text, profile_text, remove_title, resume_text,
                                  title_phrases)
 
@@ -177,6 +179,31 @@ def test_training_datasets_keep_pairs_and_triplets_apart():
     assert sets["pairs"].column_names == ["anchor", "positive"] and sets["pairs"]["anchor"] == ["a", "f"]
     assert sets["triplets"].column_names == ["anchor", "positive", "negative"] and sets["triplets"]["negative"] == ["e"]
     assert list(training_datasets([("a", "b")])) == ["pairs"]
+
+
+def test_occupation_pairs_batch_titles_apart_from_long_texts():
+    """A batch is padded to its longest text: a title pair must not share one with a description."""
+    from engine.recsys.finetune import SHORT_WORDS, training_datasets
+
+    long_text = " ".join(["word"] * (SHORT_WORDS + 1))
+    sets = training_datasets([("Data Wrangler", "Data Scientists"), ("Tools: Python", long_text),
+                              ("Nurse", "Registered Nurses", "Licensed Practical Nurses")], by_length=True)
+    assert sets["short pairs"]["anchor"] == ["Data Wrangler"] and sets["pairs"]["anchor"] == ["Tools: Python"]
+    assert sets["short triplets"]["negative"] == ["Licensed Practical Nurses"] and "triplets" not in sets
+
+
+def test_a_training_run_starts_from_the_model_it_names(monkeypatch, tmp_path):
+    from engine.recsys import encoder as enc
+    from engine.recsys.finetune import base_folder
+
+    assert base_folder("pretrained") == enc.pretrained_path()
+    assert base_folder("job-rec-v1") == enc.jobrec_path()   # trained here, else the shipped one
+    monkeypatch.setenv("JOBEXPRESSWAY_SHIPPED_MODELS", str(tmp_path / "none"))
+    monkeypatch.setattr(enc, "finetuned_path", lambda: tmp_path / "none-trained")
+    with pytest.raises(FileNotFoundError, match="train encoder"):
+        base_folder("job-rec-v1")
+    with pytest.raises(ValueError, match="unknown base model"):
+        base_folder("bert")
 
 
 def test_training_without_real_postings_says_so(monkeypatch, tmp_path):

