@@ -75,15 +75,3 @@ def test_real_postings_become_documents(tmp_path):
     manifest = pretrain_text.build(tmp_path, ("postings",), posting_limit=30)
     assert manifest["sources"]["postings"]["documents"] >= 20 and manifest["sources"]["postings"]["words"] > 3000
 
-
-def test_scaling_bench_pretrains_and_fine_tunes_a_tiny_shape(setup):
-    from bench import coach_scaling
-
-    pretrain_text.build(setup / "text", ("onet", "coach"))
-    out = setup / "scaling.json"
-    assert coach_scaling.main(["--pretrain-dir", str(setup / "text"), "--shapes", "16x1x16", "--vocab", "300",
-                               "--pretrain-minutes", "0.01", "--finetune-minutes", "0.01", "--out", str(out)]) == 0
-    run, = json.loads(out.read_text())["runs"]
-    assert run["pretrain"]["steps"] >= 1 and run["finetune"]["steps"] >= 1
-    for phase in ("heldout_after_pretrain", "heldout_after_finetune"):
-        assert run[phase]["tokens"] > 0 and 0 < run[phase]["bits_per_char"] < 40

@@ -18,7 +18,8 @@ from tqdm import tqdm
 
 from engine.coach import paths
 from engine.coach.corpus import load_corpus
-from engine.coach.retrieval import EVAL_FILE, SOURCES_K, Retriever, encode
+from engine.coach import retrieval   # retrieval.encode looked up at call time (tests stand in for it)
+from engine.coach.retrieval import EVAL_FILE, SOURCES_K, Retriever
 
 EVAL_SAMPLING_SEED = 7
 
@@ -32,12 +33,11 @@ def language_scores(folder, pairs) -> dict:
 
     net, config = gpt.load(folder)
     tokenizer = load_tokenizer(Path(folder) / TOKENIZER_FILE)
-    x, y = train.windows(train.token_stream(pairs, tokenizer, config.seed), config.seq_len, config.seq_len)
-    measured = train.measure(net, x, y)
+    measured = train.score_pairs(net, tokenizer, pairs, config.seq_len, config.seed)
     text = " ".join(p.question + " " + p.answer for p in pairs)
     return {"tokenizer": tokenizer.kind, "vocab_size": len(tokenizer), "parameters": int(net.count_params()),
             "tokens": measured["tokens"], "characters": train.pair_chars(pairs),
-            "perplexity": measured["perplexity"], "bits_per_char": train.bits_per_char(measured, train.pair_chars(pairs)),
+            "perplexity": measured["perplexity"], "bits_per_char": measured["bits_per_char"],
             "next_token_accuracy": measured["accuracy"], "oov_rate": tokenizer.oov_rate(text)}
 
 
@@ -70,7 +70,7 @@ def run(limit: int | None = None, *, progress: bool = True, write: bool = True) 
         generator = load_generator()
     except ModelMissing:
         generator = None
-    query_vectors = encode([p.question for p in heldout])
+    query_vectors = retrieval.encode([p.question for p in heldout])
     outputs: dict[str, list[str]] = {"retrieval": []}
     if generator:
         outputs.update({"gpt": [], "retrieval+gpt": []})
@@ -87,10 +87,10 @@ def run(limit: int | None = None, *, progress: bool = True, write: bool = True) 
         rows.append({"id": pair.id, "topic": pair.topic, "question": pair.question, "retrieved_id": best.id,
                      "retrieved_question": best.question, "retrieval_score": round(score, 3),
                      "same_topic": best.topic == pair.topic})
-    references = encode([p.answer for p in heldout])
+    references = retrieval.encode([p.answer for p in heldout])
     similarity = {}
     for mode, texts in outputs.items():
-        sims = np.sum(encode([t or "-" for t in texts]) * references, axis=1)
+        sims = np.sum(retrieval.encode([t or "-" for t in texts]) * references, axis=1)
         similarity[mode] = float(sims.mean())
         for row, s in zip(rows, sims):
             row[f"sim_{mode}"] = round(float(s), 3)

@@ -15,6 +15,7 @@ from keras import layers, ops  # noqa: E402
 
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "coach.weights.h5"
+SHIP_LIMIT_MB = 20.0             # the shipped weights (float32, no optimizer state) stay under this
 
 
 @dataclass
@@ -112,8 +113,11 @@ def build_model(config: CoachConfig, *, compile: bool = True) -> keras.Model:
     x = layers.LayerNormalization(epsilon=1e-5, name="ln_f")(x)
     probs = layers.Dense(config.vocab_size, activation="softmax", name="lm_head")(x)   # (B, T, V)
     model = keras.Model(ids, probs, name="coach_gpt")
-    if not compile:
-        return model
+    return compile_model(model, config) if compile else model
+
+
+def compile_model(model: keras.Model, config: CoachConfig) -> keras.Model:
+    """Adam and the loss over real tokens (a loaded model is compiled afresh to train on: fine-tuning)."""
     model.compile(
         optimizer=keras.optimizers.Adam(config.learning_rate),
         loss=keras.losses.SparseCategoricalCrossentropy(ignore_class=0),   # <pad> (id 0) never counts
@@ -139,9 +143,15 @@ def save(model: keras.Model, config: CoachConfig, folder: str | Path) -> None:
     model.save_weights(folder / WEIGHTS_FILE)
 
 
-def load(folder: str | Path) -> tuple[keras.Model, CoachConfig]:
+def load(folder: str | Path, *, compile: bool = False) -> tuple[keras.Model, CoachConfig]:
+    """The model saved in folder; compile=True to train it further (with a fresh optimizer)."""
     folder = Path(folder)
     config = CoachConfig.load(folder)
     model = build_model(config, compile=False)
     model.load_weights(folder / WEIGHTS_FILE)
-    return model, config
+    return (compile_model(model, config) if compile else model), config
+
+
+def weights_megabytes(model: keras.Model) -> float:
+    """float32 weights without the optimizer's moments: what ships (SHIP_LIMIT_MB)."""
+    return round(model.count_params() * 4 / 1e6, 2)

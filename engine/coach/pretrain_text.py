@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from engine import config
-from engine.coach.corpus import Corpus, load_corpus
+from engine.coach.corpus import Corpus, QAPair, load_corpus
 
 SOURCES = ("postings", "onet", "coach")
 ONET_OCCUPATIONS = Path("skills") / "onet_29_2" / "Occupation Data.txt"
@@ -56,12 +56,18 @@ def onet_documents(root: Path | None = None) -> Iterator[str]:
                 yield f"{title}\n{description}"
 
 
+def pair_document(pair: QAPair) -> str:
+    """How a coach pair is written as a pretraining document."""
+    return f"{pair.question}\n{pair.answer}"
+
+
 def coach_documents(corpus: Corpus) -> Iterator[str]:
     for p in corpus.train:
-        yield f"{p.question}\n{p.answer}"
+        yield pair_document(p)
 
 
-def _key(text: str) -> str:
+def text_key(text: str) -> str:
+    """Documents with the same key are the same text (case and whitespace aside)."""
     return hashlib.sha1(re.sub(r"\s+", " ", text.lower()).strip().encode()).hexdigest()
 
 
@@ -77,7 +83,7 @@ def documents(sources: Iterable[str] = SOURCES, *, corpus: Corpus | None = None,
     for source in sources:
         for text in readers[source]():
             text = text.replace("\r\n", "\n").strip()
-            key = _key(text)
+            key = text_key(text)
             if len(text) < MIN_CHARS or key in seen:
                 continue
             seen.add(key)

@@ -99,6 +99,36 @@ def unigram_perplexity(train_stream: list[int], y: np.ndarray, vocab: int) -> fl
     return float(math.exp(-logp[y[y != 0]].mean()))
 
 
+def score_pairs(model, tokenizer, pairs: list[QAPair], seq_len: int, seed: int) -> dict:
+    """Perplexity, next-token accuracy and bits per character of the pairs laid out as training pairs are
+    (joined, in windows of seq_len, every token scored once); "_pred" holds the predictions."""
+    x, y = windows(token_stream(pairs, tokenizer, seed), seq_len, seq_len)
+    measured = measure(model, x, y, batch_size=16)        # (16, T, V) probabilities at a time: V may be 5,000
+    measured["bits_per_char"] = bits_per_char(measured, pair_chars(pairs))
+    measured["_y"] = y
+    return measured
+
+
+def public(measured: dict) -> dict:
+    return {k: v for k, v in measured.items() if not k.startswith("_")}
+
+
+def language_report(model, tokenizer, fit_pairs: list[QAPair], heldout: list[QAPair], seq_len: int, seed: int) -> dict:
+    """The language-model figures every trained coach GPT records in metrics.json: held-out perplexity,
+    accuracy and bits per character, the training split's beside them, a unigram baseline and the confusion
+    matrix of the most frequent held-out tokens."""
+    held = score_pairs(model, tokenizer, heldout, seq_len, seed) if heldout else None
+    fit_stream = token_stream(fit_pairs, tokenizer, seed)
+    heldout_text = " ".join(p.question + " " + p.answer for p in heldout)
+    return {
+        "heldout_oov_rate": round(tokenizer.oov_rate(heldout_text), 4),
+        "heldout": public(held) if held else None,
+        "train_split": public(score_pairs(model, tokenizer, fit_pairs, seq_len, seed)),
+        "baseline_unigram_heldout_perplexity": unigram_perplexity(fit_stream, held["_y"], len(tokenizer)) if held else None,
+        "confusion_top30_heldout": confusion(held["_y"], held["_pred"], tokenizer) if held else None,
+    }
+
+
 def train(config=None, corpus: Corpus | None = None, out_dir: str | Path | None = None, *, verbose: bool = True) -> dict:
     from engine.coach import model as gpt
     import keras
@@ -154,13 +184,9 @@ def train(config=None, corpus: Corpus | None = None, out_dir: str | Path | None 
     model.fit(x, y, validation_data=(xd, yd), batch_size=config.batch_size, epochs=config.epochs, shuffle=True,
               callbacks=[EpochLog(), early], verbose=(1 if sys.stdout.isatty() else 2) if verbose else 0)
 
-    held = measure(model, xh, yh) if len(xh) else None
-    if held:
-        held["bits_per_char"] = bits_per_char(held, pair_chars(corpus.heldout))
-    train_eval = measure(model, *windows(fit_stream, config.seq_len, config.seq_len))
+    report = language_report(model, tokenizer, fit_pairs, corpus.heldout, config.seq_len, config.seed)
     gpt.save(model, config, out_dir)
     tokenizer.save(out_dir / TOKENIZER_FILE)
-    heldout_text = " ".join(p.question + " " + p.answer for p in corpus.heldout)
     metrics = {
         "model": "coach GPT (Keras 3, trained from scratch)",
         "command": paths.train_command(),
@@ -172,33 +198,45 @@ def train(config=None, corpus: Corpus | None = None, out_dir: str | Path | None 
                    "heldout_tokens": len(heldout_stream), "fingerprint": corpus.fingerprint()},
         "tokenizer": tokenizer.kind,
         "vocab_size": len(tokenizer),
-        "heldout_oov_rate": round(tokenizer.oov_rate(heldout_text), 4),
         "epochs_run": len(history),
         "best_epoch": (int(np.argmin([h["dev_loss"] for h in history])) + 1) if history else None,
         "train_wall_seconds": round(time.time() - started, 1),
         "train_cpu_seconds": round(time.process_time() - cpu_started, 1),
         "train_two_core_minutes": round(two_core_minutes(), 2),
         "history": history,
-        "heldout": {k: v for k, v in held.items() if not k.startswith("_")} if held else None,
-        "train_split": {k: v for k, v in train_eval.items() if not k.startswith("_")},
-        "baseline_unigram_heldout_perplexity": unigram_perplexity(fit_stream, yh, len(tokenizer)) if len(xh) else None,
-        "confusion_top30_heldout": confusion(yh, held["_pred"], tokenizer) if held else None,
+        **report,
         "note": "perplexity and accuracy exclude padding; held-out pairs are never trained on or used for "
                 "early stopping (a dev split carved from the training pairs is)",
     }
     (out_dir / METRICS_FILE).write_text(json.dumps(metrics, indent=1) + "\n")
+    log_heldout(metrics, out_dir, log)
+    return metrics
+
+
+def log_heldout(metrics: dict, out_dir: Path, log) -> None:
+    held = metrics.get("heldout")
     if held:
         log(f"coach: held-out perplexity {held['perplexity']:.1f}, {held['bits_per_char']:.3f} bits per character, "
             f"next-token accuracy {held['accuracy']:.3f} "
-            f"(training split: {train_eval['accuracy']:.3f}); saved to {out_dir}")
-    return metrics
+            f"(training split: {metrics['train_split']['accuracy']:.3f}); saved to {out_dir}")
 
 
 COACH_USE = ("Practice answers to common interview questions in the coach's GPT modes ('gpt' writes freely, "
              "'retrieval+gpt' writes from the closest corpus answer); the sources shown come from retrieval.")
-COACH_LIMITS = ("A 1.6M-parameter word-level GPT trained from scratch on a few hundred question/answer pairs: "
+COACH_LIMITS = ("A {size} GPT trained from scratch on {data}: "
                 "its text is often generic or ungrammatical, it knows nothing beyond the corpus and may state "
                 "wrong facts with confidence. Advice to weigh, never a verdict on a candidate.")
+
+
+def coach_limits(metrics: dict) -> str:
+    """The model card's limits, in the words of what was trained (size, tokenizer, data)."""
+    kind = {"word": "word-level", "bpe": "byte-level BPE"}.get(metrics.get("tokenizer", "word"), "")
+    size = f"{(metrics.get('parameters') or 0) / 1e6:.1f}M-parameter {kind}".strip()
+    pairs = (metrics.get("corpus") or {}).get("train_pairs")
+    data = f"{pairs:,} question/answer pairs" if pairs else "a few hundred question/answer pairs"
+    if metrics.get("stage") == "finetune":
+        data = f"job-posting and occupation text, then fine-tuned on {data}"
+    return COACH_LIMITS.format(size=size, data=data)
 
 
 def ship(folder: str | Path | None = None) -> "shipped.Shipped":
@@ -216,13 +254,17 @@ def ship(folder: str | Path | None = None) -> "shipped.Shipped":
         raise FileNotFoundError(f"No trained coach in {folder} ({', '.join(missing)} missing): run `{paths.train_command()}` first.")
     metrics = json.loads(files.pop(METRICS_FILE).read_text())
     net, _ = gpt.load(folder)
+    if gpt.weights_megabytes(net) > gpt.SHIP_LIMIT_MB:
+        raise ValueError(f"The coach GPT in {folder} has {gpt.weights_megabytes(net)} MB of weights, over the "
+                         f"{gpt.SHIP_LIMIT_MB:.0f} MB that may ship: train a smaller shape.")
     probe = np.arange(1, 17, dtype="int32")[None, :]                               # (1, 16)
     with tempfile.TemporaryDirectory() as tmp:
         files[gpt.WEIGHTS_FILE] = Path(tmp) / gpt.WEIGHTS_FILE
         net.save_weights(files[gpt.WEIGHTS_FILE])
         found = shipped.ship(shipped.COACH, files, {
             "title": "Interview-coach GPT (Keras 3, trained from scratch)",
-            "form": "Keras weights (.weights.h5, float32, no optimizer state) + CoachConfig JSON + word tokenizer",
+            "form": "Keras weights (.weights.h5, float32, no optimizer state) + CoachConfig JSON + "
+                    f"{metrics.get('tokenizer', 'word')} tokenizer",
             "trained_by": {"command": metrics.get("command", paths.train_command()), "commit": metrics.get("commit", "unknown"),
                            "train_wall_seconds": metrics.get("train_wall_seconds"),
                            "train_cpu_seconds": metrics.get("train_cpu_seconds")},
@@ -231,9 +273,11 @@ def ship(folder: str | Path | None = None) -> "shipped.Shipped":
             "metrics": {"parameters": metrics.get("parameters"), "heldout": metrics.get("heldout"),
                         "train_split": metrics.get("train_split"), "epochs_run": metrics.get("epochs_run"),
                         "best_epoch": metrics.get("best_epoch"),
-                        "baseline_unigram_heldout_perplexity": metrics.get("baseline_unigram_heldout_perplexity")},
+                        "baseline_unigram_heldout_perplexity": metrics.get("baseline_unigram_heldout_perplexity"),
+                        **({"stage": metrics["stage"], "pretraining": metrics.get("pretraining"),
+                            "heldout_answers": metrics.get("heldout_answers")} if metrics.get("stage") else {})},
             "intended_use": COACH_USE,
-            "limits": COACH_LIMITS,
+            "limits": coach_limits(metrics),
         })
     again, _ = gpt.load(found.folder)
     if not np.allclose(np.asarray(again(probe)), np.asarray(net(probe)), atol=1e-6):

@@ -1,16 +1,45 @@
-"""Coach commands: `train coach`, `eval coach` (targets of the shared train/eval commands), `chat TEXT` and
-`coach-pretrain-text` (the pretraining text, written under artifacts/coach/pretrain by default)."""
+"""Coach commands: `train coach` (`--stage scratch|pretrain|finetune`), `eval coach` (targets of the shared
+train/eval commands), `chat TEXT` and `coach-pretrain-text` (the pretraining text, written under
+artifacts/coach/pretrain by default)."""
 from __future__ import annotations
 
 from engine.commands import register_evaluator, register_trainer
 
+STAGES = ("scratch", "pretrain", "finetune")
+STAGE_OPTIONS = {                 # options that mean something at some stages only
+    "--tiny": ("scratch", "pretrain"), "--epochs": ("scratch", "finetune"), "--max-minutes": ("scratch",),
+    "--max-cpu-minutes": ("pretrain", "finetune"), "--pretrained": ("pretrain", "finetune"), "--text": ("pretrain",),
+    "--d-model": ("pretrain",), "--layers": ("pretrain",), "--seq-len": ("pretrain",), "--vocab": ("pretrain",),
+    "--eval-every": ("pretrain",), "--ship": ("scratch", "finetune"),
+}
+
 
 def _train_arguments(p) -> None:
-    p.add_argument("--tiny", action="store_true", help="a tiny model that trains in seconds (for tests)")
-    p.add_argument("--epochs", type=int, default=None, help="maximum epochs (default from CoachConfig)")
-    p.add_argument("--max-minutes", type=float, default=None, help="budget in CPU minutes / 2 (default 8)")
+    p.description = ("Train the interview-coach GPT. scratch (the default): on the corpus' training pairs alone, "
+                     "into artifacts/coach. pretrain: on the text of `python -m engine coach-pretrain-text`, into "
+                     "artifacts/coach/pretrained. finetune: from the pretrained model, on the training pairs laid "
+                     "out as the answer modes prompt it (plain, and after 3 retrieved pairs), into artifacts/coach, "
+                     "where the coach loads it.")
+    p.add_argument("--stage", choices=STAGES, default="scratch", help="scratch (default), pretrain or finetune")
+    p.add_argument("--tiny", action="store_true", help="a tiny model that trains in seconds (tests; scratch, pretrain)")
+    p.add_argument("--epochs", type=int, default=None, help="maximum epochs (default from CoachConfig; scratch, finetune)")
+    p.add_argument("--max-minutes", type=float, default=None, help="scratch: budget in CPU minutes / 2 (default 8)")
+    p.add_argument("--max-cpu-minutes", type=float, default=None,
+                   help="pretrain, finetune: budget of this process's CPU time, not divided by the cores "
+                        "(default 60 for pretrain, 20 for finetune)")
     p.add_argument("--max-wall-minutes", type=float, default=None, help="also stop after this wall time")
-    p.add_argument("--ship", action="store_true", help="then ship it (artifacts/models/shipped/coach-gpt)")
+    p.add_argument("--text", default=None, help="pretrain: the folder `coach-pretrain-text` wrote "
+                                                "(default artifacts/coach/pretrain)")
+    p.add_argument("--pretrained", default=None, help="pretrain writes, finetune reads the pretrained model here "
+                                                      "(default artifacts/coach/pretrained)")
+    p.add_argument("--d-model", type=int, default=None, help="pretrain: width, a multiple of 32 (default 192)")
+    p.add_argument("--layers", type=int, default=None, help="pretrain: decoder blocks (default 4)")
+    p.add_argument("--seq-len", type=int, default=None, help="pretrain: context window in tokens (default 256)")
+    p.add_argument("--vocab", type=int, default=None, help="pretrain: BPE vocabulary size (default 4096)")
+    p.add_argument("--eval-every", type=int, default=None,
+                   help="pretrain: measure dev and held-out loss every N steps (default 100)")
+    p.add_argument("--ship", action="store_true",
+                   help="then ship it (artifacts/models/shipped/coach-gpt; scratch, finetune)")
 
 
 def _eval_arguments(p) -> None:
@@ -18,7 +47,32 @@ def _eval_arguments(p) -> None:
 
 
 def train_coach(args) -> int:
-    from engine.cli import print_json
+    from engine.cli import CommandError, print_json
+
+    wrong = [option for option, stages in STAGE_OPTIONS.items()
+             if getattr(args, option[2:].replace("-", "_")) not in (None, False) and args.stage not in stages]
+    if wrong:
+        raise CommandError(f"not an option of --stage {args.stage}: {', '.join(wrong)}")
+    if args.stage == "pretrain":
+        metrics = _pretrain(args)
+    elif args.stage == "finetune":
+        from engine.coach import finetune
+
+        metrics = finetune.finetune(pretrained=args.pretrained, cpu_minutes=args.max_cpu_minutes or finetune.CPU_MINUTES,
+                                    wall_minutes=args.max_wall_minutes, max_epochs=args.epochs,
+                                    progress=not args.json, verbose=not args.json)
+    else:
+        metrics = _scratch(args)
+    if args.ship:
+        from engine.commands.models import report, ship
+
+        report(ship("coach"))
+    if args.json:
+        print_json({k: v for k, v in metrics.items() if k not in ("history", "curve", "confusion_top30_heldout")})
+    return 0
+
+
+def _scratch(args) -> dict:
     from engine.coach import model, train
 
     config = model.CoachConfig.tiny() if args.tiny else model.CoachConfig()
@@ -28,14 +82,20 @@ def train_coach(args) -> int:
         config.max_minutes = args.max_minutes
     if args.max_wall_minutes:
         config.max_wall_minutes = args.max_wall_minutes
-    metrics = train.train(config, verbose=not args.json)
-    if args.ship:
-        from engine.commands.models import report, ship
+    return train.train(config, verbose=not args.json)
 
-        report(ship("coach"))
-    if args.json:
-        print_json({k: v for k, v in metrics.items() if k not in ("history", "confusion_top30_heldout")})
-    return 0
+
+def _pretrain(args) -> dict:
+    from engine.coach import model, pretrain
+
+    shape = {k: v for k, v in (("d_model", args.d_model), ("n_layers", args.layers), ("seq_len", args.seq_len),
+                                ("vocab_size", args.vocab)) if v}
+    config = model.CoachConfig.tiny(**shape) if args.tiny else pretrain.shape_config(**shape)
+    config.max_wall_minutes = args.max_wall_minutes
+    return pretrain.pretrain(config, text_folder=args.text, out_dir=args.pretrained,
+                             cpu_minutes=args.max_cpu_minutes or pretrain.CPU_MINUTES,
+                             eval_every=args.eval_every or pretrain.EVAL_EVERY, progress=not args.json,
+                             verbose=not args.json)
 
 
 def eval_coach(args) -> int:
@@ -70,7 +130,8 @@ def chat(args) -> int:
     return 0
 
 
-register_trainer("coach", train_coach, "train the interview-coach GPT from scratch", _train_arguments)
+register_trainer("coach", train_coach, "train the interview-coach GPT (--stage scratch, pretrain or finetune)",
+                 _train_arguments)
 register_evaluator("coach", eval_coach, "held-out similarity of GPT, retrieval and retrieval+GPT answers", _eval_arguments)
 
 
