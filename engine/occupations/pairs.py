@@ -1,6 +1,6 @@
 """Training pairs that teach the encoder O*NET's occupations (Job-Rec-v2's extra pairs).
 
-Three kinds, from the shipped table only, never a held-out alternate title:
+Two kinds, from the shipped table only, never a held-out alternate title:
 1. a title people use (alternate or reported) <-> the occupation: its title (two thirds of the time) or
    another of its titles (a third): short pairs, which the trainer batches apart from postings (a
    description as the positive cost five times as much per batch and is not what titles are matched to);

