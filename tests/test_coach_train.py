@@ -96,3 +96,5 @@ def test_evaluation_never_retrieves_the_held_out_pair_itself(trained):
     assert all(q["retrieved_id"] not in heldout for q in result["questions"])
     assert len(result["questions"]) == len(heldout)
     assert retrieval.best_mode() == result["best_mode"]          # "auto" now follows the evaluation
+    assert all(set(q["answers"]) == set(result["similarity"]) for q in result["questions"])   # what a judge reads
+    assert result["judgement"] is None

@@ -5,7 +5,8 @@ own tokens and bits per character, which compares models whose tokenizers differ
 
 Honest by construction: the held-out pairs are not in the retrieval index used here (retrieval returns a
 *different* corpus answer, the nearest training question's) and the GPT never trained on them. The best mode
-becomes the default ("auto") through artifacts/coach/eval.json.
+becomes the default ("auto") through artifacts/coach/eval.json, unless a blind judgement of these very answers
+(judgement.py) prefers retrieval.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from engine.coach import paths
+from engine.coach import judgement, paths
 from engine.coach.corpus import load_corpus
 from engine.coach import retrieval   # retrieval.encode looked up at call time (tests stand in for it)
 from engine.coach.retrieval import EVAL_FILE, SOURCES_K, Retriever
@@ -94,14 +95,16 @@ def run(limit: int | None = None, *, progress: bool = True, write: bool = True) 
         similarity[mode] = float(sims.mean())
         for row, s in zip(rows, sims):
             row[f"sim_{mode}"] = round(float(s), 3)
-    for row, text in zip(rows, outputs.get("gpt", [])):
-        row["gpt_answer"] = text
+    for i, row in enumerate(rows):
+        row["answers"] = {mode: texts[i] for mode, texts in outputs.items()}
+    judged = judgement.saved(rows)
     language = {name: language_scores(folder, heldout) for name, folder in available_models().items()}
     result = {
         "heldout_questions": len(heldout),
         "language_model": language,
         "similarity": similarity,
-        "best_mode": max(similarity, key=similarity.get),
+        "best_mode": judgement.choose_mode(similarity, judged),
+        "judgement": judged,
         "retrieval_same_topic_rate": float(np.mean([r["same_topic"] for r in rows])),
         "gpt_available": generator is not None,
         "measure": "mean cosine (all-MiniLM-L6-v2) between the produced answer and the held-out reference answer; "

@@ -1,6 +1,6 @@
 """Coach commands: `train coach` (`--stage scratch|pretrain|finetune`), `eval coach` (targets of the shared
-train/eval commands), `chat TEXT` and `coach-pretrain-text` (the pretraining text, written under
-artifacts/coach/pretrain by default)."""
+train/eval commands), `chat TEXT`, `coach-judgement sheet|record` (the blind judgement of answer modes) and
+`coach-pretrain-text` (the pretraining text, written under artifacts/coach/pretrain by default)."""
 from __future__ import annotations
 
 from engine.commands import register_evaluator, register_trainer
@@ -112,6 +112,36 @@ def eval_coach(args) -> int:
     return 0
 
 
+def judge(args) -> int:
+    import json
+
+    from engine.cli import CommandError, print_json
+    from engine.coach import judgement, paths
+    from engine.coach.retrieval import EVAL_FILE
+
+    if args.action == "sheet":
+        saved = paths.artifacts() / EVAL_FILE
+        if not saved.is_file():
+            raise CommandError("no saved evaluation: run `python -m engine eval coach` first")
+        out = judgement.write_sheet(json.loads(saved.read_text()), n=args.questions or judgement.QUESTIONS)
+        print(f"give {out / judgement.SHEET_FILE} (and nothing else) to the judge; keep {out / judgement.KEY_FILE} apart")
+        return 0
+    if not args.verdicts:
+        raise CommandError("record needs the judge's file: python -m engine coach-judgement record VERDICTS")
+    try:
+        result = judgement.record(args.verdicts)
+    except judgement.VerdictError as exc:
+        raise CommandError(f"the verdicts do not match the sheet: {exc}") from exc
+    if args.json:
+        print_json(result)
+    else:
+        for mode, count in result["preferred"].items():
+            print(f"{mode:>14}: preferred on {count} of {result['questions']}")
+        print(f"retrieval+gpt preferred on {result['challenger_preferred_share']:.0%}: "
+              f"{'wins' if result['challenger_wins'] else 'loses'} (goal: at least half)")
+    return 0
+
+
 def chat(args) -> int:
     from engine.cli import CommandError, print_json
     from engine.coach import retrieval
@@ -149,6 +179,15 @@ def register(sub, common) -> None:
     p.add_argument("--posting-limit", type=int, default=None, help="at most this many postings")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=pretrain_text)
+
+    p = sub.add_parser("coach-judgement", parents=[common],
+                       help="blind side-by-side judgement of retrieval vs retrieval+gpt answers (after `eval coach`)")
+    p.add_argument("action", choices=["sheet", "record"],
+                   help="sheet: write the blind sheet and its key; record FILE: check and tally a judge's verdicts")
+    p.add_argument("verdicts", nargs="?", default=None, help="record: the judge's file, one `NUMBER: A|B|tie` per line")
+    p.add_argument("--questions", type=int, default=None, help="sheet: how many held-out questions (default 50)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=judge)
 
 
 def pretrain_text(args) -> int:
