@@ -208,14 +208,16 @@ def test_allocating_600_mib_fails(language, code):
 
 def test_memory_of_all_processes_together_is_capped():
     """Four processes of 200 MB each stay under the per-process limit; the run's memory cgroup stops them.
-    Each holds its block for 5 s, so on a loaded machine the first has not exited before the last allocates."""
+    Each holds its block for 5 s, so on a loaded machine the first has not exited before the last allocates.
+    The OOM killer may stop a process that already holds its block (and said so), letting a later one
+    allocate: what cannot happen is all four holding their block to the end."""
     if memory_cgroup.parent() is None:
         pytest.skip("this host gives the server no memory cgroup to create (per-process limits only)")
     code = ("import os, time\nkids = []\nfor i in range(4):\n    pid = os.fork()\n    if pid == 0:\n"
             "        block = b'x' * (200 << 20)\n        print('held', flush=True)\n        time.sleep(5)\n"
-            "        os._exit(0)\n    kids.append(pid)\nfor pid in kids:\n    os.waitpid(pid, 0)")
+            "        print('done', flush=True)\n        os._exit(0)\n    kids.append(pid)\nfor pid in kids:\n    os.waitpid(pid, 0)")
     result = run_code("python", code)
-    assert result.stdout.count("held") < 4, result
+    assert "held" in result.stdout and result.stdout.count("done") < 4, result
     assert any("memory limit (512 MB" in note for note in result.notes)
     assert not list(memory_cgroup.parent().glob(memory_cgroup.PREFIX + "*"))   # the run's cgroup is gone
 
