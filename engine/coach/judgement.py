@@ -5,8 +5,8 @@ picks N held-out questions with a fixed seed, and writes for each a question wit
 modes shuffled per question by a seeded coin: sheet.md (the rubric, then the questions; the judge sees only
 this) and key.json (which mode is A, kept apart). The judge writes one line per question, `7: A`, `7: B` or
 `7: tie`, optionally followed by a reason. `coach-judgement record FILE` checks the verdicts (every question
-once, nothing else), un-blinds them with the key and saves the tally; `eval coach` then reports it and lets
-it has a say in the default mode: where retrieval+gpt wins on similarity but loses the judgement, the default
+once, nothing else), un-blinds them with the key and saves the tally; `eval coach` then reports it, and it
+has a say in the default mode: where retrieval+gpt wins on similarity but loses the judgement, the default
 stays retrieval.
 
 The key carries a fingerprint of the judged answers: verdicts on answers that have since changed (a new
@@ -28,7 +28,6 @@ SEED = 20
 BASELINE, CHALLENGER = "retrieval", "retrieval+gpt"
 FOLDER = "judgement"
 SHEET_FILE, KEY_FILE, RESULT_FILE = "sheet.md", "key.json", "judgement.json"
-VERDICTS = ("A", "B", "tie")
 
 RUBRIC = """\
 You are judging two answers to a question a job seeker asked an interview coach. Pick the answer that better
