@@ -103,7 +103,8 @@ with tab_inbox:
                 try:
                     name, data = A.message_attachment(db, actor, msg["id"])
                     label = "Download offer letter (PDF)" if msg["kind"] == "offer" else "Download letter (PDF)"
-                    st.download_button(label, data, file_name=name, mime="application/pdf", key=f"att_{msg['id']}")
+                    st.download_button(label, data, file_name=name, mime="application/pdf", key=f"att_{msg['id']}",
+                                       on_click="ignore")
                 except (NotFound, OSError):
                     st.warning("The attached letter could not be found.")
             if not msg["read_at"] and st.button("Mark as read", key=f"read_{msg['id']}"):

@@ -203,7 +203,7 @@ with tab_applicants:
                         resume = None
                     if resume and resume["kind"] == "pdf":
                         st.download_button("Download resume (PDF)", resume["data"], file_name=resume["filename"],
-                                           mime="application/pdf", key=f"cv_{app['id']}")
+                                           mime="application/pdf", key=f"cv_{app['id']}", on_click="ignore")
                     elif resume and resume["kind"] == "hidden":
                         st.caption("Resume hidden until shortlisting (anonymised screening).")
                     elif resume:
@@ -211,9 +211,9 @@ with tab_applicants:
                         # rendered on the click, so a list of applicants does not render every PDF
                         st.download_button("Download resume (PDF)", functools.partial(A.builder_resume_pdf, resume),
                                            file_name=resume["filename"], mime="application/pdf",
-                                           key=f"cv_{app['id']}", type="primary")
+                                           key=f"cv_{app['id']}", type="primary", on_click="ignore")
                         st.download_button("Download resume data (JSON)", json.dumps(resume["data"], indent=2),
-                                           file_name=f"resume_{app['id']}.json", key=f"cvj_{app['id']}")
+                                           file_name=f"resume_{app['id']}.json", key=f"cvj_{app['id']}", on_click="ignore")
                     else:
                         st.caption("No resume attached; the profile above is what the candidate shared.")
                 with right:

@@ -155,16 +155,18 @@ with edit:
             st.caption(f"The PDF font cannot draw {' '.join(missing[:12])}; they stay in your resume but not in the PDF.")
         pdf = render_pdf(draft, stored.template)
         st.download_button("Download PDF", data=pdf, file_name=f"{(draft.personal.name or 'resume').replace(' ', '_')}_resume.pdf",
-                           mime="application/pdf", key="resume_download", icon=":material/download:", type="primary")
+                           mime="application/pdf", key="resume_download", icon=":material/download:", type="primary",
+                           on_click="ignore")
         base = (draft.personal.name or "resume").replace(" ", "_")
         c = st.columns(2)
         c[0].download_button("Word (.docx)", data=lambda d=draft, t=stored.template: render_docx(d, t),   # built on click: ~0.1 s
                              file_name=f"{base}_resume.docx",
                              mime=DOCX_MIME, key="resume_download_docx", icon=":material/description:",
-                             help="Editable, with real Word headings so applicant-tracking systems parse it")
+                             help="Editable, with real Word headings so applicant-tracking systems parse it", on_click="ignore")
         c[1].download_button("JSON Resume", data=export_json(draft), file_name=f"{base}_resume.json",
                              mime="application/json", key="resume_download_json", icon=":material/data_object:",
-                             help="The open jsonresume.org format (v1.0.0); import it again here or elsewhere")
+                             help="The open jsonresume.org format (v1.0.0); import it again here or elsewhere",
+                             on_click="ignore")
         with st.container(border=True):
             st.image(thumbnail(draft, stored.template, 560, pdf), caption=f"Page 1 of {page_count(pdf)} · {TEMPLATES[stored.template].label}",
                      alt="Live preview of the first page of your resume")

@@ -25,6 +25,6 @@ name = shared.resume.personal.name or shared.title
 st.title(safe(name))
 pdf = render_pdf(shared.resume, shared.template)
 st.download_button("Download PDF", data=pdf, file_name=f"{name.replace(' ', '_')}_resume.pdf", mime="application/pdf",
-                   key="share_download", icon=":material/download:")
+                   key="share_download", icon=":material/download:", on_click="ignore")
 for i in range(page_count(pdf)):
     st.image(page_png(pdf, i, 900), caption=f"Page {i + 1}", alt=f"Resume, page {i + 1}")

@@ -10,7 +10,8 @@ from engine.accounts import sign_up_candidate
 from engine.resume import repository as repo
 from engine.resume.render import render_pdf
 from engine.resume.samples import sample_resume
-from journey_helpers import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, server_env, streamlit_server, wait_rerun
+from journey_helpers import (CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, server_env, streamlit_server, wait_rerun,
+                             wait_script_idle)
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium")]
 
@@ -50,6 +51,7 @@ def test_upload_pdf_correct_a_field_save_and_export_docx(data_dir, tmp_path):
         page.get_by_role("button", name="Create a resume from it").click()
         wait_rerun(page)
         expect(page.get_by_text("Resume created.")).to_be_visible()
+        wait_script_idle(page, "the builder drawn for the new resume")
 
         [stored] = repo.list_resumes(db, me)
         assert stored.resume.experience[0].title == "Data Analyst Intern"

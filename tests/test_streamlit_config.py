@@ -26,3 +26,16 @@ def test_no_page_relies_on_magic():
                         continue   # a docstring
                     found.append(f"{path.name}:{stmt.lineno}: {ast.unparse(stmt)[:60]}")
     assert found == []
+
+
+def test_no_download_reruns_the_page():
+    """A download changes nothing, so its click must not rerun the script: the rerun's cleanup of media files
+    races the browser's fetch of the file (a 404 cancels the download) and re-renders previews for nothing."""
+    found = []
+    for path in [ROOT / "Home.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "download_button":
+                on_click = {k.arg: k.value for k in node.keywords}.get("on_click")
+                if not (isinstance(on_click, ast.Constant) and on_click.value == "ignore"):
+                    found.append(f"{path.name}:{node.lineno}")
+    assert found == []

@@ -36,7 +36,8 @@ def job_controls(db, actor, job: dict, can_post: bool) -> None:
             st.caption(str(exc))
         else:
             st.download_button("Export decision log", data, file_name=f"decisions_job_{job['id']}.{fmt}",
-                               mime="text/csv" if fmt == "csv" else "application/json", key=f"log_dl_{job['id']}")
+                               mime="text/csv" if fmt == "csv" else "application/json", key=f"log_dl_{job['id']}",
+                               on_click="ignore")
 
 
 def pin_first(db, actor, job_id: int, applicants: list[dict]) -> list[dict]:
@@ -124,7 +125,7 @@ def data_rights_panel(db, actor) -> bool:
     """Download all my data; delete my account. Returns True when the account was deleted."""
     st.header("Your data")
     st.download_button("Download all my data (zip)", data_rights.export_my_data(db, actor),
-                       file_name="jobexpressway-my-data.zip", mime="application/zip", key="my_data_zip")
+                       file_name="jobexpressway-my-data.zip", mime="application/zip", key="my_data_zip", on_click="ignore")
     with st.expander("Delete my account"):
         st.warning("This removes your profile, resumes, messages and files for good. Companies keep an "
                    "anonymised record of the decisions on your applications, as the law requires; they see "
