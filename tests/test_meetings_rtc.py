@@ -224,3 +224,27 @@ def test_calls_run_on_an_event_loop_of_their_own():
     assert threading.current_thread().name != "jobexpressway-media-loop"
     rtc.tune_media_stack()   # idempotent: the same loop
     assert media_loop.media_loop() is loop
+
+
+def test_a_peer_connection_answers_only_the_offer_it_was_made_for():
+    """A player that drops and offers again must get a new server connection: the one made for its last
+    offer does not answer the new one (real aiortc offers, so the SDP the server keeps is aiortc's rewrite)."""
+    from aiortc import RTCPeerConnection
+
+    async def scenario():
+        first, second, server = RTCPeerConnection(), RTCPeerConnection(), RTCPeerConnection()
+        try:
+            offers = []
+            for browser in (first, second):
+                browser.addTransceiver("video", direction="recvonly")
+                await browser.setLocalDescription(await browser.createOffer())
+                offers.append({"sdp": browser.localDescription.sdp, "type": "offer"})
+            assert rtc.answers_offer(server, offers[0])   # nothing applied yet: the offer being processed
+            await server.setRemoteDescription(first.localDescription)
+            return [rtc.answers_offer(server, offer) for offer in offers]
+        finally:
+            for pc in (first, second, server):
+                await pc.close()
+
+    assert asyncio.run(scenario()) == [True, False]
+    assert rtc.answers_offer(object(), None) and rtc.answers_offer(object(), {"sdp": ""})

@@ -119,13 +119,26 @@ def _streamer(key: str, **kwargs):
     then raises, which ended the page's run before the side panel and its timer were drawn. Nothing reran
     the page after that, so the player waited for an answer for ever (on a loaded machine the recruiter
     never saw the candidate while the candidate saw both). The offer stays the player's value, and the
-    next full run answers it with a new worker; video_call makes sure that run comes."""
+    next full run answers it with a new worker; video_call makes sure that run comes.
+
+    A player whose connection drops (the browser marks it "disconnected" when the busy server misses a few
+    connectivity checks) stops and at once offers again. When both changes reach the server in one rerun,
+    the library sees a player still signalling and a worker still there, so it neither stops that worker
+    nor answers the new offer, and the player waits for ever (a failing loaded run showed that state: the
+    recruiter's player no longer playing, its server worker still connected). A worker made for another
+    offer is therefore reset here, and the library answers the new one."""
     from streamlit_webrtc import webrtc_streamer
+    from streamlit_webrtc.component import _reset_context, compile_state, generate_frontend_component_key
     from streamlit_webrtc.webrtc import SignallingTimeoutError
 
     context = st.session_state.get(key)
     worker = context._get_worker() if context is not None and hasattr(context, "_get_worker") else None
     peer_connection = getattr(worker, "pc", None)
+    value = st.session_state.get(generate_frontend_component_key(key))
+    if peer_connection is not None and not rtc.answers_offer(peer_connection, (value or {}).get("sdpOffer")):
+        _reset_context(context)
+        context._set_state(compile_state(value))   # still signalling: the reset must not read as a stop
+        peer_connection = None
     if peer_connection is not None and peer_connection.connectionState not in ("closed", "failed"):
         context._last_rendered_run_count = None
     try:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 
 
 def ice_servers() -> list[dict]:
@@ -43,6 +44,23 @@ VP8_MAX_BPS = 350_000
 
 
 aiortc_audio_level_dbov = None   # aiortc's own function, kept when it is replaced (tests compare the two)
+
+
+def _ice_ufrags(sdp: str) -> set[str]:
+    return set(re.findall(r"^a=ice-ufrag:(\S+)", sdp or "", flags=re.MULTILINE))
+
+
+def answers_offer(peer_connection, offer: dict | None) -> bool:
+    """Whether the server's peer connection was made for this browser offer (or there is no offer to answer).
+
+    Each browser connection has its own ICE username fragment, and the server's copy of the remote
+    description keeps it (aiortc rewrites the rest of the SDP text, so the texts cannot be compared)."""
+    if not offer or not offer.get("sdp"):
+        return True
+    remote = getattr(peer_connection, "remoteDescription", None)
+    if remote is None:
+        return True   # not yet applied: the offer being processed is this one
+    return bool(_ice_ufrags(offer["sdp"]) & _ice_ufrags(remote.sdp))
 
 
 def audio_level_dbov(frame) -> int:
