@@ -41,6 +41,9 @@ _screenshare = components.declare_component(
     "jx_screenshare", path=str(Path(__file__).resolve().parent / "components" / "screenshare"))
 _media_access = components.declare_component(
     "jx_mediaaccess", path=str(Path(__file__).resolve().parent / "components" / "mediaaccess"))
+_camera_keeper = components.declare_component(
+    "jx_camerakeeper", path=str(Path(__file__).resolve().parent / "components" / "camerakeeper"))
+CAMERA_BUTTONS = {"start": "Start camera", "stop": "Leave call"}   # the camera player's Start and Stop
 # room id -> {participant session: (name, webrtc context)}: the call's shared state across sessions. Plain
 # process memory, not streamlit-server-state: its automatic reruns replay a session's last client state,
 # which after a fragment's timed run is stale and reset the other participants' cameras in our tests.
@@ -200,8 +203,10 @@ def video_call(interview_id: int, actor: Actor, record: bool) -> None:
         sendback_audio=False,            # no echo of my own voice
         media_toggle_controls=True,      # camera and microphone on/off in the player
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
-        translations={"start": "Start camera", "stop": "Leave call"},
+        translations=CAMERA_BUTTONS,
     )
+    # presses Start camera again when the connection drops (not when the person presses Leave call)
+    _camera_keeper(key=f"room{interview_id}_camera_keeper", default=None, **CAMERA_BUTTONS)
     answered = self_ctx is not None   # every player's offer answered; otherwise the panel reruns the page
     self_ctx = self_ctx or st.session_state.get(self_key)
     playing = self_ctx is not None and self_ctx.state.playing
