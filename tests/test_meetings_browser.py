@@ -187,10 +187,15 @@ def test_two_participants_see_each_other_and_are_recorded(room_server, tmp_path)
                 except pytest.fail.Exception as exc:
                     pytest.fail(f"{exc} -- {describe(pages, tmp_path)}")
             for who, page in pages.items():   # both views are live at the same time, not one after the other
-                # a rerun may be replacing the player's iframe at this moment: read it once it answers
-                first = wait_for(lambda: peer_video(page), 30, f"{who}'s view of the other to answer")["t"]
-                wait_for(lambda: (v := peer_video(page)) and v["t"] > first + 1.0 and v, 30,
-                         f"{who}'s view of the other to keep playing", step=0.5)
+                # a rerun may be replacing the player's iframe at this moment: read it once it answers. A
+                # camera that reconnected meanwhile sends a new stream, and the view of it is a new player:
+                # it has the first one's deadline.
+                try:
+                    first = wait_for(lambda: peer_video(page), 90, f"{who}'s view of the other to answer")["t"]
+                    wait_for(lambda: (v := peer_video(page)) and v["t"] > first + 1.0 and v, 90,
+                             f"{who}'s view of the other to keep playing", step=0.5)
+                except pytest.fail.Exception as exc:
+                    pytest.fail(f"{exc} -- {describe(pages, tmp_path)}")
             for page in pages.values():
                 page.frame_locator('iframe[src*="webrtc_streamer"]').first.get_by_role("button", name="Leave call").click()
             db = room_server["db"]
