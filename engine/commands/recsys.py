@@ -32,6 +32,7 @@ def register(sub, common) -> None:
     p.set_defaults(func=cmd_index)
 
 
+V2_KEEP_POSTINGS = 20.0        # as strong as one contrastive pair (MultipleNegativesRankingLoss's scale)
 V2_OCCUPATION_PAIRS = 60_000   # more than O*NET's ~55,500 training titles: every one of them
 
 
@@ -73,11 +74,12 @@ def _train_encoder(args) -> int:
     if args.v2:
         from engine.occupations.evaluate import v2_path
 
-        # continues from Job-Rec-v1 on its own posting pairs (so postings are not relearnt) plus every
-        # training title of O*NET; short title batches are cheap, so a larger batch and rate fit the budget
+        # continues from Job-Rec-v1 on its own posting pairs plus every training title of O*NET, with the
+        # postings' texts held where Job-Rec-v1 put them; short title batches are cheap, so a larger batch
+        # and rate fit the budget
         cfg.name, cfg.output, cfg.base = "Job-Rec-v2", str(v2_path()), "job-rec-v1"
         cfg.occupation_pairs = args.occupation_pairs if args.occupation_pairs is not None else V2_OCCUPATION_PAIRS
-        cfg.batch_size, cfg.learning_rate = 64, 1e-4
+        cfg.batch_size, cfg.learning_rate, cfg.keep_postings = 64, 2e-4, V2_KEEP_POSTINGS
     card = train_encoder(cfg)
     if args.ship:
         from engine.commands.models import report, ship

@@ -44,6 +44,9 @@ class TrainConfig:
     occupation_pairs: int = 0      # Job-Rec-v2: O*NET title <-> occupation pairs (+ a tenth as many tools <->
                                    # occupation pairs), held-out alternate titles never used (occupations.pairs)
     base: str = "pretrained"       # "pretrained" (all-MiniLM-L6-v2) or "job-rec-v1" (continue from Job-Rec-v1)
+    keep_postings: float = 0.0     # weight of a loss that holds the postings' texts where the base model put
+                                   # them (1 - cosine to its embedding), so Job-Rec-v2 learns titles without
+                                   # moving the postings Job-Rec-v1 ranks; 0: none
     name: str = "Job-Rec-v1"
     generated_jobs: int = 1500     # generated postings added to the real ones when the generator exists
     epochs: int = 1
@@ -229,6 +232,29 @@ def training_datasets(pairs: list[tuple[str, ...]], by_length: bool = False) -> 
     return out
 
 
+class KeepEmbeddingsLoss:
+    """`weight` x (1 - cosine) between a text's embedding now and the base model's (the `label` column):
+    learning without forgetting for the texts it is given. Built lazily (torch is imported late)."""
+
+    def __new__(cls, model, weight: float):
+        from sentence_transformers.sentence_transformer.losses import EmbedDistillLoss
+
+        class _Weighted(EmbedDistillLoss):
+            def forward(self, sentence_features, labels):
+                return weight * super().forward(sentence_features, labels)
+
+        return _Weighted(model, distance_metric="cosine")
+
+
+def kept_texts_dataset(model, pairs: list[tuple[str, ...]]):
+    """Every distinct text of the postings' pairs with the base model's embedding of it."""
+    from datasets import Dataset
+
+    texts = sorted({t for p in pairs for t in p})
+    teacher = model.encode(texts, batch_size=64, show_progress_bar=True, convert_to_numpy=True)
+    return Dataset.from_dict({"text": texts, "label": teacher.tolist()})
+
+
 def ir_evaluator(jobs: list[dict], name: str, n_queries: int, rng: random.Random):
     """Query: profile-like text of a held-out posting (title removed). Relevant: that posting and the
     held-out postings with the same normalised title. Corpus: every held-out posting of the dataset."""
@@ -308,6 +334,11 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
     train_started, train_cpu_started = time.time(), time.process_time()
     datasets = training_datasets(pairs)
     datasets |= {f"O*NET {k}": v for k, v in training_datasets(occupation_pairs, by_length=True).items()}
+    loss = losses.MultipleNegativesRankingLoss(model)
+    if cfg.keep_postings:
+        log(f"embedding the postings' texts with the base model (kept at weight {cfg.keep_postings}) ...")
+        datasets["postings kept"] = kept_texts_dataset(model, pairs)
+        loss = {name: loss for name in datasets} | {"postings kept": KeepEmbeddingsLoss(model, cfg.keep_postings)}
     work_dir = Path(cfg.output).with_name(Path(cfg.output).name + ".training")
     args = SentenceTransformerTrainingArguments(
         output_dir=str(work_dir), num_train_epochs=cfg.epochs, per_device_train_batch_size=cfg.batch_size,
@@ -316,8 +347,7 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
         save_strategy="no", report_to="none", logging_steps=10, seed=cfg.seed, use_cpu=True,
         disable_tqdm=False, dataloader_num_workers=0,
     )
-    trainer = SentenceTransformerTrainer(model=model, args=args, train_dataset=datasets,
-                                         loss=losses.MultipleNegativesRankingLoss(model))
+    trainer = SentenceTransformerTrainer(model=model, args=args, train_dataset=datasets, loss=loss)
     result = trainer.train()
     train_seconds, train_cpu = time.time() - train_started, time.process_time() - train_cpu_started
 
@@ -334,7 +364,8 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
         "commit": commit,
         "base_model": BASE_MODELS[cfg.base][1],
         "loss": "MultipleNegativesRankingLoss (in-batch negatives, plus the hard negative where a pair has one), "
-                "BatchSamplers.NO_DUPLICATES",
+                "BatchSamplers.NO_DUPLICATES" + (f"; the postings' texts held at the base model's embeddings "
+                                                 f"(weight {cfg.keep_postings} x (1 - cosine))" if cfg.keep_postings else ""),
         "pairs": "profile-like text of a posting (title removed) <-> job text; title <-> description opening; "
                  "job text <-> 'Job category: <Google or generator category>'; profile-like text of a posting "
                  "<-> job text of another training posting with the same normalised title; most pairs carry a "
