@@ -88,6 +88,8 @@ with tabs[2]:
             metrics = ["P@5", "nDCG@10", "MRR@10"]
             st.dataframe(view.metric_rows(table, metrics), hide_index=True)
             st.plotly_chart(view.grouped_bars(table, metrics, name), width="stretch")
+            for line in lab.retrieval_gaps(rec.data, name):
+                st.caption(line)
         st.caption(f"`{rec.command}` -> {rec.path.name}")
     card = lab.read_metrics("job_rec")
     if card.data is not None and card.data.get("evaluation"):

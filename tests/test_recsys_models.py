@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from engine.datasets.generator import generate_jobs
-from engine.recsys import catfeatures, classifier, embeddings, evaluate, fraud
+from engine.recsys import catfeatures, classifier, embeddings, evaluate, fraud, lab
 
 
 @pytest.fixture
@@ -273,6 +273,38 @@ def test_eval_recsys_json_shape_on_tiny_data(artifacts, fake_encoder):
     assert json.loads((artifacts / "metrics" / "eval_recsys.json").read_text())["datasets"] == result["datasets"]
 
 
+
+def test_a_challenger_is_compared_with_the_incumbent_query_by_query():
+    """The ship rule for Job-Rec-v2 reads this: the gap per metric with its 95% interval over the queries."""
+    jobs = [{"title": f"t{i % 5}", "text": f"job {i}"} for i in range(60)]
+    task = {"corpus": [j["text"] for j in jobs], "queries": [j["text"] for j in jobs], "own": list(range(60)),
+            "relevant": [{k for k in range(60) if k % 5 == i % 5 and k != i} for i in range(60)]}
+
+    def right_first(queries, corpus, own):       # every other posting of the query's title first
+        return [sorted(rel)[:10] for rel in task["relevant"]]
+
+    def right_on_even_queries(queries, corpus, own):
+        return [sorted(rel)[:10] if q % 2 == 0 else [k for k in range(60) if k % 5 != q % 5][:10]
+                for q, rel in zip(own, task["relevant"])]
+
+    def compare(models):
+        out = {}
+        tables = evaluate.evaluate_retrieval({"t": task}, models, log=None, compare=("new", "old"), comparisons_out=out)
+        return tables["t"], out
+
+    table, out = compare({"new": right_on_even_queries, "old": right_first})
+    assert set(table) == {"new", "old"}   # the tables keep one row per model
+    gap = out["t"]["new vs old"]
+    assert set(gap) == {"P@5", "nDCG@10", "MRR@10"}
+    assert gap["MRR@10"]["difference"] == pytest.approx(table["new"]["MRR@10"] - table["old"]["MRR@10"]) == -0.5
+    assert gap["P@5"]["ci95"][1] < 0 and gap["P@5"]["share_of_resamples_A_ahead"] == 0.0
+    line = lab.retrieval_gaps({"comparisons": out}, "t")[0]
+    assert line.startswith("new vs old, 95% intervals: P@5 -0.") and "MRR@10 -0.500" in line and "(real)" in line
+    same = compare({"new": right_first, "old": right_first})[1]["t"]["new vs old"]
+    assert same["nDCG@10"] == {"difference": 0.0, "ci95": [0.0, 0.0], "share_of_resamples_A_ahead": 0.0}
+    assert "within chance" in lab.retrieval_gaps({"comparisons": {"t": {"new vs old": same}}}, "t")[0]
+    assert compare({"old": right_first})[1] == {}   # no challenger trained here: nothing to compare
+
 def test_eval_classifier_json_shape_on_tiny_data(artifacts, fake_encoder):
     result = evaluate.eval_classifier(max_generated=150, log=None)
     assert "skipped" in result["datasets"]["google_23_categories"]
@@ -417,3 +449,18 @@ def test_model_lab_says_whether_a_classifier_gap_is_more_than_chance(artifacts, 
     assert "Of 23 test postings that are near copies of a training posting (the same job reposted), 19 (83%) carry " \
            "the copy's category" in captions
     assert "fine-tuned end to end as a classifier on the same split reaches accuracy 0.716 at its best epoch" in captions
+
+
+def test_model_lab_shows_job_rec_v2_against_v1_with_intervals(artifacts, data_dir):
+    row = {"P@5": 0.386, "nDCG@10": 0.572, "MRR@10": 0.633, "seconds": 0.1}
+    gap = {"P@5": {"difference": -0.0233, "ci95": [-0.0606, 0.0140], "share_of_resamples_A_ahead": 0.1},
+           "nDCG@10": {"difference": -0.029, "ci95": [-0.07, 0.01], "share_of_resamples_A_ahead": 0.08},
+           "MRR@10": {"difference": 0.05, "ci95": [0.01, 0.09], "share_of_resamples_A_ahead": 0.99}}
+    result = {"what": "...", "datasets": {"real_same_title": {"Job-Rec-v1": row, "Job-Rec-v2": row}},
+              "comparisons": {"real_same_title": {"Job-Rec-v2 vs Job-Rec-v1": gap}},
+              "sizes": {"real_same_title": {"corpus": 300, "queries": 43}}}
+    (artifacts / "metrics").mkdir(parents=True)
+    (artifacts / "metrics" / "eval_recsys.json").write_text(json.dumps(result))
+    captions = " ".join(c.value for c in _run_lab(data_dir).caption)
+    assert ("Job-Rec-v2 vs Job-Rec-v1, 95% intervals: P@5 -0.023 [-0.061, +0.014] (within chance); nDCG@10 -0.029 "
+            "[-0.070, +0.010] (within chance); MRR@10 +0.050 [+0.010, +0.090] (real).") in captions

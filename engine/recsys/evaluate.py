@@ -51,12 +51,16 @@ def mrr_at_k(ranked: Sequence, relevant: set, k: int = 10) -> float:
     return next((1 / (i + 1) for i, d in enumerate(ranked[:k]) if d in relevant), 0.0)
 
 
+METRICS = {"P@5": lambda r, s: precision_at_k(r, s, 5), "nDCG@10": lambda r, s: ndcg_at_k(r, s, 10),
+           "MRR@10": lambda r, s: mrr_at_k(r, s, 10)}
+
+
+def per_query_scores(rankings: list[list[int]], relevants: list[set]) -> dict[str, np.ndarray]:
+    return {name: np.array([metric(r, s) for r, s in zip(rankings, relevants)]) for name, metric in METRICS.items()}
+
+
 def score_rankings(rankings: list[list[int]], relevants: list[set]) -> dict:
-    return {
-        "P@5": round(float(np.mean([precision_at_k(r, s, 5) for r, s in zip(rankings, relevants)])), 4),
-        "nDCG@10": round(float(np.mean([ndcg_at_k(r, s, 10) for r, s in zip(rankings, relevants)])), 4),
-        "MRR@10": round(float(np.mean([mrr_at_k(r, s, 10) for r, s in zip(rankings, relevants)])), 4),
-    }
+    return {name: round(float(v.mean()), 4) for name, v in per_query_scores(rankings, relevants).items()}
 
 
 # --- rankers: (query texts, corpus texts, own index per query) -> top-10 corpus indices per query ------
@@ -146,20 +150,30 @@ def retrieval_task(jobs: list[dict], label: Callable[[dict], str | None], n_quer
             "own": picked, "relevant": [groups[label(jobs[i])] - {i} for i in picked]}
 
 
-def evaluate_retrieval(tasks: dict[str, dict], models: dict[str, Callable] | None = None, log=print) -> dict:
+def evaluate_retrieval(tasks: dict[str, dict], models: dict[str, Callable] | None = None, log=print,
+                       compare: tuple[str, str] | None = None, comparisons_out: dict | None = None) -> dict:
+    """Each model's mean P@5, nDCG@10 and MRR@10 per task. `compare` = (challenger, incumbent): their
+    difference per metric with a 95% interval (paired bootstrap over the queries) goes to `comparisons_out`
+    per task: a task of 43 queries cannot tell a gap of 0.02 from chance, and a ship rule should know it."""
     models = models or rankers()
     tables = {}
     for name, task in tasks.items():
         if not task["queries"]:
             tables[name] = {"skipped": "no queries (the data is missing)"}
             continue
-        table = {}
+        table, per_query = {}, {}
         for model, rank in models.items():
             if log:
                 log(f"{name}: {model} ...")
             t = time.time()
-            table[model] = score_rankings(rank(task["queries"], task["corpus"], task["own"]), task["relevant"])
+            per_query[model] = per_query_scores(rank(task["queries"], task["corpus"], task["own"]), task["relevant"])
+            table[model] = {m: round(float(v.mean()), 4) for m, v in per_query[model].items()}
             table[model]["seconds"] = round(time.time() - t, 1)
+        if compare and comparisons_out is not None and all(m in per_query for m in compare):
+            challenger, incumbent = compare
+            comparisons_out.setdefault(name, {})[f"{challenger} vs {incumbent}"] = {
+                m: paired_bootstrap(per_query[challenger][m], per_query[incumbent][m], key="difference")
+                for m in METRICS}
         tables[name] = table
     return tables
 
@@ -189,10 +203,13 @@ def eval_recsys(max_real: int = evaldata.MAX_REAL, max_generated: int = evaldata
                 n_queries: int = QUERIES, log=print, write: bool = True) -> dict:
     started = time.time()
     tasks, sizes = recsys_tasks(max_real, max_generated, n_queries)
+    comparisons: dict = {}
     result = {
         "what": "profile-like query (posting without its title) -> job texts; relevant = same category or same "
                 "normalised title; the query's own posting excluded; Job-Rec-v1 never saw these postings",
-        "datasets": evaluate_retrieval(tasks, log=log),
+        "datasets": evaluate_retrieval(tasks, log=log, compare=(embeddings.JOB_REC_V2, embeddings.JOB_REC),
+                                       comparisons_out=comparisons),
+        "comparisons": comparisons,   # Job-Rec-v2 against Job-Rec-v1 where both are here
         "sizes": sizes,
         "models_missing": [m for m in (embeddings.PRETRAINED, embeddings.JOB_REC)
                            if m not in embeddings.available_models()],
@@ -240,14 +257,16 @@ def _tfidf_lr(train_texts, y_train, test_texts, tuning: dict | None = None) -> l
     return _tfidf_lr_fit(train_texts, y_train, C)(test_texts)
 
 
-def paired_bootstrap(correct_a: np.ndarray, correct_b: np.ndarray, n: int = 2000, seed: int = SEED) -> dict:
-    """Accuracy of A minus accuracy of B on the same test postings, with a 95% interval from resampling the
-    postings (both models scored on each resample): on a small test part, is the gap more than chance?"""
+def paired_bootstrap(correct_a: np.ndarray, correct_b: np.ndarray, n: int = 2000, seed: int = SEED,
+                     key: str = "accuracy_difference") -> dict:
+    """Mean of A minus mean of B over the same test items (accuracy: 0/1 per posting; a ranking metric: its
+    value per query), with a 95% interval from resampling the items (both scored on each resample): on a
+    small test part, is the gap more than chance?"""
     a, b = np.asarray(correct_a, dtype=float), np.asarray(correct_b, dtype=float)
     rows = np.random.default_rng(seed).integers(0, len(a), size=(n, len(a)))
     diffs = a[rows].mean(1) - b[rows].mean(1)
     lo, hi = np.percentile(diffs, [2.5, 97.5])
-    return {"accuracy_difference": round(float(a.mean() - b.mean()), 4), "ci95": [round(float(lo), 4), round(float(hi), 4)],
+    return {key: round(float(a.mean() - b.mean()), 4), "ci95": [round(float(lo), 4), round(float(hi), 4)],
             "share_of_resamples_A_ahead": round(float(np.mean(diffs > 0)), 3)}
 
 

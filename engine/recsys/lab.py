@@ -44,6 +44,20 @@ def read_metrics(name: str) -> MetricFile:
         return MetricFile(name, path, command, None, f"{path.name} cannot be read ({exc}); run `{command}` again.")
 
 
+def retrieval_gaps(data: dict, dataset: str) -> list[str]:
+    """One sentence per compared pair of `eval recsys` (Job-Rec-v2 vs Job-Rec-v1): each metric's gap with its
+    95% interval over the queries, and whether it is more than chance."""
+    lines = []
+    for pair, metrics in (data.get("comparisons", {}).get(dataset) or {}).items():
+        parts = []
+        for metric, c in metrics.items():
+            lo, hi = c["ci95"]
+            verdict = "real" if lo > 0 or hi < 0 else "within chance"
+            parts.append(f"{metric} {c['difference']:+.3f} [{lo:+.3f}, {hi:+.3f}] ({verdict})")
+        lines.append(f"{pair}, 95% intervals: " + "; ".join(parts) + ".")
+    return lines
+
+
 def classifier_uncertainty(data: dict, dataset: str) -> list[str]:
     """Plain sentences on how much a classifier comparison can be trusted: each head against TF-IDF with its
     bootstrap interval, how far the labels agree with themselves (`eval classifier` writes all three), and the
