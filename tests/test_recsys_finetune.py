@@ -11,7 +11,7 @@ def test_kept_postings_are_pulled_back_to_the_base_models_embeddings(monkeypatch
     from sentence_transformers import SentenceTransformer
 
     from engine.recsys import encoder as enc
-    from engine.recsys.finetune import KeepEmbeddingsLoss, kept_texts_dataset
+    from engine.recsys.finetune import keep_embeddings_loss, kept_texts_dataset
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     model = SentenceTransformer(str(enc.pretrained_path()), device="cpu")
@@ -21,7 +21,7 @@ def test_kept_postings_are_pulled_back_to_the_base_models_embeddings(monkeypatch
     base = model.encode(kept["text"], convert_to_numpy=True)
     assert np.allclose(np.array(kept["label"]), base, atol=1e-5)
 
-    loss = KeepEmbeddingsLoss(model, weight=20.0)
+    loss = keep_embeddings_loss(model, weight=20.0)
     features = [model.tokenize(kept["text"])]
     model.eval()
     with torch.no_grad():

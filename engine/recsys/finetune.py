@@ -232,18 +232,16 @@ def training_datasets(pairs: list[tuple[str, ...]], by_length: bool = False) -> 
     return out
 
 
-class KeepEmbeddingsLoss:
+def keep_embeddings_loss(model, weight: float):
     """`weight` x (1 - cosine) between a text's embedding now and the base model's (the `label` column):
-    learning without forgetting for the texts it is given. Built lazily (torch is imported late)."""
+    learning without forgetting for the texts it is given (defined here: torch is imported late)."""
+    from sentence_transformers.sentence_transformer.losses import EmbedDistillLoss
 
-    def __new__(cls, model, weight: float):
-        from sentence_transformers.sentence_transformer.losses import EmbedDistillLoss
+    class WeightedCosineDistillLoss(EmbedDistillLoss):
+        def forward(self, sentence_features, labels):
+            return weight * super().forward(sentence_features, labels)
 
-        class _Weighted(EmbedDistillLoss):
-            def forward(self, sentence_features, labels):
-                return weight * super().forward(sentence_features, labels)
-
-        return _Weighted(model, distance_metric="cosine")
+    return WeightedCosineDistillLoss(model, distance_metric="cosine")
 
 
 def kept_texts_dataset(model, pairs: list[tuple[str, ...]]):
@@ -338,7 +336,7 @@ def train_encoder(cfg: TrainConfig | None = None, log: Callable[[str], None] = p
     if cfg.keep_postings:
         log(f"embedding the postings' texts with the base model (kept at weight {cfg.keep_postings}) ...")
         datasets["postings kept"] = kept_texts_dataset(model, pairs)
-        loss = {name: loss for name in datasets} | {"postings kept": KeepEmbeddingsLoss(model, cfg.keep_postings)}
+        loss = {name: loss for name in datasets} | {"postings kept": keep_embeddings_loss(model, cfg.keep_postings)}
     work_dir = Path(cfg.output).with_name(Path(cfg.output).name + ".training")
     args = SentenceTransformerTrainingArguments(
         output_dir=str(work_dir), num_train_epochs=cfg.epochs, per_device_train_batch_size=cfg.batch_size,
