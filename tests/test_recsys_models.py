@@ -273,7 +273,6 @@ def test_eval_recsys_json_shape_on_tiny_data(artifacts, fake_encoder):
     assert json.loads((artifacts / "metrics" / "eval_recsys.json").read_text())["datasets"] == result["datasets"]
 
 
-
 def test_a_challenger_is_compared_with_the_incumbent_query_by_query():
     """The ship rule for Job-Rec-v2 reads this: the gap per metric with its 95% interval over the queries."""
     jobs = [{"title": f"t{i % 5}", "text": f"job {i}"} for i in range(60)]
@@ -304,6 +303,7 @@ def test_a_challenger_is_compared_with_the_incumbent_query_by_query():
     assert same["nDCG@10"] == {"difference": 0.0, "ci95": [0.0, 0.0], "share_of_resamples_A_ahead": 0.0}
     assert "within chance" in lab.retrieval_gaps({"comparisons": {"t": {"new vs old": same}}}, "t")[0]
     assert compare({"old": right_first})[1] == {}   # no challenger trained here: nothing to compare
+
 
 def test_eval_classifier_json_shape_on_tiny_data(artifacts, fake_encoder):
     result = evaluate.eval_classifier(max_generated=150, log=None)

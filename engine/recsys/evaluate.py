@@ -59,8 +59,12 @@ def per_query_scores(rankings: list[list[int]], relevants: list[set]) -> dict[st
     return {name: np.array([metric(r, s) for r, s in zip(rankings, relevants)]) for name, metric in METRICS.items()}
 
 
+def mean_scores(per_query: dict[str, np.ndarray]) -> dict:
+    return {name: round(float(v.mean()), 4) for name, v in per_query.items()}
+
+
 def score_rankings(rankings: list[list[int]], relevants: list[set]) -> dict:
-    return {name: round(float(v.mean()), 4) for name, v in per_query_scores(rankings, relevants).items()}
+    return mean_scores(per_query_scores(rankings, relevants))
 
 
 # --- rankers: (query texts, corpus texts, own index per query) -> top-10 corpus indices per query ------
@@ -167,7 +171,7 @@ def evaluate_retrieval(tasks: dict[str, dict], models: dict[str, Callable] | Non
                 log(f"{name}: {model} ...")
             t = time.time()
             per_query[model] = per_query_scores(rank(task["queries"], task["corpus"], task["own"]), task["relevant"])
-            table[model] = {m: round(float(v.mean()), 4) for m, v in per_query[model].items()}
+            table[model] = mean_scores(per_query[model])
             table[model]["seconds"] = round(time.time() - t, 1)
         if compare and comparisons_out is not None and all(m in per_query for m in compare):
             challenger, incumbent = compare

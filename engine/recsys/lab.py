@@ -44,6 +44,11 @@ def read_metrics(name: str) -> MetricFile:
         return MetricFile(name, path, command, None, f"{path.name} cannot be read ({exc}); run `{command}` again.")
 
 
+def _beyond_chance(ci95: list[float]) -> bool:
+    """Whether a difference's 95% interval leaves out zero."""
+    return ci95[0] > 0 or ci95[1] < 0
+
+
 def retrieval_gaps(data: dict, dataset: str) -> list[str]:
     """One sentence per compared pair of `eval recsys` (Job-Rec-v2 vs Job-Rec-v1): each metric's gap with its
     95% interval over the queries, and whether it is more than chance."""
@@ -52,7 +57,7 @@ def retrieval_gaps(data: dict, dataset: str) -> list[str]:
         parts = []
         for metric, c in metrics.items():
             lo, hi = c["ci95"]
-            verdict = "real" if lo > 0 or hi < 0 else "within chance"
+            verdict = "real" if _beyond_chance(c["ci95"]) else "within chance"
             parts.append(f"{metric} {c['difference']:+.3f} [{lo:+.3f}, {hi:+.3f}] ({verdict})")
         lines.append(f"{pair}, 95% intervals: " + "; ".join(parts) + ".")
     return lines
@@ -65,7 +70,7 @@ def classifier_uncertainty(data: dict, dataset: str) -> list[str]:
     lines = []
     for pair, c in (data.get("comparisons", {}).get(dataset) or {}).items():
         lo, hi = c["ci95"]
-        verdict = "a real difference" if lo > 0 or hi < 0 else "within chance"
+        verdict = "a real difference" if _beyond_chance(c["ci95"]) else "within chance"
         lines.append(f"{pair}: accuracy {c['accuracy_difference']:+.3f}, 95% interval [{lo:+.3f}, {hi:+.3f}] "
                      f"({verdict}).")
     size = data.get("sizes", {}).get(dataset, {})
