@@ -29,6 +29,7 @@ JOB_REC = "job-rec-v1"
 JOB_REC_CATALOGUE = "job-rec-v1-catalogue"
 CLASSIFIER = "category-classifier"
 COACH = "coach-gpt"
+OCCUPATION_HEAD = "occupation-head"
 
 _lock = threading.Lock()
 _memo: dict[str, tuple[tuple, "Shipped | Problem"]] = {}   # folder -> (files' sizes and times, result)

@@ -5,7 +5,7 @@ import pytest
 
 @pytest.mark.slow
 def test_kept_postings_are_pulled_back_to_the_base_models_embeddings(monkeypatch):
-    """Job-Rec-v2 learns titles while a loss holds the postings' texts where the base model put them:
+    """The O*NET fine-tune learns titles while a loss holds the postings' texts where the base model put them:
     zero where a text still has its base embedding, weight x (1 - cosine) where it moved."""
     import torch
     from sentence_transformers import SentenceTransformer

@@ -274,7 +274,7 @@ def test_eval_recsys_json_shape_on_tiny_data(artifacts, fake_encoder):
 
 
 def test_a_challenger_is_compared_with_the_incumbent_query_by_query():
-    """The ship rule for Job-Rec-v2 reads this: the gap per metric with its 95% interval over the queries."""
+    """The ship rule for a whole-encoder challenger (the O*NET fine-tune) reads this: the gap per metric with its 95% interval over the queries."""
     jobs = [{"title": f"t{i % 5}", "text": f"job {i}"} for i in range(60)]
     task = {"corpus": [j["text"] for j in jobs], "queries": [j["text"] for j in jobs], "own": list(range(60)),
             "relevant": [{k for k in range(60) if k % 5 == i % 5 and k != i} for i in range(60)]}
@@ -451,16 +451,16 @@ def test_model_lab_says_whether_a_classifier_gap_is_more_than_chance(artifacts, 
     assert "fine-tuned end to end as a classifier on the same split reaches accuracy 0.716 at its best epoch" in captions
 
 
-def test_model_lab_shows_job_rec_v2_against_v1_with_intervals(artifacts, data_dir):
+def test_model_lab_shows_a_challenger_against_v1_with_intervals(artifacts, data_dir):
     row = {"P@5": 0.386, "nDCG@10": 0.572, "MRR@10": 0.633, "seconds": 0.1}
     gap = {"P@5": {"difference": -0.0233, "ci95": [-0.0606, 0.0140], "share_of_resamples_A_ahead": 0.1},
            "nDCG@10": {"difference": -0.029, "ci95": [-0.07, 0.01], "share_of_resamples_A_ahead": 0.08},
            "MRR@10": {"difference": 0.05, "ci95": [0.01, 0.09], "share_of_resamples_A_ahead": 0.99}}
-    result = {"what": "...", "datasets": {"real_same_title": {"Job-Rec-v1": row, "Job-Rec-v2": row}},
-              "comparisons": {"real_same_title": {"Job-Rec-v2 vs Job-Rec-v1": gap}},
+    result = {"what": "...", "datasets": {"real_same_title": {"Job-Rec-v1": row, "O*NET fine-tune": row}},
+              "comparisons": {"real_same_title": {"O*NET fine-tune vs Job-Rec-v1": gap}},
               "sizes": {"real_same_title": {"corpus": 300, "queries": 43}}}
     (artifacts / "metrics").mkdir(parents=True)
     (artifacts / "metrics" / "eval_recsys.json").write_text(json.dumps(result))
     captions = " ".join(c.value for c in _run_lab(data_dir).caption)
-    assert ("Job-Rec-v2 vs Job-Rec-v1, 95% intervals: P@5 -0.023 [-0.061, +0.014] (within chance); nDCG@10 -0.029 "
+    assert ("O*NET fine-tune vs Job-Rec-v1, 95% intervals: P@5 -0.023 [-0.061, +0.014] (within chance); nDCG@10 -0.029 "
             "[-0.070, +0.010] (within chance); MRR@10 +0.050 [+0.010, +0.090] (real).") in captions

@@ -84,7 +84,8 @@ def repository_models(monkeypatch):
 
 def test_the_repository_ships_its_models_checked_with_model_cards_and_within_the_size_budget(repository_models):
     cards = {c["name"]: c for c in shipped.all_manifests()}
-    assert shipped.COACH in cards and set(cards) <= {shipped.JOB_REC, shipped.JOB_REC_CATALOGUE, shipped.CLASSIFIER, shipped.COACH}
+    assert shipped.COACH in cards and set(cards) <= {shipped.JOB_REC, shipped.JOB_REC_CATALOGUE, shipped.CLASSIFIER, shipped.COACH,
+                                                  shipped.OCCUPATION_HEAD}
     assert all(c["verified"] for c in cards.values()), [c["problem"] for c in cards.values()]
     assert shipped.total_bytes() <= shipped.SIZE_BUDGET_BYTES
     for card in cards.values():
@@ -96,10 +97,11 @@ def test_the_repository_ships_its_models_checked_with_model_cards_and_within_the
 @needs_job_rec
 def test_job_rec_v1_ships_with_its_catalogue_vectors_and_classifier(repository_models):
     cards = {c["name"]: c for c in shipped.all_manifests()}
-    assert {shipped.JOB_REC, shipped.JOB_REC_CATALOGUE, shipped.CLASSIFIER} <= set(cards)
+    assert {shipped.JOB_REC, shipped.JOB_REC_CATALOGUE, shipped.CLASSIFIER, shipped.OCCUPATION_HEAD} <= set(cards)
     assert cards[shipped.JOB_REC]["metrics"]["held_out_after_float"]["real"]["mrr@10"] > 0.8
     assert cards[shipped.JOB_REC_CATALOGUE]["model_version"] == cards[shipped.JOB_REC]["version"]
     assert cards[shipped.CLASSIFIER]["encoder_version"] == f"Job-Rec-v1@{cards[shipped.JOB_REC]['version']}"
+    assert cards[shipped.OCCUPATION_HEAD]["encoder_version"] == f"job-rec-v1@{cards[shipped.JOB_REC]['version']}"
 
 
 def test_int8_catalogue_vectors_keep_the_float_direction():

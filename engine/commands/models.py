@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-SHIP_TARGETS = ("encoder", "catalogue", "classifier", "coach")
+SHIP_TARGETS = ("encoder", "catalogue", "classifier", "coach", "occupation-head")
 
 
 def register(sub, common) -> None:
@@ -12,7 +12,7 @@ def register(sub, common) -> None:
     p.add_argument("target", choices=SHIP_TARGETS,
                    help="encoder: Job-Rec-v1 as fp16 (then ship catalogue and classifier again); catalogue: job "
                         "vectors of `engine init`'s catalogue for the shipped Job-Rec-v1; classifier: the category "
-                        "classifier on Job-Rec-v1; coach: the coach GPT")
+                        "classifier on Job-Rec-v1; coach: the coach GPT; occupation-head: Job-Rec-v2's occupation head")
     p.add_argument("--no-check", action="store_true",
                    help="encoder: skip measuring the fp16 form on the held-out postings")
     p.set_defaults(func=cmd_ship)
@@ -45,6 +45,10 @@ def ship(target: str, check: bool = True) -> "object":
         from engine.coach.train import ship as ship_coach
 
         return ship_coach()
+    if target == "occupation-head":
+        from engine.occupations.head import ship_head
+
+        return ship_head(log=_log)
     raise ValueError(f"unknown ship target {target!r}")
 
 

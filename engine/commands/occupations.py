@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from engine.commands import register_evaluator
+from engine.commands import register_evaluator, register_trainer
 
 
 def register(sub, common) -> None:
@@ -81,12 +81,44 @@ def eval_occupations(args) -> int:
     return 0
 
 
+def train_occupation_head(args) -> int:
+    """Job-Rec-v2's occupation head on the encoder the product uses (Job-Rec-v1)."""
+    from engine.cli import CommandError, print_json
+    from engine.occupations.head import HeadConfig, save_head, train_head
+    from engine.recsys.encoder import load_encoder
+
+    encoder = load_encoder()
+    if not encoder.finetuned:
+        raise CommandError("Job-Rec-v1 is not here (neither trained nor shipped): the head is trained on its vectors.")
+    cfg = HeadConfig(epochs=args.epochs) if args.epochs else HeadConfig()
+    head, card = train_head(encoder, cfg=cfg, progress=None if args.json else (lambda m: print(m, file=sys.stderr)))
+    folder = save_head(head, card)
+    if args.ship:
+        from engine.commands.models import report, ship
+
+        report(ship("occupation-head"))
+    if args.json:
+        print_json({**card, "version": head.version, "folder": str(folder)})
+        return 0
+    print(f"wrote {folder} (head {head.version} for {head.encoder_version}): validation MRR@10 "
+          f"{card['validation_mrr@10']['with_head']:.4f} (without it {card['validation_mrr@10']['without_head']:.4f}), "
+          f"epoch {card['chosen_epoch']} of {cfg.epochs}, {card['cpu_seconds']:.0f} CPU-s")
+    return 0
+
+
+def _head_args(p) -> None:
+    p.add_argument("--epochs", type=int, default=None, help="passes over the training titles (default 12)")
+    p.add_argument("--ship", action="store_true", help="then ship it (artifacts/models/shipped/occupation-head)")
+
+
 def _eval_args(p) -> None:
     from engine.occupations.evaluate import QUERIES
 
     p.add_argument("--queries", type=int, default=QUERIES, help="held-out titles sampled (0: all)")
 
 
+register_trainer("occupation-head", train_occupation_head,
+                 "Job-Rec-v2's occupation head (a linear map over Job-Rec-v1's title vectors, O*NET titles)", _head_args)
 register_evaluator("occupations", eval_occupations,
-                   "held-out O*NET titles -> occupation: BM25, TF-IDF, MiniLM, Job-Rec-v1/v2 (acc@1, acc@5, MRR@10)",
+                   "held-out O*NET titles -> occupation: BM25, TF-IDF, MiniLM, Job-Rec-v1, Job-Rec-v2 (acc@1, acc@5, MRR@10)",
                    _eval_args)

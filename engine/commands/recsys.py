@@ -32,8 +32,8 @@ def register(sub, common) -> None:
     p.set_defaults(func=cmd_index)
 
 
-V2_KEEP_POSTINGS = 20.0        # as strong as one contrastive pair (MultipleNegativesRankingLoss's scale)
-V2_OCCUPATION_PAIRS = 60_000   # more than O*NET's ~55,500 training titles: every one of them
+ONET_KEEP_POSTINGS = 20.0        # as strong as one contrastive pair (MultipleNegativesRankingLoss's scale)
+ONET_OCCUPATION_PAIRS = 60_000   # more than O*NET's ~55,500 training titles: every one of them
 
 
 def _encoder_arguments(p) -> None:
@@ -49,10 +49,11 @@ def _encoder_arguments(p) -> None:
     p.add_argument("--eval-queries", type=int, default=None, help="held-out queries per dataset (default 300)")
     p.add_argument("--ship", action="store_true",
                    help="then ship it (fp16, artifacts/models/shipped/job-rec-v1) with the catalogue's vectors")
-    p.add_argument("--v2", action="store_true",
-                   help="Job-Rec-v2: also O*NET title/tools <-> occupation pairs, into artifacts/models/job-rec-v2 "
-                        "(compare with `eval occupations` and `eval recsys` before it replaces Job-Rec-v1)")
-    p.add_argument("--occupation-pairs", type=int, default=None, help=f"with --v2: title <-> occupation pairs (default {V2_OCCUPATION_PAIRS:,}: all)")
+    p.add_argument("--onet", action="store_true",
+                   help="the O*NET fine-tune: also O*NET title/tools <-> occupation pairs, into "
+                        "artifacts/models/job-rec-onet-finetune: measured by `eval occupations` and `eval recsys` "
+                        "beside Job-Rec-v1, not served (Job-Rec-v2 is `train occupation-head`)")
+    p.add_argument("--occupation-pairs", type=int, default=None, help=f"with --onet: title <-> occupation pairs (default {ONET_OCCUPATION_PAIRS:,}: all)")
 
 
 def _train_encoder(args) -> int:
@@ -71,15 +72,15 @@ def _train_encoder(args) -> int:
         cfg.epochs = args.epochs
     if args.eval_queries is not None:   # 0 skips the before/after evaluation
         cfg.eval_queries = args.eval_queries
-    if args.v2:
-        from engine.occupations.evaluate import v2_path
+    if args.onet:
+        from engine.occupations.evaluate import onet_finetune_path
 
         # continues from Job-Rec-v1 on its own posting pairs plus every training title of O*NET, with the
         # postings' texts held where Job-Rec-v1 put them; short title batches are cheap, so a larger batch
         # and rate fit the budget
-        cfg.name, cfg.output, cfg.base = "Job-Rec-v2", str(v2_path()), "job-rec-v1"
-        cfg.occupation_pairs = args.occupation_pairs if args.occupation_pairs is not None else V2_OCCUPATION_PAIRS
-        cfg.batch_size, cfg.learning_rate, cfg.keep_postings = 64, 2e-4, V2_KEEP_POSTINGS
+        cfg.name, cfg.output, cfg.base = "O*NET fine-tune", str(onet_finetune_path()), "job-rec-v1"
+        cfg.occupation_pairs = args.occupation_pairs if args.occupation_pairs is not None else ONET_OCCUPATION_PAIRS
+        cfg.batch_size, cfg.learning_rate, cfg.keep_postings = 64, 2e-4, ONET_KEEP_POSTINGS
     card = train_encoder(cfg)
     if args.ship:
         from engine.commands.models import report, ship

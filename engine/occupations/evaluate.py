@@ -3,9 +3,9 @@
 Queries are the alternate titles the table holds out (20% per occupation, see `table.py`); no ranker reads
 them. Each ranker sees the same text of each occupation: its title, reported titles and the alternate
 titles not held out. BM25 and TF-IDF index one document per occupation (all of those titles joined); the
-encoders (pretrained MiniLM, Job-Rec-v1, Job-Rec-v2, whichever exist here) score an occupation by the best
-cosine to the few titles the product's matcher reads (`match.occupation_titles`). Metrics: acc@1, acc@5,
-MRR@10.
+encoders (pretrained MiniLM, Job-Rec-v1, Job-Rec-v2 = Job-Rec-v1 with its occupation head, and the O*NET
+fine-tune when trained here) score an occupation by the best cosine to the few titles the product's matcher
+reads (`match.occupation_titles`). Metrics: acc@1, acc@5, MRR@10.
 
 The second part lists real postings' titles with the occupation the product's encoder gives them, for a
 person to check (the count of right ones goes in docs/occupations.md).
@@ -21,13 +21,15 @@ from pathlib import Path
 import numpy as np
 
 from engine import config
+from engine.occupations.head import OccupationHead, head_for
 from engine.occupations.match import OccupationMatcher
 from engine.occupations.table import OccupationTable, load_table, title_key
 
 SEED = 42
 QUERIES = 2000       # held-out titles sampled (all 7,806 with --queries 0)
 SPOT_CHECK = 100
-V2_NAME = "job-rec-v2"
+JOB_REC_V2 = "Job-Rec-v2"   # Job-Rec-v1's encoder read through the occupation head (engine/occupations/head.py)
+FINETUNE_FOLDER = "job-rec-onet-finetune"
 
 
 def occupation_documents(table: OccupationTable) -> tuple[list[str], list[str]]:
@@ -63,8 +65,9 @@ def rank_tfidf(table: OccupationTable) -> Callable[[list[str]], list[list[str]]]
     return rank
 
 
-def rank_encoder(encoder, table: OccupationTable) -> Callable[[list[str]], list[list[str]]]:
-    matcher = OccupationMatcher(encoder, table, show_progress=True)
+def rank_encoder(encoder, table: OccupationTable, head: OccupationHead | None = None
+                 ) -> Callable[[list[str]], list[list[str]]]:
+    matcher = OccupationMatcher(encoder, table, show_progress=True, head=head)
 
     def rank(queries: list[str]) -> list[list[str]]:
         out = []
@@ -82,22 +85,28 @@ def score(rankings: list[list[str]], answers: list[set[str]]) -> dict:
     return {"acc@1": round(float(acc1), 4), "acc@5": round(float(acc5), 4), "MRR@10": round(float(mrr), 4)}
 
 
-def encoders() -> dict[str, object]:
-    """Every encoder present here: the pretrained MiniLM, Job-Rec-v1 and Job-Rec-v2 when trained."""
+def encoders() -> dict[str, tuple[object, OccupationHead | None]]:
+    """Every encoder present here, with the head it is read through: the pretrained MiniLM, Job-Rec-v1,
+    Job-Rec-v2 (Job-Rec-v1 with its occupation head, when one for it is here) and the O*NET fine-tune when
+    trained here."""
+    from engine.recsys import embeddings
     from engine.recsys import encoder as enc
 
-    out = {enc.PRETRAINED_NAME: enc.load_encoder(enc.pretrained_path())}
+    out = {enc.PRETRAINED_NAME: (enc.load_encoder(enc.pretrained_path()), None)}
     v1 = enc.jobrec_path()   # trained here, else the shipped one
     if v1 is not None:
-        out["Job-Rec-v1"] = enc.load_encoder(v1)
-    v2 = v2_path()
-    if enc._has_weights(v2):
-        out["Job-Rec-v2"] = enc.load_encoder(v2)
+        jobrec = enc.load_encoder(v1)
+        out[embeddings.JOB_REC] = (jobrec, None)
+        head = head_for(jobrec.version)
+        if head is not None:
+            out[JOB_REC_V2] = (jobrec, head)
+    if enc._has_weights(onet_finetune_path()):
+        out[embeddings.ONET_FINETUNE] = (enc.load_encoder(onet_finetune_path()), None)
     return out
 
 
-def v2_path() -> Path:
-    return config.artifacts_dir() / "models" / V2_NAME
+def onet_finetune_path() -> Path:
+    return config.artifacts_dir() / "models" / FINETUNE_FOLDER
 
 
 def held_out_queries(table: OccupationTable, n: int = QUERIES, seed: int = SEED) -> tuple[list[str], list[set[str]]]:
@@ -128,8 +137,8 @@ def eval_occupations(n_queries: int = QUERIES, log=print, write: bool = True, sp
     table = load_table()
     queries, answers = held_out_queries(table, n_queries)
     rankers: dict[str, Callable] = {"BM25": rank_bm25(table), "TF-IDF": rank_tfidf(table)}
-    for name, encoder in encoders().items():
-        rankers[name] = rank_encoder(encoder, table)
+    for name, (encoder, head) in encoders().items():
+        rankers[name] = rank_encoder(encoder, table, head)
     results = {}
     for name, rank in rankers.items():
         if log:

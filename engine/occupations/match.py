@@ -18,6 +18,7 @@ from functools import lru_cache
 import numpy as np
 
 from engine import config
+from engine.occupations.head import OccupationHead, head_for
 from engine.occupations.table import OccupationTable, load_table
 
 TITLES_PER_OCCUPATION = 8
@@ -77,12 +78,17 @@ def _product_titles() -> tuple[str, ...]:
     return tuple(t for _, t in occupation_titles(load_table()))
 
 
+def _version(encoder_version: str, head: OccupationHead | None, titles: list[str]) -> str:
+    return f"{encoder_version}{'+' + head.version if head else ''}#{titles_digest(titles)}"
+
+
 def matcher_version() -> str:
-    """What a stored occupation depends on: the encoder and the titles the matcher reads (a change of
-    either re-assigns jobs). Computed without loading the model."""
+    """What a stored occupation depends on: the encoder, its occupation head and the titles the matcher
+    reads (a change of any re-assigns jobs). Computed without loading the model."""
     from engine.recsys.encoder import model_version
 
-    return f"{model_version()}#{titles_digest(list(_product_titles()))}"
+    version = model_version()
+    return _version(version, head_for(version), list(_product_titles()))
 
 
 def matcher_ready() -> bool:
@@ -91,16 +97,17 @@ def matcher_ready() -> bool:
 
     version = model_version()
     with _lock:
-        if version in _matchers:
+        if any(key.startswith(f"{version}+") for key in _matchers):
             return True
     return vectors_path(version, list(_product_titles())).is_file()
 
 
 class OccupationMatcher:
-    """Nearest occupations of titles for one encoder (anything with ``encode(texts)`` and ``version``)."""
+    """Nearest occupations of titles for one encoder (anything with ``encode(texts)`` and ``version``), its
+    vectors passed through an occupation head when one is given (Job-Rec-v2, engine/occupations/head.py)."""
 
     def __init__(self, encoder, table: OccupationTable | None = None, per_occupation: int = TITLES_PER_OCCUPATION,
-                 show_progress: bool = False):
+                 show_progress: bool = False, head: OccupationHead | None = None):
         self.encoder = encoder
         self.table = table or load_table()
         self.by_code = self.table.by_code
@@ -108,8 +115,12 @@ class OccupationMatcher:
         self.codes = [o.code for o in self.table.occupations]
         position = {c: i for i, c in enumerate(self.codes)}
         self.owner = np.array([position[c] for c, _ in rows])   # title row -> occupation row
-        self.version = f"{encoder.version}#{titles_digest([t for _, t in rows])}"
-        self.vectors = self._title_vectors([t for _, t in rows], show_progress)
+        self.head = head
+        self.version = _version(encoder.version, head, [t for _, t in rows])
+        self.vectors = self._project(self._title_vectors([t for _, t in rows], show_progress))
+
+    def _project(self, vectors: np.ndarray) -> np.ndarray:
+        return self.head.apply(vectors) if self.head is not None else vectors
 
     def _title_vectors(self, titles: list[str], show_progress: bool) -> np.ndarray:
         path = vectors_path(self.encoder.version, titles)
@@ -126,7 +137,7 @@ class OccupationMatcher:
 
     def scores(self, titles: list[str]) -> np.ndarray:
         """(queries, occupations): the best cosine of each query to each occupation's titles."""
-        sims = self.encoder.encode(list(titles), batch_size=256) @ self.vectors.T   # (Q, title rows)
+        sims = self._project(self.encoder.encode(list(titles), batch_size=256)) @ self.vectors.T   # (Q, title rows)
         out = np.full((len(titles), len(self.codes)), -1.0, dtype=np.float32)
         np.maximum.at(out.T, self.owner, sims.T)
         return out
@@ -143,12 +154,15 @@ class OccupationMatcher:
 
 
 def matcher() -> OccupationMatcher:
-    """The product's matcher, for the encoder the product uses now (rebuilt when that model changes)."""
+    """The product's matcher, for the encoder the product uses now and its occupation head (rebuilt when
+    either changes)."""
     from engine.recsys.encoder import load_encoder
 
     enc = load_encoder()
+    head = head_for(enc.version)
+    key = f"{enc.version}+{head.version if head else ''}"
     with _lock:
-        if enc.version not in _matchers:
+        if key not in _matchers:
             _matchers.clear()
-            _matchers[enc.version] = OccupationMatcher(enc)
-        return _matchers[enc.version]
+            _matchers[key] = OccupationMatcher(enc, head=head)
+        return _matchers[key]

@@ -1,4 +1,4 @@
-"""Training pairs that teach the encoder O*NET's occupations (Job-Rec-v2's extra pairs).
+"""Training pairs that teach the encoder O*NET's occupations (the O*NET fine-tune's extra pairs).
 
 Two kinds, from the shipped table only, never a held-out alternate title:
 1. a title people use (alternate or reported) <-> the occupation: its title (two thirds of the time) or

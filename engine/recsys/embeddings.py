@@ -16,7 +16,7 @@ from engine import config
 
 PRETRAINED = "all-MiniLM-L6-v2"
 JOB_REC = "Job-Rec-v1"
-JOB_REC_V2 = "Job-Rec-v2"   # the candidate successor (issue: occupations); evaluated beside v1 once trained
+ONET_FINETUNE = "O*NET fine-tune"   # Job-Rec-v1 fine-tuned whole on O*NET titles: evaluated beside it, never served
 _lock = threading.Lock()
 
 
@@ -33,15 +33,15 @@ def model_path(name: str) -> Path | None:
         return enc.pretrained_path()
     if name == JOB_REC:
         return enc.jobrec_path()
-    if name == JOB_REC_V2:
-        from engine.occupations.evaluate import v2_path
+    if name == ONET_FINETUNE:
+        from engine.occupations.evaluate import onet_finetune_path
 
-        return v2_path() if enc._has_weights(v2_path()) else None
-    raise ValueError(f"Unknown model {name!r}; expected {PRETRAINED!r}, {JOB_REC!r} or {JOB_REC_V2!r}.")
+        return onet_finetune_path() if enc._has_weights(onet_finetune_path()) else None
+    raise ValueError(f"Unknown model {name!r}; expected {PRETRAINED!r}, {JOB_REC!r} or {ONET_FINETUNE!r}.")
 
 
 def available_models() -> list[str]:
-    return [m for m in (PRETRAINED, JOB_REC, JOB_REC_V2) if model_path(m) is not None]
+    return [m for m in (PRETRAINED, JOB_REC, ONET_FINETUNE) if model_path(m) is not None]
 
 
 def model_stamp(name: str) -> str:

@@ -211,9 +211,9 @@ def eval_recsys(max_real: int = evaldata.MAX_REAL, max_generated: int = evaldata
     result = {
         "what": "profile-like query (posting without its title) -> job texts; relevant = same category or same "
                 "normalised title; the query's own posting excluded; Job-Rec-v1 never saw these postings",
-        "datasets": evaluate_retrieval(tasks, log=log, compare=(embeddings.JOB_REC_V2, embeddings.JOB_REC),
+        "datasets": evaluate_retrieval(tasks, log=log, compare=(embeddings.ONET_FINETUNE, embeddings.JOB_REC),
                                        comparisons_out=comparisons),
-        "comparisons": comparisons,   # Job-Rec-v2 against Job-Rec-v1 where both are here
+        "comparisons": comparisons,   # the O*NET fine-tune against Job-Rec-v1 where both are here
         "sizes": sizes,
         "models_missing": [m for m in (embeddings.PRETRAINED, embeddings.JOB_REC)
                            if m not in embeddings.available_models()],

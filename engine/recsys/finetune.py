@@ -41,11 +41,11 @@ class TrainConfig:
     hard_negatives: bool = True    # a same-category posting of another title as a third text (HardNegatives);
                                    # 2,200 pairs, 1,988 with one = 70 steps of 32: 1,557 CPU-s, 14 min 52 s
                                    # (docs/recsys.md), within 20 min of 2 cores
-    occupation_pairs: int = 0      # Job-Rec-v2: O*NET title <-> occupation pairs (+ a tenth as many tools <->
+    occupation_pairs: int = 0      # O*NET fine-tune: title <-> occupation pairs (+ a tenth as many tools <->
                                    # occupation pairs), held-out alternate titles never used (occupations.pairs)
     base: str = "pretrained"       # "pretrained" (all-MiniLM-L6-v2) or "job-rec-v1" (continue from Job-Rec-v1)
     keep_postings: float = 0.0     # weight of a loss that holds the postings' texts where the base model put
-                                   # them (1 - cosine to its embedding), so Job-Rec-v2 learns titles without
+                                   # them (1 - cosine to its embedding), so the O*NET fine-tune learns titles without
                                    # moving the postings Job-Rec-v1 ranks; 0: none
     name: str = "Job-Rec-v1"
     generated_jobs: int = 1500     # generated postings added to the real ones when the generator exists

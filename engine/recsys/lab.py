@@ -50,7 +50,7 @@ def _beyond_chance(ci95: list[float]) -> bool:
 
 
 def retrieval_gaps(data: dict, dataset: str) -> list[str]:
-    """One sentence per compared pair of `eval recsys` (Job-Rec-v2 vs Job-Rec-v1): each metric's gap with its
+    """One sentence per compared pair of `eval recsys` (the O*NET fine-tune vs Job-Rec-v1): each metric's gap with its
     95% interval over the queries, and whether it is more than chance."""
     lines = []
     for pair, metrics in (data.get("comparisons", {}).get(dataset) or {}).items():
@@ -153,6 +153,19 @@ def models_in_use() -> list[dict]:
     where, _ = source(jobrec, shipped.JOB_REC) if jobrec else ("fallback", "")
     rows.append({"feature": "Recommendations, similar jobs", "model": "Job-Rec-v1" if jobrec else "all-MiniLM-L6-v2 (pretrained)",
                  "version": enc.model_version(), "source": where, "notice": enc.encoder_notice() or ""})
+    from engine.occupations.head import head_for, trained_path
+
+    head = head_for(enc.model_version())
+    if head is None:
+        rows.append({"feature": "Occupations of jobs and profiles", "model": "the encoder above, without a head",
+                     "version": enc.model_version(), "source": "fallback",
+                     "notice": "No occupation head for this encoder: run `python -m engine train occupation-head`."})
+    else:
+        rows.append({"feature": "Occupations of jobs and profiles", "model": "Job-Rec-v2 (Job-Rec-v1 + occupation head)",
+                     "version": f"{enc.model_version()}+{head.version}",
+                     "source": "trained on this machine" if head.folder == trained_path()
+                     else "shipped in the repository (checksums pass)",
+                     "notice": ""})
     try:
         where, version = source(model_dir(), shipped.COACH)
         rows.append({"feature": "Interview coach, GPT modes", "model": "coach GPT", "version": version,
