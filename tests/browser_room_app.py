@@ -28,6 +28,12 @@ if os.environ.get("JOBEXPRESSWAY_RTC_LOG") and not logging.getLogger("streamlit_
                         ("engine", logging.INFO)):
         logging.getLogger(name).setLevel(level)
         logging.getLogger(name).addHandler(handler)
+    if not getattr(sys, "_room_stack_dumps", None):
+        # every thread's stack every 15 s: where a session's script run stands when a call stalls
+        import faulthandler
+
+        sys._room_stack_dumps = open(os.environ["JOBEXPRESSWAY_RTC_LOG"] + ".stacks", "w")
+        faulthandler.dump_traceback_later(15, repeat=True, file=sys._room_stack_dumps)
 wanted = st.query_params.get("test_login")
 if wanted and "actor" not in st.session_state:
     row = store.one(store.connect(), "SELECT * FROM users WHERE id = ?", [int(wanted)])
