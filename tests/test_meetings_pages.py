@@ -271,6 +271,44 @@ def test_an_offer_the_busy_server_did_not_answer_in_time_is_answered_at_a_later_
     assert at.session_state[meetings._rendered_key(iid)] == [meetings.DRAWING]
 
 
+def test_a_player_the_browser_still_signals_is_not_treated_as_stopped(monkeypatch):
+    """Seen in a loaded two-person run: the library's orphan check reset the candidate's camera context
+    while the browser was signalling; the context then read "stopped" while the browser's value kept its
+    offer, and each run stopped the worker the previous run had made for that offer (nine workers in
+    18 s, each leaving a recording row). The context now follows the browser's value whenever the browser
+    says the player is live, and such a player is never taken for orphaned."""
+    import streamlit as st
+    import streamlit_webrtc
+    from streamlit_webrtc.component import WebRtcStreamerContext, WebRtcStreamerState, generate_frontend_component_key
+
+    from ui import meetings
+
+    key = "room-7-self"
+    context = WebRtcStreamerContext(worker=None, state=WebRtcStreamerState(playing=False, signalling=False))
+    context._last_rendered_run_count = 3          # as after a reset: any jump of the run counter resets again
+    seen = []
+    monkeypatch.setattr(streamlit_webrtc, "webrtc_streamer",
+                        lambda key, **kw: seen.append((st.session_state[key].state,
+                                                       st.session_state[key]._last_rendered_run_count)))
+    st.session_state[key] = context
+    try:
+        st.session_state[generate_frontend_component_key(key)] = {"playing": False, "sdpOffer": {"sdp": "v=0"}}
+        meetings._streamer(key)
+        assert seen[-1] == (WebRtcStreamerState(playing=False, signalling=True), None)
+        st.session_state[generate_frontend_component_key(key)] = {"playing": True, "sdpOffer": {"sdp": "v=0"}}
+        meetings._streamer(key)
+        assert seen[-1][0] == WebRtcStreamerState(playing=True, signalling=True)
+        # Leave call: the browser's value says stopped; the context is left to the library's own callback
+        context._set_state(WebRtcStreamerState(playing=False, signalling=False))
+        context._last_rendered_run_count = 5
+        st.session_state[generate_frontend_component_key(key)] = {"playing": False, "sdpOffer": None}
+        meetings._streamer(key)
+        assert seen[-1] == (WebRtcStreamerState(playing=False, signalling=False), 5)
+    finally:
+        del st.session_state[key]
+        del st.session_state[generate_frontend_component_key(key)]
+
+
 def test_the_recruiter_decides_a_past_interview_in_one_run(world):
     """Offer in the history: the decision is recorded in the button's callback, so the same run shows it
     (no st.rerun() after it, which could replace a page the recruiter clicked meanwhile)."""

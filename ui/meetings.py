@@ -129,7 +129,16 @@ def _streamer(key: str, **kwargs):
     the library sees a player still signalling and a worker still there, so it neither stops that worker
     nor answers the new offer, and the player waits for ever (a failing loaded run showed that state: the
     recruiter's player no longer playing, its server worker still connected). A worker made for another
-    offer is therefore reset here, and the library answers the new one."""
+    offer is therefore reset here, and the library answers the new one.
+
+    The library reads a player's state (playing, signalling) from its context, which it updates only when
+    the browser's value changes. Once anything reset the context while the browser was still signalling
+    (the orphan check above, before the first connection), the context read "stopped" while the browser's
+    value kept its offer, and every run stopped the worker the run before had made for that offer and made
+    another (seen in a loaded two-person run: the candidate's camera answered nine times in 18 s, each
+    worker leaving a recording row behind). So the context takes the browser's state again whenever the
+    browser says the player is signalling or playing, and such a player is never treated as orphaned: a
+    player left behind on another page has no value any more."""
     from streamlit_webrtc import webrtc_streamer
     from streamlit_webrtc.component import _reset_context, compile_state, generate_frontend_component_key
     from streamlit_webrtc.webrtc import SignallingTimeoutError
@@ -140,8 +149,9 @@ def _streamer(key: str, **kwargs):
     value = st.session_state.get(generate_frontend_component_key(key))
     if peer_connection is not None and not rtc.answers_offer(peer_connection, (value or {}).get("sdpOffer")):
         _reset_context(context)
-        context._set_state(compile_state(value))   # still signalling: the reset must not read as a stop
         peer_connection = None
+    if context is not None and value:
+        _follow_the_browser(context, compile_state(value))
     if peer_connection is not None and peer_connection.connectionState not in ("closed", "failed"):
         context._last_rendered_run_count = None
     try:
@@ -149,6 +159,15 @@ def _streamer(key: str, **kwargs):
     except SignallingTimeoutError:
         st.caption(":material/hourglass_top: The server is busy; this video connects at the next try.")
         return None
+
+
+def _follow_the_browser(context, browser) -> None:
+    """Give the context the browser's state (playing, signalling) while the browser says the player is live,
+    and keep the library's orphan check off it then (see _streamer)."""
+    if browser.playing or browser.signalling:
+        if context.state != browser:
+            context._set_state(browser)
+        context._last_rendered_run_count = None
 
 
 def consent_notice(interview_id: int, actor: Actor) -> bool | None:
