@@ -273,6 +273,40 @@ def test_recorder_factory_records_tracks_without_blocking_the_loop(db, s, data_d
     assert (data_dir / row["path"]).stat().st_size > 0
 
 
+def test_a_recorder_whose_call_never_connected_leaves_no_row(db, s, data_dir, monkeypatch):
+    """streamlit-webrtc makes a recorder for every offer it answers; on a busy server some answers never
+    connect (nine in 18 s in one loaded run), and each left a row 'recording', with no file, for hours.
+    Now the row opens at the first frame: a recorder stopped before one, or given none for FIRST_FRAME_S,
+    leaves nothing behind."""
+    import asyncio
+
+    from aiortc.mediastreams import MediaStreamTrack
+
+    iid = book(db, s).interview["id"]
+
+    class Silent(MediaStreamTrack):   # the browser's camera of a call that never connected
+        kind = "video"
+
+        async def recv(self):
+            await asyncio.Event().wait()
+
+    async def answered_then_dropped(stop: bool):
+        recorder = recordings.in_recorder_factory(iid, s["cand"].user_id, data_dir)()
+        recorder.addTrack(Silent())
+        await recorder.start()
+        if stop:
+            await recorder.stop()
+        return recorder
+
+    asyncio.run(answered_then_dropped(stop=True))
+    monkeypatch.setattr(recordings, "FIRST_FRAME_S", 0.2)
+    abandoned = asyncio.run(answered_then_dropped(stop=False))   # never stopped: its worker was discarded
+    abandoned._thread.join(timeout=10)
+    assert not abandoned._thread.is_alive() and not abandoned.began
+    assert list(db.query("SELECT * FROM recordings")) == []
+    assert not any(recordings.recordings_dir(iid, data_dir).iterdir())
+
+
 @pytest.mark.parametrize("typed, title, subject", [
     ("Interview", "Python Developer interview", "Interview invitation: Python Developer interview at Acme"),
     ("", "Python Developer interview", "Interview invitation: Python Developer interview at Acme"),

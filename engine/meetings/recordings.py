@@ -1,8 +1,9 @@
 """Recordings of interview rooms: files under <data_dir>/recordings/<interview_id>/, one row each.
 
-streamlit-webrtc calls a recorder factory when a participant's stream starts and stops the recorder when
-it ends; `recorder_factory` returns an aiortc MediaRecorder whose stop() also settles the row (ready with
-its duration, or failed). A failed recording never touches the interview row. Retention:
+streamlit-webrtc calls a recorder factory each time it answers a participant's offer and stops the recorder
+when the stream ends; `recorder_factory` returns a recorder that opens its row when the first frame arrives
+and whose stop() settles it (ready with its duration, or failed). An offer whose call never connects (a
+busy server answers some offers more than once) leaves no row. A failed recording never touches the interview row. Retention:
 `purge_old_recordings(db, days)` deletes files older than RECORDING_RETENTION_DAYS (default 90). A row left
 'recording' by a server that crashed is settled (`settle_stale`) when its interview's recordings are listed
 and by `python -m engine purge-recordings`.
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 DEFAULT_RETENTION_DAYS = 90
 EXTENSION = ".webm"   # VP8 + Opus: plays in every browser (st.video)
 STALE_AFTER_S = (MAX_DURATION + 60) * 60   # longer than any interview: no live recorder still owns the row
+FIRST_FRAME_S = 300   # a recorder whose call delivered no frame in this long gives up (that call never connected)
 
 
 def retention_days() -> int:
@@ -43,12 +45,17 @@ def recordings_dir(interview_id: int, data_dir: str | Path | None = None) -> Pat
     return path
 
 
-def start_recording(db: Database, interview_id: int, user_id: int, direction: str = "in",
-                    data_dir: str | Path | None = None) -> tuple[int, Path]:
-    """A new 'recording' row and the absolute path its file goes to."""
+def recording_path(interview_id: int, user_id: int, direction: str = "in",
+                   data_dir: str | Path | None = None) -> Path:
+    """Where a new recording of that participant goes (absolute)."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
-    folder = recordings_dir(interview_id, data_dir)
-    path = folder / f"{stamp}-u{int(user_id)}-{direction}{EXTENSION}"
+    return recordings_dir(interview_id, data_dir) / f"{stamp}-u{int(user_id)}-{direction}{EXTENSION}"
+
+
+def start_recording(db: Database, interview_id: int, user_id: int, direction: str = "in",
+                    data_dir: str | Path | None = None, path: Path | None = None) -> tuple[int, Path]:
+    """A new 'recording' row and the absolute path its file goes to (``path`` when given)."""
+    path = path or recording_path(interview_id, user_id, direction, data_dir)
     rel = path.relative_to(config.data_dir(data_dir)).as_posix()
     rec_id = insert_row(db, "recordings", {"interview_id": interview_id, "path": rel, "status": "recording",
                                            "started_at": utcnow()})
@@ -101,8 +108,11 @@ class ThreadedRecorder:
 
     QUEUE_FRAMES = 90
 
-    def __init__(self, path: str | Path, on_done: Callable[[], None] | None = None) -> None:
+    def __init__(self, path: str | Path, on_done: Callable[[], None] | None = None,
+                 on_first_frame: Callable[[], None] | None = None) -> None:
         self.path = str(path)
+        self._on_first_frame = on_first_frame   # called on the encoding thread before the file is written
+        self.began = False                      # a frame arrived: the file (and its row) exists
         self._tracks: list = []
         self._tasks: list = []
         self._queue: queue.Queue = queue.Queue(maxsize=self.QUEUE_FRAMES)
@@ -145,7 +155,7 @@ class ThreadedRecorder:
         self._tasks = []
         if self._thread is not None:
             await asyncio.get_running_loop().run_in_executor(None, self._finish_thread)
-        if self._on_done:
+        if self._on_done and self.began:
             self._on_done()
 
     def _finish_thread(self) -> None:
@@ -162,13 +172,28 @@ class ThreadedRecorder:
 
         container = None
         try:
+            try:
+                first = self._queue.get(timeout=FIRST_FRAME_S)
+            except queue.Empty:
+                log.info("recording %s: no frame in %s s, its call never connected", self.path, FIRST_FRAME_S)
+                return
+            if first is None:   # stopped before any frame: nothing was recorded
+                return
+            waiting = [first]   # taken from the queue, still to be read below
+
+            def next_item():
+                return waiting.pop() if waiting else self._queue.get()
+
+            if self._on_first_frame:
+                self._on_first_frame()
+            self.began = True
             container = av.open(self.path, mode="w", format="webm")
             kinds = {t.kind for t in self._tracks}
             # Every stream must exist before the first packet is written (the header), and the video size
             # is known only from its first frame: wait for it, dropping audio that comes earlier.
             first_video = None
             while "video" in kinds and first_video is None:
-                item = self._queue.get()
+                item = next_item()
                 if item is None:
                     return
                 if item[0] == "video":
@@ -187,7 +212,7 @@ class ThreadedRecorder:
             last_pts: dict = {}
             errors = 0
             while True:
-                item = pending.pop() if pending else self._queue.get()
+                item = pending.pop() if pending else next_item()
                 if item is None:
                     break
                 kind, frame = item
@@ -226,29 +251,35 @@ class ThreadedRecorder:
 
 def recorder_factory(interview_id: int, user_id: int, direction: str = "in",
                      data_dir: str | Path | None = None) -> Callable:
-    """A factory for webrtc_streamer's in_recorder_factory/out_recorder_factory: each call opens a
-    'recording' row and returns a recorder that settles the row (ready with its duration, or failed) when
-    the participant leaves."""
+    """A factory for webrtc_streamer's in_recorder_factory/out_recorder_factory: each call returns a
+    recorder that opens a 'recording' row at its first frame and settles it (ready with its duration, or
+    failed) when the participant leaves. The library calls the factory for every offer it answers, and on
+    a busy server a participant's offer may be answered several times before one connects: a row made at
+    the factory call stayed 'recording', with no file, for each answer that never connected (nine in one
+    loaded test run)."""
     data_dir = str(config.data_dir(data_dir))
 
     # Each connection is closed when done: on PostgreSQL an unclosed one holds a server connection until
     # the garbage collector finds it, and a busy server runs out of them.
     def factory() -> ThreadedRecorder:
-        db = store.connect(data_dir)
-        try:
-            recording_id, path = start_recording(db, interview_id, user_id, direction, data_dir)
-        finally:
-            db.close()
+        path = recording_path(interview_id, user_id, direction, data_dir)
+
+        def begin() -> None:   # the first frame: the recording exists from now on
+            db = store.connect(data_dir)
+            try:
+                recorder.recording_id, _ = start_recording(db, interview_id, user_id, direction, data_dir, path)
+            finally:
+                db.close()
 
         def settle() -> None:
             db = store.connect(data_dir)
             try:
-                finish_recording(db, recording_id, data_dir)
+                finish_recording(db, recorder.recording_id, data_dir)
             finally:
                 db.close()
 
-        recorder = ThreadedRecorder(path, on_done=settle)
-        recorder.recording_id = recording_id
+        recorder = ThreadedRecorder(path, on_done=settle, on_first_frame=begin)
+        recorder.recording_id = None
         return recorder
 
     return factory
