@@ -3,8 +3,8 @@
 streamlit-webrtc calls a recorder factory each time it answers a participant's offer and stops the recorder
 when the stream ends; `recorder_factory` returns a recorder that opens its row when the first frame arrives
 and whose stop() settles it (ready with its duration, or failed). An offer whose call never connects (a
-busy server answers some offers more than once) leaves no row. A failed recording never touches the interview row. Retention:
-`purge_old_recordings(db, days)` deletes files older than RECORDING_RETENTION_DAYS (default 90). A row left
+busy server answers some offers more than once) leaves no row. A failed recording never touches the
+interview row. Retention: `purge_old_recordings(db, days)` deletes files older than RECORDING_RETENTION_DAYS (default 90). A row left
 'recording' by a server that crashed is settled (`settle_stale`) when its interview's recordings are listed
 and by `python -m engine purge-recordings`.
 """

@@ -7,7 +7,8 @@ occupations (code, title, description, job zone), their alternate and reported t
 skills employers report for them (with O*NET's hot-technology and in-demand flags).
 
 A fixed 20% of alternate titles per occupation is held out (`held_out`): the occupation matcher never
-reads them and nothing trains on them (Job-Rec-v2's head, the O*NET fine-tune), so `eval occupations` measures titles no model has seen.
+reads them and nothing trains on them (Job-Rec-v2's head, the O*NET fine-tune), so `eval occupations`
+measures titles no model has seen.
 Only titles with one occupation are held out (a spelling O*NET lists under two occupations stays in
 training), and a held-out spelling that is also a reported title leaves training there too.
 """
