@@ -123,12 +123,11 @@ def split_titles(table: OccupationTable, keys: set[str], share: float, seed: int
 def matcher_mrr(queries: np.ndarray, keys: np.ndarray, owner: np.ndarray, n_codes: int,
                 answers: list[set[int]]) -> float:
     """MRR@10 of occupations scored as the matcher does (an occupation's best key), unit vectors in."""
-    sims = queries @ keys.T
-    scores = np.full((len(queries), n_codes), -2.0, dtype=np.float32)
-    np.maximum.at(scores.T, owner, sims.T)
-    top = np.argsort(-scores, axis=1, kind="stable")[:, :10]
-    return float(np.mean([next((1 / (i + 1) for i, c in enumerate(row) if c in a), 0.0)
-                          for row, a in zip(top, answers)]))
+    from engine.occupations.evaluate import score
+    from engine.occupations.match import best_per_occupation
+
+    top = np.argsort(-best_per_occupation(queries @ keys.T, owner, n_codes), axis=1, kind="stable")[:, :10]
+    return score([list(row) for row in top], answers)["MRR@10"]
 
 
 def train_head(encoder, table: OccupationTable | None = None, cfg: HeadConfig | None = None,

@@ -102,6 +102,13 @@ def matcher_ready() -> bool:
     return vectors_path(version, list(_product_titles())).is_file()
 
 
+def best_per_occupation(sims: np.ndarray, owner: np.ndarray, n_occupations: int) -> np.ndarray:
+    """(queries, occupations) from (queries, title rows): each occupation scores as its best title."""
+    out = np.full((len(sims), n_occupations), -1.0, dtype=np.float32)
+    np.maximum.at(out.T, owner, sims.T)
+    return out
+
+
 class OccupationMatcher:
     """Nearest occupations of titles for one encoder (anything with ``encode(texts)`` and ``version``), its
     vectors passed through an occupation head when one is given (Job-Rec-v2, engine/occupations/head.py)."""
@@ -138,9 +145,7 @@ class OccupationMatcher:
     def scores(self, titles: list[str]) -> np.ndarray:
         """(queries, occupations): the best cosine of each query to each occupation's titles."""
         sims = self._project(self.encoder.encode(list(titles), batch_size=256)) @ self.vectors.T   # (Q, title rows)
-        out = np.full((len(titles), len(self.codes)), -1.0, dtype=np.float32)
-        np.maximum.at(out.T, self.owner, sims.T)
-        return out
+        return best_per_occupation(sims, self.owner, len(self.codes))
 
     def top(self, titles: list[str], k: int = 5) -> list[list[OccupationMatch]]:
         if not titles:
