@@ -153,3 +153,43 @@ def test_stream_answer_grows_then_finishes_a_rambling_answer():
     assert gen.generate("q", sampling=Sampling(max_new_tokens=6, seed=0)) == "Use a dictionary."
     gen, tok = _generator(["use", "a", "dictionary", 4])                   # 4 = <eos>: it stopped by itself
     assert list(gen.stream_answer("q", sampling=Sampling(seed=0)))[-1] == "Use a dictionary"
+
+
+def test_copy_table_follows_the_longest_run_found_in_the_sources():
+    table = generate.CopyTable([[1, 2, 3, 4], [1, 2, 5]], question=[7, 2, 9])
+    start = table.distribution([], 10)                      # an answer starts as the sources' answers do
+    assert np.flatnonzero(start).tolist() == [1]
+    after_12 = table.distribution([8, 1, 2], 10)             # "1 2" -> 3 (best source, weight 1) or 5 (weight 1/2)
+    assert np.flatnonzero(after_12).tolist() == [3, 5] and after_12[3] == pytest.approx(2 * after_12[5])
+    after_2 = table.distribution([2], 10)                   # "2" alone: 3, 5, and the question's 9
+    assert np.flatnonzero(after_2).tolist() == [3, 5, 9]
+    assert table.distribution([6], 10) is None               # nothing follows "6" anywhere (mid-answer)
+    assert generate.CopyTable([], question=[7, 2]).distribution([], 10) is None   # a question never starts one
+
+
+def test_mixing_copy_keeps_the_model_where_there_is_nothing_to_copy():
+    copy = np.array([0.0, 0.0, 0.0, 1.0, 0.0])
+    mixed = np.exp(generate.mix_copy(LOGP, copy, 0.5))
+    np.testing.assert_allclose(mixed, 0.5 * np.exp(LOGP) + 0.5 * copy)
+    assert generate.mix_copy(LOGP, None, 0.5) is LOGP
+    assert np.isfinite(generate.mix_copy(LOGP, copy, 1.0)).all()      # the model always keeps a share
+
+
+def test_no_repeat_ngram_bans_the_tokens_that_would_repeat_one():
+    assert generate.repeated_ngram_tokens([5, 6, 7, 5, 6], 3) == [7]
+    assert generate.repeated_ngram_tokens([5, 6, 5], 2) == [6]
+    assert generate.repeated_ngram_tokens([5, 6, 7], 3) == []
+    assert generate.repeated_ngram_tokens([5, 6, 7], 0) == []
+
+
+def test_decoding_aids_change_what_is_drawn():
+    # the scripted model would say "use use use ..."; never repeating a 2-gram stops the second "use use"
+    gen, tok = _generator(["use"])
+    out = list(gen.stream_ids(tok.encode_pair("q"), Sampling(max_new_tokens=5, seed=0, no_repeat_ngram=2, temperature=0)))
+    assert out == [tok.index["use"]] * 2          # then its next best (all others tie) is a stop token
+    # copying (weight 0.99) outweighs a model that is sure of "use": the answer follows the source instead
+    gen, tok = _generator(["use"])
+    words = [tok.index[w] for w in ["a", "dictionary", "for", "fast", "lookups"]]
+    table = generate.CopyTable([words])
+    out = list(gen.stream_ids(tok.encode_pair("q"), Sampling(max_new_tokens=5, temperature=0, copy=0.99), table))
+    assert out == words

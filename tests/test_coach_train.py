@@ -98,3 +98,22 @@ def test_evaluation_never_retrieves_the_held_out_pair_itself(trained):
     assert retrieval.best_mode() == result["best_mode"]          # "auto" now follows the evaluation
     assert all(set(q["answers"]) == set(result["similarity"]) for q in result["questions"])   # what a judge reads
     assert result["judgement"] is None
+
+
+@pytest.mark.slow
+def test_decoding_is_chosen_on_dev_questions_that_never_touch_the_held_out_ones(trained):
+    from engine.coach import evaluate, paths, train
+    from engine.coach.corpus import load_corpus
+    from engine.coach.generate import Sampling
+
+    corpus = load_corpus()
+    fit, dev = train.dev_split(corpus.train)
+    assert dev and fit
+    saved = paths.artifacts() / retrieval.EVAL_FILE
+    before = saved.read_bytes() if saved.exists() else None
+    result = evaluate.run(progress=False, split="dev", sampling=Sampling(copy=0.5, no_repeat_ngram=3))
+    assert [q["id"] for q in result["questions"]] == [p.id for p in dev]
+    fit_ids = {p.id for p in fit}
+    assert all(q["retrieved_id"] in fit_ids for q in result["questions"])     # never a dev or held-out pair
+    assert result["sampling"]["copy"] == 0.5 and result["language_model"] == {} and result["judgement"] is None
+    assert (saved.read_bytes() if saved.exists() else None) == before          # the product's default is untouched

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -58,15 +59,27 @@ def available_models() -> dict[str, Path]:
     return found
 
 
-def run(limit: int | None = None, *, progress: bool = True, write: bool = True) -> dict:
-    from engine.coach.generate import ModelMissing, Sampling, load_generator
+def run(limit: int | None = None, *, progress: bool = True, write: bool = True, split: str = "heldout",
+        sampling=None) -> dict:
+    """Every mode's answers to the held-out questions, scored. split="dev" answers the fine-tuning's dev
+    questions instead, retrieving from the other training pairs: the place to choose decoding settings
+    (`sampling`, default the product's) without reading the held-out answers; it writes nothing."""
+    from engine.coach import train
+    from engine.coach.generate import ModelMissing, load_generator
 
     started = time.time()
     corpus = load_corpus(write_split=False)
-    heldout = corpus.heldout[:limit] if limit else corpus.heldout
+    if split == "dev":
+        fit, heldout = train.dev_split(corpus.train)
+        index, write = Retriever(fit), False
+    elif split == "heldout":
+        heldout, index = corpus.heldout, Retriever(corpus.train)
+    else:
+        raise ValueError(f"unknown split {split!r}: heldout or dev")
+    heldout = heldout[:limit] if limit else heldout
     if not heldout:
-        raise ValueError("the corpus has no held-out questions to evaluate on")
-    index = Retriever(corpus.train)
+        raise ValueError(f"the corpus has no {split} questions to evaluate on")
+    base = sampling or retrieval.ANSWER_SAMPLING
     try:
         generator = load_generator()
     except ModelMissing:
@@ -81,10 +94,10 @@ def run(limit: int | None = None, *, progress: bool = True, write: bool = True) 
         best, score = hits[0]
         outputs["retrieval"].append(best.answer)
         if generator:
-            sampling = Sampling(seed=EVAL_SAMPLING_SEED + i)
-            outputs["gpt"].append(generator.generate(pair.question, sampling=sampling))
+            seeded = replace(base, seed=EVAL_SAMPLING_SEED + i)
+            outputs["gpt"].append(generator.generate(pair.question, sampling=seeded))
             sources = [(p.question, p.answer) for p, _ in hits]
-            outputs["retrieval+gpt"].append(generator.generate(pair.question, sources, sampling))
+            outputs["retrieval+gpt"].append(generator.generate(pair.question, sources, seeded))
         rows.append({"id": pair.id, "topic": pair.topic, "question": pair.question, "retrieved_id": best.id,
                      "retrieved_question": best.question, "retrieval_score": round(score, 3),
                      "same_topic": best.topic == pair.topic})
@@ -97,10 +110,13 @@ def run(limit: int | None = None, *, progress: bool = True, write: bool = True) 
             row[f"sim_{mode}"] = round(float(s), 3)
     for i, row in enumerate(rows):
         row["answers"] = {mode: texts[i] for mode, texts in outputs.items()}
-    judged = judgement.saved(rows)
-    language = {name: language_scores(folder, heldout) for name, folder in available_models().items()}
+    judged = judgement.saved(rows) if split == "heldout" else None
+    language = {name: language_scores(folder, heldout) for name, folder in available_models().items()} \
+        if split == "heldout" else {}
     result = {
+        "split": split,
         "heldout_questions": len(heldout),
+        "sampling": {k: v for k, v in asdict(base).items() if k != "seed"},
         "language_model": language,
         "similarity": similarity,
         "best_mode": judgement.choose_mode(similarity, judged),

@@ -9,7 +9,16 @@ laid out in the token stream, then the user's question, so the model continues w
 The question is kept first (its end, where the ask usually is), then room for the answer is reserved, then
 sources are added best first while they fit (the last one may be cut at its end). An answer stops at <eos>,
 at the start of a new pair (<bos>/<q>), or at the token limit, where it is cut back to its last full
-sentence (`finish_answer`), so it never trails off mid-thought."""
+sentence (`finish_answer`), so it never trails off mid-thought.
+
+Two decoding aids, off unless `Sampling` asks for them:
+- `copy`: a copy distribution (`CopyTable`) over the tokens that follow, in the sources' answers and the
+  question, the longest run of the answer's last tokens found there, mixed into the model's next-token
+  probabilities with that weight, the way pointer-generator and kNN-LM decoders mix a copy or neighbour
+  distribution into a language model's. A small GPT then carries whole phrases of the sources and the
+  question's own terms instead of drifting off them; it still picks every token.
+- `no_repeat_ngram`: a token that would repeat an n-gram already in the answer is never drawn ("team's
+  team's team's")."""
 from __future__ import annotations
 
 import threading
@@ -54,6 +63,63 @@ class Sampling:
     top_p: float = 0.9            # 1.0 = off
     max_new_tokens: int = 120
     seed: int | None = None
+    copy: float = 0.0             # weight of the copy distribution (0 = the model alone)
+    no_repeat_ngram: int = 0      # 0 = off
+
+
+COPY_CONTEXT = 8                 # longest run of the answer's last tokens looked up in the sources
+
+
+class CopyTable:
+    """For each run (up to COPY_CONTEXT tokens) found in the source texts, how strongly each token follows it;
+    the empty run maps to the tokens that start the source answers. Sources are weighted best first (1, 1/2,
+    1/3 ...); the question (weight 1) lends its terms but never starts an answer."""
+
+    def __init__(self, answers: list[list[int]], question: list[int] | None = None):
+        self.next: dict[tuple[int, ...], dict[int, float]] = {}
+        texts = [(ids, 1.0 / (rank + 1), True) for rank, ids in enumerate(answers)]
+        if question:
+            texts.append((question, 1.0, False))
+        for ids, weight, starts in texts:
+            if starts and ids:
+                self._add((), ids[0], weight)
+            for end in range(1, len(ids)):
+                for n in range(1, min(COPY_CONTEXT, end) + 1):
+                    self._add(tuple(ids[end - n:end]), ids[end], weight)
+
+    def _add(self, run: tuple[int, ...], token: int, weight: float) -> None:
+        follows = self.next.setdefault(run, {})
+        follows[token] = follows.get(token, 0.0) + weight
+
+    def distribution(self, answer: list[int], size: int) -> np.ndarray | None:
+        """Probabilities of the tokens that follow the longest run of answer's end found in the sources."""
+        runs = [tuple(answer[len(answer) - n:]) for n in range(min(COPY_CONTEXT, len(answer)), 0, -1)] or [()]
+        for run in runs:                           # the empty run only starts an answer
+            follows = self.next.get(run)
+            if follows:
+                probs = np.zeros(size)
+                probs[list(follows)] = list(follows.values())
+                return probs / probs.sum()
+        return None
+
+
+def repeated_ngram_tokens(answer: list[int], n: int) -> list[int]:
+    """Tokens that would complete an n-gram the answer already holds."""
+    if n <= 0 or len(answer) < n - 1:
+        return []
+    prefix = tuple(answer[len(answer) - n + 1:]) if n > 1 else ()
+    return [answer[i + n - 1] for i in range(len(answer) - n + 1) if tuple(answer[i:i + n - 1]) == prefix]
+
+
+def mix_copy(logp: np.ndarray, copy: np.ndarray | None, weight: float) -> np.ndarray:
+    """Log of (1 - weight) * model + weight * copy; the model alone where there is nothing to copy."""
+    if copy is None or weight <= 0:
+        return logp
+    weight = min(weight, 0.99)               # the model keeps a share: a banned copy token never leaves nothing
+    model = np.exp(logp - logp.max())
+    model /= model.sum()
+    with np.errstate(divide="ignore"):
+        return np.log((1 - weight) * model + weight * copy)
 
 
 def filter_logprobs(logp: np.ndarray, sampling: Sampling) -> np.ndarray:
@@ -152,7 +218,8 @@ class Generator:
         ids, _, truncated = rag_prompt(self.tokenizer, question, sources, self.config.seq_len)
         return ids, truncated
 
-    def stream_ids(self, prompt: list[int], sampling: Sampling = Sampling()) -> Iterator[int]:
+    def stream_ids(self, prompt: list[int], sampling: Sampling = Sampling(),
+                   copy_table: CopyTable | None = None) -> Iterator[int]:
         rng = np.random.default_rng(sampling.seed)
         window = self.config.seq_len
         with threadpool_limits(1):                 # tiny matmuls: extra BLAS threads only contend
@@ -161,13 +228,18 @@ class Generator:
             context = list(prompt)
             tok = self.tokenizer
             banned, stops = [tok.pad_id, tok.unk_id], {tok.eos_id, tok.bos_id, tok.q_id}   # <bos>/<q>: a new pair
+            answer: list[int] = []
             for _ in range(sampling.max_new_tokens):
+                if copy_table is not None and sampling.copy > 0:
+                    logp = mix_copy(logp, copy_table.distribution(answer, logp.size), sampling.copy)
                 logp = logp.copy()
                 logp[banned] = -np.inf               # never print <unk> or padding
+                logp[repeated_ngram_tokens(answer, sampling.no_repeat_ngram)] = -np.inf
                 token = sample_token(logp, sampling, rng)
                 if token in stops:
                     return
                 yield token
+                answer.append(token)
                 context.append(token)
                 if cache.length + 1 > window:      # slide: keep the last 3/4 of the window and re-read it
                     context = context[-(window * 3 // 4):]
@@ -196,11 +268,16 @@ class Generator:
         if finished != text:
             yield finished
 
+    def copy_table(self, question: str, context) -> CopyTable:
+        sources = [context] if isinstance(context, tuple) else list(context or [])
+        return CopyTable([self.tokenizer.encode(answer) for _, answer in sources], self.tokenizer.encode(question))
+
     def _pieces(self, question, context, sampling) -> Iterator[tuple[list[int], str]]:
         prompt, _ = self.prompt_ids(question, context)
+        table = self.copy_table(question, context) if sampling.copy > 0 else None
         ids: list[int] = []
         shown = ""
-        for token in self.stream_ids(prompt, sampling):
+        for token in self.stream_ids(prompt, sampling, table):
             ids.append(token)
             text = self.tokenizer.decode(ids)
             if text.startswith(shown) and len(text) > len(shown) and not text.endswith("\ufffd"):

@@ -19,12 +19,14 @@ import numpy as np
 
 from engine.coach import paths
 from engine.coach.corpus import Corpus, QAPair, load_corpus
+from engine.coach.generate import Sampling
 
 MODES = ("auto", "gpt", "retrieval", "retrieval+gpt")
 MAX_MESSAGE_CHARS = 1500       # longer messages are cut (the GPT sees 100 tokens anyway)
 SOURCES_K = 3                  # retrieved pairs shown as sources and given to the GPT in retrieval+gpt
 LOW_SCORE = 0.45               # below this cosine the nearest question is probably about something else
 EVAL_FILE = "eval.json"
+ANSWER_SAMPLING = Sampling()   # the decoding settings of the GPT modes (chosen on the dev questions)
 _lock = threading.Lock()
 
 
@@ -155,7 +157,7 @@ def answer_stream(question: str, mode: str = "auto", *, k: int = SOURCES_K, retr
         yield Answer(hits[0][0].answer, sources, chosen, notice)
         return
 
-    from engine.coach.generate import ModelMissing, Sampling, load_generator
+    from engine.coach.generate import ModelMissing, load_generator
 
     try:
         generator = load_generator()
@@ -167,7 +169,7 @@ def answer_stream(question: str, mode: str = "auto", *, k: int = SOURCES_K, retr
     if truncated:
         notice = _join(notice, f"Only the last words of your question fit the model's {generator.config.seq_len}-token window.")
     shown = Answer("", sources if context else [], chosen, notice)
-    for so_far in generator.stream_answer(text, context, sampling or Sampling()):
+    for so_far in generator.stream_answer(text, context, sampling or ANSWER_SAMPLING):
         shown = replace(shown, text=so_far)
         yield shown
     if not shown.text.strip():

@@ -44,6 +44,11 @@ def _train_arguments(p) -> None:
 
 def _eval_arguments(p) -> None:
     p.add_argument("--limit", type=int, default=None, help="evaluate on the first N held-out questions only")
+    p.add_argument("--split", choices=["heldout", "dev"], default="heldout",
+                   help="dev: the fine-tuning's dev questions, to choose decoding settings (writes nothing)")
+    p.add_argument("--copy", type=float, default=None, help="weight of copying from the sources (default the product's)")
+    p.add_argument("--no-repeat-ngram", type=int, default=None, help="never repeat an n-gram (0 = off)")
+    p.add_argument("--temperature", type=float, default=None, help="sampling temperature (0 = greedy)")
 
 
 def train_coach(args) -> int:
@@ -102,7 +107,13 @@ def eval_coach(args) -> int:
     from engine.cli import print_json
     from engine.coach import evaluate
 
-    result = evaluate.run(limit=args.limit, progress=not args.json)
+    from dataclasses import replace
+
+    from engine.coach.retrieval import ANSWER_SAMPLING
+
+    chosen = {"copy": args.copy, "no_repeat_ngram": args.no_repeat_ngram, "temperature": args.temperature}
+    sampling = replace(ANSWER_SAMPLING, **{k: v for k, v in chosen.items() if v is not None})
+    result = evaluate.run(limit=args.limit, progress=not args.json, split=args.split, sampling=sampling)
     if args.json:
         print_json(result)
     else:
