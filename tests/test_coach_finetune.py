@@ -129,8 +129,18 @@ def test_fine_tuning_writes_the_metrics_the_product_reads(finetuned, pretrained)
     assert set(evaluate.available_models()) == {"trained", "shipped"}      # --ship wrote the tmp shipped folder
     from engine import shipped
 
-    card = shipped.verified(shipped.COACH).manifest
-    assert "bpe tokenizer" in card["form"] and "fine-tuned" in card["limits"]
+    found = shipped.verified(shipped.COACH)
+    assert "bpe tokenizer" in found.manifest["form"] and "fine-tuned" in found.manifest["limits"]
+    # the weights ship as float16 (half the bytes) and read back as the trained model, within float16's precision
+    from engine.coach import model as gpt
+
+    assert set(found.manifest["files"]) == {gpt.HALF_WEIGHTS_FILE, gpt.CONFIG_FILE, "tokenizer.json"}
+    half = (found.folder / gpt.HALF_WEIGHTS_FILE).stat().st_size
+    assert half < 0.6 * (finetuned["folder"] / gpt.WEIGHTS_FILE).stat().st_size
+    probe = np.arange(1, 33, dtype="int32")[None, :]
+    trained_probs = np.asarray(gpt.load(finetuned["folder"])[0](probe))
+    shipped_probs = np.asarray(gpt.load(found.folder)[0](probe))
+    assert 0 < np.abs(shipped_probs - trained_probs).max() < 2e-3
 
 
 def test_the_product_answers_with_the_fine_tuned_model(finetuned):

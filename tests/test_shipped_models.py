@@ -225,7 +225,7 @@ def damaged(tmp_path, monkeypatch):
         data = bytearray(weights.read_bytes())
         data[len(data) // 2] ^= 0xFF
         weights.write_bytes(bytes(data))
-    (root / shipped.COACH / "coach.weights.h5").unlink()
+    coach_weights(root).unlink()
     monkeypatch.setenv("JOBEXPRESSWAY_ARTIFACTS_DIR", str(tmp_path / "artifacts"))
     monkeypatch.setenv("JOBEXPRESSWAY_SHIPPED_MODELS", str(root))
     shipped.forget()
@@ -237,15 +237,22 @@ def damaged(tmp_path, monkeypatch):
     idx.forget_indexes()
 
 
+def coach_weights(root: Path) -> Path:
+    """The shipped coach's weights file, whichever form it ships in (float32 .h5 or float16 .npz)."""
+    listed = json.loads((root / shipped.COACH / shipped.MANIFEST).read_text())["files"]
+    return root / shipped.COACH / next(name for name in listed if name.startswith("coach.weights"))
+
+
 @pytest.mark.slow
 def test_a_damaged_shipped_coach_falls_back_to_corpus_answers_with_the_reason(damaged):
     from engine.coach import retrieval
     from engine.coach.generate import ModelMissing, model_dir
 
-    with pytest.raises(ModelMissing, match="incomplete: coach.weights.h5 is missing"):
+    name = coach_weights(damaged).name
+    with pytest.raises(ModelMissing, match=f"incomplete: {name} is missing"):
         model_dir()
     reply = retrieval.answer("How do I answer 'tell me about yourself'?", "gpt")
-    assert reply.mode == "retrieval" and "coach.weights.h5 is missing" in reply.notice and reply.text
+    assert reply.mode == "retrieval" and f"{name} is missing" in reply.notice and reply.text
 
 
 @needs_job_rec

@@ -47,14 +47,14 @@ def available_models() -> dict[str, Path]:
     """The GPTs to compare: the shipped one (when its checksums pass) and the one trained on this machine."""
     from engine import shipped
     from engine.coach.generate import TOKENIZER_FILE
-    from engine.coach.model import WEIGHTS_FILE
+    from engine.coach.model import weights_file
 
     found = {}
     ship = shipped.verified(shipped.COACH)
     if isinstance(ship, shipped.Shipped):
         found["shipped"] = ship.folder
     trained = paths.artifacts()
-    if (trained / WEIGHTS_FILE).is_file() and (trained / TOKENIZER_FILE).is_file():
+    if weights_file(trained) and (trained / TOKENIZER_FILE).is_file():
         found["trained"] = trained
     return found
 

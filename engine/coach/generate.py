@@ -44,10 +44,10 @@ def model_dir() -> Path:
     """The coach GPT to load: the one trained on this machine (artifacts/coach), else the one shipped in the
     repository when its checksums pass."""
     from engine import shipped
-    from engine.coach.model import WEIGHTS_FILE
+    from engine.coach.model import weights_file
 
     trained = paths.artifacts()
-    if (trained / WEIGHTS_FILE).is_file() and (trained / TOKENIZER_FILE).is_file():
+    if weights_file(trained) and (trained / TOKENIZER_FILE).is_file():
         return trained
     found = shipped.verified(shipped.COACH)
     if isinstance(found, shipped.Shipped):
@@ -201,7 +201,7 @@ class Generator:
         from engine.coach import model as gpt   # imports keras (seconds): only when a model is really used
         from engine.coach.fastpath import NumpyGPT
 
-        if not (folder / gpt.WEIGHTS_FILE).exists() or not (folder / TOKENIZER_FILE).exists():
+        if not gpt.weights_file(folder) or not (folder / TOKENIZER_FILE).exists():
             raise ModelMissing(f"The coach model is not trained yet. Run `{paths.train_command()}` to train it.")
         self.folder = folder
         self.tokenizer = load_tokenizer(folder / TOKENIZER_FILE)
@@ -300,11 +300,11 @@ _lock = threading.Lock()
 
 def load_generator(folder: str | Path | None = None) -> Generator:
     """One Generator per process and weights file (reloaded when the weights change)."""
-    from engine.coach.model import WEIGHTS_FILE
+    from engine.coach.model import weights_file
 
     folder = Path(folder or model_dir())
-    weights = folder / WEIGHTS_FILE
-    if not weights.exists():
+    weights = weights_file(folder)
+    if weights is None:
         raise ModelMissing(f"The coach model is not trained yet. Run `{paths.train_command()}` to train it.")
     key = (str(folder), weights.stat().st_mtime)
     with _lock:

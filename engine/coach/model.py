@@ -15,7 +15,8 @@ from keras import layers, ops  # noqa: E402
 
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "coach.weights.h5"
-SHIP_LIMIT_MB = 20.0             # the shipped weights (float32, no optimizer state) stay under this
+HALF_WEIGHTS_FILE = "coach.weights.f16.npz"   # what ships: the same weights as float16, half the bytes
+SHIP_LIMIT_MB = 20.0             # the shipped weights (no optimizer state) stay under this
 
 
 @dataclass
@@ -143,15 +144,36 @@ def save(model: keras.Model, config: CoachConfig, folder: str | Path) -> None:
     model.save_weights(folder / WEIGHTS_FILE)
 
 
+def weights_file(folder: str | Path) -> Path | None:
+    """The folder's weights: a trained model's float32 file, else a shipped model's float16 one."""
+    for name in (WEIGHTS_FILE, HALF_WEIGHTS_FILE):
+        if (Path(folder) / name).is_file():
+            return Path(folder) / name
+    return None
+
+
+def save_half(model: keras.Model, path: str | Path) -> None:
+    """The weights as float16 arrays, in the model's own order: generation reads them back as float32."""
+    with open(path, "wb") as out:
+        np.savez_compressed(out, *[w.astype(np.float16) for w in model.get_weights()])
+
+
 def load(folder: str | Path, *, compile: bool = False) -> tuple[keras.Model, CoachConfig]:
     """The model saved in folder; compile=True to train it further (with a fresh optimizer)."""
     folder = Path(folder)
     config = CoachConfig.load(folder)
     model = build_model(config, compile=False)
-    model.load_weights(folder / WEIGHTS_FILE)
+    weights = weights_file(folder)
+    if weights is None:
+        raise FileNotFoundError(f"no coach weights in {folder}")
+    if weights.name == HALF_WEIGHTS_FILE:
+        with np.load(weights, allow_pickle=False) as saved:
+            model.set_weights([saved[f"arr_{i}"].astype("float32") for i in range(len(saved.files))])
+    else:
+        model.load_weights(weights)
     return (compile_model(model, config) if compile else model), config
 
 
 def weights_megabytes(model: keras.Model) -> float:
-    """float32 weights without the optimizer's moments: what ships (SHIP_LIMIT_MB)."""
-    return round(model.count_params() * 4 / 1e6, 2)
+    """float16 weights without the optimizer's moments: what ships (SHIP_LIMIT_MB)."""
+    return round(model.count_params() * 2 / 1e6, 2)
