@@ -26,7 +26,7 @@ MAX_MESSAGE_CHARS = 1500       # longer messages are cut (the GPT sees 100 token
 SOURCES_K = 3                  # retrieved pairs shown as sources and given to the GPT in retrieval+gpt
 LOW_SCORE = 0.45               # below this cosine the nearest question is probably about something else
 EVAL_FILE = "eval.json"
-ANSWER_SAMPLING = Sampling()   # the decoding settings of the GPT modes (chosen on the dev questions)
+ANSWER_SAMPLING = Sampling()   # the GPT modes' decoding; copying and the repeat ban stay off (docs/coach.md)
 _lock = threading.Lock()
 
 

@@ -254,7 +254,8 @@ def ship(folder: str | Path | None = None) -> "shipped.Shipped":
 
     folder = Path(folder or paths.artifacts())
     files = {name: folder / name for name in (gpt.CONFIG_FILE, TOKENIZER_FILE, METRICS_FILE)}
-    missing = [n for n, f in files.items() if not f.is_file()] + ([] if gpt.weights_file(folder) else [gpt.WEIGHTS_FILE])
+    missing = [n for n, f in files.items() if not f.is_file()]
+    missing += [] if gpt.weights_file(folder) else [gpt.WEIGHTS_FILE]
     if missing:
         raise FileNotFoundError(f"No trained coach in {folder} ({', '.join(missing)} missing): run `{paths.train_command()}` first.")
     metrics = json.loads(files.pop(METRICS_FILE).read_text())

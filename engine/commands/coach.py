@@ -46,7 +46,8 @@ def _eval_arguments(p) -> None:
     p.add_argument("--limit", type=int, default=None, help="evaluate on the first N held-out questions only")
     p.add_argument("--split", choices=["heldout", "dev"], default="heldout",
                    help="dev: the fine-tuning's dev questions, to choose decoding settings (writes nothing)")
-    p.add_argument("--copy", type=float, default=None, help="weight of copying from the sources (default the product's)")
+    p.add_argument("--copy", type=float, default=None,
+                   help="weight of copying from the sources (default the product's)")
     p.add_argument("--no-repeat-ngram", type=int, default=None, help="never repeat an n-gram (0 = off)")
     p.add_argument("--temperature", type=float, default=None, help="sampling temperature (0 = greedy)")
 
