@@ -193,6 +193,11 @@ def sample_token(logp: np.ndarray, sampling: Sampling, rng: np.random.Generator)
     return int(rng.choice(probs.size, p=probs))
 
 
+def as_sources(context: tuple[str, str] | list[tuple[str, str]] | None) -> list[tuple[str, str]]:
+    """The retrieved (question, answer) pairs, given one pair, a list of them or none."""
+    return [context] if isinstance(context, tuple) else list(context or [])
+
+
 class Generator:
     """The tokenizer, the Keras model and its NumPy fast path, loaded from one artifacts folder."""
 
@@ -212,7 +217,7 @@ class Generator:
                    ) -> tuple[list[int], bool]:
         """<bos> <q> question <a>, after the retrieved pair(s) in context when given (see rag_prompt); the
         question is cut from the left to leave room for an answer. Returns the ids and whether it was cut."""
-        sources = [context] if isinstance(context, tuple) else list(context or [])
+        sources = as_sources(context)
         if not sources:
             return question_ids(self.tokenizer, question, self.config.seq_len // 2)
         ids, _, truncated = rag_prompt(self.tokenizer, question, sources, self.config.seq_len)
@@ -269,8 +274,8 @@ class Generator:
             yield finished
 
     def copy_table(self, question: str, context) -> CopyTable:
-        sources = [context] if isinstance(context, tuple) else list(context or [])
-        return CopyTable([self.tokenizer.encode(answer) for _, answer in sources], self.tokenizer.encode(question))
+        return CopyTable([self.tokenizer.encode(answer) for _, answer in as_sources(context)],
+                         self.tokenizer.encode(question))
 
     def _pieces(self, question, context, sampling) -> Iterator[tuple[list[int], str]]:
         prompt, _ = self.prompt_ids(question, context)

@@ -245,8 +245,8 @@ HALF_TOLERANCE = 2e-3      # next-token probabilities of float16 vs float32 weig
 def ship(folder: str | Path | None = None) -> "shipped.Shipped":
     """Ship the coach GPT trained in ``folder`` (weights, tokenizer, config) with its metrics as the model
     card (`python -m engine ship coach`, or `train coach --ship`). Only the weights ship, as float16: the
-    training file also holds Adam's moments (3x the size), which generation never reads, and float32
-    precision changes no answer (checked below against the trained model's next-token probabilities)."""
+    training file also holds Adam's moments (3x the size), which generation never reads, and float16 instead
+    of float32 changes no answer (checked below against the trained model's next-token probabilities)."""
     import tempfile
 
     from engine import shipped
