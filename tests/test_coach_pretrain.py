@@ -88,6 +88,20 @@ def test_measuring_by_cpu_minutes_and_early_stopping_keeps_the_best_weights():
     assert fit["stopped_by"] == "epochs" and fit["steps"] == 12 and fit["epochs"] == 3
 
 
+def test_a_budget_of_steps_trains_the_same_however_much_cpu_each_step_costs():
+    x = y = np.ones((10, 4), dtype="int32")
+    quiet = fit_within_budget(BusyModel(0.0005), x, y, Budget(None, max_steps=12), batch_size=2, seed=0)
+    crowded = fit_within_budget(BusyModel(0.004), x, y, Budget(None, max_steps=12), batch_size=2, seed=0)
+    assert quiet["stopped_by"] == crowded["stopped_by"] == "steps"
+    assert quiet["steps"] == crowded["steps"] == 12 and quiet["tokens_seen"] == crowded["tokens_seen"]
+    assert crowded["cpu_minutes"] > 4 * quiet["cpu_minutes"]               # what the steps cost is recorded
+    # with CPU minutes too, whichever comes first
+    both = fit_within_budget(BusyModel(0.004), x, y, Budget(0.001, max_steps=1000), batch_size=2, seed=0)
+    assert both["stopped_by"] == "cpu budget" and both["steps"] < 1000
+    with pytest.raises(ValueError, match="a budget needs"):
+        Budget(None)
+
+
 def test_held_out_and_dev_pairs_never_reach_pretraining_nor_the_tokenizer(tmp_path, monkeypatch):
     use_mini_corpus(tmp_path, monkeypatch)
     corpus = load_corpus()
@@ -140,6 +154,11 @@ def test_pretraining_through_the_cli_writes_its_folder(tmp_path, monkeypatch, ca
     assert held["pairs"] == len(load_corpus().heldout) and 0 < held["bits_per_char"] < 40
     assert held["perplexity"] == pytest.approx(np.exp(held["loss"]), rel=1e-6)
     assert not (pretrain.pretrained_dir().parent / "coach.weights.h5").exists()   # the product's model untouched
+    assert main(["train", "coach", "--stage", "pretrain", "--tiny", "--seq-len", "48", "--max-steps", "3",
+                 "--eval-every", "2"]) == 0
+    m = json.loads((folder / "metrics.json").read_text())
+    assert m["training"]["stopped_by"] == "steps" and m["training"]["steps"] == 3
+    assert m["budget"]["steps"] == 3 and m["budget"]["cpu_minutes"] is None
 
 
 def test_options_of_another_stage_are_refused(tmp_path, monkeypatch, capsys):

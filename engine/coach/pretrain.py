@@ -151,6 +151,11 @@ def run(config, data: PretrainData, heldout: list[QAPair], budget: Budget, *, ev
                    "training": fit, "curve": curve, "dev": final["dev"], "heldout": final.get("heldout")}
 
 
+def _budget_words(cpu_minutes: float | None, max_steps: int | None) -> str:
+    return " or ".join(part for part in (f"{cpu_minutes} CPU minutes" if cpu_minutes is not None else "",
+                                         f"{max_steps:,} steps" if max_steps else "") if part)
+
+
 def shown(folder: Path) -> str:
     """A folder as metrics.json records it: relative to the checkout when inside it (a shipped model card
     should not carry one machine's paths)."""
@@ -163,9 +168,10 @@ def shown(folder: Path) -> str:
 
 
 def pretrain(config=None, *, text_folder: str | Path | None = None, out_dir: str | Path | None = None,
-             cpu_minutes: float = CPU_MINUTES, eval_every: int = EVAL_EVERY, corpus: Corpus | None = None,
-             progress: bool = False, verbose: bool = True) -> dict:
-    """The pretraining stage: prepare, run, and save the model, tokenizer and metrics.json to out_dir."""
+             cpu_minutes: float | None = CPU_MINUTES, max_steps: int | None = None, eval_every: int = EVAL_EVERY,
+             corpus: Corpus | None = None, progress: bool = False, verbose: bool = True) -> dict:
+    """The pretraining stage: prepare, run, and save the model, tokenizer and metrics.json to out_dir.
+    A budget of max_steps (with cpu_minutes None) trains the same amount however busy the machine is."""
     from engine import shipped
     from engine.coach import model as gpt
 
@@ -180,8 +186,8 @@ def pretrain(config=None, *, text_folder: str | Path | None = None, out_dir: str
     docs = data.documents
     log(f"coach pretraining: {len(docs.train):,} documents ({len(data.train_stream):,} tokens), {len(docs.dev)} dev "
         f"documents, {docs.kept_out} kept out (held-out or dev pairs); vocabulary {len(data.tokenizer)}; "
-        f"budget {cpu_minutes} CPU minutes")
-    model, report = run(config, data, corpus.heldout, Budget(cpu_minutes, config.max_wall_minutes),
+        f"budget {_budget_words(cpu_minutes, max_steps)}")
+    model, report = run(config, data, corpus.heldout, Budget(cpu_minutes, config.max_wall_minutes, max_steps=max_steps),
                         eval_every_steps=eval_every, progress=progress)
     gpt.save(model, config, out_dir)
     data.tokenizer.save(out_dir / TOKENIZER_FILE)
@@ -200,9 +206,9 @@ def pretrain(config=None, *, text_folder: str | Path | None = None, out_dir: str
                  "train_tokens": len(data.train_stream), "dev_tokens": len(data.dev_stream),
                  "dev_characters": data.dev_chars},
         "corpus": {"pairs": len(corpus.pairs), "heldout_pairs": len(corpus.heldout), "fingerprint": corpus.fingerprint()},
-        "budget": {"cpu_minutes": cpu_minutes, "wall_minutes": config.max_wall_minutes,
-                   "counts": "this process's CPU time (every thread, not divided by the cores); measuring the "
-                             "curve is excluded and recorded as eval_cpu_minutes"},
+        "budget": {"cpu_minutes": cpu_minutes, "steps": max_steps, "wall_minutes": config.max_wall_minutes,
+                   "counts": "this process's CPU time (every thread, not divided by the cores) or steps; measuring "
+                             "the curve is excluded and recorded as eval_cpu_minutes"},
         "training": report["training"],
         "stage_cpu_minutes": round((time.process_time() - cpu0) / 60, 2),
         "stage_wall_minutes": round((time.time() - wall0) / 60, 2),

@@ -8,7 +8,7 @@ from engine.commands import register_evaluator, register_trainer
 STAGES = ("scratch", "pretrain", "finetune")
 STAGE_OPTIONS = {                 # options that mean something at some stages only
     "--tiny": ("scratch", "pretrain"), "--epochs": ("scratch", "finetune"), "--max-minutes": ("scratch",),
-    "--max-cpu-minutes": ("pretrain", "finetune"), "--pretrained": ("pretrain", "finetune"), "--text": ("pretrain",),
+    "--max-cpu-minutes": ("pretrain", "finetune"), "--max-steps": ("pretrain",), "--pretrained": ("pretrain", "finetune"), "--text": ("pretrain",),
     "--d-model": ("pretrain",), "--layers": ("pretrain",), "--seq-len": ("pretrain",), "--vocab": ("pretrain",),
     "--eval-every": ("pretrain",), "--ship": ("scratch", "finetune"),
 }
@@ -27,6 +27,9 @@ def _train_arguments(p) -> None:
     p.add_argument("--max-cpu-minutes", type=float, default=None,
                    help="pretrain, finetune: budget of this process's CPU time, not divided by the cores "
                         "(default 60 for pretrain, 20 for finetune)")
+    p.add_argument("--max-steps", type=int, default=None,
+                   help="pretrain: stop after this many steps instead (the same training on a busy machine, where "
+                        "waiting threads eat CPU minutes); with --max-cpu-minutes, whichever comes first")
     p.add_argument("--max-wall-minutes", type=float, default=None, help="also stop after this wall time")
     p.add_argument("--text", default=None, help="pretrain: the folder `coach-pretrain-text` wrote "
                                                 "(default artifacts/coach/pretrain)")
@@ -99,7 +102,8 @@ def _pretrain(args) -> dict:
     config = model.CoachConfig.tiny(**shape) if args.tiny else pretrain.shape_config(**shape)
     config.max_wall_minutes = args.max_wall_minutes
     return pretrain.pretrain(config, text_folder=args.text, out_dir=args.pretrained,
-                             cpu_minutes=args.max_cpu_minutes or pretrain.CPU_MINUTES,
+                             cpu_minutes=args.max_cpu_minutes or (None if args.max_steps else pretrain.CPU_MINUTES),
+                             max_steps=args.max_steps,
                              eval_every=args.eval_every or pretrain.EVAL_EVERY, progress=not args.json,
                              verbose=not args.json)
 
