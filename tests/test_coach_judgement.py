@@ -105,3 +105,30 @@ def test_a_gpt_mode_that_loses_the_judgement_is_not_the_default():
     assert judgement.choose_mode(similarity, {"challenger_wins": False}) == BASELINE
     assert judgement.choose_mode(similarity, {"stale": True, "reason": "changed"}) == CHALLENGER
     assert judgement.choose_mode({BASELINE: 0.5, CHALLENGER: 0.4}, {"challenger_wins": True}) == BASELINE
+
+
+def test_a_gpt_mode_whose_lead_comes_from_echoing_the_question_is_not_the_default():
+    similarity = {BASELINE: 0.41, CHALLENGER: 0.45, "gpt": 0.3}
+    assert judgement.choose_mode(similarity, None, {BASELINE: 0.25, CHALLENGER: 0.20, "gpt": 0.1}) == BASELINE
+    assert judgement.choose_mode(similarity, None, {BASELINE: 0.25, CHALLENGER: 0.30, "gpt": 0.1}) == CHALLENGER
+
+
+def test_similarity_beyond_the_question_puts_a_real_answer_ahead_of_echoes_of_the_question():
+    import numpy as np
+
+    from engine.coach import retrieval
+    from engine.coach.evaluate import beyond_question
+
+    question = "How do you handle a conflict with a coworker?"
+    reference = ("When I have a conflict with a coworker, I talk to them privately, listen to their side, look for "
+                 "the goal we share and agree on next steps; if we still disagree I bring in our manager.")
+    echoes = ["I handle a conflict with a coworker by handling the conflict with my coworker.", question,
+              "Situation: I had a conflict with a coworker. Action: I handled the conflict with a coworker."]
+    answer = ("I ask for a private conversation, hear their view first, find what we both want and settle on a "
+              "plan; when that fails I ask my manager to mediate.")
+    q, ref, answers = retrieval.encode([question]), retrieval.encode([reference]), retrieval.encode([*echoes, answer])
+    raw = answers @ ref[0]
+    beyond = beyond_question(answers, np.repeat(ref, 4, axis=0), np.repeat(q, 4, axis=0))
+    assert raw[0] > raw[3] and raw[1] > raw[3]             # echoes beat the real answer on plain similarity ...
+    assert beyond[3] > max(beyond[:3])                     # ... the real answer leads beyond the question
+    assert abs(beyond[1]) < 1e-6                           # the question itself scores nothing there

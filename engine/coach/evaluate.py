@@ -3,6 +3,12 @@ the produced answer to the reference answer, for the GPT alone, retrieval alone 
 well does each available GPT (the shipped one, the one trained here) model held-out text: perplexity over its
 own tokens and bits per character, which compares models whose tokenizers differ.
 
+Repeating the question scores well on that similarity (the question says what the answer is about: on the
+dev questions the question itself scores above any retrieved answer), so every mode is also scored *beyond
+the question* (`beyond_question`): the answer's and the reference's embeddings with their component along
+the question's embedding taken out, then compared. An echo of the question scores about 0 there; a GPT mode
+becomes the default only if it also beats retrieval on it.
+
 Honest by construction: the held-out pairs are not in the retrieval index used here (retrieval returns a
 *different* corpus answer, the nearest training question's) and the GPT never trained on them. The best mode
 becomes the default ("auto") through artifacts/coach/eval.json, unless a blind judgement of these very answers
@@ -24,6 +30,17 @@ from engine.coach import retrieval   # retrieval.encode looked up at call time (
 from engine.coach.retrieval import EVAL_FILE, SOURCES_K, Retriever
 
 EVAL_SAMPLING_SEED = 7
+
+
+def beyond_question(answers: np.ndarray, references: np.ndarray, questions: np.ndarray) -> np.ndarray:
+    """Row-wise cosine of answer and reference (unit embeddings, one row per question) after removing from
+    each its component along the question: how much they agree on what the question did not already say."""
+    def without_question(v: np.ndarray) -> np.ndarray:
+        rest = v - np.sum(v * questions, axis=1, keepdims=True) * questions
+        norms = np.linalg.norm(rest, axis=1, keepdims=True)
+        return np.divide(rest, norms, out=np.zeros_like(rest), where=norms > 1e-6)
+
+    return np.sum(without_question(answers) * without_question(references), axis=1)
 
 
 def language_scores(folder, pairs) -> dict:
@@ -102,10 +119,13 @@ def run(limit: int | None = None, *, progress: bool = True, write: bool = True, 
                      "retrieved_question": best.question, "retrieval_score": round(score, 3),
                      "same_topic": best.topic == pair.topic})
     references = retrieval.encode([p.answer for p in heldout])
-    similarity = {}
+    similarity, beyond, echo = {}, {}, {}
     for mode, texts in outputs.items():
-        sims = np.sum(retrieval.encode([t or "-" for t in texts]) * references, axis=1)
+        vectors = retrieval.encode([t or "-" for t in texts])
+        sims = np.sum(vectors * references, axis=1)
         similarity[mode] = float(sims.mean())
+        beyond[mode] = float(beyond_question(vectors, references, query_vectors).mean())
+        echo[mode] = float(np.sum(vectors * query_vectors, axis=1).mean())
         for row, s in zip(rows, sims):
             row[f"sim_{mode}"] = round(float(s), 3)
     for i, row in enumerate(rows):
@@ -119,12 +139,18 @@ def run(limit: int | None = None, *, progress: bool = True, write: bool = True, 
         "sampling": {k: v for k, v in asdict(base).items() if k != "seed"},
         "language_model": language,
         "similarity": similarity,
-        "best_mode": judgement.choose_mode(similarity, judged),
+        "similarity_beyond_question": beyond,
+        "question_echo": {"answers": echo,
+                          "question_itself": float(np.sum(query_vectors * references, axis=1).mean())},
+        "best_mode": judgement.choose_mode(similarity, judged, beyond),
         "judgement": judged,
         "retrieval_same_topic_rate": float(np.mean([r["same_topic"] for r in rows])),
         "gpt_available": generator is not None,
         "measure": "mean cosine (all-MiniLM-L6-v2) between the produced answer and the held-out reference answer; "
-                   "the held-out pair itself is not in the retrieval index and was never trained on",
+                   "the held-out pair itself is not in the retrieval index and was never trained on. "
+                   "similarity_beyond_question: the same with both embeddings' component along the question's "
+                   "removed (an echo of the question scores about 0); question_echo: mean cosine of the answers "
+                   "to the question, and the similarity the question itself would score as an answer",
         "seconds": round(time.time() - started, 1),
         "questions": rows,
     }

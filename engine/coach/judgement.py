@@ -190,10 +190,14 @@ def saved(rows: list[dict], out: Path | None = None) -> dict | None:
     return {k: v for k, v in result.items() if k != "rubric"}
 
 
-def choose_mode(similarity: dict[str, float], judgement: dict | None) -> str:
+def choose_mode(similarity: dict[str, float], judgement: dict | None,
+                beyond_question: dict[str, float] | None = None) -> str:
     """The default answer mode: the best by similarity, except that a GPT mode gives way to retrieval where
-    retrieval+gpt lost the blind judgement."""
+    retrieval+gpt lost the blind judgement, or where it does not also beat retrieval on similarity beyond
+    the question (evaluate.beyond_question: its lead came from echoing the question)."""
     best = max(similarity, key=similarity.get)
     if best != BASELINE and judgement and not judgement.get("stale") and not judgement["challenger_wins"]:
+        return BASELINE
+    if best != BASELINE and beyond_question and beyond_question[best] <= beyond_question[BASELINE]:
         return BASELINE
     return best

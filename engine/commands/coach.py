@@ -123,7 +123,10 @@ def eval_coach(args) -> int:
         print_json(result)
     else:
         for mode, score in result["similarity"].items():
-            print(f"{mode:>14}: mean similarity {score:.3f}")
+            print(f"{mode:>14}: mean similarity {score:.3f}, beyond the question "
+                  f"{result['similarity_beyond_question'][mode]:.3f}")
+        print(f"{'the question':>14}: mean similarity {result['question_echo']['question_itself']:.3f} "
+              "(what repeating it would score)")
         print(f"default mode (auto): {result['best_mode']}")
     return 0
 
