@@ -119,3 +119,18 @@ def test_decoding_is_chosen_on_dev_questions_that_never_touch_the_held_out_ones(
     assert all(q["retrieved_id"] in fit_ids for q in result["questions"])     # never a dev or held-out pair
     assert result["sampling"]["copy"] == 0.5 and result["language_model"] == {} and result["judgement"] is None
     assert (saved.read_bytes() if saved.exists() else None) == before          # the product's default is untouched
+
+
+@pytest.mark.slow
+def test_the_gpt_roles_bench_scores_every_row_on_dev_questions(trained, tmp_path):
+    from bench import coach_gpt_roles
+
+    out = tmp_path / "roles.json"
+    assert coach_gpt_roles.main(["--limit", "2", "--samples", "2", "--out", str(out)]) == 0
+    result = json.loads(out.read_text())
+    rows = result["rows"]
+    assert rows["the question itself"]["beyond_question"] == pytest.approx(0, abs=1e-6)
+    assert rows["retrieval (best answer), on these questions"]["questions"] == 2
+    assert rows["retrieval+gpt: oracle of 2"]["similarity"] >= rows["retrieval+gpt: best of 2 by the sources' centroid"]["similarity"]
+    assert rows["oracle of top 10 retrieved"]["similarity"] >= rows["retrieval (best answer)"]["similarity"]
+    assert result["dev_questions"] == rows["retrieval (best answer)"]["questions"] > 0

@@ -7,10 +7,9 @@ being spent.
 
 The budget counts this process's CPU time (`time.process_time()`, every thread), not divided by the cores:
 the issue's "60 CPU-minutes" is an amount of compute. On a crowded machine it is not: threads that wait for a
-core still count, so the same minutes buy fewer steps (3.5x fewer beside a loaded test run). A budget of steps
-is the load-independent one: the steps a quiet machine fits in the CPU minutes, with the CPU time they
-actually took recorded. Measuring the curve is kept out of either (and recorded apart), so measuring more
-often never means training less.
+core still count, so the same minutes buy fewer steps. A budget of steps is the load-independent one: the
+steps a quiet machine fits in the CPU minutes, with the CPU time they actually took recorded. Measuring the
+curve is kept out of either (and recorded apart), so measuring more often never means training less.
 """
 from __future__ import annotations
 

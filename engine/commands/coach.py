@@ -8,7 +8,8 @@ from engine.commands import register_evaluator, register_trainer
 STAGES = ("scratch", "pretrain", "finetune")
 STAGE_OPTIONS = {                 # options that mean something at some stages only
     "--tiny": ("scratch", "pretrain"), "--epochs": ("scratch", "finetune"), "--max-minutes": ("scratch",),
-    "--max-cpu-minutes": ("pretrain", "finetune"), "--max-steps": ("pretrain",), "--pretrained": ("pretrain", "finetune"), "--text": ("pretrain",),
+    "--max-cpu-minutes": ("pretrain", "finetune"), "--max-steps": ("pretrain",),
+    "--pretrained": ("pretrain", "finetune"), "--text": ("pretrain",),
     "--d-model": ("pretrain",), "--layers": ("pretrain",), "--seq-len": ("pretrain",), "--vocab": ("pretrain",),
     "--eval-every": ("pretrain",), "--ship": ("scratch", "finetune"),
 }
