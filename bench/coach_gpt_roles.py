@@ -29,7 +29,7 @@ from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.coach import retrieval, train  # noqa: E402
+from engine.coach import finetune, retrieval, train  # noqa: E402
 from engine.coach.corpus import load_corpus  # noqa: E402
 from engine.coach.evaluate import beyond_question  # noqa: E402
 from engine.coach.generate import Sampling, load_generator  # noqa: E402
@@ -40,21 +40,16 @@ RERANK_K = 10
 DECODINGS = {"retrieval+gpt": Sampling(), "retrieval+gpt, copy 0.5": Sampling(copy=0.5)}
 
 
-def answer_logprobs(generator, sequences: list[list[int]]) -> list[tuple[float, int]]:
-    """Sum of log-probabilities of each sequence's answer tokens (those after <a>), and how many."""
-    tok, window = generator.tokenizer, generator.config.seq_len
-    x = np.zeros((len(sequences), window), dtype="int32")
-    spans = []
-    for i, ids in enumerate(sequences):
-        ids = ids[:window + 1]
-        x[i, :len(ids) - 1] = ids[:-1]
-        spans.append((ids.index(tok.a_id), len(ids) - 1, ids))
+def answer_logprobs(generator, question: str, answers: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per answer, the sum of log-probabilities of its tokens (and <eos>) after the plain prompt of question,
+    laid out as fine-tuning rows are (finetune.example), and how many tokens that sums."""
+    tok = generator.tokenizer
+    rows = [finetune.example(tok, tok.encode_pair(question), a, generator.config.seq_len) for a in answers]
+    x, y = np.stack([r[0] for r in rows]), np.stack([r[1] for r in rows])
     probs = generator.model.predict(x, batch_size=16, verbose=0)
-    out = []
-    for i, (start, end, ids) in enumerate(spans):
-        positions = np.arange(start, end)
-        out.append((float(np.log(probs[i, positions, ids[start + 1:end + 1]] + 1e-12).sum()), len(positions)))
-    return out
+    scored = y != 0
+    logp = np.log(np.take_along_axis(probs, y[..., None], -1)[..., 0] + 1e-12)
+    return np.where(scored, logp, 0.0).sum(axis=1), scored.sum(axis=1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,7 +62,6 @@ def main(argv: list[str] | None = None) -> int:
     corpus = load_corpus(write_split=False)
     fit, dev = train.dev_split(corpus.train)
     index, generator = retrieval.Retriever(fit), load_generator()
-    tok = generator.tokenizer
     questions = retrieval.encode([q.question for q in dev])
     references = retrieval.encode([q.answer for q in dev])
     scores: dict[str, list[tuple[float, float]]] = {}
@@ -81,9 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         answers = retrieval.encode([h.answer for h, _ in hits])
         record("retrieval (best answer)", i, answers[0])
         record("the question itself", i, questions[i])
-        given = answer_logprobs(generator, [tok.encode_pair(pair.question, h.answer) for h, _ in hits])
-        alone = answer_logprobs(generator, [tok.encode_pair("", h.answer) for h, _ in hits])
-        pmi = np.array([(g - a) / n for (g, n), (a, _) in zip(given, alone)])
+        given, tokens = answer_logprobs(generator, pair.question, [h.answer for h, _ in hits])
+        alone, _ = answer_logprobs(generator, "", [h.answer for h, _ in hits])
+        pmi = (given - alone) / tokens
         found = np.array([s for _, s in hits])
         record(f"GPT reranks top {RERANK_K} (PMI per token)", i, answers[int(np.argmax(pmi))])
         record("GPT reranks top 3 (PMI per token)", i, answers[int(np.argmax(pmi[:3]))])
