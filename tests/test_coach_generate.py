@@ -112,6 +112,16 @@ def test_bad_messages_get_clear_answers(tmp_path, monkeypatch):
         retrieval.answer("hi", "telepathy", retriever=fake)
 
 
+def test_an_answer_written_for_a_neighbouring_question_says_which(tmp_path, monkeypatch):
+    use_mini_corpus(tmp_path, monkeypatch)
+    same = retrieval.answer("What's a list?", "retrieval", retriever=FakeRetriever([PAIR], score=0.9))
+    assert same.text == PAIR.answer and same.notice is None
+    near = retrieval.answer("When is a tuple better than a list?", "retrieval", retriever=FakeRetriever([PAIR], score=0.7))
+    assert near.text == PAIR.answer and "“What is a list?”" in near.notice and "not close" not in near.notice
+    no_model = retrieval.answer("When is a tuple better than a list?", "gpt", retriever=FakeRetriever([PAIR], score=0.7))
+    assert no_model.mode == "retrieval" and "“What is a list?”" in no_model.notice
+
+
 def test_auto_mode_reads_the_saved_evaluation(tmp_path, monkeypatch):
     use_mini_corpus(tmp_path, monkeypatch)
     assert retrieval.best_mode() == "retrieval"

@@ -57,7 +57,7 @@ def measure(model, x: np.ndarray, y: np.ndarray, batch_size: int = 64) -> dict:
     """Perplexity and next-token accuracy over real (non-pad) target tokens, plus the predictions."""
     probs_true, preds = [], []
     for i in range(0, len(x), batch_size):
-        p = np.asarray(model(x[i:i + batch_size], training=False))           # (B, T, V)
+        p = np.asarray(model.predict_on_batch(x[i:i + batch_size]))           # (B, T, V), numpy on any backend
         yt = y[i:i + batch_size]
         probs_true.append(np.take_along_axis(p, yt[..., None], -1)[..., 0])
         preds.append(p.argmax(-1))
