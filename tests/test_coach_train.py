@@ -100,6 +100,25 @@ def test_evaluation_never_retrieves_the_held_out_pair_itself(trained):
     assert retrieval.best_mode() == result["best_mode"]          # "auto" now follows the evaluation
     assert all(set(q["answers"]) == set(result["similarity"]) for q in result["questions"])   # what a judge reads
     assert result["judgement"] is None
+    topics = result["by_topic"]
+    assert sum(t["questions"] for t in topics.values()) == len(heldout)
+    assert set(topics) == {q["topic"] for q in result["questions"]}
+
+
+def test_figures_by_topic_average_each_topics_own_questions():
+    from engine.coach import evaluate
+
+    rows = [{"topic": "sql", "sim_retrieval": 0.5, "beyond_retrieval": 0.2, "sim_gpt": 0.1, "beyond_gpt": 0.0},
+            {"topic": "sql", "sim_retrieval": 0.3, "beyond_retrieval": 0.1, "sim_gpt": 0.5, "beyond_gpt": 0.4},
+            {"topic": "hr", "sim_retrieval": 0.9, "beyond_retrieval": 0.6, "sim_gpt": 0.2, "beyond_gpt": 0.1}]
+    topics = evaluate.by_topic(rows, ["retrieval", "gpt"])
+    assert list(topics) == ["hr", "sql"] and topics["sql"]["questions"] == 2
+    assert topics["sql"]["similarity"] == {"retrieval": 0.4, "gpt": 0.3}
+    assert topics["sql"]["similarity_beyond_question"] == {"retrieval": 0.15, "gpt": 0.2}
+    assert topics["hr"]["similarity"]["retrieval"] == 0.9
+    assert evaluate.topics_where_gpt_leads(topics) == []          # sql: the GPT leads beyond the question only
+    rows[0]["sim_gpt"] = 0.4
+    assert evaluate.topics_where_gpt_leads(evaluate.by_topic(rows, ["retrieval", "gpt"])) == ["sql"]
 
 
 @pytest.mark.slow

@@ -76,6 +76,27 @@ def available_models() -> dict[str, Path]:
     return found
 
 
+def by_topic(rows: list[dict], modes: list[str]) -> dict:
+    """Each topic's question count and mean similarity per mode, plain and beyond the question: where, if
+    anywhere, a GPT mode wins."""
+    topics: dict[str, list[dict]] = {}
+    for row in rows:
+        topics.setdefault(row["topic"], []).append(row)
+    return {topic: {"questions": len(group),
+                    "similarity": {m: round(float(np.mean([r[f"sim_{m}"] for r in group])), 3) for m in modes},
+                    "similarity_beyond_question": {m: round(float(np.mean([r[f"beyond_{m}"] for r in group])), 3)
+                                                   for m in modes}}
+            for topic, group in sorted(topics.items())}
+
+
+def topics_where_gpt_leads(topics: dict) -> list[str]:
+    """The topics of `by_topic` where a GPT mode beats retrieval both plainly and beyond the question."""
+    return [topic for topic, f in topics.items()
+            if any(f["similarity"][m] > f["similarity"]["retrieval"]
+                   and f["similarity_beyond_question"][m] > f["similarity_beyond_question"]["retrieval"]
+                   for m in f["similarity"] if m != "retrieval")]
+
+
 def run(limit: int | None = None, *, progress: bool = True, write: bool = True, split: str = "heldout",
         sampling=None) -> dict:
     """Every mode's answers to the held-out questions, scored. split="dev" answers the fine-tuning's dev
@@ -124,10 +145,11 @@ def run(limit: int | None = None, *, progress: bool = True, write: bool = True, 
         vectors = retrieval.encode([t or "-" for t in texts])
         sims = np.sum(vectors * references, axis=1)
         similarity[mode] = float(sims.mean())
-        beyond[mode] = float(beyond_question(vectors, references, query_vectors).mean())
+        beyond_sims = beyond_question(vectors, references, query_vectors)
+        beyond[mode] = float(beyond_sims.mean())
         echo[mode] = float(np.sum(vectors * query_vectors, axis=1).mean())
-        for row, s in zip(rows, sims):
-            row[f"sim_{mode}"] = round(float(s), 3)
+        for row, s, b in zip(rows, sims, beyond_sims):
+            row[f"sim_{mode}"], row[f"beyond_{mode}"] = round(float(s), 3), round(float(b), 3)
     for i, row in enumerate(rows):
         row["answers"] = {mode: texts[i] for mode, texts in outputs.items()}
     judged = judgement.saved(rows) if split == "heldout" else None
@@ -144,6 +166,7 @@ def run(limit: int | None = None, *, progress: bool = True, write: bool = True, 
                           "question_itself": float(np.sum(query_vectors * references, axis=1).mean())},
         "best_mode": judgement.choose_mode(similarity, judged, beyond),
         "judgement": judged,
+        "by_topic": by_topic(rows, list(outputs)),
         "retrieval_same_topic_rate": float(np.mean([r["same_topic"] for r in rows])),
         "gpt_available": generator is not None,
         "measure": "mean cosine (all-MiniLM-L6-v2) between the produced answer and the held-out reference answer; "

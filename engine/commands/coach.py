@@ -128,6 +128,9 @@ def eval_coach(args) -> int:
                   f"{result['similarity_beyond_question'][mode]:.3f}")
         print(f"{'the question':>14}: mean similarity {result['question_echo']['question_itself']:.3f} "
               "(what repeating it would score)")
+        leads = evaluate.topics_where_gpt_leads(result["by_topic"])
+        print(f"topics where a GPT mode leads retrieval on both: {', '.join(leads) or 'none'} "
+              f"(of {len(result['by_topic'])})")
         print(f"default mode (auto): {result['best_mode']}")
     return 0
 
