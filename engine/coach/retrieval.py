@@ -142,7 +142,9 @@ def answered_instead(hits: list[tuple[QAPair, float]]) -> str | None:
     """Says which question a corpus answer was written for when it is not the one asked (None when it is)."""
     if not hits or hits[0][1] >= SAME_QUESTION:
         return None
-    return f"The coach has no answer to exactly this question; this one answers the closest it has: “{hits[0][0].question}”."
+    asked = hits[0][0].question
+    end = "" if asked.endswith(("?", ".", "!")) else "."
+    return f"The coach has no answer to exactly this question; this one answers the closest it has: “{asked}”{end}"
 
 
 def answer_stream(question: str, mode: str = "auto", *, k: int = SOURCES_K, retriever: Retriever | None = None,
