@@ -22,6 +22,7 @@ import gradio as gr  # noqa: E402
 
 from engine import store  # noqa: E402
 from engine.coach import identity, mock, retrieval, sessions  # noqa: E402
+from engine.markdown import safe  # noqa: E402
 
 MODES = ["auto", "retrieval", "retrieval+gpt", "gpt"]
 LEVEL_CHOICES = list(mock.LEVELS)
@@ -29,14 +30,16 @@ TRACK_CHOICES = [*mock.TRACKS, mock.JOB_TRACK]
 
 
 # --- Ask the coach -----------------------------------------------------------------------------------------------
+# Corpus text, model output and what people type are shown literally (`safe`): "__init__" and "*args" in
+# Python answers would otherwise turn bold or italic.
 def format_answer(reply: retrieval.Answer) -> str:
     parts = []
     if reply.notice:
-        parts.append(f"_{reply.notice}_\n")
-    parts.append(reply.text)
+        parts.append(f"_{safe(reply.notice)}_\n")
+    parts.append(safe(reply.text))
     if reply.sources:
         parts.append("\n\n**Sources** (closest questions in the coach's corpus):")
-        parts += [f"\n- {s['question']} (`{s['id']}`, similarity {s['score']:.2f})" for s in reply.sources]
+        parts += [f"\n- {safe(s['question'])} (`{s['id']}`, similarity {s['score']:.2f})" for s in reply.sources]
     parts.append(f"\n\n<sub>mode: {reply.mode}</sub>")
     return "".join(parts)
 
@@ -48,7 +51,7 @@ def respond(message, history=None, mode: str = "auto"):
         for reply in retrieval.answer_stream(text, mode or "auto"):
             yield format_answer(reply)
     except Exception as exc:  # the chat must keep working whatever happens underneath
-        yield f"Sorry, the coach could not answer that ({type(exc).__name__}: {exc})."
+        yield f"Sorry, the coach could not answer that ({type(exc).__name__}: {safe(exc)})."
 
 
 # --- identity ------------------------------------------------------------------------------------------------------
@@ -63,7 +66,7 @@ def identify(request: gr.Request = None):
         if actor is None or not actor.is_candidate:
             return None, "Reports are saved for candidate accounts only.", gr.update(choices=[], value=None)
         jobs = [f"{j['id']}: {j['title']} — {j['company']}" for j in sessions.applied_jobs(db, actor)]
-    return user_id, f"Signed in as {actor.name or actor.email}: your mock-interview reports are saved.", gr.update(choices=jobs, value=jobs[0] if jobs else None)
+    return user_id, f"Signed in as {safe(actor.name or actor.email)}: your mock-interview reports are saved.", gr.update(choices=jobs, value=jobs[0] if jobs else None)
 
 
 # --- Mock interview -------------------------------------------------------------------------------------------
@@ -85,10 +88,10 @@ def start_mock(track, level, n, job_choice=None, user_id=None):
         job = _job_for(user_id, job_choice) if track == mock.JOB_TRACK else None
         session = mock.start(corpus.pairs, track, level or "mid", int(n or 5), job=job)
     except Exception as exc:
-        return [], None, f"Could not start: {exc}"
-    intro = f"Mock interview: **{session.track}**, {session.level} level, {len(session.questions)} questions. Answer in your own words; I score each answer."
+        return [], None, f"Could not start: {safe(exc)}"
+    intro = f"Mock interview: **{safe(session.track)}**, {safe(session.level)} level, {len(session.questions)} questions. Answer in your own words; I score each answer."
     return ([{"role": "assistant", "content": intro},
-             {"role": "assistant", "content": f"**{session.progress}:** {session.current.question}"}], session, session.progress)
+             {"role": "assistant", "content": f"**{session.progress}:** {safe(session.current.question)}"}], session, session.progress)
 
 
 def answer_mock(answer, chat, session, user_id=None):
@@ -105,13 +108,13 @@ def answer_mock(answer, chat, session, user_id=None):
     try:
         result = mock.submit(session, text)
     except Exception as exc:
-        chat.append({"role": "assistant", "content": f"Sorry, scoring failed ({exc})."})
+        chat.append({"role": "assistant", "content": f"Sorry, scoring failed ({safe(exc)})."})
         return chat, session, "", ""
-    note = f"_{notice}_\n\n" if notice else ""
-    feedback = "\n".join(f"- {f}" for f in result.feedback)
+    note = f"_{safe(notice)}_\n\n" if notice else ""
+    feedback = "\n".join(f"- {safe(f)}" for f in result.feedback)
     chat.append({"role": "assistant", "content": f"{note}**Score: {result.score:.0f}/100**\n{feedback}"})
     if not session.done:
-        chat.append({"role": "assistant", "content": f"**{session.progress}:** {session.current.question}"})
+        chat.append({"role": "assistant", "content": f"**{session.progress}:** {safe(session.current.question)}"})
         return chat, session, "", ""
     rep = mock.report(session)
     saved = ""
@@ -121,7 +124,7 @@ def answer_mock(answer, chat, session, user_id=None):
                 sessions.save_report(db, sessions.actor_for_user(db, user_id), session)
             saved = "\n\n_Saved to your history on JobExpressway._"
         except Exception as exc:
-            saved = f"\n\n_Could not save the report: {exc}_"
+            saved = f"\n\n_Could not save the report: {safe(exc)}_"
     chat.append({"role": "assistant", "content": f"Done! Overall score **{rep['overall']:.0f}/100**. The full report is below."})
     return chat, session, "", mock.report_markdown(rep) + saved
 

@@ -6,6 +6,7 @@ import socket
 import pytest
 
 from tests.coach_helpers import use_mini_corpus
+from tests.markdown_oracle import render
 
 
 @pytest.fixture
@@ -24,6 +25,17 @@ def test_empty_message_and_unstarted_interview_get_guidance(app):
     assert session is None and "Could not start" in status
     chat, session, status = app.start_mock(app.mock.JOB_TRACK, "mid", 3, job_choice=None, user_id=None)
     assert session is None and "jobs you applied to" in status
+
+
+def test_corpus_and_model_text_shows_in_the_chat_as_written(app):
+    reply = app.retrieval.Answer(
+        "Use *args and **kwargs; __init__ runs after __new__.\n![p](http://host/track.png)",
+        [{"id": "python-007", "question": "What are *args and **kwargs?", "topic": "python", "score": 0.7}],
+        "retrieval", "The closest it has: “What does __init__ do?”")
+    visible, targets = render(app.format_answer(reply))
+    assert "Use *args and **kwargs; __init__ runs after __new__." in visible and "![p](http" in visible
+    assert "What are *args and **kwargs? (python-007, similarity 0.70)" in visible
+    assert "“What does __init__ do?”" in visible and targets == []
 
 
 def test_an_anonymous_visitor_is_not_identified(app):

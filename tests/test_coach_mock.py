@@ -9,6 +9,7 @@ from engine.coach import mock, sessions
 from engine.coach.corpus import load_corpus
 from tests.coach_helpers import bag_of_words_encode as fake_encode
 from tests.coach_helpers import use_mini_corpus
+from tests.markdown_oracle import render
 
 
 @pytest.fixture
@@ -85,8 +86,17 @@ def test_session_runs_question_by_question_to_a_report(pairs):
         mock.submit(session, "more", fake_encode)
     rep = mock.report(session)
     assert rep["answered"] == 3 and rep["overall"] == pytest.approx(sum(r.score for r in session.results) / 3, abs=0.1)
-    md = mock.report_markdown(rep)
-    assert "Mock interview report" in md and first.question in md
+    visible, _ = render(mock.report_markdown(rep))
+    assert "Mock interview report" in visible and first.question in visible
+
+
+def test_the_report_shows_python_names_as_written_not_as_bold_text():
+    rep = {"overall": 55.0, "track": "Python developer", "level": "mid", "answered": 1, "asked": 1,
+           "questions": [{"question": "What is the difference between __str__ and __repr__?", "score": 55.0,
+                          "feedback": ["Missing: *args; **kwargs; __init__.", "![p](http://host/track.png)"]}]}
+    visible, targets = render(mock.report_markdown(rep))
+    assert "1. What is the difference between __str__ and __repr__? — 55/100" in visible
+    assert "Missing: *args; **kwargs; __init__." in visible and "![p](http" in visible and targets == []
 
 
 def _candidate(db, email="c@example.com"):

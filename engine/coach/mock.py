@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from engine.coach.corpus import TOPIC_LABELS, QAPair
+from engine.markdown import safe
 from engine.store import utcnow
 
 TRACKS: dict[str, tuple[str, ...]] = {
@@ -257,8 +258,8 @@ def report(session: MockSession) -> dict:
 
 def report_markdown(rep: dict) -> str:
     lines = [f"### Mock interview report: {rep['overall']:.0f}/100",
-             f"{rep['track']} · {rep['level']} · {rep['answered']} of {rep['asked']} questions answered", ""]
+             f"{safe(rep['track'])} · {safe(rep['level'])} · {rep['answered']} of {rep['asked']} questions answered", ""]
     for i, q in enumerate(rep["questions"], 1):
-        lines.append(f"**{i}. {q['question']}** — {q['score']:.0f}/100")
-        lines += [f"- {f}" for f in q["feedback"]]
+        lines.append(f"**{i}. {safe(q['question'])}** — {q['score']:.0f}/100")
+        lines += [f"- {safe(f)}" for f in q["feedback"]]
     return "\n".join(lines)
