@@ -104,7 +104,7 @@ def answer_mock(answer, chat, session, user_id=None):
     if not text:
         chat.append({"role": "assistant", "content": "Please type your answer (or a few words if you don't know)."})
         return chat, session, answer or "", ""
-    chat.append({"role": "user", "content": text})
+    chat.append({"role": "user", "content": safe(text)})
     try:
         result = mock.submit(session, text)
     except Exception as exc:

@@ -5,7 +5,7 @@ import socket
 
 import pytest
 
-from tests.coach_helpers import use_mini_corpus
+from tests.coach_helpers import bag_of_words_encode, use_mini_corpus
 from tests.markdown_oracle import render
 
 
@@ -36,6 +36,16 @@ def test_corpus_and_model_text_shows_in_the_chat_as_written(app):
     assert "Use *args and **kwargs; __init__ runs after __new__." in visible and "![p](http" in visible
     assert "What are *args and **kwargs? (python-007, similarity 0.70)" in visible
     assert "“What does __init__ do?”" in visible and targets == []
+
+
+def test_a_mock_answer_shows_as_typed(app, monkeypatch):
+    submit = app.mock.submit
+    monkeypatch.setattr(app.mock, "submit", lambda session, text: submit(session, text, bag_of_words_encode))
+    _, session, _ = app.start_mock("HR round", "junior", 2)
+    typed = "__init__ sets up the instance; *args collects the rest. ![p](http://host/track.png)"
+    chat, *_ = app.answer_mock(typed, [], session)
+    visible, targets = render(chat[0]["content"])
+    assert chat[0]["role"] == "user" and visible.replace("\u2060", "").strip() == typed and targets == []
 
 
 def test_an_anonymous_visitor_is_not_identified(app):
