@@ -51,23 +51,27 @@ cluster: setup
 # The tests run twice: on SQLite (everything), then the engine and page tests on PostgreSQL (not those that
 # load a real model: their SQL is the same as the fast ones'), a server of their own from the Debian package
 # (scripts/postgres.sh; each test gets a fresh database). Without PostgreSQL installed the second run is
-# skipped with a notice. The server's files live in memory (/dev/shm) where it has 4 GB free: each test's
-# database is copied from a template, and on disk those copies wait on the kernel's write-back (median
-# 0.21 s each against 0.03 s in memory: bench/test_database_copy.py). The folder is removed after the run.
-PG_TEST_DIR ?= $(if $(shell [ -w /dev/shm ] && [ "$$(df -Pk /dev/shm | awk 'NR==2 {print $$4}')" -gt 4194304 ] && echo y),/dev/shm,/tmp)/jobexpressway-test-postgres
+# skipped with a notice. The tests' folders and the server's files live in memory (/dev/shm) where it has
+# 4 GB free: each test writes a database of its own, and on disk those writes wait on the kernel's write-back
+# (a PostgreSQL test database took a median 0.21 s to copy on disk against 0.03 s in memory:
+# bench/test_database_copy.py). The folders are removed after each run.
+TEST_TMP ?= $(if $(shell [ -w /dev/shm ] && [ "$$(df -Pk /dev/shm | awk 'NR==2 {print $$4}')" -gt 4194304 ] && echo y),/dev/shm,/tmp)
+PG_TEST_DIR ?= $(TEST_TMP)/jobexpressway-test-postgres
 PG_TEST_PORT ?= 55433
 test: setup
-	$(BIN)/python -m pytest -q
+	@trap 'rm -rf $(TEST_TMP)/jobexpressway-pytest-sqlite' EXIT; \
+	  $(BIN)/python -m pytest -q --basetemp=$(TEST_TMP)/jobexpressway-pytest-sqlite
 	@$(MAKE) --no-print-directory test-postgres
 
 test-postgres: setup
 	@if ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then \
 	  export JOBEXPRESSWAY_PG_PORT=$(PG_TEST_PORT); \
 	  JOBEXPRESSWAY_PG_FSYNC=off scripts/postgres.sh start $(PG_TEST_DIR) >/dev/null && \
-	  trap 'scripts/postgres.sh stop $(PG_TEST_DIR); rm -rf $(PG_TEST_DIR)' EXIT && \
+	  trap 'scripts/postgres.sh stop $(PG_TEST_DIR); rm -rf $(PG_TEST_DIR) $(TEST_TMP)/jobexpressway-pytest-postgres' EXIT && \
 	  echo ">> the engine and page tests again, on PostgreSQL" && \
 	  JOBEXPRESSWAY_TEST_POSTGRES="$$(scripts/postgres.sh admin-url $(PG_TEST_DIR))" \
-	    $(BIN)/python -m pytest -q -m "(not browser or replicas) and not sqlite_only and not slow"; \
+	    $(BIN)/python -m pytest -q -m "(not browser or replicas) and not sqlite_only and not slow" \
+	      --basetemp=$(TEST_TMP)/jobexpressway-pytest-postgres; \
 	else echo ">> PostgreSQL is not installed (Debian package postgresql): the PostgreSQL run is skipped"; fi
 
 # retrain Job-Rec-v1 and its classifier on ../shared/data and replace the shipped ones (docs/models.md: rare, deliberate)
