@@ -28,6 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from tqdm import tqdm  # noqa: E402
 
+from engine import config, store  # noqa: E402
+
 PORT = "55441"
 PLACES = {"disk": Path(tempfile.gettempdir()), "memory": Path("/dev/shm")}
 
@@ -40,8 +42,6 @@ def _server(folder: Path, cmd: str) -> str:
 
 def copy_times(folder: Path, copies: int, bar) -> list[float]:
     import psycopg
-
-    from engine import store
 
     _server(folder, "start")
     admin_url = _server(folder, "admin-url")
@@ -91,7 +91,7 @@ def main() -> int:
     }
     if {"disk", "memory"} <= times.keys():
         result["disk_over_memory"] = round(result["median_s"]["disk"] / result["median_s"]["memory"], 1)
-    out = ROOT / "artifacts/bench/test-database-copy.json"
+    out = config.artifacts_dir() / "bench" / "test-database-copy.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
